@@ -1,0 +1,45 @@
+# Everything a fresh machine needs comes from these targets: Python 3.11 + pip + npm.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+GRAPHIQL_DIR := devstack/graphiql
+GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/.installed
+PORT ?= 8000
+AWS_PORT ?= 4566
+
+.PHONY: dev test package lint bench clean schema
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH (or PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+$(GRAPHIQL_STAMP): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.json
+	cd $(GRAPHIQL_DIR) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+## make dev: the API on 127.0.0.1:$(PORT) against an embedded emulated AWS, with demo data
+dev: $(STAMP) $(GRAPHIQL_STAMP)
+	$(BIN)/python -m devstack --port $(PORT) --aws-port $(AWS_PORT)
+
+## make test: the whole suite, plus the deploy template checked by cfn-lint
+test: $(STAMP) $(GRAPHIQL_STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+## make package: CloudFormation template + deployment zip in build/, offline
+package: $(STAMP)
+	$(BIN)/python -m devstack.package build
+
+## make schema: re-export graphql/schema.graphql from the code
+schema: $(STAMP)
+	$(BIN)/python -m chalicelib.api.export_schema > graphql/schema.graphql
+
+## make bench: benchmarks print figures (they are not tests)
+bench: $(STAMP)
+	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/concurrency.py
+
+clean:
+	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules .devstack

@@ -1,0 +1,1 @@
+"""Pure business rules and types. Imports nothing from AWS, GraphQL or Chalice."""

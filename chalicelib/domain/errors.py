@@ -1,0 +1,84 @@
+"""The typed failures the domain can report.
+
+Each error carries a stable ``code`` (the GraphQL ``ErrorCode`` enum is this
+enum, exposed as is) and optionally the input ``field`` path it concerns, so the
+API maps errors by type, never by matching message text.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_ID = "INVALID_ID"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    CONFLICT = "CONFLICT"
+    INVALID_STATE = "INVALID_STATE"
+    LOGIN_FAILED = "LOGIN_FAILED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+class DomainError(Exception):
+    code: ErrorCode = ErrorCode.INVALID
+
+    def __init__(self, message: str, field: str | tuple[str, ...] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if isinstance(field, str):
+            field = tuple(field.split("."))
+        self.field: tuple[str, ...] | None = field
+
+
+class ValidationFailed(DomainError):
+    code = ErrorCode.INVALID
+
+
+class Required(DomainError):
+    code = ErrorCode.REQUIRED
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class InvalidId(DomainError):
+    code = ErrorCode.INVALID_ID
+
+
+class InvalidCursor(DomainError):
+    code = ErrorCode.INVALID_CURSOR
+
+
+class PageSizeExceeded(DomainError):
+    code = ErrorCode.PAGE_SIZE_EXCEEDED
+
+
+class Unauthenticated(DomainError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class Forbidden(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+
+class OutOfStock(DomainError):
+    code = ErrorCode.OUT_OF_STOCK
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class InvalidState(DomainError):
+    code = ErrorCode.INVALID_STATE
+
+
+class LoginFailed(DomainError):
+    code = ErrorCode.LOGIN_FAILED

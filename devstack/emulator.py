@@ -1,0 +1,117 @@
+"""moto in server mode, in this process, with every DynamoDB request made atomic.
+
+DynamoDB applies each request atomically; moto does not (conditional updates and
+transactions race under threads, see shared platform notes). One lock around the
+DynamoDB requests of the WSGI application restores the guarantee, so concurrency
+tests against this emulator mean something. Other services are not serialised:
+a Lambda invoke that waited on the lock while its handler called DynamoDB would
+deadlock.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections import Counter
+from typing import Any, Callable
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """No access log per request: the dev console is for the API's own logs."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class SerialisedDynamoDB:
+    """WSGI middleware: one DynamoDB request at a time, each one counted."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self._counts_lock = threading.Lock()
+        self.operations: list[str] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if not target.startswith(DYNAMODB_TARGET_PREFIX):
+            return self.app(environ, start_response)
+        with self._counts_lock:
+            self.operations.append(target[len(DYNAMODB_TARGET_PREFIX):])
+        with self.lock:
+            # Consume the whole response inside the lock: moto builds it lazily.
+            return list(self.app(environ, start_response))
+
+
+class Emulator:
+    """A moto server on 127.0.0.1 with Step Functions executing for real."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self.dynamodb = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> Emulator:
+        self._server = make_server(
+            self.host, self.port, self.dynamodb, threaded=True, request_handler=QuietRequestHandler
+        )
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread.start()
+        self.configure({"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def configure(self, config: dict[str, Any]) -> None:
+        self._moto_api("config", config)
+
+    def reset(self) -> None:
+        """Forget every resource and item (tests call this between cases)."""
+        self._moto_api("reset", None)
+        self.configure({"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
+
+    # ---- counting, for tests that pin the DynamoDB cost of an operation ----
+    def clear_log(self) -> None:
+        with self.dynamodb._counts_lock:
+            self.dynamodb.operations.clear()
+
+    def dynamodb_operations(self) -> list[str]:
+        with self.dynamodb._counts_lock:
+            return list(self.dynamodb.operations)
+
+    def dynamodb_counts(self) -> Counter[str]:
+        return Counter(self.dynamodb_operations())
+
+    def _moto_api(self, path: str, body: dict[str, Any] | None) -> None:
+        data = json.dumps(body).encode() if body is not None else b""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/{path}", data=data, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
