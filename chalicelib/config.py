@@ -36,6 +36,9 @@ class Settings:
 
     def derived_key(self, purpose: str) -> bytes:
         """One secret, independent keys per purpose (tokens, cursors...)."""
+        if len(self.secret_key) < 32:
+            # Checked at first use, not at import: reading the table name must not need it.
+            raise RuntimeError("TUANSTACK_SECRET_KEY must be set to at least 32 characters")
         return hmac.new(self.secret_key.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
@@ -54,7 +57,7 @@ def settings() -> Settings:
         table_name=_env("TUANSTACK_TABLE", "tuanstack"),
         region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "cn-north-1")),
         dynamodb_endpoint=os.environ.get("TUANSTACK_DYNAMODB_ENDPOINT") or None,
-        secret_key=_env("TUANSTACK_SECRET_KEY"),
+        secret_key=os.environ.get("TUANSTACK_SECRET_KEY", ""),
         jwt_issuer=_env("TUANSTACK_JWT_ISSUER", "tuanstack"),
         jwt_audience=_env("TUANSTACK_JWT_AUDIENCE", "tuanstack-api"),
         token_ttl_seconds=int(_env("TUANSTACK_TOKEN_TTL_SECONDS", "7200")),

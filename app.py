@@ -1,0 +1,55 @@
+"""Tuanstack's Lambda entry points. Each handler hands over to chalicelib in a line
+or two; imports happen inside handlers so a cold start loads only its own path."""
+from __future__ import annotations
+
+import os
+
+from chalice import Chalice, Response
+
+app = Chalice(app_name="tuanstack")
+
+# Chalice needs the stream ARN when the app is imported; the deploy template
+# replaces it with the table's real StreamArn (infra/template.json).
+TABLE_STREAM_ARN = os.environ.get(
+    "TUANSTACK_STREAM_ARN", "arn:aws:dynamodb:cn-north-1:000000000000:table/tuanstack/stream/local"
+)
+
+
+@app.route("/graphql", methods=["POST"], content_types=["application/json"], cors=True)
+def graphql() -> Response:
+    from chalicelib.api.view import handle_graphql
+
+    return handle_graphql(app.current_request, app.lambda_context)
+
+
+@app.route("/graphql", methods=["GET"])
+def graphiql() -> Response:
+    from chalicelib.api.graphiql import graphiql_page
+
+    return graphiql_page()
+
+
+@app.route("/graphiql/assets/{name}", methods=["GET"])
+def graphiql_asset(name: str) -> Response:
+    from chalicelib.api.graphiql import graphiql_asset
+
+    return graphiql_asset(name)
+
+
+@app.route("/health", methods=["GET"])
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.lambda_function(name="release_expired_reservation")
+def release_expired_reservation(event: dict, context: object) -> dict:
+    from chalicelib.workflows.reservations import release_expired
+
+    return release_expired(event)
+
+
+@app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
+def table_stream(event, context: object = None) -> dict:
+    from chalicelib.workflows.table_stream import handle_batch
+
+    return handle_batch(event.to_dict(), context)

@@ -1,0 +1,1 @@
+"""GraphQL: Strawberry types, resolvers, loaders, limits and the Chalice view."""

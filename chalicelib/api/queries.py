@@ -1,0 +1,81 @@
+"""Root queries."""
+from __future__ import annotations
+
+import strawberry
+
+from ..domain.errors import InvalidId
+from ..domain.users import require_user
+from ..store import users as user_store
+from .catalog_types import (
+    Category,
+    Ctx,
+    Node,
+    Product,
+    ProductConnection,
+    Sku,
+    products_in_category,
+    products_with_tag,
+    visible_product,
+)
+from .ids import from_global_id, parse_global_id
+from .user_types import User
+
+
+async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | None:
+    if type_name == "Product" and len(parts) == 1:
+        return await visible_product(info, parts[0])
+    if type_name == "Sku" and len(parts) == 2:
+        product = await visible_product(info, parts[0])
+        if product is None:
+            return None
+        skus = await info.context.loaders.skus.load(product.product)
+        return next((Sku(sku=s) for s in skus if s.id == parts[1]), None)
+    if type_name == "Category" and len(parts) == 1:
+        found = await info.context.loaders.category.load(parts[0])
+        return Category(category=found) if found else None
+    raise InvalidId(f"no object type {type_name!r} is fetched by id", "id")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        type_name, parts = parse_global_id(id)
+        return await _node(info, type_name, parts)
+
+    @strawberry.field(description="A product by id; drafts and archived products only for their merchant.")
+    async def product(self, info: Ctx, id: strawberry.ID) -> Product | None:
+        (product_id,) = from_global_id(id, "Product")
+        return await visible_product(info, product_id)
+
+    @strawberry.field(description="Active products of a category, newest first. At most 100 a page.")
+    async def products(
+        self, info: Ctx, category_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> ProductConnection:
+        (category,) = from_global_id(category_id, "Category", "categoryId")
+        return await products_in_category(info, category, first, after)
+
+    @strawberry.field(description="Active products carrying a tag, newest first. At most 100 a page.")
+    async def products_by_tag(
+        self, info: Ctx, tag: str, first: int | None = None, after: str | None = None
+    ) -> ProductConnection:
+        return await products_with_tag(info, tag, first, after)
+
+    @strawberry.field(description="The top of the category tree.")
+    async def categories(self, info: Ctx) -> list[Category]:
+        tree = await info.context.loaders.category_tree.load("tree")
+        return [Category(category=c) for c in tree if c.parent_id is None]
+
+    @strawberry.field
+    async def category(self, info: Ctx, id: strawberry.ID) -> Category | None:
+        (category_id,) = from_global_id(id, "Category")
+        found = await info.context.loaders.category.load(category_id)
+        return Category(category=found) if found else None
+
+    @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")
+    def me(self, info: Ctx) -> User:
+        principal = require_user(info.context.principal)
+        user = user_store.get_user(principal.user_id)
+        if user is None:
+            raise InvalidId("the account of this token no longer exists")
+        return User.of(user)

@@ -1,0 +1,1 @@
+"""The single table: keys, PynamoDB models, repositories. The only layer that speaks DynamoDB."""
