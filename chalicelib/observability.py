@@ -21,3 +21,9 @@ def begin_request(request_id: str) -> None:
     logger.set_correlation_id(request_id)
     logger.append_keys(cold_start=_cold_start)
     _cold_start = False
+
+
+def flush_metrics() -> None:
+    """Emit this invocation's metrics (EMF on stdout), if it recorded any."""
+    if metrics.metric_set:
+        metrics.flush_metrics()

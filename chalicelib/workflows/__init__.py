@@ -1,0 +1,1 @@
+"""Step Functions task handlers and stream consumers: event in, result out."""

@@ -1,0 +1,86 @@
+"""Demo data for `make dev`: users for each role, a category tree, products.
+
+Runs through the same services the API uses, so demo data obeys every rule.
+Seeding twice (a restart that kept its state) adds nothing.
+"""
+from __future__ import annotations
+
+from chalicelib.adapters.wechat_login import LocalDemoLogin
+from chalicelib.config import settings
+from chalicelib.domain.catalog import Media, ProductStatus, SkuAttribute
+from chalicelib.domain.users import Principal, Role
+from chalicelib.services import auth, catalog
+from chalicelib.services.clock import utc_now
+from chalicelib.store import catalog as catalog_store
+
+# demo login code -> (role, display name). Log in with `demo:<name>`.
+DEMO_USERS = {
+    "operator": (Role.OPERATOR, "Olga (operator)"),
+    "merchant": (Role.MERCHANT, "Mei's Orchard (merchant)"),
+    "alice": (Role.CUSTOMER, "Alice"),
+    "bob": (Role.CUSTOMER, "Bob"),
+    "carol": (Role.CUSTOMER, "Carol"),
+}
+
+IMG = "https://img.example.com/demo/"
+
+CATALOG = {
+    "生鲜 Fresh": {
+        "水果 Fruit": [
+            ("Hainan mango 海南贵妃芒", ["summer", "fruit", "mango"], True, [
+                ("MANGO-3KG", 3990, 200, [("weight", "3 kg")]),
+                ("MANGO-5KG", 5990, 120, [("weight", "5 kg")]),
+            ]),
+            ("Yantai apples 烟台红富士", ["fruit", "apple"], False, [
+                ("APPLE-12", 4590, 300, [("count", "12")]),
+            ]),
+        ],
+        "蔬菜 Vegetables": [
+            ("Organic spinach 有机菠菜", ["organic", "vegetable"], True, [
+                ("SPINACH-500G", 1290, 80, [("weight", "500 g")]),
+            ]),
+        ],
+    },
+    "美妆 Beauty": {
+        "护肤 Skincare": [
+            ("Rice water toner 米水爽肤水", ["skincare", "gift"], False, [
+                ("TONER-150", 8900, 50, [("volume", "150 ml")]),
+                ("TONER-300", 15900, 30, [("volume", "300 ml")]),
+            ]),
+        ],
+    },
+}
+
+
+def seed_demo() -> dict[str, str]:
+    """Seed once; returns demo login codes by name."""
+    config = settings()
+    now = utc_now()
+    users = {}
+    for name, (role, display) in DEMO_USERS.items():
+        openid = LocalDemoLogin().exchange(f"demo:{name}").openid
+        users[name] = auth.register_user(config, openid, role, display, now)
+    if catalog_store.category_tree():
+        return {name: f"demo:{name}" for name in DEMO_USERS}
+    operator = Principal(users["operator"].id, Role.OPERATOR)
+    merchant = Principal(users["merchant"].id, Role.MERCHANT)
+    for top_name, children in CATALOG.items():
+        top = catalog.create_category(operator, top_name, None)
+        for child_name, products in children.items():
+            child = catalog.create_category(operator, child_name, top.id)
+            for title, tags, green, skus in products:
+                catalog.create_product(merchant, catalog.NewProduct(
+                    category_id=child.id,
+                    name=title,
+                    description=f"{title}: demo product seeded by make dev.",
+                    tags=tuple(tags),
+                    media=(Media(IMG + tags[-1] + ".jpg"),),
+                    green=green,
+                    status=ProductStatus.ACTIVE,
+                    skus=tuple(
+                        catalog.SkuInput(code=code, price=price, stock=stock,
+                                         attributes=tuple(SkuAttribute(k, v) for k, v in attrs))
+                        for code, price, stock, attrs in skus
+                    ),
+                ), now)
+    return {name: f"demo:{name}" for name in DEMO_USERS}
