@@ -53,11 +53,17 @@ def emulator() -> Emulator:
     return EMULATOR
 
 
-@pytest.fixture(autouse=True)
-def table(emulator: Emulator):
+def fresh_table(emulator: Emulator = EMULATOR) -> None:
+    """Forget everything and create an empty table. moto copies the whole table
+    for every transaction, so long tests that write a lot call this between rounds."""
     emulator.reset()
     _create_table()
     emulator.clear_log()
+
+
+@pytest.fixture(autouse=True)
+def table(emulator: Emulator):
+    fresh_table(emulator)
     yield
 
 

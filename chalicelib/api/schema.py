@@ -65,14 +65,15 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(config: Settings) -> strawberry.Schema:
+    # Factories, not instances: extensions keep per-request state.
     extensions = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        ErrorPolicy(mask=not config.is_local),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: ErrorPolicy(mask=not config.is_local),
     ]
     if config.is_production:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category], extensions=extensions)
 
 

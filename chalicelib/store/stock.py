@@ -88,8 +88,13 @@ def adjust_available(stock: StockKey, delta: int) -> Stock:
 
 
 def reserve(reservation: Reservation, created_at: str) -> None:
-    """Take units from ``available`` into ``reserved`` and record who holds them."""
-    tx = Transaction()
+    """Take units from ``available`` into ``reserved`` and record who holds them.
+
+    Idempotent per reservation id: a retry of a request that did apply (a timeout
+    after the write) finds its own reservation and succeeds without taking stock
+    twice. On AWS the client request token does the same within ten minutes.
+    """
+    tx = Transaction(client_request_token=reservation.id)
     tx.update(
         "stock",
         _counter(reservation.stock),
@@ -116,6 +121,11 @@ def reserve(reservation: Reservation, created_at: str) -> None:
         tx.commit()
     except TransactionCancelled as error:
         if "reservation" in error.failed:
+            existing = get_reservation(reservation.id)
+            if (existing.stock, existing.quantity, existing.owner_id) == (
+                reservation.stock, reservation.quantity, reservation.owner_id
+            ):
+                return
             raise InvalidState("this reservation id is taken", "reservationId") from error
         raise OutOfStock("not enough stock", "quantity") from error
 

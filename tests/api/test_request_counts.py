@@ -1,0 +1,38 @@
+"""Exact DynamoDB requests per GraphQL operation, counted by the emulator.
+
+These counts are the contract that keeps listings free of per-item requests:
+the same count for 20 products as for 100.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.api.catalog_ops import PRODUCT_PAGE, PRODUCTS
+from tests.factories import seed_category_with_products
+
+
+def test_product_page_with_all_skus_and_category_costs_two_requests(gql, emulator, merchant, operator):
+    _, product_ids = seed_category_with_products(gql, operator, merchant, count=1, skus_each=5)
+    emulator.clear_log()
+    data = gql(PRODUCT_PAGE, {"id": product_ids[0]})["data"]["product"]
+    assert len(data["skus"]) == 5 and data["category"]["name"]
+    assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
+
+
+@pytest.mark.parametrize("page", [20, 100])
+def test_product_listing_with_skus_costs_three_requests_whatever_the_page_size(gql, emulator, merchant, operator, page):
+    category, _ = seed_category_with_products(gql, operator, merchant, count=page + 5, skus_each=3)
+    emulator.clear_log()
+    listing = gql(PRODUCTS, {"categoryId": category, "first": page})["data"]["products"]
+    assert len(listing["edges"]) == page
+    assert all(len(edge["node"]["skus"]) == 3 for edge in listing["edges"])
+    assert listing["pageInfo"]["hasNextPage"] is True
+    # GSI1 page of products, one GSI2 range of their SKUs, one batch of categories.
+    assert emulator.dynamodb_counts() == {"Query": 2, "BatchGetItem": 1}
+
+
+def test_listing_without_skus_does_not_read_them(gql, emulator, merchant, operator):
+    category, _ = seed_category_with_products(gql, operator, merchant, count=3, skus_each=2)
+    emulator.clear_log()
+    gql("query($c: ID!) { products(categoryId: $c) { edges { node { name } } } }", {"c": category})
+    assert emulator.dynamodb_counts() == {"Query": 1}
