@@ -182,7 +182,7 @@ class ProductConnection:
     page_info: PageInfo
 
 
-def _connection(scope: str, page: catalog_store.Page) -> ProductConnection:
+def connection_of(scope: str, page: catalog_store.Page) -> ProductConnection:
     edges = [ProductEdge(node=Product(product=p), cursor=encode_cursor(scope, p.id)) for p in page.products]
     return ProductConnection(
         edges=edges,
@@ -202,14 +202,14 @@ async def products_in_category(info: Ctx, category_id: str, first: int | None, a
     if page.products and _selects_skus(info):
         skus = catalog_store.skus_of_category_page(category_id, page.products)
         info.context.loaders.prime_skus(skus, page.products)
-    return _connection(scope, page)
+    return connection_of(scope, page)
 
 
 async def products_with_tag(info: Ctx, tag: str, first: int | None, after: str | None) -> ProductConnection:
     tag = domain.clean_tags([tag], "tag")[0]
     scope = f"tag:{tag}"
     page = catalog_store.active_products_with_tag(tag, page_size(first), after_position(scope, after))
-    return _connection(scope, page)
+    return connection_of(scope, page)
 
 
 def _selects_skus(info: Ctx) -> bool:

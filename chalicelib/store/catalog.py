@@ -252,6 +252,11 @@ def active_products_in_category(category_id: str, limit: int, after_product_id: 
     return _product_page(keys.category_products(category_id), limit, after_product_id)
 
 
+def merchant_products(merchant_id: str, limit: int, after_product_id: str | None) -> Page:
+    items = _index_page(keys.merchant_products(merchant_id), limit, after_product_id, index=TableItem.gsi2)
+    return Page([to_product(i) for i in items[:limit]], has_next=len(items) > limit)
+
+
 def active_products_with_tag(tag: str, limit: int, after_product_id: str | None) -> Page:
     links = _index_page(keys.tag_products(tag), limit, after_product_id)
     ids = [item.product_id for item in links]
@@ -266,11 +271,12 @@ def _product_page(index_pk: str, limit: int, after_product_id: str | None) -> Pa
     return Page([to_product(i) for i in items[:limit]], has_next=len(items) > limit)
 
 
-def _index_page(index_pk: str, limit: int, after_product_id: str | None) -> list[TableItem]:
+def _index_page(index_pk: str, limit: int, after_product_id: str | None, index=TableItem.gsi1) -> list[TableItem]:
     """``limit + 1`` items newest first, so the caller knows if a next page exists."""
-    condition = TableItem.GSI1SK < after_product_id if after_product_id else None
+    sort_key = TableItem.GSI1SK if index is TableItem.gsi1 else TableItem.GSI2SK
+    condition = sort_key < after_product_id if after_product_id else None
     return list(
-        TableItem.gsi1.query(
+        index.query(
             index_pk, condition, scan_index_forward=False, limit=limit + 1, page_size=limit + 1
         )
     )

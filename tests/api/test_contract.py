@@ -1,0 +1,23 @@
+"""graphql/ is the contract client teams read: it must match the code."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from chalicelib.api.export_schema import sdl
+
+GRAPHQL_DIR = Path(__file__).parents[2] / "graphql"
+
+
+def test_exported_schema_is_current():
+    committed = (GRAPHQL_DIR / "schema.graphql").read_text(encoding="utf-8")
+    assert committed == sdl(), "graphql/schema.graphql is stale: run `make schema`"
+
+
+@pytest.mark.parametrize("path", sorted((GRAPHQL_DIR / "operations").glob("*.graphql")), ids=lambda p: p.name)
+def test_example_operations_validate_against_the_schema(path):
+    schema = build_schema(sdl())
+    errors = validate(schema, parse(path.read_text(encoding="utf-8")))
+    assert errors == []

@@ -1,0 +1,155 @@
+"""One test per access pattern in docs/data-model.md, against the emulator.
+
+Each test reads through the store the way the service does and checks the exact
+DynamoDB operations used, so a pattern that silently became a scan fails here.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from chalicelib.domain.catalog import ProductStatus
+from chalicelib.domain.users import Principal, Role
+from chalicelib.services import auth, catalog
+from chalicelib.services.clock import utc_now
+from chalicelib.store import catalog as store
+from chalicelib.store import stock as stock_store
+from chalicelib.store import users as user_store
+from chalicelib.store.stock import ReservationState, StockKey
+
+DOC = Path(__file__).parents[2] / "docs" / "data-model.md"
+OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
+MERCHANT = Principal("01J0000000000000000000MRCH", Role.MERCHANT)
+
+
+def _documented_patterns() -> list[str]:
+    text = DOC.read_text(encoding="utf-8").split("## Access patterns", 1)[1]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| pattern")]
+    return [row.split("|")[1].strip() for row in rows]
+
+
+def _product(category_id: str, name: str = "Mango", status=ProductStatus.ACTIVE, tags=("summer",), skus=2):
+    return catalog.create_product(MERCHANT, catalog.NewProduct(
+        category_id=category_id, name=name, tags=tags, status=status,
+        skus=tuple(catalog.SkuInput(code=f"C{i}", price=100 + i, stock=5) for i in range(skus)),
+    ), utc_now())
+
+
+@pytest.fixture
+def category():
+    return catalog.create_category(OPERATOR, "Fruit", None)
+
+
+def product_page_product_all_skus(emulator, category):
+    record = _product(category.id, skus=3)
+    emulator.clear_log()
+    found = store.product_record(record.product.id)
+    assert found.product == record.product and [s.id for s in found.skus] == list(record.product.sku_ids)
+    assert emulator.dynamodb_operations() == ["Query"]
+
+
+def products_of_a_category_newest_first(emulator, category):
+    ids = [_product(category.id, name=f"P{i}").product.id for i in range(5)]
+    _product(category.id, name="draft", status=ProductStatus.DRAFT)
+    emulator.clear_log()
+    first = store.active_products_in_category(category.id, 3, None)
+    rest = store.active_products_in_category(category.id, 3, first.products[-1].id)
+    assert [p.id for p in first.products + rest.products] == ids[::-1]
+    assert first.has_next and not rest.has_next
+    assert emulator.dynamodb_operations() == ["Query", "Query"]
+
+
+def skus_of_a_page_of_a_category_s_products(emulator, category):
+    records = [_product(category.id, name=f"P{i}", skus=2) for i in range(4)]
+    page = store.active_products_in_category(category.id, 2, None).products
+    emulator.clear_log()
+    skus = store.skus_of_category_page(category.id, page)
+    assert set(skus) == {p.id for p in page}
+    by_id = {r.product.id: r for r in records}
+    assert all([s.id for s in skus[p.id]] == list(by_id[p.id].product.sku_ids) for p in page)
+    assert emulator.dynamodb_operations() == ["Query"]
+
+
+def products_with_a_tag_newest_first(emulator, category):
+    tagged = [_product(category.id, name=f"T{i}", tags=("summer",)).product.id for i in range(3)]
+    _product(category.id, name="other", tags=("winter",))
+    emulator.clear_log()
+    page = store.active_products_with_tag("summer", 10, None)
+    assert [p.id for p in page.products] == tagged[::-1]
+    assert emulator.dynamodb_operations() == ["Query", "BatchGetItem"]
+
+
+def a_merchant_s_products_any_status(emulator, category):
+    ids = [_product(category.id, status=s).product.id for s in (ProductStatus.DRAFT, ProductStatus.ACTIVE)]
+    emulator.clear_log()
+    page = store.merchant_products(MERCHANT.user_id, 10, None)
+    assert [p.id for p in page.products] == ids[::-1]
+    assert emulator.dynamodb_operations() == ["Query"]
+
+
+def category_tree(emulator, category):
+    child = catalog.create_category(OPERATOR, "Mango", category.id)
+    emulator.clear_log()
+    tree = {c.id: c for c in store.category_tree()}
+    assert tree[child.id].parent_id == category.id and tree[category.id].parent_id is None
+    assert emulator.dynamodb_operations() == ["Query"]
+
+
+def categories_products_or_skus_by_id(emulator, category):
+    records = [_product(category.id, name=f"P{i}") for i in range(3)]
+    emulator.clear_log()
+    assert set(store.products_by_id(r.product.id for r in records)) == {r.product.id for r in records}
+    assert set(store.categories_by_id([category.id, "01J00000000000000000NOPE00"])) == {category.id}
+    assert emulator.dynamodb_operations() == ["BatchGetItem", "BatchGetItem"]
+
+
+def reserve_stock(emulator, category):
+    record = _product(category.id)
+    key = StockKey.of_sku(record.product.id, record.skus[0].id)
+    emulator.clear_log()
+    reservation = catalog.reserve_stock("buyer", key, 2, timedelta(minutes=15), utc_now())
+    assert emulator.dynamodb_operations() == ["TransactWriteItems"]
+    assert stock_store.get_reservation(reservation.id).state is ReservationState.HELD
+    assert store.product_record(record.product.id, consistent=True).skus[0].stock.reserved == 2
+
+
+def release_or_commit_a_reservation(emulator, category):
+    record = _product(category.id)
+    key = StockKey.of_sku(record.product.id, record.skus[0].id)
+    held = [catalog.reserve_stock("buyer", key, 1, timedelta(minutes=15), utc_now()) for _ in range(2)]
+    emulator.clear_log()
+    assert catalog.release_reservation(held[0].id, utc_now()) is True
+    assert catalog.commit_reservation(held[1].id, utc_now()) is True
+    assert emulator.dynamodb_operations() == ["GetItem", "TransactWriteItems"] * 2
+    counters = store.product_record(record.product.id, consistent=True).skus[0].stock
+    assert (counters.available, counters.reserved, counters.sold) == (4, 0, 1)
+
+
+def sign_in_by_wechat_identity(emulator, category):
+    from chalicelib.config import settings
+
+    user = auth.register_user(settings(), "openid-x", Role.CUSTOMER, "X", utc_now())
+    emulator.clear_log()
+    assert user_store.user_for_identity(auth.WECHAT, auth.openid_digest(settings().wechat_app_id, "openid-x")) == user.id
+    assert emulator.dynamodb_operations() == ["GetItem"]
+
+
+def _test_name(pattern: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", pattern.lower()).strip("_")
+
+
+PATTERN_TESTS = {name: fn for name, fn in globals().items() if callable(fn) and not name.startswith(("_", "test"))
+                 and fn.__module__ == __name__ and name not in {"category"}}
+
+
+def test_every_documented_pattern_has_a_test_and_every_test_a_row():
+    documented = {_test_name(p) for p in _documented_patterns()}
+    assert documented == set(PATTERN_TESTS), (documented ^ set(PATTERN_TESTS))
+
+
+@pytest.mark.parametrize("pattern", _documented_patterns())
+def test_access_pattern(pattern, emulator, category):
+    PATTERN_TESTS[_test_name(pattern)](emulator, category)
