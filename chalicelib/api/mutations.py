@@ -105,6 +105,8 @@ class SetStockInput:
 class AdjustStockInput:
     sku_id: strawberry.ID
     delta: int = strawberry.field(description="Units to add (positive) or remove (negative).")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Send the same key when retrying: the adjustment applies once (kept 24 h).")
 
 
 # ---------- payloads ----------
@@ -236,5 +238,6 @@ class Mutation:
     @payload_errors(SkuPayload)
     def adjust_stock(self, info: Ctx, input: AdjustStockInput) -> SkuPayload:
         product_id, sku_id = from_global_id(input.sku_id, "Sku", "skuId")
-        return SkuPayload(sku=Sku(sku=catalog_service.adjust_stock(info.context.principal, product_id, sku_id, input.delta)))
+        return SkuPayload(sku=Sku(sku=catalog_service.adjust_stock(
+            info.context.principal, product_id, sku_id, input.delta, input.idempotency_key, utc_now())))
 

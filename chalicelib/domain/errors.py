@@ -82,3 +82,7 @@ class InvalidState(DomainError):
 
 class LoginFailed(DomainError):
     code = ErrorCode.LOGIN_FAILED
+
+
+class IdempotencyKeyReused(DomainError):
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED

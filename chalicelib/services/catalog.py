@@ -14,7 +14,8 @@ from ..store import catalog as store
 from ..store import stock as stock_store
 from ..store.catalog import ProductRecord
 from ..store.stock import Reservation, ReservationState, StockKey
-from .clock import iso
+from ..domain.idempotency import idempotent_request
+from .clock import iso, utc_now
 
 MANAGERS = (Role.MERCHANT, Role.OPERATOR)
 
@@ -204,10 +205,23 @@ def set_stock(principal: Principal | None, product_id: str, sku_id: str, quantit
     return replace(sku, stock=stock_store.set_available(StockKey.of_sku(product_id, sku_id), quantity))
 
 
-def adjust_stock(principal: Principal | None, product_id: str, sku_id: str, delta: int) -> Sku:
+def adjust_stock(
+    principal: Principal | None, product_id: str, sku_id: str, delta: int,
+    idempotency_key: str | None = None, now: datetime | None = None,
+) -> Sku:
+    """With an idempotency key, a retried adjustment applies once; the payload is
+    then the SKU as it stands (a replay changes nothing)."""
     delta = rules.clean_stock_delta(delta, "delta")
+    caller = require_role(principal, *MANAGERS)
+    request = None if idempotency_key is None else idempotent_request(
+        caller.user_id, "adjustStock", idempotency_key, product_id, sku_id, delta)
     _, sku = _managed_sku(principal, product_id, sku_id)
-    return replace(sku, stock=stock_store.adjust_available(StockKey.of_sku(product_id, sku_id), delta))
+    key = StockKey.of_sku(product_id, sku_id)
+    if request is None:
+        return replace(sku, stock=stock_store.adjust_available(key, delta))
+    stock_store.adjust_available_once(key, delta, request, now or utc_now())
+    record = store.product_record(product_id, consistent=True)
+    return next(s for s in record.skus if s.id == sku_id) if record else sku
 
 
 # ---------- stock primitives for orders and deals ----------

@@ -9,6 +9,7 @@ CATEGORY_SK = "CATEGORY"
 USER_SK = "USER"
 IDENTITY_SK = "IDENTITY"
 RESERVATION_SK = "RESERVATION"
+IDEMPOTENCY_SK = "IDEMPOTENCY"
 CATEGORY_TREE = "CATEGORY_TREE"
 SKU_PREFIX = "SKU#"
 TAG_PREFIX = "TAG#"
@@ -65,3 +66,7 @@ def user_pk(user_id: str) -> str:
 def identity_pk(provider: str, subject_digest: str) -> str:
     """The subject (an openid) is stored digested: keys show up in traces and errors."""
     return f"IDENTITY#{provider}#{subject_digest}"
+
+
+def idempotency_pk(scope: str, key: str) -> str:
+    return f"IDEMPOTENCY#{scope}#{key}"

@@ -140,3 +140,11 @@ class UserItem(TableItem, discriminator="User"):
 
 class IdentityItem(TableItem, discriminator="Identity"):
     user_id = UnicodeAttribute()
+
+
+class IdempotencyItem(TableItem, discriminator="Idempotency"):
+    """A client's idempotency key, written with the effect it guards; expires by TTL."""
+
+    fingerprint = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()

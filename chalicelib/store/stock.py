@@ -13,9 +13,12 @@ from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from datetime import datetime
+
 from ..domain.catalog import Stock
+from ..domain.idempotency import IdempotentRequest
 from ..domain.errors import InvalidState, NotFound, OutOfStock
-from . import keys
+from . import idempotency, keys
 from .models import ReservationItem, SkuItem, TableItem
 from .transactions import Transaction, TransactionCancelled
 
@@ -85,6 +88,25 @@ def adjust_available(stock: StockKey, delta: int) -> Stock:
             raise OutOfStock("not enough available stock to remove", "delta") from error
         raise
     return _counters(item)
+
+
+def adjust_available_once(stock: StockKey, delta: int, request: IdempotentRequest, now: datetime) -> bool:
+    """``adjust_available`` guarded by an idempotency key, in one transaction.
+    Returns False for a replay (nothing changed this time)."""
+    condition = TableItem.PK.exists()
+    if delta < 0:
+        condition &= SkuItem.available >= -delta
+    tx = Transaction()
+    tx.update("stock", _counter(stock), [SkuItem.available.add(delta)], condition)
+    idempotency.claim(tx, request, now)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if idempotency.LABEL in error.failed:
+            idempotency.check_replay(request)
+            return False
+        raise OutOfStock("not enough available stock to remove", "delta") from error
+    return True
 
 
 def reserve(reservation: Reservation, created_at: str) -> None:
