@@ -73,7 +73,8 @@ def client():
 
     import app as app_module
 
-    with Client(app_module.app) as c:
+    # A stage with no entry in .chalice/config.json: the test environment stays as conftest set it.
+    with Client(app_module.app, stage_name="local") as c:
         yield c
 
 
