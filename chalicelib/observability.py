@@ -23,6 +23,11 @@ def begin_request(request_id: str) -> None:
     _cold_start = False
 
 
+def count(event: str, value: int = 1) -> None:
+    """A business event as an EMF metric (ProductsCreated, UsersSignedUp...)."""
+    metrics.add_metric(name=event, unit="Count", value=value)
+
+
 def flush_metrics() -> None:
     """Emit this invocation's metrics (EMF on stdout), if it recorded any."""
     if metrics.metric_set:

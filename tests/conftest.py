@@ -13,21 +13,12 @@ import boto3
 import pytest
 
 from devstack.emulator import Emulator
+from devstack.environment import apply_environment, local_environment
 
 EMULATOR = Emulator().start()
-os.environ.update(
+apply_environment(
     {
-        "TUANSTACK_STAGE": "local",
-        "TUANSTACK_TABLE": "tuanstack-test",
-        "TUANSTACK_DYNAMODB_ENDPOINT": EMULATOR.endpoint_url,
-        "TUANSTACK_SECRET_KEY": secrets.token_urlsafe(48),
-        "TUANSTACK_WECHAT_LOGIN": "local",
-        "AWS_ENDPOINT_URL": EMULATOR.endpoint_url,
-        "AWS_REGION": "cn-north-1",
-        "AWS_DEFAULT_REGION": "cn-north-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        **local_environment(EMULATOR.endpoint_url, table_name="tuanstack-test", secret_key=secrets.token_urlsafe(48)),
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }

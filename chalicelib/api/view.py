@@ -17,7 +17,7 @@ from chalice.app import Request, Response
 
 from ..config import settings
 from ..domain.errors import Unauthenticated
-from ..observability import begin_request, logger
+from ..observability import begin_request, flush_metrics, logger
 from ..services.tokens import principal_from_header
 from .context import RequestContext
 from .schema import schema
@@ -69,9 +69,12 @@ def handle_graphql(request: Request, lambda_context: Any) -> Response:
     except Unauthenticated as error:
         return _refusal(401, error.code.value, error.message, request_id)
     context = RequestContext(settings=config, principal=principal, request_id=request_id)
-    result = asyncio.run(
-        schema().execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
-    )
+    try:
+        result = asyncio.run(
+            schema().execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
+        )
+    finally:
+        flush_metrics()
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [error.formatted for error in result.errors]

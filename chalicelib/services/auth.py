@@ -10,6 +10,7 @@ from ..config import Settings
 from ..domain.ids import new_id
 from ..domain.users import Role, User
 from ..store import users as user_store
+from ..observability import count
 from . import tokens
 from .clock import iso
 
@@ -41,6 +42,8 @@ def login_with_wechat(settings: Settings, login: WechatLogin, code: str, now: da
         )
         # Lost a race with the same person's other first login: use the winner's account.
         user_id = user.id if created else user_store.user_for_identity(WECHAT, digest)
+    if created:
+        count("UsersSignedUp")
     user = user_store.get_user(user_id) if user_id else None
     if user is None:
         raise RuntimeError("identity points at a missing user")

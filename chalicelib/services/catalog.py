@@ -15,6 +15,7 @@ from ..store import stock as stock_store
 from ..store.catalog import ProductRecord
 from ..store.stock import Reservation, ReservationState, StockKey
 from ..domain.idempotency import idempotent_request
+from ..observability import count
 from .clock import iso, utc_now
 
 MANAGERS = (Role.MERCHANT, Role.OPERATOR)
@@ -113,6 +114,7 @@ def create_product(principal: Principal | None, new: NewProduct, now: datetime) 
     product = rules.change_status(draft, new.status)
     _require_category(new.category_id)
     store.create_product(product, skus)
+    count("ProductsCreated")
     return ProductRecord(product, 1, tuple(skus))
 
 
@@ -147,6 +149,8 @@ def update_product(principal: Principal | None, product_id: str, changes: Produc
     if updated.category_id != product.category_id:
         _require_category(updated.category_id)
     store.save_product(record, updated)
+    if updated.status is not product.status:
+        count(f"Products{updated.status.value.title()}")
     return ProductRecord(updated, record.version + 1, record.skus)
 
 
