@@ -32,3 +32,6 @@ def flush_metrics() -> None:
     """Emit this invocation's metrics (EMF on stdout), if it recorded any."""
     if metrics.metric_set:
         metrics.flush_metrics()
+        # Powertools keeps the set when metrics are disabled: clear it, or a warm
+        # process would carry (and later emit) every earlier invocation's metrics.
+        metrics.clear_metrics()

@@ -169,7 +169,7 @@ class Mutation:
     @strawberry.mutation(description="Operators only.")
     @payload_errors(CategoryPayload)
     def create_category(self, info: Ctx, input: CreateCategoryInput) -> CategoryPayload:
-        parent = from_global_id(input.parent_id, "Category", "parentId")[0] if input.parent_id else None
+        parent = from_global_id(input.parent_id, "Category", "parentId")[0] if input.parent_id is not None else None
         category = catalog_service.create_category(info.context.principal, input.name, parent)
         return CategoryPayload(category=Category(category=category))
 
@@ -193,7 +193,7 @@ class Mutation:
     @payload_errors(ProductPayload)
     def update_product(self, info: Ctx, input: UpdateProductInput) -> ProductPayload:
         (product_id,) = from_global_id(input.id, "Product")
-        category = from_global_id(input.category_id, "Category", "categoryId")[0] if input.category_id else None
+        category = from_global_id(input.category_id, "Category", "categoryId")[0] if input.category_id is not None else None
         changes = catalog_service.ProductChanges(
             name=input.name,
             description=input.description,

@@ -48,7 +48,9 @@ class ErrorPolicy(SchemaExtension):
                 extensions["field"] = list(domain.field)
             return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
                                 extensions=extensions)
-        if error.original_error is None:  # syntax, validation and limit errors: the client's to fix
+        # Syntax, validation, limit and variable-coercion errors (graphql-core wraps the
+        # latter around a GraphQLError of its own): the client's to fix, said plainly.
+        if error.original_error is None or isinstance(error.original_error, GraphQLError):
             return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
                                 extensions={"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})})
         request_id = getattr(self.execution_context.context, "request_id", None)

@@ -113,11 +113,13 @@ def clean_tags(tags: list[str] | tuple[str, ...], field: str = "tags") -> tuple[
 def clean_media(media: list[Media] | tuple[Media, ...], field: str = "media") -> tuple[Media, ...]:
     if len(media) > MAX_MEDIA:
         raise ValidationFailed(f"at most {MAX_MEDIA} media items", field)
+    cleaned = []
     for i, item in enumerate(media):
         url = clean_text(item.url, f"{field}.{i}.url", max_length=2048)
-        if not url.startswith("https://"):
+        if not url.startswith("https://") or len(url) <= len("https://"):
             raise ValidationFailed("media URLs must use https", f"{field}.{i}.url")
-    return tuple(media)
+        cleaned.append(Media(url, item.kind))
+    return tuple(cleaned)
 
 
 def clean_attributes(attributes: list[SkuAttribute] | tuple[SkuAttribute, ...], field: str) -> tuple[SkuAttribute, ...]:

@@ -28,8 +28,10 @@ class Money:
     currency: str = "CNY"
 
     @classmethod
-    def of(cls, amount: object, currency: str = "CNY", field: str = "price") -> Money:
-        require_whole(amount, f"{field}.amount")
+    def of(cls, amount: object, currency: str = "CNY", *, amount_field: str = "price",
+           currency_field: str = "currency") -> Money:
+        """Field names are those of the caller's input, where amount and currency are siblings."""
+        require_whole(amount, amount_field)
         if currency not in CURRENCIES:
-            raise ValidationFailed(f"unsupported currency {currency!r}", f"{field}.currency")
+            raise ValidationFailed(f"unsupported currency {currency!r}", currency_field)
         return cls(amount, currency)  # type: ignore[arg-type]

@@ -1,6 +1,7 @@
 """Catalog commands and the visibility rule for reads."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -85,7 +86,7 @@ def _build_sku(product_id: str, given: SkuInput, path: str) -> Sku:
         id=new_id(),
         product_id=product_id,
         code=rules.clean_text(given.code, f"{path}.code", max_length=64),
-        price=Money.of(given.price, given.currency, field=f"{path}.price"),
+        price=Money.of(given.price, given.currency, amount_field=f"{path}.price", currency_field=f"{path}.currency"),
         attributes=rules.clean_attributes(given.attributes, f"{path}.attributes"),
         stock=Stock(available=rules.clean_stock_quantity(given.stock, f"{path}.stock")),
     )
@@ -97,7 +98,7 @@ def create_product(principal: Principal | None, new: NewProduct, now: datetime) 
     if len(new.skus) > rules.MAX_SKUS_PER_PRODUCT:
         raise ValidationFailed(f"at most {rules.MAX_SKUS_PER_PRODUCT} SKUs", "skus")
     skus = [_build_sku(product_id, s, f"skus.{i}") for i, s in enumerate(new.skus)]
-    _reject_duplicate_codes(skus)
+    _reject_duplicate_codes(skus, lambda i: f"skus.{i}.code")
     draft = Product(
         id=product_id,
         merchant_id=caller.user_id,
@@ -118,11 +119,11 @@ def create_product(principal: Principal | None, new: NewProduct, now: datetime) 
     return ProductRecord(product, 1, tuple(skus))
 
 
-def _managed_record(principal: Principal | None, product_id: str) -> tuple[Principal, ProductRecord]:
+def _managed_record(principal: Principal | None, product_id: str, field_name: str = "id") -> tuple[Principal, ProductRecord]:
     caller = require_role(principal, *MANAGERS)
     record = store.product_record(product_id, consistent=True)
     if record is None:
-        raise NotFound("no such product", "id")
+        raise NotFound("no such product", field_name)
     if not may_manage(caller, record.product.merchant_id):
         raise Forbidden("this product belongs to another merchant")
     return caller, record
@@ -158,52 +159,58 @@ def archive_product(principal: Principal | None, product_id: str, now: datetime)
     return update_product(principal, product_id, ProductChanges(status=ProductStatus.ARCHIVED), now)
 
 
-def _reject_duplicate_codes(skus: list[Sku]) -> None:
+def _reject_duplicate_codes(skus: list[Sku], field_of: Callable[[int], str]) -> None:
+    """``field_of(i)`` names the input field of the i-th SKU, the one at fault."""
     seen: set[str] = set()
     for i, sku in enumerate(skus):
         if sku.code in seen:
-            raise ValidationFailed(f"SKU code {sku.code!r} is used twice", f"skus.{i}.code")
+            raise ValidationFailed(f"SKU code {sku.code!r} is used twice", field_of(i))
         seen.add(sku.code)
 
 
 def add_sku(principal: Principal | None, product_id: str, given: SkuInput, now: datetime) -> Sku:
-    _, record = _managed_record(principal, product_id)
+    _, record = _managed_record(principal, product_id, "productId")
     if record.product.status is ProductStatus.ARCHIVED:
         raise ValidationFailed("an archived product cannot get new SKUs", "productId")
     if len(record.product.sku_ids) >= rules.MAX_SKUS_PER_PRODUCT:
         raise ValidationFailed(f"a product has at most {rules.MAX_SKUS_PER_PRODUCT} SKUs", "productId")
     sku = _build_sku(product_id, given, "sku")
-    _reject_duplicate_codes([*record.skus, sku])
+    _reject_duplicate_codes([*record.skus, sku], lambda _: "sku.code")
     updated = replace(record.product, sku_ids=(*record.product.sku_ids, sku.id), updated_at=iso(now))
     store.save_product(record, updated, new_skus=[sku])
     return sku
 
 
-def _managed_sku(principal: Principal | None, product_id: str, sku_id: str) -> tuple[ProductRecord, Sku]:
-    _, record = _managed_record(principal, product_id)
+def _managed_sku(
+    principal: Principal | None, product_id: str, sku_id: str, field_name: str = "skuId"
+) -> tuple[ProductRecord, Sku]:
+    _, record = _managed_record(principal, product_id, field_name)
     for sku in record.skus:
         if sku.id == sku_id:
             return record, sku
-    raise NotFound("no such SKU on this product", "skuId")
+    raise NotFound("no such SKU", field_name)
 
 
 def update_sku(principal: Principal | None, product_id: str, sku_id: str, changes: SkuChanges) -> Sku:
-    record, sku = _managed_sku(principal, product_id, sku_id)
+    record, sku = _managed_sku(principal, product_id, sku_id, "id")
+    if record.product.status is ProductStatus.ARCHIVED:
+        raise ValidationFailed("an archived product cannot be changed", "id")
     updated = replace(
         sku,
         code=sku.code if changes.code is None else rules.clean_text(changes.code, "code", max_length=64),
         price=sku.price if changes.price is None and changes.currency is None
         else Money.of(sku.price.amount if changes.price is None else changes.price,
-                      changes.currency or sku.price.currency),
+                      sku.price.currency if changes.currency is None else changes.currency),
         attributes=sku.attributes if changes.attributes is None
         else rules.clean_attributes(changes.attributes, "attributes"),
     )
-    _reject_duplicate_codes([s if s.id != sku_id else updated for s in record.skus])
+    _reject_duplicate_codes([*(s for s in record.skus if s.id != sku_id), updated], lambda _: "code")
     store.update_sku_details(product_id, updated)
     return updated
 
 
 def set_stock(principal: Principal | None, product_id: str, sku_id: str, quantity: int) -> Sku:
+    require_role(principal, *MANAGERS)  # who asks before what they ask
     quantity = rules.clean_stock_quantity(quantity, "quantity")
     _, sku = _managed_sku(principal, product_id, sku_id)
     return replace(sku, stock=stock_store.set_available(StockKey.of_sku(product_id, sku_id), quantity))
@@ -215,8 +222,8 @@ def adjust_stock(
 ) -> Sku:
     """With an idempotency key, a retried adjustment applies once; the payload is
     then the SKU as it stands (a replay changes nothing)."""
-    delta = rules.clean_stock_delta(delta, "delta")
     caller = require_role(principal, *MANAGERS)
+    delta = rules.clean_stock_delta(delta, "delta")
     request = None if idempotency_key is None else idempotent_request(
         caller.user_id, "adjustStock", idempotency_key, product_id, sku_id, delta)
     _, sku = _managed_sku(principal, product_id, sku_id)

@@ -3,6 +3,7 @@ back, and that a refused request changes nothing at all."""
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 
 import pytest
@@ -251,8 +252,6 @@ def test_anonymous_caller_must_sign_in(gql, merchant, category, product, operati
     before, seen_before = table_snapshot(), read_product(gql, merchant, product["id"])
     response = gql.raw(query, variables)
     assert response.status_code == 200
-    import json
-
     refused(json.loads(response.body), operation, "UNAUTHENTICATED", None)
     assert read_product(gql, merchant, product["id"]) == seen_before
     assert table_snapshot() == before
@@ -341,8 +340,6 @@ def test_price_that_is_not_a_graphql_int_is_a_validation_error(gql, merchant, ca
     before = table_snapshot()
     response = gql.raw(CREATE_PRODUCT, {"input": product_input(category, skus=[_sku(price=price)])}, token=merchant)
     assert_no_traceback(response.body)
-    import json
-
     result = json.loads(response.body)
     assert result.get("data") is None, result
     assert len(result["errors"]) == 1

@@ -35,13 +35,16 @@ def test_money_of_refuses_anything_but_an_int_in_bounds(amount):
 def test_money_of_refuses_unlisted_currencies(currency):
     with pytest.raises(ValidationFailed) as caught:
         Money.of(100, currency)
-    assert caught.value.field is not None and caught.value.field[0] == "price"
+    assert caught.value.field == ("currency",)
 
 
-def test_money_of_names_the_field_it_was_given():
+def test_money_of_names_the_fields_it_was_given():
     with pytest.raises(ValidationFailed) as caught:
-        Money.of(-5, field="skus.3.price")
-    assert caught.value.field[:3] == ("skus", "3", "price")
+        Money.of(-5, amount_field="skus.3.price", currency_field="skus.3.currency")
+    assert caught.value.field == ("skus", "3", "price")
+    with pytest.raises(ValidationFailed) as caught:
+        Money.of(5, "EUR", amount_field="skus.3.price", currency_field="skus.3.currency")
+    assert caught.value.field == ("skus", "3", "currency")
 
 
 @pytest.mark.parametrize("value", [0, 7, 100])
