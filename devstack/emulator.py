@@ -10,6 +10,7 @@ deadlock.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.request
 from collections import Counter
@@ -71,6 +72,11 @@ class Emulator:
             self.host, self.port, self.dynamodb, threaded=True, request_handler=QuietRequestHandler
         )
         self.port = self._server.server_address[1]
+        # moto's Step Functions interpreter calls Lambda and the aws-sdk/dynamodb
+        # integrations over HTTP at http://localhost:$MOTO_PORT (5000 if unset),
+        # not at the server that runs it: point it here. moto's state is global to
+        # the process, so one running emulator per process is the model.
+        os.environ["MOTO_PORT"] = str(self.port)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
         self.configure({"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
@@ -109,6 +115,10 @@ class Emulator:
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/{path}", data=data, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
 
     def __enter__(self) -> Emulator:
         return self.start()

@@ -9,11 +9,11 @@ import json
 import os
 import secrets
 
-import boto3
 import pytest
 
 from devstack.emulator import Emulator
 from devstack.environment import apply_environment, local_environment
+from devstack.resources import create_resources
 
 EMULATOR = Emulator().start()
 apply_environment(
@@ -25,20 +25,6 @@ apply_environment(
 )
 
 
-def _create_table() -> None:
-    with open(os.path.join(os.path.dirname(__file__), "..", "infra", "template.json")) as f:
-        props = json.load(f)["Resources"]["TuanstackTable"]["Properties"]
-    client = boto3.client("dynamodb")
-    client.create_table(
-        TableName=os.environ["TUANSTACK_TABLE"],
-        BillingMode=props["BillingMode"],
-        AttributeDefinitions=props["AttributeDefinitions"],
-        KeySchema=props["KeySchema"],
-        GlobalSecondaryIndexes=props["GlobalSecondaryIndexes"],
-        StreamSpecification={"StreamEnabled": True, **props["StreamSpecification"]},
-    )
-
-
 @pytest.fixture(scope="session")
 def emulator() -> Emulator:
     return EMULATOR
@@ -48,7 +34,7 @@ def fresh_table(emulator: Emulator = EMULATOR) -> None:
     """Forget everything and create an empty table. moto copies the whole table
     for every transaction, so long tests that write a lot call this between rounds."""
     emulator.reset()
-    _create_table()
+    create_resources(emulator.endpoint_url, os.environ["AWS_REGION"], table_name=os.environ["TUANSTACK_TABLE"])
     emulator.clear_log()
 
 

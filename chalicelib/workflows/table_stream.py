@@ -10,7 +10,10 @@ import os
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
 
 from ..observability import flush_metrics, logger, metrics
 from .executions import start_once
@@ -29,8 +32,7 @@ def _old_image(record: DynamoDBRecord) -> dict[str, Any]:
 def handle_record(record: DynamoDBRecord) -> None:
     new, old = _new_image(record), _old_image(record)
     kind = new.get("type") or old.get("type")
-    if kind == "Reservation" and record.event_name and record.event_name.value == "INSERT" \
-            and new.get("state") == "HELD":
+    if kind == "Reservation" and record.event_name is DynamoDBRecordEventName.INSERT and new.get("state") == "HELD":
         arn = os.environ["TUANSTACK_RESERVATION_EXPIRY_SFN_ARN"]
         started = start_once(arn, new["reservation_id"],
                              {"reservationId": new["reservation_id"], "expiresAt": new["expires_at"]})

@@ -78,13 +78,15 @@ def test_a_dangling_next_is_refused_before_it_reaches_moto(emulator, tmp_path, t
         definition["States"]["WaitUntilExpiry"]["Next"] = "ReleaseReservatoin"
         machine["Definition"] = definition
 
+    template_path = _template_with(tmp_path, dangle)
     with pytest.raises(InvalidDefinition, match="ReleaseReservatoin"):
-        create_resources(emulator.endpoint_url, table_name=table_name, template_path=_template_with(tmp_path, dangle))
+        create_resources(emulator.endpoint_url, table_name=table_name, template_path=template_path)
 
 
 def test_a_resource_the_local_stack_cannot_build_is_refused(emulator, tmp_path, table_name) -> None:
     def add_queue(template):
         template["Resources"]["Outbox"] = {"Type": "AWS::SQS::Queue", "Properties": {}}
 
+    template_path = _template_with(tmp_path, add_queue)
     with pytest.raises(TemplateError, match="AWS::SQS::Queue"):
-        create_resources(emulator.endpoint_url, table_name=table_name, template_path=_template_with(tmp_path, add_queue))
+        create_resources(emulator.endpoint_url, table_name=table_name, template_path=template_path)

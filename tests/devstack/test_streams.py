@@ -48,7 +48,10 @@ def test_records_have_the_lambda_event_shape(emulator, clients, table) -> None:
     poller = StreamPoller(emulator.endpoint_url, table.table_name, consumer)
     put(clients, table, 1, blob={"B": b"\x00\xff"}, count={"N": "1"})
     clients.dynamodb.update_item(
-        TableName=table.table_name, Key=key(1), UpdateExpression="SET #c = :two", ExpressionAttributeNames={"#c": "count"},
+        TableName=table.table_name,
+        Key=key(1),
+        UpdateExpression="SET #c = :two",
+        ExpressionAttributeNames={"#c": "count"},
         ExpressionAttributeValues={":two": {"N": "2"}},
     )
     clients.dynamodb.delete_item(TableName=table.table_name, Key=key(1))
@@ -65,7 +68,8 @@ def test_records_have_the_lambda_event_shape(emulator, clients, table) -> None:
         assert record["eventID"]
     assert "OldImage" not in insert["dynamodb"]
     assert insert["dynamodb"]["NewImage"]["blob"] == {"B": base64.b64encode(b"\x00\xff").decode()}
-    assert (modify["dynamodb"]["OldImage"]["count"], modify["dynamodb"]["NewImage"]["count"]) == ({"N": "1"}, {"N": "2"})
+    assert modify["dynamodb"]["OldImage"]["count"] == {"N": "1"}
+    assert modify["dynamodb"]["NewImage"]["count"] == {"N": "2"}
     assert "NewImage" not in remove["dynamodb"] and remove["dynamodb"]["OldImage"]["count"] == {"N": "2"}
     sequence = [int(r["dynamodb"]["SequenceNumber"]) for r in (insert, modify, remove)]
     assert sequence == sorted(sequence)

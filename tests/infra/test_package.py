@@ -104,7 +104,9 @@ def test_no_policy_grants_a_wildcard_action_or_resource(resources) -> None:
 def test_function_roles_grant_exactly_what_the_functions_use(resources) -> None:
     for logical_id, function in functions(resources).items():
         role = resources[function["Properties"]["Role"]["Fn::GetAtt"][0]]
-        granted = {action: statement["Resource"] for statement in statements(role) for action in as_list(statement["Action"])}
+        granted = {
+            action: statement["Resource"] for statement in statements(role) for action in as_list(statement["Action"])
+        }
         expected = TABLE_ACTIONS | LOG_ACTIONS
         if logical_id == "TableStream":
             expected |= STREAM_ACTIONS | {"states:StartExecution"}
