@@ -1,0 +1,108 @@
+"""The payment port: what the group-buy flow needs from a payment provider.
+
+Adapters:
+- ``wechat.WechatPayV3`` — WeChat Pay API v3 through the ``wechatpayv3`` package
+  (JSAPI prepay, signed requests, notification signature check and AES-GCM decryption,
+  query, refund with ``out_refund_no`` as the idempotency key);
+- ``simulated.SimulatedPayments`` — a SIMULATION for `make dev` and tests: nothing
+  leaves the machine; it can be told to fail the next N refunds or to time out.
+
+Amounts are integers in minor units (fen). The order id is the provider's
+``out_trade_no`` and the refund id its ``out_refund_no``: retrying a call with the
+same ids can never charge or refund twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+
+class PaymentState(Enum):
+    SUCCESS = "SUCCESS"  # captured
+    NOTPAY = "NOTPAY"
+    CLOSED = "CLOSED"
+    REFUND = "REFUND"  # captured, then (partly) refunded
+    PAYERROR = "PAYERROR"
+
+
+class RefundStatus(Enum):
+    SUCCESS = "SUCCESS"
+    PROCESSING = "PROCESSING"  # accepted; the outcome comes later (query or notification)
+    ABNORMAL = "ABNORMAL"  # needs an operator (e.g. the buyer's card was closed)
+    CLOSED = "CLOSED"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    order_id: str  # out_trade_no
+    amount: int  # fen
+    currency: str
+    description: str  # shown to the payer; no personal data
+    payer_openid: str  # personal data: never logged
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JsapiParams:
+    """Exactly what the mini-program passes to ``wx.requestPayment``."""
+
+    app_id: str
+    time_stamp: str
+    nonce_str: str
+    package: str  # "prepay_id=..."
+    sign_type: str  # "RSA"
+    pay_sign: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEvent:
+    """A verified, decrypted payment notification (or a query's answer)."""
+
+    order_id: str
+    transaction_id: str | None
+    state: PaymentState
+    amount: int  # fen actually paid by the payer
+    currency: str
+    paid_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    order_id: str  # out_trade_no of the captured payment
+    refund_id: str  # out_refund_no: the idempotency key of this refund
+    amount: int  # fen to refund, ≤ total
+    total: int  # fen captured for the order
+    currency: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    refund_id: str
+    status: RefundStatus
+    provider_refund_id: str | None = None
+
+
+class PaymentError(Exception):
+    """A provider call failed and may succeed if retried (network, timeout, 5xx, SYSTEM_ERROR)."""
+
+
+class PaymentRejected(Exception):
+    """The provider refused for good (bad amount, order not found...): retrying will not help."""
+
+
+class InvalidNotification(Exception):
+    """A notification whose signature, timestamp or ciphertext does not check out."""
+
+
+class PaymentProvider(Protocol):
+    def create_jsapi_payment(self, request: PaymentRequest) -> JsapiParams: ...
+
+    def parse_notification(self, headers: Mapping[str, str], body: bytes) -> PaymentEvent: ...
+
+    def query_payment(self, order_id: str) -> PaymentEvent | None: ...
+
+    def refund(self, request: RefundRequest) -> RefundResult: ...
