@@ -23,6 +23,13 @@ class ErrorCode(Enum):
     INVALID_STATE = "INVALID_STATE"
     LOGIN_FAILED = "LOGIN_FAILED"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    DEAL_NOT_ACTIVE = "DEAL_NOT_ACTIVE"
+    TEAM_FULL = "TEAM_FULL"
+    TEAM_EXPIRED = "TEAM_EXPIRED"
+    TEAM_CLOSED = "TEAM_CLOSED"
+    ALREADY_IN_TEAM = "ALREADY_IN_TEAM"
+    LIMIT_REACHED = "LIMIT_REACHED"
+    PAYMENT_WINDOW_PASSED = "PAYMENT_WINDOW_PASSED"
 
 
 class DomainError(Exception):
@@ -86,3 +93,31 @@ class LoginFailed(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+
+
+class DealNotActive(DomainError):
+    code = ErrorCode.DEAL_NOT_ACTIVE
+
+
+class TeamFull(DomainError):
+    code = ErrorCode.TEAM_FULL
+
+
+class TeamExpired(DomainError):
+    code = ErrorCode.TEAM_EXPIRED
+
+
+class TeamClosed(DomainError):
+    code = ErrorCode.TEAM_CLOSED
+
+
+class AlreadyInTeam(DomainError):
+    code = ErrorCode.ALREADY_IN_TEAM
+
+
+class LimitReached(DomainError):
+    code = ErrorCode.LIMIT_REACHED
+
+
+class PaymentWindowPassed(DomainError):
+    code = ErrorCode.PAYMENT_WINDOW_PASSED

@@ -20,13 +20,14 @@ from .transactions import Transaction
 LABEL = "idempotency"
 
 
-def claim(tx: Transaction, request: IdempotentRequest, now: datetime) -> None:
+def claim(tx: Transaction, request: IdempotentRequest, now: datetime, result_id: str | None = None) -> None:
     tx.put(
         LABEL,
         IdempotencyItem(
             keys.idempotency_pk(request.scope, request.key),
             keys.IDEMPOTENCY_SK,
             fingerprint=request.fingerprint,
+            result_id=result_id,
             created_at=now.isoformat(),
             ttl=int(now.timestamp()) + RETENTION_SECONDS,
         ),
@@ -34,7 +35,7 @@ def claim(tx: Transaction, request: IdempotentRequest, now: datetime) -> None:
     )
 
 
-def check_replay(request: IdempotentRequest) -> None:
+def check_replay(request: IdempotentRequest) -> str | None:
     """After a claim failed: a replay of the same request is fine, anything else is refused."""
     try:
         item = IdempotencyItem.get(keys.idempotency_pk(request.scope, request.key), keys.IDEMPOTENCY_SK,
@@ -43,3 +44,4 @@ def check_replay(request: IdempotentRequest) -> None:
         raise RuntimeError("idempotency claim failed but no record exists") from None
     if item.fingerprint != request.fingerprint:
         raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotencyKey")
+    return item.result_id

@@ -117,6 +117,23 @@ def reserve(reservation: Reservation, created_at: str) -> None:
     twice. On AWS the client request token does the same within ten minutes.
     """
     tx = Transaction(client_request_token=reservation.id)
+    add_reserve(tx, reservation, created_at)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "reservation" in error.failed:
+            existing = get_reservation(reservation.id)
+            if (existing.stock, existing.quantity, existing.owner_id) == (
+                reservation.stock, reservation.quantity, reservation.owner_id
+            ):
+                return
+            raise InvalidState("this reservation id is taken", "reservationId") from error
+        raise OutOfStock("not enough stock", "quantity") from error
+
+
+def add_reserve(tx: Transaction, reservation: Reservation, created_at: str) -> None:
+    """The writes of a reservation, for a caller's larger transaction (labels
+    "stock" and "reservation")."""
     tx.update(
         "stock",
         _counter(reservation.stock),
@@ -139,17 +156,32 @@ def reserve(reservation: Reservation, created_at: str) -> None:
         ),
         TableItem.PK.does_not_exist(),
     )
-    try:
-        tx.commit()
-    except TransactionCancelled as error:
-        if "reservation" in error.failed:
-            existing = get_reservation(reservation.id)
-            if (existing.stock, existing.quantity, existing.owner_id) == (
-                reservation.stock, reservation.quantity, reservation.owner_id
-            ):
-                return
-            raise InvalidState("this reservation id is taken", "reservationId") from error
-        raise OutOfStock("not enough stock", "quantity") from error
+
+
+def add_resolve(tx: Transaction, reservation: Reservation, outcome: ReservationState, now: str) -> None:
+    """Release or commit a HELD reservation inside a caller's transaction (labels
+    "reservation" and "stock"); the reservation's state condition makes it once-only."""
+    if outcome is ReservationState.HELD:
+        raise ValueError("resolve to RELEASED or COMMITTED")
+    q = reservation.quantity
+    counter_actions = (
+        [SkuItem.available.add(q), SkuItem.reserved.add(-q)]
+        if outcome is ReservationState.RELEASED
+        else [SkuItem.reserved.add(-q), SkuItem.sold.add(q)]
+    )
+    tx.update(
+        "reservation",
+        ReservationItem(keys.reservation_pk(reservation.id), keys.RESERVATION_SK),
+        [ReservationItem.state.set(outcome.value), ReservationItem.resolved_at.set(now)],
+        (ReservationItem.state == ReservationState.HELD.value) & (ReservationItem.quantity == q),
+    )
+    tx.update("stock", _counter(reservation.stock), counter_actions, SkuItem.reserved >= q)
+
+
+def add_return_sold(tx: Transaction, stock: StockKey, quantity: int) -> None:
+    """Units sold and then refunded go back on sale (label "stock")."""
+    tx.update("stock", _counter(stock), [SkuItem.sold.add(-quantity), SkuItem.available.add(quantity)],
+              SkuItem.sold >= quantity)
 
 
 def get_reservation(reservation_id: str) -> Reservation:
@@ -170,22 +202,8 @@ def get_reservation(reservation_id: str) -> Reservation:
 def resolve(reservation: Reservation, outcome: ReservationState, now: str) -> bool:
     """Release or commit a HELD reservation. Returns False if it was already
     resolved (by anyone): the caller's retry or a racing timer is a no-op."""
-    if outcome is ReservationState.HELD:
-        raise ValueError("resolve to RELEASED or COMMITTED")
-    q = reservation.quantity
-    counter_actions = (
-        [SkuItem.available.add(q), SkuItem.reserved.add(-q)]
-        if outcome is ReservationState.RELEASED
-        else [SkuItem.reserved.add(-q), SkuItem.sold.add(q)]
-    )
     tx = Transaction()
-    tx.update(
-        "reservation",
-        ReservationItem(keys.reservation_pk(reservation.id), keys.RESERVATION_SK),
-        [ReservationItem.state.set(outcome.value), ReservationItem.resolved_at.set(now)],
-        (ReservationItem.state == ReservationState.HELD.value) & (ReservationItem.quantity == q),
-    )
-    tx.update("stock", _counter(reservation.stock), counter_actions, SkuItem.reserved >= q)
+    add_resolve(tx, reservation, outcome, now)
     try:
         tx.commit()
     except TransactionCancelled as error:
