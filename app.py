@@ -36,6 +36,20 @@ def graphiql_asset(name: str) -> Response:
     return graphiql_asset(name)
 
 
+@app.route("/payments/notify", methods=["POST"], content_types=["application/json"])
+def payment_notification() -> Response:
+    from chalicelib.api.payment_notifications import handle_notification
+
+    return handle_notification(app.current_request, app.lambda_context)
+
+
+@app.route("/payments/simulated/capture", methods=["POST"], content_types=["application/json"])
+def simulated_capture() -> Response:
+    from chalicelib.api.payment_notifications import simulate_capture
+
+    return simulate_capture(app.current_request)
+
+
 @app.route("/health", methods=["GET"])
 def health() -> dict[str, str]:
     return {"status": "ok"}

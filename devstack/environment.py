@@ -45,6 +45,12 @@ def local_environment(
         "TUANSTACK_DYNAMODB_ENDPOINT": endpoint_url,
         "TUANSTACK_SECRET_KEY": secret_key,
         "TUANSTACK_WECHAT_LOGIN": "local",
+        # Payments are the SIMULATED provider (nothing leaves the machine).
+        "TUANSTACK_PAYMENTS": "simulated",
+        # Domain events and WeChat notifications go to the in-memory local outbox
+        # (logged, inspectable by tests), not to the emulator's bus or to WeChat.
+        "TUANSTACK_EVENTS": "local",
+        "TUANSTACK_NOTIFICATIONS": "local",
         "TUANSTACK_GRAPHIQL_ASSETS": str(GRAPHIQL_ASSETS_DIR),
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -23,6 +24,24 @@ class Loaders:
         self.category_tree = DataLoader[str, list[Category]](load_fn=self._tree)
         self.product_record = DataLoader[str, ProductRecord | None](load_fn=self._records)
         self.skus = DataLoader[Product, list[Sku]](load_fn=self._skus, cache_key_fn=lambda p: p.id)
+        self.product = DataLoader[str, Product | None](load_fn=self._products)
+        self.deal = DataLoader[str, Any](load_fn=self._deals)
+        self.team_view = DataLoader[str, Any](load_fn=self._team_views)
+
+    async def _products(self, ids: list[str]) -> list[Product | None]:
+        found = catalog_store.products_by_id(ids)
+        return [found.get(i) for i in ids]
+
+    async def _deals(self, ids: list[str]) -> list[Any]:
+        from ..store import groupbuy as groupbuy_store
+
+        found = groupbuy_store.deals_by_id(ids)
+        return [found.get(i) for i in ids]
+
+    async def _team_views(self, ids: list[str]) -> list[Any]:
+        from ..store import groupbuy as groupbuy_store
+
+        return [groupbuy_store.team_with_seats(i) for i in ids]
 
     async def _categories(self, ids: list[str]) -> list[Category | None]:
         found = catalog_store.categories_by_id(ids)

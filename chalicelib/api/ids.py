@@ -4,8 +4,12 @@ from __future__ import annotations
 import base64
 import binascii
 
+import re
+
 from ..domain.errors import InvalidId
-from ..domain.ids import is_id
+
+# ULIDs (26) and share codes (16) share Crockford's base32 alphabet.
+_PART = re.compile(r"^[0-9A-HJKMNP-TV-Z]{16}$|^[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 def to_global_id(type_name: str, *parts: str) -> str:
@@ -29,6 +33,6 @@ def parse_global_id(global_id: str, field: str = "id") -> tuple[str, tuple[str, 
         raise InvalidId("not a valid id", field) from None
     type_name, _, rest = decoded.partition(":")
     parts = tuple(rest.split(":")) if rest else ()
-    if not type_name or not parts or not all(is_id(p) for p in parts):
+    if not type_name or not parts or not all(_PART.match(p) for p in parts):
         raise InvalidId("not a valid id", field)
     return type_name, parts

@@ -15,6 +15,7 @@ from ..services.clock import utc_now
 from .catalog_types import Category, Ctx, MediaKind, Product, ProductStatus, Sku
 from .errors import UserError, payload_errors
 from .ids import from_global_id
+from .groupbuy_mutations import GroupBuyMutation
 from .user_types import User
 
 
@@ -158,7 +159,7 @@ def _product_payload(record: catalog_service.ProductRecord, info: Ctx) -> Produc
 
 
 @strawberry.type
-class Mutation:
+class Mutation(GroupBuyMutation):
     @strawberry.mutation(description="Exchange a WeChat mini-program login code for an access token.")
     @payload_errors(LoginPayload)
     def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload:

@@ -18,6 +18,8 @@ from .catalog_types import (
     visible_product,
 )
 from .ids import from_global_id, parse_global_id
+from .groupbuy_queries import GroupBuyQuery, team_by_code
+from .groupbuy_types import Deal, Order
 from .user_types import User
 
 
@@ -30,6 +32,18 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
             return None
         skus = await info.context.loaders.skus.load(product.product)
         return next((Sku(sku=s) for s in skus if s.id == parts[1]), None)
+    if type_name == "Deal" and len(parts) == 1:
+        found = await info.context.loaders.deal.load(parts[0])
+        return Deal(deal=found) if found else None
+    if type_name == "Team" and len(parts) == 1:
+        return await team_by_code(info, parts[0])
+    if type_name == "Order" and len(parts) == 1:
+        from ..store import groupbuy as groupbuy_store
+
+        order = groupbuy_store.get_order(parts[0])
+        principal = info.context.principal
+        mine = principal is not None and order is not None and order.user_id == principal.user_id
+        return Order(order=order) if mine else None
     if type_name == "Category" and len(parts) == 1:
         found = await info.context.loaders.category.load(parts[0])
         return Category(category=found) if found else None
@@ -37,7 +51,7 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
 
 
 @strawberry.type
-class Query:
+class Query(GroupBuyQuery):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         type_name, parts = parse_global_id(id)

@@ -13,6 +13,7 @@ from .pagination import after_position, page_size
 
 if TYPE_CHECKING:
     from .catalog_types import ProductConnection
+    from .groupbuy_types import OrderConnection, TeamConnection
 
 Role = strawberry.enum(domain.Role, name="Role")
 
@@ -49,6 +50,36 @@ class User:
         scope = f"merchant:{self.user.id}"
         page = catalog_store.merchant_products(self.user.id, page_size(first), after_position(scope, after))
         return connection_of(scope, page)
+
+    def _own(self, info: Info) -> None:
+        principal = info.context.principal
+        if principal is None or principal.user_id != self.user.id:
+            raise Forbidden("only your own orders and teams")
+
+    @strawberry.field(description="Your group-buy orders, newest first.")
+    def orders(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[OrderConnection, strawberry.lazy(".groupbuy_types")]:
+        from ..store import groupbuy as groupbuy_store
+        from .groupbuy_types import order_connection
+
+        self._own(info)
+        scope = f"orders:{self.user.id}"
+        orders, more = groupbuy_store.user_orders(self.user.id, page_size(first), after_position(scope, after))
+        return order_connection(scope, orders, more)
+
+    @strawberry.field(description="Teams you opened or joined, newest first.")
+    def teams(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[TeamConnection, strawberry.lazy(".groupbuy_types")]:
+        from ..store import groupbuy as groupbuy_store
+        from .groupbuy_types import team_connection_of_seats
+
+        self._own(info)
+        scope = f"teams:{self.user.id}"
+        seats, more = groupbuy_store.user_seats(self.user.id, page_size(first), after_position(scope, after))
+        teams = groupbuy_store.teams_by_id({s.team_id for s in seats}) if seats else {}
+        return team_connection_of_seats(scope, seats, teams, more)
 
     @classmethod
     def of(cls, user: domain.User) -> User:

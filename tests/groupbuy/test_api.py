@@ -1,0 +1,165 @@
+"""The group-buy stories through GraphQL, as a mini-program and a merchant use them.
+Payments go through the SIMULATED provider's signed notifications and the real
+notification route."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.adapters.payments.factory import payment_provider_for
+from chalicelib.config import settings
+from tests.api.catalog_ops import CREATE_PRODUCT
+from tests.conftest import demo_token
+from tests.factories import create_category
+from tests.groupbuy.ops import (
+    CANCEL_SEAT,
+    CREATE_DEAL,
+    DEALS,
+    JOIN_TEAM,
+    JOIN_TEAM_LEAN,
+    MY_ORDERS,
+    MY_TEAMS,
+    OPEN_TEAM,
+    PAY_ORDER,
+    TEAM_VIEW,
+)
+
+
+def _iso(delta: timedelta) -> str:
+    return (datetime.now(timezone.utc) + delta).isoformat()
+
+
+@pytest.fixture
+def deal(gql, operator, merchant):
+    category = create_category(gql, operator)
+    product = gql(CREATE_PRODUCT, {"input": {"categoryId": category, "name": "Mango", "status": "ACTIVE",
+                                             "skus": [{"code": "M", "price": 3990, "stock": 100}]}},
+                  token=merchant)["data"]["createProduct"]["product"]
+    sku = product["skus"][0]["id"]
+    result = gql(CREATE_DEAL, {"input": {"productId": product["id"], "prices": [{"skuId": sku, "price": 1990}],
+                                         "stock": [{"skuId": sku, "quantity": 10}], "teamSize": 3,
+                                         "startsAt": _iso(-timedelta(minutes=1)), "endsAt": _iso(timedelta(days=1))}},
+                 token=merchant)["data"]["createDeal"]
+    assert result["errors"] == []
+    return {"id": result["deal"]["id"], "sku": sku}
+
+
+def _pay(client, order_id: str) -> dict:
+    response = client.http.post("/payments/simulated/capture", headers={"Content-Type": "application/json"},
+                                body=json.dumps({"orderId": order_id}))
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def test_three_friends_fill_a_team_and_it_succeeds_at_once(gql, client, deal):
+    alice, bob, carol, dave = (demo_token(gql, n, "CUSTOMER") for n in ("alice", "bob", "carol", "dave"))
+    opened = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]
+    assert opened["errors"] == []
+    assert opened["order"]["state"] == "AWAITING_PAYMENT" and opened["order"]["amount"] == {"amount": 1990, "currency": "CNY"}
+    assert opened["payment"]["package"].startswith("prepay_id=")
+    code = opened["team"]["shareCode"]
+    assert len(code) <= 32 and code.isascii() and opened["team"]["remainingSeats"] == 2
+
+    bob_seat = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
+    carol_seat = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=carol)["data"]["joinTeam"]
+    full = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=dave)["data"]["joinTeam"]
+    assert full["order"] is None and full["errors"][0]["code"] == "TEAM_FULL"
+    twice = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
+    assert twice["errors"][0]["code"] == "ALREADY_IN_TEAM"
+
+    assert _pay(client, opened["order"]["id"])["message"] == "applied"
+    assert _pay(client, opened["order"]["id"])["message"] == "duplicate"  # WeChat delivers again
+    paid_not_formed = gql(MY_ORDERS, token=alice)["data"]["me"]["orders"]["edges"][0]["node"]
+    assert paid_not_formed["state"] == "PAID_AWAITING_TEAM"
+    assert paid_not_formed["statusText"].startswith("Paid, awaiting team")
+    _pay(client, bob_seat["order"]["id"])
+    _pay(client, carol_seat["order"]["id"])
+
+    view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
+    assert (view["state"], view["paidCount"], view["remainingSeats"]) == ("SUCCEEDED", 3, 0)
+    assert [m["isLeader"] for m in view["members"]] == [True, False, False]
+    assert all(m["paid"] for m in view["members"])
+    assert set(view["members"][0]) == {"displayName", "avatarUrl", "isLeader", "paid"}  # nothing private
+    teams = gql(MY_TEAMS, token=bob)["data"]["me"]["teams"]["edges"]
+    assert [t["node"]["shareCode"] for t in teams] == [code]
+
+
+def test_an_unpaid_seat_can_be_given_back_and_taken_by_someone_else(gql, deal):
+    alice, bob, carol, dave = (demo_token(gql, n, "CUSTOMER") for n in ("alice", "bob", "carol", "dave"))
+    code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
+    bob_order = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]["order"]
+    gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=carol)
+    refused = gql(CANCEL_SEAT, {"orderId": bob_order["id"]}, token=carol)["data"]["cancelSeat"]
+    assert refused["errors"][0]["code"] == "NOT_FOUND"  # not yours: does not exist for you
+    cancelled = gql(CANCEL_SEAT, {"orderId": bob_order["id"]}, token=bob)["data"]["cancelSeat"]
+    assert cancelled["order"]["state"] == "CANCELLED"
+    again = gql(CANCEL_SEAT, {"orderId": bob_order["id"]}, token=bob)["data"]["cancelSeat"]
+    assert again["errors"][0]["code"] == "INVALID_STATE"
+    assert gql(PAY_ORDER, {"orderId": bob_order["id"]}, token=bob)["data"]["payOrder"]["errors"][0]["code"] == "INVALID_STATE"
+    joined = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=dave)["data"]["joinTeam"]
+    assert joined["errors"] == [] and joined["order"]["state"] == "AWAITING_PAYMENT"
+
+
+def test_retrying_a_join_with_its_idempotency_key_takes_one_seat(gql, deal):
+    alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
+    code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
+    first = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"], "key": "join-bob-0001"}, token=bob)["data"]["joinTeam"]
+    again = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"], "key": "join-bob-0001"}, token=bob)["data"]["joinTeam"]
+    assert again["errors"] == [] and again["order"]["id"] == first["order"]["id"]
+    view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
+    assert view["seatsTaken"] == 2
+
+
+def test_joining_costs_two_requests_and_a_team_view_two(gql, deal, emulator):
+    alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
+    code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
+    emulator.clear_log()
+    joined = gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
+    assert joined["errors"] == []
+    assert emulator.dynamodb_counts() == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    emulator.clear_log()
+    view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
+    assert len(view["members"]) == 2 and view["deal"]["teamSize"] == 3
+    assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
+
+
+@pytest.mark.parametrize("code, error", [("NOPE", None), ("0000000000000000", "NOT_FOUND")])
+def test_unknown_teams(gql, deal, code, error):
+    bob = demo_token(gql, "bob", "CUSTOMER")
+    result = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
+    assert result["errors"][0]["code"] == "NOT_FOUND"
+    assert gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"] is None
+
+
+def test_customers_cannot_create_deals_and_bad_deals_are_refused(gql, deal, merchant):
+    alice = demo_token(gql, "alice", "CUSTOMER")
+    base = {"productId": "UHJvZHVjdDowMUo=", "prices": [], "stock": [], "startsAt": _iso(timedelta(0)),
+            "endsAt": _iso(timedelta(days=1))}
+    refused = gql(CREATE_DEAL, {"input": base}, token=alice)["data"]["createDeal"]
+    assert refused["errors"][0]["code"] in {"FORBIDDEN", "INVALID_ID"}
+
+
+def test_deals_list_with_their_open_teams(gql, deal):
+    alice = demo_token(gql, "alice", "CUSTOMER")
+    code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
+    edges = gql(DEALS)["data"]["deals"]["edges"]
+    assert edges[0]["node"]["prices"][0] == {"price": {"amount": 1990}, "sku": {"code": "M"}}
+    assert edges[0]["node"]["openTeams"]["edges"] == [{"node": {"shareCode": code, "remainingSeats": 2}}]
+
+
+def test_forged_and_unknown_payment_notifications(client, gql, deal):
+    alice = demo_token(gql, "alice", "CUSTOMER")
+    order = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["order"]
+    provider = payment_provider_for(settings())
+    from chalicelib.api.ids import from_global_id
+
+    headers, body = provider.simulate_capture(from_global_id(order["id"], "Order")[0])
+    forged = body.replace(b"1990", b"1")
+    response = client.http.post("/payments/notify", headers={**headers, "Content-Type": "application/json"}, body=forged)
+    assert response.status_code == 401
+    assert gql(MY_ORDERS, token=alice)["data"]["me"]["orders"]["edges"][0]["node"]["state"] == "AWAITING_PAYMENT"
+    response = client.http.post("/payments/notify", headers={**headers, "Content-Type": "application/json"}, body=body)
+    assert response.status_code == 200 and json.loads(response.body)["code"] == "SUCCESS"
+    assert gql(MY_ORDERS, token=alice)["data"]["me"]["orders"]["edges"][0]["node"]["state"] == "PAID_AWAITING_TEAM"
