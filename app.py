@@ -62,6 +62,34 @@ def release_expired_reservation(event: dict, context: object) -> dict:
     return release_expired(event)
 
 
+@app.lambda_function(name="close_team")
+def close_team(event: dict, context: object) -> dict:
+    from chalicelib.workflows.groupbuy_tasks import close_team
+
+    return close_team(event)
+
+
+@app.lambda_function(name="settle_team")
+def settle_team(event: dict, context: object) -> dict:
+    from chalicelib.workflows.groupbuy_tasks import settle_team
+
+    return settle_team(event)
+
+
+@app.lambda_function(name="refund_order")
+def refund_order(event: dict, context: object) -> dict:
+    from chalicelib.workflows.groupbuy_tasks import refund_order
+
+    return refund_order(event)
+
+
+@app.lambda_function(name="mark_refund_failed")
+def mark_refund_failed(event: dict, context: object) -> dict:
+    from chalicelib.workflows.groupbuy_tasks import mark_refund_failed
+
+    return mark_refund_failed(event)
+
+
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
 def table_stream(event, context: object = None) -> dict:
     from chalicelib.workflows.table_stream import handle_batch

@@ -25,6 +25,8 @@ class Settings:
     wechat_app_secret: str
     wechat_api_base: str
     graphiql_assets_dir: str | None
+    dynamodb_read_timeout_seconds: float = 5.0
+    dynamodb_connect_timeout_seconds: float = 2.0
 
     @property
     def is_local(self) -> bool:
@@ -66,4 +68,6 @@ def settings() -> Settings:
         wechat_app_secret=_env("WECHAT_APP_SECRET", ""),
         wechat_api_base=_env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         graphiql_assets_dir=os.environ.get("TUANSTACK_GRAPHIQL_ASSETS") or None,
+        dynamodb_read_timeout_seconds=float(_env("TUANSTACK_DYNAMODB_READ_TIMEOUT", "5")),
+        dynamodb_connect_timeout_seconds=float(_env("TUANSTACK_DYNAMODB_CONNECT_TIMEOUT", "2")),
     )

@@ -23,6 +23,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from devstack import transactions
+
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
 
 
@@ -68,6 +70,7 @@ class Emulator:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> Emulator:
+        transactions.install()
         self._server = make_server(
             self.host, self.port, self.dynamodb, threaded=True, request_handler=QuietRequestHandler
         )

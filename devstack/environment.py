@@ -47,6 +47,10 @@ def local_environment(
         "TUANSTACK_WECHAT_LOGIN": "local",
         # Payments are the SIMULATED provider (nothing leaves the machine).
         "TUANSTACK_PAYMENTS": "simulated",
+        # One serialised emulator answers every client of the process: under a
+        # 200-thread test a request can queue for seconds that DynamoDB would not take.
+        "TUANSTACK_DYNAMODB_READ_TIMEOUT": "120",
+        "TUANSTACK_DYNAMODB_CONNECT_TIMEOUT": "30",
         # Domain events and WeChat notifications go to the in-memory local outbox
         # (logged, inspectable by tests), not to the emulator's bus or to WeChat.
         "TUANSTACK_EVENTS": "local",

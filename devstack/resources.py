@@ -1,12 +1,13 @@
 """Create in the emulator the resources infra/template.json describes.
 
-The template is the single source of truth: the table (keys, GSIs, stream, TTL)
-and every AWS::StepFunctions::StateMachine come from it, with the ASL files it
-references, substituted and validated as the deploy does. Lambda functions are
-created for each `@app.lambda_function` of app.py (the functions state
-machines call), named by devstack/naming.py. Creating is idempotent: resources
-that already exist are kept (state machines get the current definition), so a
-test session and `python -m devstack` can call it on a warm emulator.
+The template is the single source of truth: the table (keys, GSIs, stream, TTL),
+the EventBridge bus and every AWS::StepFunctions::StateMachine come from it, with
+the ASL files it references, substituted and validated as the deploy does.
+Lambda functions are created for each `@app.lambda_function` of app.py (the
+functions state machines call), named by devstack/naming.py. Creating is
+idempotent: resources that already exist are kept (state machines get the
+current definition), so a test session and `python -m devstack` can call it on
+a warm emulator.
 """
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ from devstack.template import (
 )
 
 TABLE_TYPE = "AWS::DynamoDB::Table"
+EVENT_BUS_TYPE = "AWS::Events::EventBus"
+# Bus properties with no local effect; any other (a dead-letter queue, a KMS
+# key, a policy) is refused rather than silently not reproduced.
+IGNORED_EVENT_BUS_PROPERTIES = {"Description", "Tags"}
 # Resources that exist only for the deployed stack: IAM is not enforced by the
 # emulator, the secret key comes from the local environment, and chalice's
 # overlays (no Type) patch functions that `chalice package` generates.
@@ -99,6 +104,8 @@ def create_resources(
         if logical_id != naming.TABLE_LOGICAL_ID:
             raise TemplateError(f"the local stack knows one table ({naming.TABLE_LOGICAL_ID}), not {logical_id}")
         _ensure_table(clients.dynamodb, table_name, table["Properties"])
+    for bus_name in event_bus_names(template, region).values():
+        _ensure_event_bus(clients.events, bus_name)
     create_functions(endpoint_url, region, names)
     states_role = _ensure_role(clients.iam, naming.STATES_ROLE_NAME, STATES_TRUST)
     machines: dict[str, str] = {}
@@ -168,8 +175,21 @@ def state_machine_definitions(
     return definitions
 
 
+def event_bus_names(template: Mapping[str, Any], region: str) -> dict[str, str]:
+    """Each EventBridge bus's local name (its Name property resolved locally), by logical id."""
+    resolve_name = make_resolver({}, {}, _pseudo_parameters(region))
+    names = {}
+    for logical_id, bus in resources_of_type(template, EVENT_BUS_TYPE).items():
+        properties = bus.get("Properties", {})
+        unknown = set(properties) - {"Name"} - IGNORED_EVENT_BUS_PROPERTIES
+        if unknown:
+            raise TemplateError(f"{logical_id}: event bus properties the local stack does not apply: {sorted(unknown)}")
+        names[logical_id] = resolve_name(properties["Name"])
+    return names
+
+
 def local_resolver(template: Mapping[str, Any], region: str, table_name: str, lambda_names: Iterable[str]):
-    """Ref/GetAtt/Sub resolved to the local names of table, functions and state machines."""
+    """Ref/GetAtt/Sub resolved to the local names of table, buses, functions and state machines."""
     refs: dict[str, str] = {naming.TABLE_LOGICAL_ID: table_name}
     attributes = {(naming.TABLE_LOGICAL_ID, "Arn"): naming.table_arn(table_name, region)}
     for name in lambda_names:
@@ -180,18 +200,27 @@ def local_resolver(template: Mapping[str, Any], region: str, table_name: str, la
         refs[logical_id] = naming.state_machine_arn(logical_id, region)
         attributes[(logical_id, "Arn")] = naming.state_machine_arn(logical_id, region)
         attributes[(logical_id, "Name")] = naming.state_machine_name(logical_id)
-    pseudo = {
+    for logical_id, bus_name in event_bus_names(template, region).items():
+        # Ref of an AWS::Events::EventBus is its name.
+        refs[logical_id] = attributes[(logical_id, "Name")] = bus_name
+        attributes[(logical_id, "Arn")] = (
+            f"arn:{naming.partition(region)}:events:{region}:{naming.LOCAL_ACCOUNT_ID}:event-bus/{bus_name}"
+        )
+    return make_resolver(refs, attributes, _pseudo_parameters(region))
+
+
+def _pseudo_parameters(region: str) -> dict[str, str]:
+    return {
         "AWS::Region": region,
         "AWS::AccountId": naming.LOCAL_ACCOUNT_ID,
         "AWS::Partition": naming.partition(region),
         "AWS::URLSuffix": "amazonaws.com.cn" if naming.partition(region) == "aws-cn" else "amazonaws.com",
         "AWS::StackName": naming.LOCAL_PREFIX,
     }
-    return make_resolver(refs, attributes, pseudo)
 
 
 def _check_supported(template: Mapping[str, Any]) -> None:
-    known = {TABLE_TYPE, STATE_MACHINE_TYPE} | LOCALLY_IRRELEVANT_TYPES
+    known = {TABLE_TYPE, EVENT_BUS_TYPE, STATE_MACHINE_TYPE} | LOCALLY_IRRELEVANT_TYPES
     for logical_id, resource in template.get("Resources", {}).items():
         if resource.get("Type") not in known:
             raise TemplateError(
@@ -206,6 +235,7 @@ class _Clients:
         self.iam = emulator_client("iam", endpoint_url, region)
         self.awslambda = emulator_client("lambda", endpoint_url, region)
         self.stepfunctions = emulator_client("stepfunctions", endpoint_url, region)
+        self.events = emulator_client("events", endpoint_url, region)
 
 
 def _ensure_table(dynamodb: Any, table_name: str, properties: Mapping[str, Any]) -> None:
@@ -235,6 +265,14 @@ def _ensure_table(dynamodb: Any, table_name: str, properties: Mapping[str, Any])
             TableName=table_name,
             TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
         )
+
+
+def _ensure_event_bus(events: Any, name: str) -> None:
+    try:
+        events.create_event_bus(Name=name)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceAlreadyExistsException":
+            raise
 
 
 def _ensure_role(iam: Any, role_name: str, trust: Mapping[str, Any]) -> str:

@@ -2,7 +2,8 @@
 
 Events (team opened / succeeded / failed, refund completed / failed) go to
 EventBridge; notifications to members go to WeChat subscribe messages. Each port
-has a real adapter and a local one; see ``events_for`` / ``notifier_for``.
+has a real adapter and a local one; see ``messaging.event_publisher_for`` /
+``messaging.notifier_for``.
 """
 from __future__ import annotations
 
@@ -33,3 +34,30 @@ class EventPublisher(Protocol):
 
 class Notifier(Protocol):
     def notify(self, notification: Notification) -> None: ...
+
+
+# Failures are typed per port, as in the payment port: a Step Functions Retry
+# matches the error name, so "try again" and "give up" must be different classes.
+class PublishFailed(Exception):
+    """Some events were not accepted after bounded retries; re-publishing them may succeed.
+
+    Consumers drop duplicates by ``idempotency_key``, so the caller re-publishes
+    the whole list.
+    """
+
+    def __init__(self, message: str, lost: int) -> None:
+        super().__init__(message)
+        self.lost = lost
+
+
+class NotificationFailed(Exception):
+    """A notification could not be sent this time (network, rate limit, provider busy)."""
+
+    def __init__(self, message: str, errcode: int | None = None) -> None:
+        super().__init__(message)
+        self.errcode = errcode
+
+
+class NotificationRejected(NotificationFailed):
+    """The provider refused this notification for good (bad template, data or
+    configuration): retrying sends the same refusal."""

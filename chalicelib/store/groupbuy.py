@@ -326,7 +326,8 @@ def _commit_seat(tx: Transaction, request: SeatRequest) -> None:
 
 
 def open_team(request: SeatRequest, now: datetime) -> None:
-    tx = Transaction()
+    # The order id as request token: on AWS a retried (timed-out) request applies once.
+    tx = Transaction(client_request_token=request.order.id)
     tx.put("team", _team_item(request.team), TableItem.PK.does_not_exist())
     _seat_writes(tx, request, now)
     _commit_seat(tx, request)
@@ -334,7 +335,7 @@ def open_team(request: SeatRequest, now: datetime) -> None:
 
 def join_team(request: SeatRequest, now: datetime) -> None:
     size = request.team.terms.team_size
-    tx = Transaction()
+    tx = Transaction(client_request_token=request.order.id)
     # `taken` counts held and paid seats together: DynamoDB conditions cannot add two
     # attributes, and an unpaid joiner must count against the size like a paid one.
     tx.update(
@@ -417,7 +418,7 @@ class PaymentNotApplied(Exception):
 
 def apply_payment(order: Order, transaction_id: str | None, amount: int, now: datetime) -> None:
     """Paid in time into an open team: the seat turns paid, the stock sold."""
-    tx = Transaction()
+    tx = Transaction(client_request_token=f"pay-{order.id}")
     tx.update("order", _order_ref(order), [
         OrderItem.state.set(OrderState.PAID_AWAITING_TEAM.value), OrderItem.paid_at.set(_ts(now)),
         OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),

@@ -25,8 +25,9 @@ class _Meta:
     region = settings().region
     host = settings().dynamodb_endpoint
     # Lambda's own timeout bounds a request; fail fast rather than hang it.
-    connect_timeout_seconds = 2
-    read_timeout_seconds = 5
+    connect_timeout_seconds = settings().dynamodb_connect_timeout_seconds
+    max_pool_connections = 32  # one in Lambda; the dev server and tests run many threads
+    read_timeout_seconds = settings().dynamodb_read_timeout_seconds
     max_retry_attempts = 3
 
 

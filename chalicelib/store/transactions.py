@@ -29,7 +29,9 @@ class TransactionCancelled(Exception):
 @lru_cache(maxsize=1)
 def _connection() -> Connection:
     s = settings()
-    return Connection(region=s.region, host=s.dynamodb_endpoint, max_retry_attempts=3)
+    return Connection(region=s.region, host=s.dynamodb_endpoint, max_retry_attempts=3,
+                      read_timeout_seconds=s.dynamodb_read_timeout_seconds,
+                      connect_timeout_seconds=s.dynamodb_connect_timeout_seconds, max_pool_connections=32)
 
 
 class Transaction:

@@ -1,4 +1,9 @@
-"""Task of the reservation_expiry state machine: release an unpaid reservation."""
+"""Task of the reservation_expiry state machine: release an unpaid reservation.
+
+A group-buy seat's reservation (owner ``order:<order id>``) is given back with its
+seat: the order is cancelled, the seat released, the team gets the seat again
+(services.groupbuy.expire_seat). Any other reservation is released on its own.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,6 +13,8 @@ from ..domain.errors import NotFound
 from ..observability import flush_metrics, logger, metrics
 from ..services import catalog
 from ..services.clock import utc_now
+
+ORDER_OWNER_PREFIX = "order:"
 
 
 def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -19,11 +26,24 @@ def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[
         # Functions retries the task (the state machine's Retry) after its interval.
         raise RuntimeError("reservation has not expired yet")
     try:
-        released = catalog.release_reservation(reservation_id, moment)
+        owner = event.get("ownerId") or _owner_of(reservation_id)
+        if owner.startswith(ORDER_OWNER_PREFIX):
+            from ..services import groupbuy
+
+            released = groupbuy.expire_seat(owner[len(ORDER_OWNER_PREFIX):], moment)
+        else:
+            released = catalog.release_reservation(reservation_id, moment)
     except NotFound:
         logger.warning("expiry timer for an unknown reservation", extra={"reservation_id": reservation_id})
         return {"reservationId": reservation_id, "released": False}
     if released:
         metrics.add_metric(name="ReservationsExpired", unit="Count", value=1)
-        flush_metrics()
+    flush_metrics()
     return {"reservationId": reservation_id, "released": released}
+
+
+def _owner_of(reservation_id: str) -> str:
+    """For executions started before the stream passed ``ownerId`` in their input."""
+    from ..store import stock as stock_store
+
+    return stock_store.get_reservation(reservation_id).owner_id

@@ -1,8 +1,18 @@
 """The table's change stream: what happens *because* an item changed.
 
-Today: a new HELD reservation starts its expiry timer; a SKU that runs out of
-stock is counted. Records are processed one by one with Powertools' batch
-processor, which reports only the failed ones back to Lambda for redelivery.
+- a new HELD reservation starts its expiry timer (reservation_expiry);
+- a new OPEN team starts its deadline timer (team_lifecycle) and is announced
+  (TeamOpened; best effort, see _publish_team_opened);
+- a team that turns OPEN → SUCCEEDED (at once when its last seat is paid, or
+  virtually at its deadline) starts team_settlement;
+- an order that turns REFUNDING (its team failed, a capture came too late, or an
+  operator retried a failed refund: refund_attempt + 1) starts a refund;
+- a SKU that runs out of stock is counted.
+
+Executions are named after what they look after (reservation id, team id,
+``<order id>-<refund attempt>``), so a redelivered record starts nothing twice.
+Records are processed one by one with Powertools' batch processor, which reports
+only the failed ones back to Lambda for redelivery.
 """
 from __future__ import annotations
 
@@ -17,6 +27,11 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from ..observability import flush_metrics, logger, metrics
 from .executions import start_once
+
+RESERVATION_EXPIRY_ARN = "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN"
+TEAM_LIFECYCLE_ARN = "TUANSTACK_TEAM_LIFECYCLE_SFN_ARN"
+TEAM_SETTLEMENT_ARN = "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN"
+REFUND_ARN = "TUANSTACK_REFUND_SFN_ARN"
 
 _processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -33,12 +48,67 @@ def handle_record(record: DynamoDBRecord) -> None:
     new, old = _new_image(record), _old_image(record)
     kind = new.get("type") or old.get("type")
     if kind == "Reservation" and record.event_name is DynamoDBRecordEventName.INSERT and new.get("state") == "HELD":
-        arn = os.environ["TUANSTACK_RESERVATION_EXPIRY_SFN_ARN"]
-        started = start_once(arn, new["reservation_id"],
-                             {"reservationId": new["reservation_id"], "expiresAt": new["expires_at"]})
-        logger.debug("reservation expiry timer", extra={"started": started})
+        _reservation_held(new)
+    elif kind == "Team":
+        _team_changed(record, new, old)
+    elif kind == "Order":
+        _order_changed(record, new, old)
     elif kind == "Sku" and old and new and int(old.get("available", 0)) > 0 and int(new.get("available", 0)) == 0:
         metrics.add_metric(name="SkuSoldOut", unit="Count", value=1)
+
+
+def _reservation_held(new: dict[str, Any]) -> None:
+    payload = {"reservationId": new["reservation_id"], "expiresAt": new["expires_at"]}
+    if new.get("owner_id"):
+        payload["ownerId"] = new["owner_id"]  # the task tells a group-buy seat from a plain hold
+    started = start_once(os.environ[RESERVATION_EXPIRY_ARN], new["reservation_id"], payload)
+    logger.debug("reservation expiry timer", extra={"started": started})
+
+
+def _team_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, Any]) -> None:
+    if record.event_name is DynamoDBRecordEventName.INSERT and new.get("state") == "OPEN":
+        team_id = new["team_id"]
+        started = start_once(os.environ[TEAM_LIFECYCLE_ARN], team_id,
+                             {"teamId": team_id, "expiresAt": new["expires_at"]})
+        logger.debug("team deadline timer", extra={"started": started})
+        _publish_team_opened(team_id, new)
+    elif (record.event_name is DynamoDBRecordEventName.MODIFY and old.get("state") == "OPEN"
+          and new.get("state") == "SUCCEEDED"):
+        team_id = new["team_id"]
+        started = start_once(os.environ[TEAM_SETTLEMENT_ARN], team_id, {"teamId": team_id})
+        logger.debug("team settlement", extra={"started": started})
+
+
+def _order_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, Any]) -> None:
+    if record.event_name not in (DynamoDBRecordEventName.INSERT, DynamoDBRecordEventName.MODIFY):
+        return
+    if new.get("state") != "REFUNDING":
+        return
+    attempt = int(new.get("refund_attempt", 0) or 0)
+    if old.get("state") == "REFUNDING" and int(old.get("refund_attempt", 0) or 0) == attempt:
+        return  # still refunding, same attempt: its execution exists
+    order_id = new["order_id"]
+    started = start_once(os.environ[REFUND_ARN], f"{order_id}-{attempt}", {"orderId": order_id})
+    logger.debug("refund", extra={"started": started, "attempt": attempt})
+
+
+def _publish_team_opened(team_id: str, new: dict[str, Any]) -> None:
+    """Announce the team. An event that cannot be published (the publisher already
+    retried) is logged and counted but does not fail the record: a failed record
+    holds up its whole shard, and with it every timer behind it."""
+    from ..adapters.events import DomainEvent, PublishFailed
+    from ..adapters.messaging import event_publisher_for
+    from ..config import settings
+
+    try:
+        event_publisher_for(settings()).publish([DomainEvent(
+            name="TeamOpened", subject_id=team_id, idempotency_key=f"{team_id}:OPEN",
+            detail={"teamId": team_id, "dealId": new.get("deal_id", ""), "size": int(new.get("size", 0)),
+                    "expiresAt": new["expires_at"]},
+        )])
+    except PublishFailed:
+        metrics.add_metric(name="DomainEventsLost", unit="Count", value=1)
+        logger.exception("TeamOpened not published", extra={"team_id": team_id})
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def test_a_category_id_is_not_a_product_id(gql, merchant, fruit):
     graphql_error(gql("query($id: ID!) { product(id: $id) { id } }", {"id": fruit}), "INVALID_ID", ["id"])
     graphql_error(gql("query($id: ID!) { category(id: $id) { id } }", {"id": product["id"]}), "INVALID_ID", ["id"])
     graphql_error(gql(PRODUCTS, {"categoryId": product["id"]}), "INVALID_ID", ["categoryId"])
-    graphql_error(gql("query($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Order", new_id())}),
+    graphql_error(gql("query($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Invoice", new_id())}),
                   "INVALID_ID", ["id"])
 
 

@@ -1,4 +1,4 @@
-"""The emulator gets the table and state machines infra/template.json describes."""
+"""The emulator gets the table, event bus and state machines infra/template.json describes."""
 from __future__ import annotations
 
 import json
@@ -8,6 +8,8 @@ import pytest
 
 from devstack import naming
 from devstack.asl import InvalidDefinition
+from devstack.clients import emulator_client
+from devstack.environment import local_environment
 from devstack.project import INFRA_DIR
 from devstack.resources import create_resources
 from devstack.template import TemplateError, load_template
@@ -89,4 +91,22 @@ def test_a_resource_the_local_stack_cannot_build_is_refused(emulator, tmp_path, 
 
     template_path = _template_with(tmp_path, add_queue)
     with pytest.raises(TemplateError, match="AWS::SQS::Queue"):
+        create_resources(emulator.endpoint_url, table_name=table_name, template_path=template_path)
+
+
+def test_the_event_bus_exists_under_the_name_functions_are_given(emulator, table_name) -> None:
+    create_resources(emulator.endpoint_url, table_name=table_name)
+    name = local_environment(emulator.endpoint_url, table_name=table_name)["TUANSTACK_EVENT_BUS"]
+    assert name == f"{naming.LOCAL_PREFIX}-events"  # the template's ${AWS::StackName}-events
+    bus = emulator_client("events", emulator.endpoint_url, naming.DEFAULT_REGION).describe_event_bus(Name=name)
+    assert bus["Arn"] == f"arn:aws-cn:events:{naming.DEFAULT_REGION}:{naming.LOCAL_ACCOUNT_ID}:event-bus/{name}"
+
+
+def test_an_event_bus_property_the_local_stack_cannot_apply_is_refused(emulator, tmp_path, table_name) -> None:
+    def add_dead_letter_queue(template):
+        bus = template["Resources"]["TuanstackEventBus"]["Properties"]
+        bus["DeadLetterConfig"] = {"Arn": "arn:aws-cn:sqs:cn-north-1:123456789012:dlq"}
+
+    template_path = _template_with(tmp_path, add_dead_letter_queue)
+    with pytest.raises(TemplateError, match="DeadLetterConfig"):
         create_resources(emulator.endpoint_url, table_name=table_name, template_path=template_path)

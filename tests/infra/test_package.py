@@ -22,6 +22,29 @@ TABLE_ACTIONS = {
 }
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 LOG_ACTIONS = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
+# Domain events (chalicelib/adapters/eventbridge.py), to the stack's own bus only.
+EVENT_ACTIONS = {"events:PutEvents"}
+EVENT_BUS_ARN = {"Fn::GetAtt": ["TuanstackEventBus", "Arn"]}
+# The state machines the stream consumer starts, by the variable that carries the ARN.
+STREAM_STARTS = {
+    "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN": "ReservationExpiryStateMachine",
+    "TUANSTACK_TEAM_LIFECYCLE_SFN_ARN": "TeamLifecycleStateMachine",
+    "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN": "TeamSettlementStateMachine",
+    "TUANSTACK_REFUND_SFN_ARN": "RefundStateMachine",
+}
+# Each state machine: its tasks (substitution -> function logical id, handler) and
+# the states that call them.
+MACHINE_TASKS = {
+    "ReservationExpiryStateMachine": {"ReleaseExpiredReservationArn": ("ReleaseExpiredReservation",
+                                                                       "release_expired_reservation",
+                                                                       "ReleaseReservation")},
+    "TeamLifecycleStateMachine": {"CloseTeamArn": ("CloseTeam", "close_team", "CloseTeam")},
+    "TeamSettlementStateMachine": {"SettleTeamArn": ("SettleTeam", "settle_team", "SettleTeam")},
+    "RefundStateMachine": {
+        "RefundOrderArn": ("RefundOrder", "refund_order", "RefundOrder"),
+        "MarkRefundFailedArn": ("MarkRefundFailed", "mark_refund_failed", "MarkRefundFailed"),
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +100,11 @@ def test_functions_get_their_configuration_and_no_literal_secret(template, resou
     assert resources["TuanstackSecretKey"]["Properties"]["GenerateSecretString"]
     for logical_id, function in functions(resources).items():
         assert function["Properties"]["Environment"]["Variables"]["TUANSTACK_STAGE"] == "prod", logical_id
+    assert shared["TUANSTACK_EVENT_BUS"] == {"Ref": "TuanstackEventBus"}
+    assert resources["TuanstackEventBus"]["Type"] == "AWS::Events::EventBus"
     stream_env = resources["TableStream"]["Properties"]["Environment"]["Variables"]
-    assert stream_env["TUANSTACK_RESERVATION_EXPIRY_SFN_ARN"] == {"Ref": "ReservationExpiryStateMachine"}
+    for variable, machine in STREAM_STARTS.items():
+        assert stream_env[variable] == {"Ref": machine}, variable
 
 
 def test_local_runs_get_every_variable_deployed_functions_get(template, resources) -> None:
@@ -107,27 +133,49 @@ def test_function_roles_grant_exactly_what_the_functions_use(resources) -> None:
         granted = {
             action: statement["Resource"] for statement in statements(role) for action in as_list(statement["Action"])
         }
-        expected = TABLE_ACTIONS | LOG_ACTIONS
+        expected = TABLE_ACTIONS | LOG_ACTIONS | EVENT_ACTIONS
         if logical_id == "TableStream":
             expected |= STREAM_ACTIONS | {"states:StartExecution"}
             assert granted["dynamodb:GetRecords"] == {"Fn::GetAtt": ["TuanstackTable", "StreamArn"]}
-            assert granted["states:StartExecution"] == {"Ref": "ReservationExpiryStateMachine"}
+            assert granted["states:StartExecution"] == [{"Ref": machine} for machine in STREAM_STARTS.values()]
         assert set(granted) == expected, logical_id
+        assert granted["events:PutEvents"] == EVENT_BUS_ARN, logical_id
         assert granted["dynamodb:Query"] == [
             {"Fn::GetAtt": ["TuanstackTable", "Arn"]},
             {"Fn::Sub": "${TuanstackTable.Arn}/index/*"},
         ]
 
 
-def test_the_state_machine_invokes_the_packaged_release_function(resources) -> None:
-    machine = resources["ReservationExpiryStateMachine"]["Properties"]
-    function_ref = {"Fn::GetAtt": ["ReleaseExpiredReservation", "Arn"]}
-    assert machine["DefinitionSubstitutions"] == {"ReleaseExpiredReservationArn": function_ref}
-    release = resources["ReleaseExpiredReservation"]
-    assert release["Type"] == FUNCTION
-    assert release["Properties"]["Handler"] == "app.release_expired_reservation"
-    definition = substitute(machine["Definition"], {"ReleaseExpiredReservationArn": "arn:aws-cn:lambda:x"})
-    assert definition["States"]["ReleaseReservation"]["Resource"] == "arn:aws-cn:lambda:x"
+@pytest.mark.parametrize("machine_id", sorted(MACHINE_TASKS))
+def test_each_state_machine_invokes_exactly_its_packaged_task_functions(resources, machine_id) -> None:
+    machine = resources[machine_id]["Properties"]
+    tasks = MACHINE_TASKS[machine_id]
+    refs = {key: {"Fn::GetAtt": [function_id, "Arn"]} for key, (function_id, _, _) in tasks.items()}
+    assert machine["DefinitionSubstitutions"] == refs
+    stand_ins = {key: f"arn:aws-cn:lambda:x:{key}" for key in tasks}
+    definition = substitute(machine["Definition"], stand_ins)
     assert validate_definition(definition) == []
+    for key, (function_id, handler, state) in tasks.items():
+        function = resources[function_id]
+        assert function["Type"] == FUNCTION
+        assert function["Properties"]["Handler"] == f"app.{handler}"
+        assert definition["States"][state]["Resource"] == stand_ins[key]
     role = resources[machine["RoleArn"]["Fn::GetAtt"][0]]
-    assert [(s["Action"], s["Resource"]) for s in statements(role)] == [(["lambda:InvokeFunction"], [function_ref])]
+    assert [(s["Action"], s["Resource"]) for s in statements(role)] == [(["lambda:InvokeFunction"], list(refs.values()))]
+
+
+def test_task_functions_do_not_depend_on_state_machines(resources) -> None:
+    # A machine depends on its task functions (DefinitionSubstitutions); a task
+    # function referring to a machine would make a dependency cycle.
+    machines = set(MACHINE_TASKS)
+    for _, (function_id, _, _) in (item for tasks in MACHINE_TASKS.values() for item in tasks.items()):
+        variables = resources[function_id]["Properties"].get("Environment", {}).get("Variables", {})
+        assert not machines & {value.get("Ref") for value in variables.values() if isinstance(value, dict)}
+
+
+def test_refunds_retry_provider_errors_and_leave_the_rest_to_an_operator(resources) -> None:
+    states = resources["RefundStateMachine"]["Properties"]["Definition"]["States"]
+    refund = states["RefundOrder"]
+    assert refund["Retry"][0] == {"ErrorEquals": ["PaymentError"], "IntervalSeconds": 1, "MaxAttempts": 3,
+                                  "BackoffRate": 2.0}
+    assert refund["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "MarkRefundFailed"}]
