@@ -5,14 +5,18 @@ Seeding twice (a restart that kept its state) adds nothing.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from chalicelib.adapters.wechat_login import LocalDemoLogin
 from chalicelib.config import settings
 from chalicelib.domain.catalog import Media, ProductStatus, SkuAttribute
+from chalicelib.domain.groupbuy import NewDeal
 from chalicelib.domain.users import Principal, Role
 from chalicelib.observability import metrics
-from chalicelib.services import auth, catalog
+from chalicelib.services import auth, catalog, groupbuy
 from chalicelib.services.clock import utc_now
 from chalicelib.store import catalog as catalog_store
+from chalicelib.store.catalog import ProductRecord
 
 # demo login code -> (role, display name). Log in with `demo:<name>`.
 DEMO_USERS = {
@@ -73,12 +77,13 @@ def _seed() -> dict[str, str]:
         return {name: f"demo:{name}" for name in DEMO_USERS}
     operator = Principal(users["operator"].id, Role.OPERATOR)
     merchant = Principal(users["merchant"].id, Role.MERCHANT)
+    created: dict[str, ProductRecord] = {}
     for top_name, children in CATALOG.items():
         top = catalog.create_category(operator, top_name, None)
         for child_name, products in children.items():
             child = catalog.create_category(operator, child_name, top.id)
             for title, tags, green, skus in products:
-                catalog.create_product(merchant, catalog.NewProduct(
+                created[title] = catalog.create_product(merchant, catalog.NewProduct(
                     category_id=child.id,
                     name=title,
                     description=f"{title}: demo product seeded by make dev.",
@@ -92,4 +97,23 @@ def _seed() -> dict[str, str]:
                         for code, price, stock, attrs in skus
                     ),
                 ), now)
+    _seed_deals(merchant, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
+
+
+def _seed_deals(merchant: Principal, products: dict[str, ProductRecord], now) -> None:
+    """Two deals for the README's stories: a 2-person mango deal that stays open a
+    day, and a 3-person flash deal whose teams expire after 90 seconds (to watch a
+    team fail and its members get refunded)."""
+    mango = products["Hainan mango 海南贵妃芒"]
+    small = mango.skus[0]
+    groupbuy.create_deal(merchant, NewDeal(
+        product_id=mango.product.id, prices=((small.id, 2990),), stock=((small.id, 50),),
+        starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=30), team_size=2,
+        per_user_limit=2), now)
+    apples = products["Yantai apples 烟台红富士"]
+    sku = apples.skus[0]
+    groupbuy.create_deal(merchant, NewDeal(
+        product_id=apples.product.id, prices=((sku.id, 2590),), stock=((sku.id, 30),),
+        starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=30), team_size=3,
+        team_lifetime_seconds=90, payment_window_seconds=60, per_user_limit=2), now)

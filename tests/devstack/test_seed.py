@@ -1,0 +1,20 @@
+"""`make dev`'s demo data: what the README's walkthrough relies on, seeded once."""
+from __future__ import annotations
+
+from devstack.seed import DEMO_USERS, seed_demo
+from chalicelib.store import catalog as catalog_store
+from chalicelib.store import groupbuy as groupbuy_store
+
+
+def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
+    codes = seed_demo()
+    seed_demo()
+    assert set(codes) == set(DEMO_USERS)
+    tree = catalog_store.category_tree()
+    assert len([c for c in tree if c.parent_id is None]) == 2
+    deals, _ = groupbuy_store.active_deals(10, None)
+    assert sorted(d.terms.team_size for d in deals) == [2, 3]
+    for name, (role, _) in DEMO_USERS.items():
+        login = gql("mutation($c: String!) { loginWithWechat(input: {code: $c}) { user { role } } }",
+                    {"c": codes[name]})["data"]["loginWithWechat"]
+        assert login["user"]["role"] == role.value
