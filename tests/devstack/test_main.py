@@ -109,3 +109,18 @@ def test_serves_graphql_and_stops_cleanly_on_sigint(running_devstack) -> None:
     assert process.wait(timeout=30) == 0, "".join(output)
     assert _port_is_free(ports["api"]) and _port_is_free(ports["aws"])
     assert json.loads(state.read_text())["format"] == "tuanstack-devstack-items/1"
+
+
+def test_the_readme_group_buy_stories_run_end_to_end_on_the_dev_server(running_devstack) -> None:
+    """Story 1: two demo users fill a team; story 2: a short-lived team expires and
+    its paid member is refunded, through the HTTP API, the real ASL and the stream."""
+    from devstack.demo import story_expiry, story_success
+
+    process, ports, _, output = running_devstack
+    base = f"http://127.0.0.1:{ports['api']}"
+    success = story_success(base, say=lambda _: None)
+    assert success["team"]["state"] == "SUCCEEDED" and success["team"]["paidCount"] == 2
+    expired = story_expiry(base, quick=True, say=lambda _: None)
+    assert expired["team"]["state"] == "FAILED"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0, "".join(output)
