@@ -129,6 +129,10 @@ class Team:
 
     def outcome_at_deadline(self) -> tuple[TeamState, bool]:
         """(state, virtually) for a team still open when its deadline passes."""
+        if self.paid >= self.size:
+            # Filled, but the payment that filled it did not get to close it (a crash
+            # between two writes): it succeeded for real.
+            return TeamState.SUCCEEDED, False
         m = self.terms.virtual_min_paid
         if m is not None and self.paid >= m:
             return TeamState.SUCCEEDED, True

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..adapters.payments import (
     JsapiParams,
+    PaymentError,
     PaymentEvent,
     PaymentProvider,
     PaymentRequest,
@@ -275,6 +276,10 @@ def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
     if order is None:
         return "unknown_order"
     if order.captured:
+        # A redelivery may be the only chance to finish what a crashed first delivery
+        # began: closing a team its payment filled. Idempotent.
+        if order.state is OrderState.PAID_AWAITING_TEAM and store.mark_succeeded_if_full(order.team_id, now):
+            count("TeamsSucceeded")
         return "duplicate"
     if event.amount != order.amount.amount or event.currency != order.amount.currency:
         logger.error("captured amount differs from the order", extra={"order_id": order.id})
@@ -365,8 +370,11 @@ def refund_order(order_id: str, payments: PaymentProvider, now: datetime) -> dic
     result = payments.refund(RefundRequest(
         order_id=order.id, refund_id=refund_id_of(order), amount=order.captured, total=order.captured,
         currency=order.amount.currency, reason="group-buy team did not form"))
-    if result.status in (RefundStatus.SUCCESS, RefundStatus.PROCESSING):
-        # PROCESSING: accepted by the provider under this refund id; it completes on its side.
+    if result.status is RefundStatus.PROCESSING:
+        # Accepted, not yet paid out: ask again later under the same refund id (the
+        # workflow's retry; past its retries an operator's retry). Never marked done early.
+        raise PaymentError("the refund is still processing at the provider")
+    if result.status is RefundStatus.SUCCESS:
         stock_was_sold = order.paid_at is not None and order.state is OrderState.REFUNDING and _was_sold(order)
         if store.complete_refund(order, stock_was_sold, now):
             count("RefundsCompleted")
