@@ -47,8 +47,16 @@ from .stock import Reservation, ReservationState, StockKey, add_reserve, add_res
 from .transactions import Transaction, TransactionCancelled  # noqa: F401 - TransactionCancelled is re-exported
 
 
-def _conditional(error: UpdateError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
+def _update_if(item: TableItem, actions: list, condition) -> bool:
+    """One conditional UpdateItem: False when the condition (the item's expected
+    state) does not hold, i.e. someone else already made the move."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def _ts(moment: datetime) -> str:
@@ -438,32 +446,21 @@ def apply_payment(order: Order, transaction_id: str | None, amount: int, now: da
 def record_late_capture(order: Order, transaction_id: str | None, amount: int, now: datetime) -> bool:
     """Money captured for an order that can no longer be filled (cancelled, or its
     team closed): keep the capture on record and send it back. False if already recorded."""
-    try:
-        _order_ref(order).update(actions=[
-            OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(_ts(now)),
-            OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
-        ], condition=(OrderItem.state == OrderState.CANCELLED.value) & (OrderItem.captured == 0))
-    except UpdateError as error:
-        if _conditional(error):
-            return False
-        raise
-    return True
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(_ts(now)),
+        OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
+    ], (OrderItem.state == OrderState.CANCELLED.value) & (OrderItem.captured == 0))
 
 
 def mark_succeeded_if_full(team_id: str, now: datetime) -> bool:
     """The payment that fills the team closes it as succeeded, at once; exactly one
     caller wins however many payments land together."""
-    try:
-        TeamItem(keys.team_pk(team_id), keys.TEAM_SK).update(
-            actions=[TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(_ts(now)),
-                     TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove()],
-            condition=(TeamItem.state == TeamState.OPEN.value) & (TeamItem.paid == TeamItem.size),
-        )
-    except UpdateError as error:
-        if _conditional(error):
-            return False
-        raise
-    return True
+    return _update_if(
+        TeamItem(keys.team_pk(team_id), keys.TEAM_SK),
+        [TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(_ts(now)),
+         TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove()],
+        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.paid == TeamItem.size),
+    )
 
 
 def close_team(team: Team, state: TeamState, virtually: bool, paid_orders: list[Order], now: datetime) -> None:
@@ -515,26 +512,14 @@ def complete_refund(order: Order, stock_was_sold: bool, now: datetime) -> bool:
 
 def fail_refund(order: Order, reason: str) -> bool:
     """The refund could not be made: the order stays visible to operators until retried."""
-    try:
-        _order_ref(order).update(actions=[
-            OrderItem.state.set(OrderState.REFUND_FAILED.value), OrderItem.refund_error.set(reason[:200]),
-            OrderItem.GSI2PK.set(keys.REFUND_FAILED_ORDERS), OrderItem.GSI2SK.set(order.id),
-        ], condition=OrderItem.state == OrderState.REFUNDING.value)
-    except UpdateError as error:
-        if _conditional(error):
-            return False
-        raise
-    return True
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUND_FAILED.value), OrderItem.refund_error.set(reason[:200]),
+        OrderItem.GSI2PK.set(keys.REFUND_FAILED_ORDERS), OrderItem.GSI2SK.set(order.id),
+    ], OrderItem.state == OrderState.REFUNDING.value)
 
 
 def retry_refund(order: Order) -> bool:
-    try:
-        _order_ref(order).update(actions=[
-            OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.refund_attempt.add(1),
-            OrderItem.GSI2PK.remove(), OrderItem.GSI2SK.remove(),
-        ], condition=OrderItem.state == OrderState.REFUND_FAILED.value)
-    except UpdateError as error:
-        if _conditional(error):
-            return False
-        raise
-    return True
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.refund_attempt.add(1),
+        OrderItem.GSI2PK.remove(), OrderItem.GSI2SK.remove(),
+    ], OrderItem.state == OrderState.REFUND_FAILED.value)
