@@ -27,6 +27,13 @@ class Loaders:
         self.product = DataLoader[str, Product | None](load_fn=self._products)
         self.deal = DataLoader[str, Any](load_fn=self._deals)
         self.team_view = DataLoader[str, Any](load_fn=self._team_views)
+        self.deal_stock = DataLoader[Any, dict](load_fn=self._deal_stocks, cache_key_fn=lambda d: d.id)
+
+    async def _deal_stocks(self, deals: list[Any]) -> list[dict]:
+        from ..store import groupbuy as groupbuy_store
+
+        found = groupbuy_store.deal_stocks(deals)
+        return [found.get(d.id, {}) for d in deals]
 
     async def _products(self, ids: list[str]) -> list[Product | None]:
         found = catalog_store.products_by_id(ids)

@@ -111,8 +111,8 @@ class Deal(Node):
         return self.deal.ends_at
 
     @strawberry.field
-    def stock(self) -> list[DealStock]:
-        counters = store.deal_stock(self.deal.id)
+    async def stock(self, info: Ctx) -> list[DealStock]:
+        counters = await info.context.loaders.deal_stock.load(self.deal)
         return [DealStock(sku_id=strawberry.ID(to_global_id("Sku", self.deal.terms.product_id, sku)),
                           available=c[0]) for sku, c in counters.items()]
 

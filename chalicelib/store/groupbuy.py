@@ -218,6 +218,17 @@ def deals_by_id(ids: Iterable[str]) -> dict[str, Deal]:
     return {item.deal_id: to_deal(item) for item in found if isinstance(item, DealItem)}
 
 
+def deal_stocks(deals: Iterable[Deal]) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """Stock counters of several deals in one BatchGetItem (≤ 100 keys a request)."""
+    found = batch_get((keys.deal_pk(d.id), keys.deal_stock_sk(sku)) for d in deals for sku in d.stock)
+    result: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for item in found:
+        if isinstance(item, DealStockItem):
+            result.setdefault(item.deal_id, {})[item.sku_id] = (int(item.available), int(item.reserved),
+                                                                int(item.sold))
+    return result
+
+
 def deal_stock(deal_id: str) -> dict[str, tuple[int, int, int]]:
     """(available, reserved, sold) per SKU of a deal: one query."""
     result = {}

@@ -163,3 +163,22 @@ def test_forged_and_unknown_payment_notifications(client, gql, deal):
     response = client.http.post("/payments/notify", headers={**headers, "Content-Type": "application/json"}, body=body)
     assert response.status_code == 200 and json.loads(response.body)["code"] == "SUCCESS"
     assert gql(MY_ORDERS, token=alice)["data"]["me"]["orders"]["edges"][0]["node"]["state"] == "PAID_AWAITING_TEAM"
+
+
+def test_a_deals_page_reads_every_deal_s_stock_in_one_batch(gql, deal, merchant, emulator):
+    second = gql(CREATE_DEAL, {"input": {"productId": _product_of(deal["sku"]), "prices": [{"skuId": deal["sku"], "price": 990}],
+                                         "stock": [{"skuId": deal["sku"], "quantity": 5}], "teamSize": 2,
+                                         "startsAt": _iso(-timedelta(minutes=1)), "endsAt": _iso(timedelta(days=1))}},
+                 token=merchant)["data"]["createDeal"]
+    assert second["errors"] == []
+    emulator.clear_log()
+    edges = gql("{ deals(first: 10) { edges { node { id stock { available } } } } }")["data"]["deals"]["edges"]
+    assert sorted(e["node"]["stock"][0]["available"] for e in edges) == [5, 10]
+    assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
+
+
+def _product_of(sku_id: str) -> str:
+    from chalicelib.api.ids import from_global_id, to_global_id
+
+    product, _ = from_global_id(sku_id, "Sku")
+    return to_global_id("Product", product)
