@@ -34,7 +34,23 @@ PAGE = """<!doctype html>
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
     root.render(React.createElement(GraphiQL, {
       fetcher,
-      defaultQuery: "{ categories { id name products(first: 5) { edges { node { name skus { code price { amount currency } } } } } } }",
+      defaultQuery: `# Tuanstack (local). Log in with loginWithWechat(input: {code: "demo:alice"}) and put
+# {"Authorization": "Bearer <token>"} in Headers below. More in graphql/operations/.
+{
+  categories {
+    name
+    children {
+      name
+      products(first: 5) {
+        edges { node { id name skus { code price { amount currency } inStock } } }
+      }
+    }
+  }
+  deals(first: 5) {
+    edges { node { id teamSize product { name } prices { price { amount currency } } } }
+  }
+}
+`,
       shouldPersistHeaders: true,
     }));
   </script>
