@@ -206,16 +206,24 @@ def create_deal(deal: Deal) -> None:
     tx.commit()
 
 
-def get_deal(deal_id: str) -> Deal | None:
+def _one(model, pk: str, sk: str, to, consistent: bool = False):
     try:
-        return to_deal(DealItem.get(keys.deal_pk(deal_id), keys.DEAL_SK))
+        return to(model.get(pk, sk, consistent_read=consistent))
     except DoesNotExist:
         return None
 
 
+def _many(model, keys_of: Iterable[tuple[str, str]], to, id_of) -> dict:
+    """Items by id in batches of 100 (one request for a page); absent ids are left out."""
+    return {id_of(item): to(item) for item in batch_get(keys_of) if isinstance(item, model)}
+
+
+def get_deal(deal_id: str) -> Deal | None:
+    return _one(DealItem, keys.deal_pk(deal_id), keys.DEAL_SK, to_deal)
+
+
 def deals_by_id(ids: Iterable[str]) -> dict[str, Deal]:
-    found = batch_get((keys.deal_pk(i), keys.DEAL_SK) for i in ids)
-    return {item.deal_id: to_deal(item) for item in found if isinstance(item, DealItem)}
+    return _many(DealItem, ((keys.deal_pk(i), keys.DEAL_SK) for i in ids), to_deal, lambda i: i.deal_id)
 
 
 def deal_stocks(deals: Iterable[Deal]) -> dict[str, dict[str, tuple[int, int, int]]]:
@@ -269,15 +277,11 @@ def deal_and_user(deal_id: str, user_id: str) -> tuple[Deal | None, UserItem | N
 
 
 def get_team(team_id: str, *, consistent: bool = False) -> Team | None:
-    try:
-        return to_team(TeamItem.get(keys.team_pk(team_id), keys.TEAM_SK, consistent_read=consistent))
-    except DoesNotExist:
-        return None
+    return _one(TeamItem, keys.team_pk(team_id), keys.TEAM_SK, to_team, consistent)
 
 
 def teams_by_id(ids: Iterable[str]) -> dict[str, Team]:
-    found = batch_get((keys.team_pk(i), keys.TEAM_SK) for i in ids)
-    return {item.team_id: to_team(item) for item in found if isinstance(item, TeamItem)}
+    return _many(TeamItem, ((keys.team_pk(i), keys.TEAM_SK) for i in ids), to_team, lambda i: i.team_id)
 
 
 def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | None, list[Seat]]:
@@ -367,15 +371,11 @@ def join_team(request: SeatRequest, now: datetime) -> None:
 
 # ---------- orders ----------
 def get_order(order_id: str, *, consistent: bool = True) -> Order | None:
-    try:
-        return to_order(OrderItem.get(keys.order_pk(order_id), keys.ORDER_SK, consistent_read=consistent))
-    except DoesNotExist:
-        return None
+    return _one(OrderItem, keys.order_pk(order_id), keys.ORDER_SK, to_order, consistent)
 
 
 def orders_by_id(ids: Iterable[str]) -> dict[str, Order]:
-    found = batch_get((keys.order_pk(i), keys.ORDER_SK) for i in ids)
-    return {item.order_id: to_order(item) for item in found if isinstance(item, OrderItem)}
+    return _many(OrderItem, ((keys.order_pk(i), keys.ORDER_SK) for i in ids), to_order, lambda i: i.order_id)
 
 
 def user_orders(user_id: str, limit: int, after: str | None) -> tuple[list[Order], bool]:
