@@ -6,7 +6,9 @@ import os
 
 from chalice import Chalice, Response
 
-app = Chalice(app_name="tuanstack")
+# Powertools owns logging (JSON); Chalice's own handler on the same "tuanstack" logger would
+# print every line a second time, unstructured.
+app = Chalice(app_name="tuanstack", configure_logs=False)
 
 # Chalice needs the stream ARN when the app is imported; the deploy template
 # replaces it with the table's real StreamArn (infra/template.json).

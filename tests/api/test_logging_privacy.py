@@ -24,3 +24,21 @@ def test_logs_of_a_login_and_requests_carry_no_openid_token_or_secret(gql, capsy
     assert "graphql request" in output  # the logs were captured at all
     for secret in ("local-openid-pii-check", token, settings().secret_key):
         assert secret not in output
+
+
+def test_each_log_line_is_written_once_as_json():
+    """In a fresh process, in Lambda's import order (app first, then a request's path):
+    Chalice and Powertools share the "tuanstack" logger, and only Powertools may write."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import app\n"
+            "from chalicelib.observability import logger\n"
+            "logger.info('one line please')\n")
+    env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "INFO"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], env=env,
+                          capture_output=True, text=True, timeout=60, check=True)
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if "one line please" in line]
+    assert len(lines) == 1 and lines[0].startswith("{"), lines
