@@ -4,6 +4,8 @@ See docs/data-model.md for the access patterns these serve.
 """
 from __future__ import annotations
 
+from datetime import date
+
 PRODUCT_SK = "PRODUCT"
 CATEGORY_SK = "CATEGORY"
 USER_SK = "USER"
@@ -117,3 +119,36 @@ def order_pk(order_id: str) -> str:
 def user_orders(user_id: str) -> str:
     """GSI1 partition: a user's orders, newest first."""
     return f"USER#{user_id}#ORDERS"
+
+
+# ---- points ----
+ACCOUNT_SK = "ACCOUNT"
+SOURCE_SK = "SOURCE"
+ENTRY_PREFIX = "ENTRY#"
+LOT_PREFIX = "LOT#"
+PENDING_PREFIX = "PENDING#"
+RULES_PK = "CONFIG#POINTS_RULES"
+RULES_SK = "RULES"
+
+
+def points_pk(user_id: str) -> str:
+    """A user's points partition: account, entries (newest last), lots, pending earnings."""
+    return f"POINTS#{user_id}"
+
+
+def entry_sk(entry_id: str) -> str:
+    return f"{ENTRY_PREFIX}{entry_id}"
+
+
+def lot_sk(expires_on: date) -> str:
+    """One lot per expiry date: key order is spending order (oldest first)."""
+    return f"{LOT_PREFIX}{expires_on.isoformat()}"
+
+
+def pending_sk(release_at: str, source: str) -> str:
+    return f"{PENDING_PREFIX}{release_at}#{source}"
+
+
+def source_pk(user_id: str, source: str) -> str:
+    """Guards a posting's source: written with attribute_not_exists, so it posts once."""
+    return f"POINTS_SOURCE#{user_id}#{source}"
