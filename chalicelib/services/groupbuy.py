@@ -39,8 +39,11 @@ from ..domain.idempotency import idempotent_request
 from ..domain.ids import new_id
 from ..domain.users import Principal, Role, may_manage, require_role
 from ..observability import count, logger
+from .clock import iso
 from ..store import catalog as catalog_store
 from ..store import groupbuy as store
+from ..store import stock as stock_store
+from ..store import users as user_store
 from ..store.groupbuy import PaymentNotApplied, SeatRefused, SeatRequest
 from ..store.stock import Reservation, ReservationState
 
@@ -116,7 +119,7 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
                 joined_at=now)
     reservation = Reservation(id=order_id, stock=store.deal_stock_key(team.terms.deal_id, sku_id), quantity=1,
                               state=ReservationState.HELD, owner_id=f"order:{order_id}",
-                              expires_at=store._ts(pay_by))
+                              expires_at=iso(pay_by))
     return SeatRequest(team=team, seat=seat, order=order, reservation=reservation, idempotent=None)
 
 
@@ -218,21 +221,10 @@ def pay_order(principal: Principal | None, order_id: str, payments: PaymentProvi
         raise InvalidState(f"this order is {order.state.value.lower()}", "orderId")
     if order.pay_by <= now:
         raise PaymentWindowPassed("the time to pay for this seat has passed", "orderId")
-    user = catalog_user_openid(caller.user_id)
-    params = _payment_params(payments, order, user, now)
+    params = _payment_params(payments, order, user_store.wechat_openid(caller.user_id), now)
     if params is None:
         raise InvalidState("the payment service is unavailable; try again", "orderId")
     return order, params
-
-
-def catalog_user_openid(user_id: str) -> str | None:
-    from ..store.models import UserItem
-    from ..store import keys
-
-    try:
-        return UserItem.get(keys.user_pk(user_id), keys.USER_SK).wechat_openid
-    except UserItem.DoesNotExist:
-        return None
 
 
 def _own_order(caller: Principal, order_id: str) -> Order:
@@ -385,8 +377,6 @@ def refund_order(order_id: str, payments: PaymentProvider, now: datetime) -> dic
 def _was_sold(order: Order) -> bool:
     """A paid seat took its unit out of the deal's stock (sold); a late capture's
     seat had already given it back."""
-    from ..store import stock as stock_store
-
     try:
         return stock_store.get_reservation(order.id).state is ReservationState.COMMITTED
     except NotFound:

@@ -76,19 +76,24 @@ def _prices(raw: list, currency: str) -> tuple[DealPrice, ...]:
     return tuple(DealPrice(p["sku_id"], Money(int(p["amount"]), currency)) for p in raw)
 
 
+def _terms(item: DealItem | TeamItem, team_size: int) -> DealTerms:
+    """A deal's terms, or the copy a team took of them when it opened (same attributes)."""
+    return DealTerms(
+        deal_id=item.deal_id,
+        product_id=item.product_id,
+        prices=_prices(item.prices, item.currency),
+        team_size=team_size,
+        payment_window_seconds=int(item.payment_window_seconds),
+        per_user_limit=int(item.per_user_limit),
+        virtual_min_paid=None if item.virtual_min_paid is None else int(item.virtual_min_paid),
+    )
+
+
 def to_deal(item: DealItem) -> Deal:
     return Deal(
         id=item.deal_id,
         merchant_id=item.merchant_id,
-        terms=DealTerms(
-            deal_id=item.deal_id,
-            product_id=item.product_id,
-            prices=_prices(item.prices, item.currency),
-            team_size=int(item.team_size),
-            payment_window_seconds=int(item.payment_window_seconds),
-            per_user_limit=int(item.per_user_limit),
-            virtual_min_paid=None if item.virtual_min_paid is None else int(item.virtual_min_paid),
-        ),
+        terms=_terms(item, int(item.team_size)),
         team_lifetime_seconds=int(item.team_lifetime_seconds),
         starts_at=_dt(item.starts_at),
         ends_at=_dt(item.ends_at),
@@ -102,15 +107,7 @@ def to_deal(item: DealItem) -> Deal:
 def to_team(item: TeamItem) -> Team:
     return Team(
         id=item.team_id,
-        terms=DealTerms(
-            deal_id=item.deal_id,
-            product_id=item.product_id,
-            prices=_prices(item.prices, item.currency),
-            team_size=int(item.size),
-            payment_window_seconds=int(item.payment_window_seconds),
-            per_user_limit=int(item.per_user_limit),
-            virtual_min_paid=None if item.virtual_min_paid is None else int(item.virtual_min_paid),
-        ),
+        terms=_terms(item, int(item.size)),
         leader_id=item.leader_id,
         state=TeamState(item.state),
         held=int(item.taken) - int(item.paid),

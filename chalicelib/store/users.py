@@ -20,6 +20,14 @@ def get_user(user_id: str) -> User | None:
         return None
 
 
+def wechat_openid(user_id: str) -> str | None:
+    """Personal data, read only to pay with WeChat (the JSAPI payer). Never logged."""
+    try:
+        return UserItem.get(keys.user_pk(user_id), keys.USER_SK).wechat_openid
+    except DoesNotExist:
+        return None
+
+
 def user_for_identity(provider: str, subject_digest: str) -> str | None:
     try:
         return IdentityItem.get(keys.identity_pk(provider, subject_digest), keys.IDENTITY_SK).user_id

@@ -54,10 +54,11 @@ def _publish(events: list[DomainEvent]) -> None:
 def _notify(user_ids: Iterable[str], template: str, data: Mapping[str, str]) -> None:
     """Best effort: a notification never holds up money or stock."""
     from ..adapters.messaging import notifier_for
+    from ..store.users import wechat_openid
 
     user_ids = list(user_ids)
     try:
-        notifier = notifier_for(settings(), groupbuy.catalog_user_openid)
+        notifier = notifier_for(settings(), wechat_openid)
     except RuntimeError:  # not configured: say so loudly, carry on
         count("NotificationsFailed", len(user_ids))
         logger.exception("notifier not configured; notifications not sent", extra={"template": template})
