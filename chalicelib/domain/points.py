@@ -85,7 +85,7 @@ UNLIMITED = 10**18  # "any number of points available", for checks made before t
 
 # ---------------------------------------------------------------- errors
 class InsufficientPoints(DomainError):
-    code = ErrorCode.CONFLICT
+    code = ErrorCode.NOT_ENOUGH_POINTS
 
 
 class PointsAlreadyReleased(InvalidState):
@@ -93,7 +93,21 @@ class PointsAlreadyReleased(InvalidState):
 
 
 class InvalidRedemption(ValidationFailed):
-    pass
+    """Not a positive whole number of points."""
+
+
+class RedemptionOverCap(InvalidRedemption):
+    code = ErrorCode.POINTS_OVER_CAP
+
+
+class WrongPointsUnit(InvalidRedemption):
+    code = ErrorCode.POINTS_WRONG_UNIT
+
+
+class AlreadyCheckedIn(DomainError):
+    """Reported beside a check-in's result: the second one today changed nothing."""
+
+    code = ErrorCode.ALREADY_CHECKED_IN
 
 
 class AdjustmentNotAllowed(Forbidden):
@@ -186,9 +200,9 @@ def check_redemption(points: int, order_fen: int, available: int, rules: PointsR
     if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
         raise InvalidRedemption("redeem a positive number of points", "points")
     if points % rules.redeem_points_per_unit:
-        raise InvalidRedemption(f"redeem in units of {rules.redeem_points_per_unit} points", "points")
+        raise WrongPointsUnit(f"redeem in units of {rules.redeem_points_per_unit} points", "points")
     if points > redeemable_max(order_fen, UNLIMITED, rules):
-        raise InvalidRedemption(f"at most {rules.redeem_max_percent}% of the order", "points")
+        raise RedemptionOverCap(f"at most {rules.redeem_max_percent}% of the order", "points")
     if points > available:
         raise InsufficientPoints("not enough points", "points")
     return discount_for(points, rules)

@@ -21,6 +21,8 @@ Every posting is one TransactWriteItems: guard, entry, account update (with
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -47,8 +49,13 @@ from .keys import (
     SOURCE_SK,
     entry_sk,
     lot_sk,
+    lots_expiring_bucket,
+    pending_due_bucket,
     pending_sk,
+    points_accounts_bucket,
     points_pk,
+    points_shard,
+    post_day_sk,
     source_pk,
 )
 from .models import TableItem
@@ -70,6 +77,15 @@ class PointsAccountItem(TableItem, discriminator="PointsAccount"):
     growth = NumberAttribute(default=0)
     streak = NumberAttribute(default=0)
     last_check_in = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)  # as the scheduled job last computed it
+    segment = UnicodeAttribute(null=True)  # RFM segment, by the scheduled job
+    segmented_at = UnicodeAttribute(null=True)
+
+
+class PostDayItem(TableItem, discriminator="PointsPostDay"):
+    """Posts rewarded on one day: the daily cap's counter."""
+
+    rewarded = NumberAttribute(default=0)
 
 
 class PointsEntryItem(TableItem, discriminator="PointsEntry"):
@@ -120,10 +136,21 @@ class Account:
     growth: int = 0
     streak: int = 0
     last_check_in: date | None = None
+    tier: str | None = None
+    segment: str | None = None
 
     @property
     def balance(self) -> int:
         return self.available + self.pending
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """What a customer's points page shows, from one Query."""
+
+    account: Account
+    lots: tuple[tuple[date, int], ...]  # oldest expiry first
+    pending: tuple["PendingRelease", ...]  # soonest release first
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +185,7 @@ def _account(user_id: str, item: PointsAccountItem | None) -> Account:
     return Account(
         user_id, int(item.available), int(item.pending), int(item.spent), int(item.expired), int(item.earned),
         int(item.adjusted), int(item.growth), int(item.streak),
-        date.fromisoformat(item.last_check_in) if item.last_check_in else None,
+        date.fromisoformat(item.last_check_in) if item.last_check_in else None, item.tier, item.segment,
     )
 
 
@@ -180,6 +207,20 @@ def get_account(user_id: str, consistent: bool = True) -> Account:
     except DoesNotExist:
         item = None
     return _account(user_id, item)
+
+
+def account_view(user_id: str) -> AccountView:
+    """The account, its lots and its pending earnings: one Query over the ``ACCOUNT``
+    prefix (a handful of items: about two lots and a week of orders' pending points)."""
+    account, found_lots, pending = None, [], []
+    for item in TableItem.query(points_pk(user_id), TableItem.SK.startswith(ACCOUNT_SK), consistent_read=True):
+        if isinstance(item, PointsAccountItem):
+            account = item
+        elif isinstance(item, PointsLotItem):
+            found_lots.append((date.fromisoformat(item.SK[len(LOT_PREFIX):]), int(item.remaining)))
+        elif isinstance(item, PointsPendingItem):
+            pending.append(PendingRelease(item.source, int(item.amount), item.release_at))
+    return AccountView(_account(user_id, account), tuple(sorted(found_lots)), tuple(pending))
 
 
 def ledger_page(user_id: str, limit: int, after: str | None = None) -> EntryPage:
@@ -227,14 +268,19 @@ def _account_ref(user_id: str) -> PointsAccountItem:
 
 
 def _account_update(tx: Transaction, user_id: str, actions: list, condition=None) -> None:
-    # UpdateItem creates a missing account; the discriminator is set so it reads back as one.
-    actions = [*actions, PointsAccountItem.type.set(PointsAccountItem)]
+    # UpdateItem creates a missing account; the discriminator and the jobs' index keys
+    # are set so it reads back as one and the tier job finds it.
+    actions = [*actions, PointsAccountItem.type.set(PointsAccountItem),
+               PointsAccountItem.GSI2PK.set(points_accounts_bucket(points_shard(user_id))),
+               PointsAccountItem.GSI2SK.set(user_id)]
     tx.update("account", _account_ref(user_id), actions, condition)
 
 
 def _lot_add(tx: Transaction, user_id: str, expiry: date, amount: int, label: str) -> None:
     actions = [PointsLotItem.remaining.add(amount), PointsLotItem.type.set(PointsLotItem),
-               PointsLotItem.expires_on.set(expiry.isoformat())]
+               PointsLotItem.expires_on.set(expiry.isoformat()),
+               PointsLotItem.GSI1PK.set(lots_expiring_bucket(expiry, points_shard(user_id))),
+               PointsLotItem.GSI1SK.set(user_id)]
     condition = None if amount >= 0 else PointsLotItem.remaining >= -amount
     tx.update(label, PointsLotItem(points_pk(user_id), lot_sk(expiry)), actions, condition)
 
@@ -270,11 +316,18 @@ def _commit(tx: Transaction) -> bool:
 
 
 # ---------------------------------------------------------------- postings
+class DailyCapReached(Exception):
+    """The day's capped reward was used up (the posting did nothing)."""
+
+
 def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_until: datetime | None = None,
-              growth: int = 0, check_in: tuple[date, int, date | None] | None = None) -> bool:
+              growth: int = 0, check_in: tuple[date, int, date | None] | None = None,
+              daily_cap: tuple[date, int] | None = None) -> bool:
     """Earn ``amount`` points, available now or pending until ``pending_until``.
     ``check_in`` = (today, new streak, the last check-in read) sets the streak, on
-    condition that nobody checked in since the read. False if the source posted before."""
+    condition that nobody checked in since the read. ``daily_cap`` = (day, cap) counts
+    the posting against that day's cap in the same transaction (DailyCapReached when
+    full). False if the source posted before."""
     if amount < 0 or (amount == 0 and not (check_in or growth)):
         raise ValueError("earn a positive amount")
     tx = Transaction()
@@ -295,11 +348,19 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
         pending = pending_sk(release, source)
         actions.append(PointsAccountItem.pending.add(amount))
         tx.put("pending", PointsPendingItem(points_pk(user_id), pending, source=source, amount=amount,
-                                            expires_on=expiry.isoformat(), release_at=release))
+                                            expires_on=expiry.isoformat(), release_at=release,
+                                            GSI1PK=pending_due_bucket(pending_until.astimezone(timezone.utc).date(),
+                                                                      points_shard(user_id)),
+                                            GSI1SK=f"{release}#{user_id}#{source}"))
     else:
         actions.append(PointsAccountItem.available.add(amount))
         if amount:
             _lot_add(tx, user_id, expiry, amount, "lot")
+    if daily_cap:
+        day, cap = daily_cap
+        tx.update("daily_cap", PostDayItem(points_pk(user_id), post_day_sk(day)),
+                  [PostDayItem.rewarded.add(1), PostDayItem.type.set(PostDayItem)],
+                  PostDayItem.rewarded.does_not_exist() | (PostDayItem.rewarded < cap))
     entry_id = _entry_put(tx, user_id, EntryKind.EARN, amount, source, stamp, pending=pending is not None,
                           lots_map={expiry.isoformat(): amount})
     _guard_put(tx, user_id, source, EntryKind.EARN, amount, entry_id, pending=pending,
@@ -310,6 +371,8 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
     except TransactionCancelled as error:
         if "source" in error.failed:
             return False
+        if "daily_cap" in error.failed:
+            raise DailyCapReached(source) from error
         if "account" in error.failed:
             raise PointsBusy("checked in concurrently; try again") from error
         raise
@@ -341,23 +404,51 @@ def release_pending(user_id: str, source: str) -> bool:
     return True
 
 
-def _take(user_id: str, amount: int, post) -> bool:
+def plan_take(user_id: str, amount: int) -> dict[str, int]:
+    """Which lots (oldest first) a spend of ``amount`` takes from: one Query.
+    InsufficientPoints when the lots do not hold it."""
+    live = lots(user_id)[:MAX_LOTS]  # the oldest; refused if they do not hold the amount
+    return {e.isoformat(): t for e, t in rules.consume_oldest_first(live, amount)}
+
+
+def add_spend(tx: Transaction, user_id: str, source: str, amount: int, taken: Mapping[str, int], now: datetime,
+              kind: EntryKind = EntryKind.REDEEM, reason: str | None = None) -> None:
+    """A redemption's writes, for a caller's own transaction (checkout, the mall). Its
+    labels: ``lot:<n>`` (a lot changed since ``plan_take``: plan again), ``account``
+    (not enough points), ``source`` (this source was spent before)."""
+    _lots_take(tx, user_id, taken)
+    entry_id = _entry_put(tx, user_id, kind, -amount, source, stamp_of(now), reason=reason, lots_map=dict(taken))
+    _guard_put(tx, user_id, source, kind, amount, entry_id, lots_map=dict(taken))
+    _account_update(tx, user_id, [PointsAccountItem.available.add(-amount), PointsAccountItem.spent.add(amount)],
+                    PointsAccountItem.available >= amount)
+
+
+def _lots_take(tx: Transaction, user_id: str, taken: Mapping[str, int]) -> None:
+    for i, (expiry, take) in enumerate(sorted(taken.items())):
+        _lot_add(tx, user_id, date.fromisoformat(expiry), -take, f"lot:{i}")
+
+
+def lot_changed(failed: set[str]) -> bool:
+    return any(label.startswith("lot:") for label in failed)
+
+
+def _take(user_id: str, amount: int, post: Callable[[Transaction, dict[str, int]], None],
+          refusals: Mapping[str, Callable[[], Exception]] | None = None) -> bool:
     """Take ``amount`` from the lots, oldest first, inside ``post(tx, taken)``'s
-    transaction; retries when a lot changed between the read and the write."""
+    transaction; retries when a lot changed between the read and the write.
+    ``refusals`` maps the caller's own labels to the error their failure means."""
     for _ in range(RETRIES):
-        live = lots(user_id)
-        if len(live) > MAX_LOTS:
-            live = live[:MAX_LOTS]  # the oldest; refused below if they do not hold the amount
-        taken = rules.consume_oldest_first(live, amount)  # InsufficientPoints when they cannot
+        taken = plan_take(user_id, amount)
         tx = Transaction()
-        for i, (expiry, take) in enumerate(taken):
-            _lot_add(tx, user_id, expiry, -take, f"lot:{i}")
-        post(tx, {e.isoformat(): t for e, t in taken})
+        post(tx, taken)
         try:
             tx.commit()
         except TransactionCancelled as error:
             if "source" in error.failed:
                 return False
+            for label, refusal in (refusals or {}).items():
+                if label in error.failed:
+                    raise refusal() from error
             if "account" in error.failed:
                 raise InsufficientPoints("not enough points", "points") from error
             continue  # a lot changed (spent or swept concurrently): read again
@@ -365,20 +456,22 @@ def _take(user_id: str, amount: int, post) -> bool:
     raise PointsBusy("the points account is busy; try again")
 
 
-def spend(user_id: str, source: str, amount: int, now: datetime) -> bool:
-    """Redeem ``amount`` points (one transaction). False if the source posted before."""
+def spend(user_id: str, source: str, amount: int, now: datetime, *, reason: str | None = None,
+          also: Callable[[Transaction], None] | None = None,
+          refusals: Mapping[str, Callable[[], Exception]] | None = None) -> bool:
+    """Redeem ``amount`` points (one transaction; ``also`` adds the caller's writes to
+    it, ``refusals`` names their failures). False if the source posted before."""
     if amount <= 0:
         raise ValueError("spend a positive amount")
     if get_source(user_id, source) is not None:
         return False
 
     def post(tx: Transaction, taken: dict[str, int]) -> None:
-        entry_id = _entry_put(tx, user_id, EntryKind.REDEEM, -amount, source, stamp_of(now), lots_map=taken)
-        _guard_put(tx, user_id, source, EntryKind.REDEEM, amount, entry_id, lots_map=taken)
-        _account_update(tx, user_id, [PointsAccountItem.available.add(-amount), PointsAccountItem.spent.add(amount)],
-                        PointsAccountItem.available >= amount)
+        add_spend(tx, user_id, source, amount, taken, now, reason=reason)
+        if also is not None:
+            also(tx)
 
-    return _take(user_id, amount, post)
+    return _take(user_id, amount, post, refusals)
 
 
 def adjust(user_id: str, source: str, delta: int, reason: str, operator_id: str, now: datetime) -> bool:
@@ -400,6 +493,7 @@ def adjust(user_id: str, source: str, delta: int, reason: str, operator_id: str,
         return False
 
     def post(tx: Transaction, taken: dict[str, int]) -> None:
+        _lots_take(tx, user_id, taken)
         entry_id = _entry_put(tx, user_id, EntryKind.ADJUST, delta, source, stamp, reason=reason,
                               operator_id=operator_id, lots_map=taken)
         _guard_put(tx, user_id, source, EntryKind.ADJUST, -delta, entry_id, lots_map=taken)
@@ -495,14 +589,30 @@ class PointsRulesItem(TableItem, discriminator="PointsRules"):
     updated_at = UnicodeAttribute()
 
 
+RULES_TTL_SECONDS = 60.0
+_cached_rules: tuple[float, rules.PointsRules] | None = None
+
+
 def get_rules() -> rules.PointsRules:
-    """The stored rules, or domain.md's defaults when none were stored (one GetItem)."""
+    """The stored rules, or domain.md's defaults when none were stored. Read at most
+    once a minute per container (one GetItem): every earning and every points page
+    needs them, and an operator's change may take a minute to reach all containers."""
+    global _cached_rules
+    if _cached_rules is not None and time.monotonic() - _cached_rules[0] < RULES_TTL_SECONDS:
+        return _cached_rules[1]
     try:
-        item = PointsRulesItem.get(RULES_PK, RULES_SK)
+        value = rules.PointsRules.from_dict(PointsRulesItem.get(RULES_PK, RULES_SK, consistent_read=True).rules)
     except DoesNotExist:
-        return rules.DEFAULT_RULES
-    return rules.PointsRules.from_dict(item.rules)
+        value = rules.DEFAULT_RULES
+    _cached_rules = (time.monotonic(), value)
+    return value
+
+
+def forget_cached_rules() -> None:
+    global _cached_rules
+    _cached_rules = None
 
 
 def put_rules(value: rules.PointsRules, now: datetime) -> None:
     PointsRulesItem(RULES_PK, RULES_SK, rules=value.to_dict(), updated_at=stamp_of(now)).save()
+    forget_cached_rules()

@@ -187,9 +187,10 @@ def test_redemption_limits_are_typed_errors():
     _fund(1_000)
     with pytest.raises(InvalidRedemption) as caught:
         svc.redeem(USER, "o1", 150, 10_000, NOW, config=RULES)
-    assert caught.value.code is ErrorCode.INVALID and caught.value.field == ("points",)
-    with pytest.raises(InvalidRedemption):
+    assert caught.value.code is ErrorCode.POINTS_WRONG_UNIT and caught.value.field == ("points",)
+    with pytest.raises(InvalidRedemption) as over:
         svc.redeem(USER, "o1", 600, 1_000, NOW, config=RULES)  # over 50%
+    assert over.value.code is ErrorCode.POINTS_OVER_CAP
     with pytest.raises(InsufficientPoints):
         svc.redeem(USER, "o1", 1_100, 10_000, NOW, config=RULES)
     with pytest.raises(InsufficientPoints):  # the store's own condition, without the service's check

@@ -74,11 +74,12 @@ def test_check_redemption():
     for bad in (0, -100, 150, True):
         with pytest.raises(InvalidRedemption):
             rules.check_redemption(bad, 10_000, 1_000)
-    with pytest.raises(InvalidRedemption):
+    with pytest.raises(InvalidRedemption) as over:
         rules.check_redemption(5_100, 10_000, 100_000)  # over 50%
+    assert over.value.code is ErrorCode.POINTS_OVER_CAP
     with pytest.raises(InsufficientPoints) as caught:
         rules.check_redemption(1_100, 10_000, 1_000)
-    assert caught.value.code is ErrorCode.CONFLICT
+    assert caught.value.code is ErrorCode.NOT_ENOUGH_POINTS
 
 
 def test_lots_are_consumed_oldest_first():
