@@ -48,11 +48,16 @@ class CreateDealInput:
     virtual_success_min_paid: int | None = None
 
 
+POINTS_AT_CHECKOUT = ("Points to redeem on this order: units of 100 (¥1 each), at most half its price. Held with "
+                      "the seat and returned if it is cancelled or refunded.")
+
+
 @strawberry.input
 class OpenTeamInput:
     deal_id: strawberry.ID
     sku_id: strawberry.ID
     idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
+    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
 
 
 @strawberry.input
@@ -60,6 +65,7 @@ class JoinTeamInput:
     share_code: str
     sku_id: strawberry.ID
     idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
+    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
 
 
 @strawberry.input
@@ -136,7 +142,7 @@ class GroupBuyMutation:
         (deal_id,) = from_global_id(input.deal_id, "Deal", "dealId")
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.open_team(info.context.principal, deal_id, sku_id, input.idempotency_key,
-                                               _payments(info), utc_now()))
+                                               _payments(info), utc_now(), points=input.points))
 
     @strawberry.mutation(description="Join a team by its share code: an order awaiting payment holds your seat "
                                      "for the deal's payment window.")
@@ -144,7 +150,7 @@ class GroupBuyMutation:
     def join_team(self, info: Ctx, input: JoinTeamInput) -> SeatPayload:
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.join_team(info.context.principal, input.share_code.strip().upper(), sku_id,
-                                               input.idempotency_key, _payments(info), utc_now()))
+                                               input.idempotency_key, _payments(info), utc_now(), points=input.points))
 
     @strawberry.mutation(description="Payment parameters again for your unpaid seat.")
     @payload_errors(OrderPayload)

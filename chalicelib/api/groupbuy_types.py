@@ -218,6 +218,14 @@ class Order(Node):
     def amount(self) -> Money:
         return Money(amount=self.order.amount.amount, currency=self.order.amount.currency)
 
+    @strawberry.field(description="Points redeemed on this order at checkout.")
+    def points_used(self) -> int:
+        return self.order.points_used
+
+    @strawberry.field(description="Taken off the group price by those points (fen).")
+    def points_discount(self) -> Money:
+        return Money(amount=self.order.discount, currency=self.order.amount.currency)
+
     @strawberry.field
     def quantity(self) -> int:
         return self.order.quantity

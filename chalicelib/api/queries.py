@@ -5,7 +5,6 @@ import strawberry
 
 from ..domain.errors import InvalidId
 from ..domain.users import require_user
-from ..store import users as user_store
 from .catalog_types import (
     Category,
     Ctx,
@@ -20,6 +19,7 @@ from .catalog_types import (
 from .ids import from_global_id, parse_global_id
 from .groupbuy_queries import GroupBuyQuery, team_by_code
 from .groupbuy_types import Deal, Order
+from .points_mutations import PointsQuery
 from .user_types import User
 
 
@@ -51,7 +51,7 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
 
 
 @strawberry.type
-class Query(GroupBuyQuery):
+class Query(GroupBuyQuery, PointsQuery):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         type_name, parts = parse_global_id(id)
@@ -89,7 +89,4 @@ class Query(GroupBuyQuery):
     @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")
     def me(self, info: Ctx) -> User:
         principal = require_user(info.context.principal)
-        user = user_store.get_user(principal.user_id)
-        if user is None:
-            raise InvalidId("the account of this token no longer exists")
-        return User.of(user)
+        return User.signed_in(principal.user_id)

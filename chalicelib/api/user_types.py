@@ -6,25 +6,37 @@ import strawberry
 from strawberry.types import Info
 
 from ..domain import users as domain
-from ..domain.errors import Forbidden
+from ..domain.errors import Forbidden, InvalidId
 from ..store import catalog as catalog_store
+from ..store import users as user_store
 from .ids import to_global_id
 from .pagination import after_position, page_size
 
 if TYPE_CHECKING:
     from .catalog_types import ProductConnection
     from .groupbuy_types import OrderConnection, TeamConnection
+    from .points_types import PointsAccount
 
 Role = strawberry.enum(domain.Role, name="Role")
 
 
 @strawberry.type(description="A person using Tuanstack. Personal data (openid, phone) is never exposed.")
 class User:
-    user: strawberry.Private[domain.User]
+    user_id: strawberry.Private[str]
+    # Read only when a field needs it: `me { points }` or `me { orders }` costs no user read.
+    loaded: strawberry.Private[domain.User | None] = None
+
+    @property
+    def user(self) -> domain.User:
+        if self.loaded is None:
+            self.loaded = user_store.get_user(self.user_id)
+            if self.loaded is None:
+                raise InvalidId("the account of this token no longer exists")
+        return self.loaded
 
     @strawberry.field
     def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("User", self.user.id))
+        return strawberry.ID(to_global_id("User", self.user_id))
 
     @strawberry.field
     def role(self) -> Role:
@@ -45,16 +57,16 @@ class User:
         from .catalog_types import connection_of
 
         principal = info.context.principal
-        if principal is None or principal.user_id != self.user.id or principal.role is not domain.Role.MERCHANT:
+        if principal is None or principal.user_id != self.user_id or principal.role is not domain.Role.MERCHANT:
             raise Forbidden("only a merchant lists their own products here")
-        scope = f"merchant:{self.user.id}"
-        page = catalog_store.merchant_products(self.user.id, page_size(first), after_position(scope, after))
+        scope = f"merchant:{self.user_id}"
+        page = catalog_store.merchant_products(self.user_id, page_size(first), after_position(scope, after))
         return connection_of(scope, page)
 
     def _own(self, info: Info) -> None:
         principal = info.context.principal
-        if principal is None or principal.user_id != self.user.id:
-            raise Forbidden("only your own orders and teams")
+        if principal is None or principal.user_id != self.user_id:
+            raise Forbidden("only your own orders, teams and points")
 
     @strawberry.field(description="Your group-buy orders, newest first.")
     def orders(
@@ -64,8 +76,8 @@ class User:
         from .groupbuy_types import order_connection
 
         self._own(info)
-        scope = f"orders:{self.user.id}"
-        orders, more = groupbuy_store.user_orders(self.user.id, page_size(first), after_position(scope, after))
+        scope = f"orders:{self.user_id}"
+        orders, more = groupbuy_store.user_orders(self.user_id, page_size(first), after_position(scope, after))
         return order_connection(scope, orders, more)
 
     @strawberry.field(description="Teams you opened or joined, newest first.")
@@ -76,11 +88,22 @@ class User:
         from .groupbuy_types import team_connection_of_seats
 
         self._own(info)
-        scope = f"teams:{self.user.id}"
-        seats, more = groupbuy_store.user_seats(self.user.id, page_size(first), after_position(scope, after))
+        scope = f"teams:{self.user_id}"
+        seats, more = groupbuy_store.user_seats(self.user_id, page_size(first), after_position(scope, after))
         teams = groupbuy_store.teams_by_id({s.team_id for s in seats}) if seats else {}
         return team_connection_of_seats(scope, seats, teams, more)
 
+    @strawberry.field(description="Your points (积分), growth value and tier: one DynamoDB request.")
+    def points(self, info: Info) -> Annotated[PointsAccount, strawberry.lazy(".points_types")]:
+        from .points_types import points_account
+
+        self._own(info)
+        return points_account(info, self.user_id)
+
     @classmethod
     def of(cls, user: domain.User) -> User:
-        return cls(user=user)
+        return cls(user_id=user.id, loaded=user)
+
+    @classmethod
+    def signed_in(cls, user_id: str) -> User:
+        return cls(user_id=user_id)

@@ -169,6 +169,8 @@ class Order:
     captured: int = 0  # fen the provider captured; refunds never exceed it
     refunded: int = 0
     refund_attempt: int = 0
+    points_used: int = 0  # redeemed at checkout; returned if the order is cancelled or refunded
+    discount: int = 0  # fen taken off the group price by those points; ``amount`` is what is paid
 
 
 @dataclass(frozen=True)

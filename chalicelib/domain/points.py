@@ -57,6 +57,7 @@ class PointsRules:
     redeem_fen_per_unit: int = 100  # ... are ¥1 off
     redeem_max_percent: int = 50  # of the order's amount
     pending_days: int = 7  # no-reason return window
+    expiring_soon_days: int = 60  # lots expiring within this many days are shown as "expiring soon"
 
     def __post_init__(self) -> None:
         if not self.tiers or self.tiers[0].min_growth != 0:
@@ -120,6 +121,36 @@ class NoSuchPosting(NotFound):
 
 class PointsBusy(Conflict):
     """Optimistic retries ran out (only under heavy contention on one account)."""
+
+
+# ---------------------------------------------------------------- sources
+# A posting's source names what caused it; the ledger posts each source once per user.
+def order_source(order_id: str) -> str:
+    return f"order:{order_id}"
+
+
+def checkout_source(order_id: str) -> str:
+    return f"redeem:{order_id}"
+
+
+def checkin_source(day: date) -> str:
+    return f"checkin:{day.isoformat()}"
+
+
+def team_source(team_id: str) -> str:
+    return f"team:{team_id}"
+
+
+def post_source(post_id: str) -> str:
+    return f"post:{post_id}"
+
+
+def mall_source(redemption_id: str) -> str:
+    return f"mall:{redemption_id}"
+
+
+def reverse_source(source: str) -> str:
+    return f"reverse:{source}"
 
 
 # ---------------------------------------------------------------- time
@@ -227,3 +258,35 @@ def consume_oldest_first(lots: list[tuple[date, int]], amount: int) -> list[tupl
     if left:
         raise InsufficientPoints("not enough points", "points")
     return taken
+
+
+# ---------------------------------------------------------------- ledger text
+_EARNED_FOR = {
+    "order": "Order paid (订单支付)",
+    "checkin": "Daily check-in (每日签到)",
+    "team": "Group-buy team succeeded (拼团成功)",
+    "post": "Post approved (种草笔记通过审核)",
+}
+_REVERSED = {
+    "order": "Order refunded: its points cancelled (订单退款，积分取消)",
+    "redeem": "Order cancelled or refunded: points returned (订单取消或退款，积分退回)",
+    "mall": "Mall redemption cancelled: points returned (兑换取消，积分退回)",
+}
+
+
+def describe_entry(kind: EntryKind, source: str, reason: str | None = None, pending: bool = False) -> str:
+    """What a customer reads beside a ledger entry (English, then Chinese)."""
+    prefix = source.split(":", 1)[0]
+    if kind is EntryKind.EARN:
+        text = _EARNED_FOR.get(prefix, "Points earned (获得积分)")
+        return f"{text}, pending until the return window closes (退货期后到账)" if pending else text
+    if kind is EntryKind.REDEEM:
+        if prefix == "mall":
+            return f"Points mall: {reason} (积分商城兑换)" if reason else "Points mall (积分商城兑换)"
+        return "Used at checkout (下单抵扣)"
+    if kind is EntryKind.EXPIRE:
+        return "Expired at the end of the year after they were earned (积分过期)"
+    if kind is EntryKind.REVERSE:
+        original = source.split(":", 1)[1] if ":" in source else ""
+        return _REVERSED.get(original.split(":", 1)[0], "Reversed (冲正)")
+    return f"Adjusted by Tuanstack: {reason} (客服调整)" if reason else "Adjusted by Tuanstack (客服调整)"

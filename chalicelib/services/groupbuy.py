@@ -105,14 +105,17 @@ def _buyer(principal: Principal | None) -> Principal:
     return require_role(principal, *CUSTOMER_ROLES)
 
 
-def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: datetime, leader: bool) -> SeatRequest:
+def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: datetime, leader: bool,
+              points: int = 0) -> SeatRequest:
     price = team.terms.price_of(sku_id)
+    discount, taken = _checkout_points(caller, points, price.amount)
     order_id = new_id()
     pay_by = min(now + timedelta(seconds=team.terms.payment_window_seconds), team.expires_at)
     order = Order(
         id=order_id, user_id=caller.user_id, team_id=team.id, deal_id=team.terms.deal_id,
-        product_id=team.terms.product_id, sku_id=sku_id, quantity=1, amount=price,
-        state=OrderState.AWAITING_PAYMENT, created_at=now, pay_by=pay_by,
+        product_id=team.terms.product_id, sku_id=sku_id, quantity=1,
+        amount=rules.Money(price.amount - discount, price.currency),
+        state=OrderState.AWAITING_PAYMENT, created_at=now, pay_by=pay_by, points_used=points, discount=discount,
     )
     seat = Seat(team_id=team.id, user_id=caller.user_id, order_id=order_id, state=SeatState.HELD, is_leader=leader,
                 display_name=getattr(user, "display_name", "") or "", avatar_url=getattr(user, "avatar_url", None),
@@ -120,7 +123,20 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
     reservation = Reservation(id=order_id, stock=store.deal_stock_key(team.terms.deal_id, sku_id), quantity=1,
                               state=ReservationState.HELD, owner_id=f"order:{order_id}",
                               expires_at=iso(pay_by))
-    return SeatRequest(team=team, seat=seat, order=order, reservation=reservation, idempotent=None)
+    return SeatRequest(team=team, seat=seat, order=order, reservation=reservation, idempotent=None,
+                       points_taken=taken)
+
+
+def _checkout_points(caller: Principal, points: int | None, price_fen: int) -> tuple[int, dict[str, int] | None]:
+    """The discount for the points a buyer redeems at checkout (units of 100, at most
+    half the price) and the lots they come from; refused before anything is written."""
+    if not points:
+        return 0, None
+    from ..domain import points as points_rules
+    from ..store import points as points_store
+
+    discount = points_rules.check_redemption(points, price_fen, points_rules.UNLIMITED, points_store.get_rules())
+    return discount, points_store.plan_take(caller.user_id, points)  # NOT_ENOUGH_POINTS if the lots lack them
 
 
 def _refusal(error: SeatRefused, team: Team, now: datetime) -> Exception:
@@ -149,7 +165,7 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
             caller.user_id, operation, idempotency_key, request.team.terms.deal_id if operation == "openTeam"
             else request.team.id, request.order.sku_id))
     try:
-        write(request, now)
+        _write_seat(write, request, now)
     except SeatRefused as error:
         if error.replayed_order_id:
             order = store.get_order(error.replayed_order_id)
@@ -160,6 +176,27 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
         raise _refusal(error, request.team, now) from error
     team = replace(request.team, held=request.team.held + 1)
     return SeatTaken(team, request.order, _payment_params(payments, request.order, openid, now))
+
+
+def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -> None:
+    """Write the seat; when its points' lots changed meanwhile (a concurrent spend),
+    plan them again. Not enough points any more is NOT_ENOUGH_POINTS."""
+    from ..domain.points import InsufficientPoints, PointsBusy
+    from ..store import points as points_store
+
+    for _ in range(attempts):
+        try:
+            write(request, now)
+            return
+        except SeatRefused as error:
+            points_labels = {label for label in error.failed if label == "account" or label.startswith("lot:")}
+            if not request.order.points_used or error.failed - points_labels:
+                raise  # refused for the seat itself (or a replay): see _refusal
+            if "account" in error.failed:
+                raise InsufficientPoints("not enough points", "points") from error
+            taken = points_store.plan_take(request.order.user_id, request.order.points_used)
+            request = replace(request, points_taken=taken)
+    raise PointsBusy("the points account is busy; try again")
 
 
 def _payment_params(payments: PaymentProvider, order: Order, openid: str | None, now: datetime) -> JsapiParams | None:
@@ -175,7 +212,7 @@ def _payment_params(payments: PaymentProvider, order: Order, openid: str | None,
 
 
 def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime) -> SeatTaken:
+              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
     caller = _buyer(principal)
     deal, user = store.deal_and_user(deal_id, caller.user_id)
     if deal is None:
@@ -185,7 +222,7 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
     deal.terms.price_of(sku_id)
     team = Team(id=rules.new_share_code(), terms=deal.terms, leader_id=caller.user_id, state=TeamState.OPEN,
                 held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now))
-    request = _new_seat(team, caller, user, sku_id, now, leader=True)
+    request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points)
     taken = _take_seat(store.open_team, request, caller, idempotency_key, payments,
                        getattr(user, "wechat_openid", None), now, "openTeam")
     if not taken.replayed:
@@ -194,9 +231,9 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
 
 
 def join_team(principal: Principal | None, share_code: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime) -> SeatTaken:
+              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
     """Two DynamoDB requests on the happy path: the team and the user in one batch
-    read, then one transaction."""
+    read, then one transaction; redeeming points adds one Query (the lots)."""
     caller = _buyer(principal)
     if not rules.is_share_code(share_code):
         raise NotFound("no team has this share code", "shareCode")
@@ -208,7 +245,7 @@ def join_team(principal: Principal | None, share_code: str, sku_id: str, idempot
     if team.expires_at <= now:
         raise TeamExpired("this team's time is up", "shareCode")
     team.terms.price_of(sku_id)
-    request = _new_seat(team, caller, user, sku_id, now, leader=False)
+    request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points)
     return _take_seat(store.join_team, request, caller, idempotency_key, payments,
                       getattr(user, "wechat_openid", None), now, "joinTeam")
 

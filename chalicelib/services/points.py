@@ -2,14 +2,13 @@
 keyed by its source, so a retried command (a redelivered event, a rerun task)
 posts once.
 
-Sources: ``order:<order id>`` (earned on payment), ``redeem:<order id>``,
-``checkin:<yyyy-mm-dd>``, ``team:<team id>`` (the ledger is per user already),
-``adjust:<key>``; a reversal posts as ``reverse:<source>``.
+Sources are built in ``domain.points`` (order, checkout, check-in, team, post, mall);
+an operator's adjustment is ``adjust:<key>``; a reversal posts as ``reverse:<source>``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from ..domain import points as rules
@@ -19,9 +18,9 @@ from ..domain.money import require_whole
 from ..domain.points import AdjustmentNotAllowed, PointsRules
 from ..domain.users import Principal, Role, require_user
 from ..store import points as store
-from ..store.points import Account, EntryPage
+from ..store.points import Account, AccountView, DailyCapReached, EntryPage, PendingRelease
 
-MAX_PAGE = 50
+MAX_PAGE = 100
 MAX_ADJUSTMENT = 1_000_000
 
 
@@ -49,9 +48,56 @@ def _rules(config: PointsRules | None) -> PointsRules:
     return config if config is not None else store.get_rules()
 
 
+@dataclass(frozen=True, slots=True)
+class Expiring:
+    points: int
+    on: date  # the last day they can be spent
+
+
+@dataclass(frozen=True, slots=True)
+class PointsSummary:
+    """A customer's points page."""
+
+    account: Account
+    tier: rules.Tier
+    next_tier: rules.Tier | None
+    pending: tuple[PendingRelease, ...]  # soonest first
+    expiring_soon: Expiring | None
+    checked_in_today: bool
+
+    @property
+    def growth_to_next_tier(self) -> int:
+        return max(self.next_tier.min_growth - self.account.growth, 0) if self.next_tier else 0
+
+    @property
+    def progress_percent(self) -> int:
+        """0–100 through the current tier towards the next (100 at the top tier)."""
+        if self.next_tier is None:
+            return 100
+        span = self.next_tier.min_growth - self.tier.min_growth
+        return min((self.account.growth - self.tier.min_growth) * 100 // span, 100)
+
+
 # ---------------------------------------------------------------- reads
 def account(user_id: str) -> Account:
     return store.get_account(user_id)
+
+
+def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> PointsSummary:
+    """One Query (the rules are cached): the account, its lots and its pending points."""
+    config = _rules(config)
+    view: AccountView = store.account_view(user_id)
+    acc = view.account
+    tier = rules.tier_for(acc.growth, config)
+    higher = [t for t in config.tiers if t.min_growth > tier.min_growth]
+    today = rules.local_date(now)
+    horizon = today + timedelta(days=config.expiring_soon_days)
+    # Lots past their date but not swept yet are still spendable until the job runs.
+    soon = [(on, n) for on, n in view.lots if n > 0 and on <= horizon]
+    expiring = Expiring(soon[0][1], soon[0][0]) if soon else None  # one lot per date: the soonest
+    return PointsSummary(acc, tier, higher[0] if higher else None,
+                         tuple(sorted(view.pending, key=lambda p: p.release_at)), expiring,
+                         acc.last_check_in == today)
 
 
 def ledger(user_id: str, first: int, after: str | None = None) -> EntryPage:
@@ -77,7 +123,7 @@ def check_in(user_id: str, now: datetime, config: PointsRules | None = None) -> 
         streak = rules.next_streak(acc.last_check_in, acc.streak, today)
         points = rules.check_in_points(streak, config)
         try:
-            posted = store.post_earn(user_id, f"checkin:{today.isoformat()}", points, now,
+            posted = store.post_earn(user_id, rules.checkin_source(today), points, now,
                                      check_in=(today, streak, acc.last_check_in))
         except rules.PointsBusy:
             continue  # a concurrent check-in: read again, it will say "already"
@@ -100,14 +146,29 @@ def earn_on_paid_order(user_id: str, order_id: str, paid_fen: int, now: datetime
     growth = rules.growth_for_payment(paid_fen, config)
     if points == 0 and growth == 0:
         return 0
-    posted = store.post_earn(user_id, f"order:{order_id}", points, now,
+    posted = store.post_earn(user_id, rules.order_source(order_id), points, now,
                              pending_until=rules.release_at(now, config), growth=growth)
     return points if posted else 0
 
 
 def award_team_success(user_id: str, team_id: str, now: datetime, config: PointsRules | None = None) -> bool:
-    """+20 for each member of a successful team (not wired into group-buy yet)."""
-    return store.post_earn(user_id, f"team:{team_id}", _rules(config).team_success_points, now)
+    """+20 for a member of a successful team; once per member and team."""
+    amount = _rules(config).team_success_points
+    return amount > 0 and store.post_earn(user_id, rules.team_source(team_id), amount, now)
+
+
+def award_post(user_id: str, post_id: str, now: datetime, config: PointsRules | None = None) -> int:
+    """An approved post: 10 points, for at most 3 posts a (China) day. Returns the
+    points awarded: 0 when the day's cap was reached or the post was rewarded before."""
+    config = _rules(config)
+    if config.post_points <= 0 or config.posts_per_day <= 0:
+        return 0
+    try:
+        posted = store.post_earn(user_id, rules.post_source(post_id), config.post_points, now,
+                                 daily_cap=(rules.local_date(now), config.posts_per_day))
+    except DailyCapReached:
+        return 0
+    return config.post_points if posted else 0
 
 
 def release_due(user_id: str, now: datetime) -> int:
@@ -123,7 +184,7 @@ def reverse_on_refund(user_id: str, order_id: str, now: datetime) -> bool:
     """A refund inside the return window cancels the order's pending points, and gives
     back points the order redeemed. True if anything was reversed now."""
     changed = False
-    for source in (f"order:{order_id}", f"redeem:{order_id}"):
+    for source in (rules.order_source(order_id), rules.checkout_source(order_id)):
         if store.get_source(user_id, source) is None:
             continue
         try:
@@ -131,6 +192,15 @@ def reverse_on_refund(user_id: str, order_id: str, now: datetime) -> bool:
         except rules.PointsAlreadyReleased:
             pass  # refunded after the window: the earned points stay (domain.md)
     return changed
+
+
+def return_checkout_points(user_id: str, order_id: str, now: datetime) -> bool:
+    """An unpaid order was cancelled (by its buyer or its payment window): the points
+    it took at checkout go back to the lots they came from. True if returned now."""
+    source = rules.checkout_source(order_id)
+    if store.get_source(user_id, source) is None:
+        return False
+    return store.reverse(user_id, source, now)
 
 
 def redeem(user_id: str, order_id: str, points: int, order_fen: int, now: datetime,
@@ -141,7 +211,7 @@ def redeem(user_id: str, order_id: str, points: int, order_fen: int, now: dateti
     # reads and its ``available >= points`` condition), after its replay check: a
     # retried redemption is answered as applied before, not as "not enough points".
     discount = rules.check_redemption(points, order_fen, rules.UNLIMITED, config)
-    applied = store.spend(user_id, f"redeem:{order_id}", points, now)
+    applied = store.spend(user_id, rules.checkout_source(order_id), points, now)
     return Redemption(points, discount, applied)
 
 
@@ -156,10 +226,51 @@ def adjust(principal: Principal | None, user_id: str, delta: int, reason: str, n
     if principal.role is not Role.OPERATOR:
         raise AdjustmentNotAllowed("only operators adjust points")
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_ADJUSTMENT:
-        raise ValidationFailed(f"a non-zero whole number up to {MAX_ADJUSTMENT}", "delta")
+        raise ValidationFailed(f"a non-zero whole number up to {MAX_ADJUSTMENT}", "points")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("give a reason", "reason")
     if len(reason) > 200:
         raise ValidationFailed("at most 200 characters", "reason")
     return store.adjust(user_id, f"adjust:{key or new_id()}", delta, reason, principal.user_id, now)
+
+
+# ---------------------------------------------------------------- rules
+def rules_now() -> PointsRules:
+    return store.get_rules()
+
+
+def update_rules(principal: Principal | None, changes: dict, now: datetime) -> PointsRules:
+    """An operator changes some rules; the others keep their values. Takes effect in
+    every container within a minute (the rules are cached that long)."""
+    principal = require_user(principal)
+    if principal.role is not Role.OPERATOR:
+        raise AdjustmentNotAllowed("only operators change the points rules")
+    for name, value in changes.items():
+        if name == "tiers":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationFailed("a whole number, zero or more", name)
+    if "redeem_max_percent" in changes and changes["redeem_max_percent"] > 100:
+        raise ValidationFailed("a percentage, 0 to 100", "redeemMaxPercent")
+    if "tiers" in changes:
+        _check_tiers(changes["tiers"])
+    merged = {**store.get_rules().to_dict(), **changes}
+    try:
+        updated = PointsRules.from_dict(merged)
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed(str(error), "input") from error
+    store.put_rules(updated, now)
+    return updated
+
+
+def _check_tiers(tiers: list[rules.Tier]) -> None:
+    if not tiers:
+        raise ValidationFailed("give at least one tier", "tiers")
+    names = [t.name.strip() for t in tiers]
+    if any(not n or len(n) > 20 for n in names) or len(set(names)) != len(names):
+        raise ValidationFailed("tier names are distinct, 1 to 20 characters", "tiers")
+    if tiers[0].min_growth != 0 or any(a.min_growth >= b.min_growth for a, b in zip(tiers, tiers[1:])):
+        raise ValidationFailed("tiers start at 0 growth and rise strictly", "tiers")
+    if any(t.multiplier_permille < 1000 or t.multiplier_permille > 10_000 for t in tiers):
+        raise ValidationFailed("multipliers are 1000 (1×) to 10000 (10×) per mille", "tiers")

@@ -30,7 +30,8 @@ from ..domain.groupbuy import (
 )
 from ..domain.idempotency import IdempotentRequest
 from ..domain.money import Money
-from . import idempotency, keys
+from ..domain.points import checkout_source
+from . import idempotency, keys, points
 from .batch import batch_get
 from .models import (
     DealBuyerItem,
@@ -134,6 +135,7 @@ def to_order(item: OrderItem) -> Order:
         created_at=_dt(item.created_at), pay_by=_dt(item.pay_by),
         paid_at=_dt(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
+        points_used=int(item.points_used or 0), discount=int(item.discount or 0),
     )
 
 
@@ -172,7 +174,7 @@ def _order_item(order: Order) -> OrderItem:
         order_id=order.id, user_id=order.user_id, team_id=order.team_id, deal_id=order.deal_id,
         product_id=order.product_id, sku_id=order.sku_id, quantity=order.quantity, amount=order.amount.amount,
         currency=order.amount.currency, state=order.state.value, created_at=_ts(order.created_at),
-        pay_by=_ts(order.pay_by),
+        pay_by=_ts(order.pay_by), points_used=order.points_used, discount=order.discount,
         GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
     )
 
@@ -312,6 +314,7 @@ class SeatRequest:
     order: Order
     reservation: Reservation
     idempotent: IdempotentRequest | None
+    points_taken: dict[str, int] | None = None  # lots the order's points come from (points.plan_take)
 
 
 class SeatRefused(Exception):
@@ -333,6 +336,10 @@ def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
               DealBuyerItem.units.does_not_exist() | (DealBuyerItem.units <= limit - q))
     if request.idempotent is not None:
         idempotency.claim(tx, request.idempotent, now, result_id=request.order.id)
+    if request.order.points_used:
+        # Spent in the seat's own transaction: no seat without its points, no points without a seat.
+        points.add_spend(tx, request.order.user_id, checkout_source(request.order.id),
+                         request.order.points_used, request.points_taken or {}, now)
 
 
 def _commit_seat(tx: Transaction, request: SeatRequest) -> None:

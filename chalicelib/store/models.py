@@ -237,3 +237,5 @@ class OrderItem(TableItem, discriminator="Order"):
     refunded = NumberAttribute(default=0)
     refund_attempt = NumberAttribute(default=0)
     refund_error = UnicodeAttribute(null=True)
+    points_used = NumberAttribute(default=0)
+    discount = NumberAttribute(default=0)

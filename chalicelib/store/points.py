@@ -518,7 +518,7 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
     tx = Transaction()
     tx.update("original", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
               [PointsSourceItem.reversed.set(True)], PointsSourceItem.reversed == False)  # noqa: E712
-    reverse_source = f"reverse:{source}"
+    reverse_source = rules.reverse_source(source)
     if kind is EntryKind.EARN:
         if guard.pending_sk is None:
             raise PointsAlreadyReleased("these points were released; adjust instead", "source")

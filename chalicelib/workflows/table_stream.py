@@ -7,6 +7,10 @@
   virtually at its deadline) starts team_settlement;
 - an order that turns REFUNDING (its team failed, a capture came too late, or an
   operator retried a failed refund: refund_attempt + 1) starts a refund;
+- an order's points follow its state: paid → pending points earned; an unpaid
+  order cancelled → the points it took at checkout return; refunded → pending
+  points cancelled and checkout points returned (services/points_hooks.py). The
+  ledger posts each source once, so a redelivered record changes nothing;
 - a SKU that runs out of stock is counted.
 
 Executions are named after what they look after (reservation id, team id,
@@ -82,6 +86,8 @@ def _team_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, An
 def _order_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, Any]) -> None:
     if record.event_name not in (DynamoDBRecordEventName.INSERT, DynamoDBRecordEventName.MODIFY):
         return
+    if new.get("state") != old.get("state"):
+        _order_points(new, old)
     if new.get("state") != "REFUNDING":
         return
     attempt = int(new.get("refund_attempt", 0) or 0)
@@ -90,6 +96,22 @@ def _order_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, A
     order_id = new["order_id"]
     started = start_once(os.environ[REFUND_ARN], f"{order_id}-{attempt}", {"orderId": order_id})
     logger.debug("refund", extra={"started": started, "attempt": attempt})
+
+
+def _order_points(new: dict[str, Any], old: dict[str, Any]) -> None:
+    from datetime import datetime
+
+    from ..services import points_hooks
+
+    state, before = new.get("state"), old.get("state")
+    user_id, order_id = new["user_id"], new["order_id"]
+    if state == "PAID_AWAITING_TEAM" and before == "AWAITING_PAYMENT":
+        paid_at = datetime.fromisoformat(new["paid_at"].replace("Z", "+00:00"))
+        points_hooks.on_order_paid(user_id, order_id, new["product_id"], int(new.get("captured", 0)), paid_at)
+    elif state == "CANCELLED" and int(new.get("points_used", 0) or 0):
+        points_hooks.on_order_cancelled(user_id, order_id)
+    elif state == "REFUNDED":
+        points_hooks.on_order_refunded(user_id, order_id)
 
 
 def _publish_team_opened(team_id: str, new: dict[str, Any]) -> None:

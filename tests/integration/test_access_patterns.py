@@ -5,6 +5,7 @@ DynamoDB operations used, so a pattern that silently became a scan fails here.
 """
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -277,8 +278,27 @@ def _test_name(pattern: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", pattern.lower()).strip("_")
 
 
-PATTERN_TESTS = {name: fn for name, fn in globals().items() if callable(fn) and not name.startswith(("_", "test"))
-                 and fn.__module__ == __name__ and name not in {"category"} and not name.startswith("_")}
+def _pattern_functions(namespace: dict, module: str) -> dict:
+    return {name: fn for name, fn in namespace.items() if callable(fn) and not name.startswith(("_", "test"))
+            and fn.__module__ == module and name not in {"category"}}
+
+
+# Each area keeps its patterns beside its own support code; every module listed here
+# is part of the one table of documented patterns.
+PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patterns_points_jobs",
+                   "tests.integration.patterns_mall",
+                   "tests.integration.patterns_feeds")
+PATTERN_TESTS = _pattern_functions(globals(), __name__)
+for _module_name in PATTERN_MODULES:
+    try:
+        _module = importlib.import_module(_module_name)
+    except ModuleNotFoundError as missing:
+        if missing.name != _module_name:
+            raise
+        continue  # that area has no patterns yet
+    _found = _pattern_functions(vars(_module), _module_name)
+    assert not set(_found) & set(PATTERN_TESTS), f"pattern tests named twice: {set(_found) & set(PATTERN_TESTS)}"
+    PATTERN_TESTS.update(_found)
 
 
 def test_every_documented_pattern_has_a_test_and_every_test_a_row():

@@ -72,7 +72,7 @@ def test_a_ledger_page_is_one_query_newest_first_with_a_cursor(emulator):
         after = page.entries[-1].id
     assert pages == [([14, 13], True), ([12, 11], True), ([10], False)]
     with pytest.raises(ValidationFailed):
-        svc.ledger(USER, 51)
+        svc.ledger(USER, svc.MAX_PAGE + 1)
 
 
 def test_each_posting_is_one_transaction(emulator):
