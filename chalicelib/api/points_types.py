@@ -91,7 +91,17 @@ def ledger_connection(user_id: str, first: int | None, after: str | None) -> Poi
 
 @strawberry.type(description="A member's points (积分), growth value (成长值) and tier.")
 class PointsAccount:
-    summary: strawberry.Private[service.PointsSummary]
+    user_id: strawberry.Private[str]
+    # Read when a field needs it: a ledger page alone costs only the ledger's Query.
+    loaded: strawberry.Private[service.PointsSummary | None] = None
+
+    @property
+    def summary(self) -> service.PointsSummary:
+        if self.loaded is None:
+            from ..services.clock import utc_now
+
+            self.loaded = service.summary(self.user_id, utc_now())
+        return self.loaded
 
     @strawberry.field(description="Points that can be spent now.")
     def available(self) -> int:
@@ -156,13 +166,11 @@ class PointsAccount:
 
     @strawberry.field(description="The ledger, newest first.")
     def ledger(self, first: int | None = None, after: str | None = None) -> PointsEntryConnection:
-        return ledger_connection(self.summary.account.user_id, first, after)
+        return ledger_connection(self.user_id, first, after)
 
 
 def points_account(info: Ctx, user_id: str) -> PointsAccount:
-    from ..services.clock import utc_now
-
-    return PointsAccount(summary=service.summary(user_id, utc_now()))
+    return PointsAccount(user_id=user_id)
 
 
 @strawberry.type(description="How points are earned and spent; operators change them with updatePointsRules.")

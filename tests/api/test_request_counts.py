@@ -36,3 +36,32 @@ def test_listing_without_skus_does_not_read_them(gql, emulator, merchant, operat
     emulator.clear_log()
     gql("query($c: ID!) { products(categoryId: $c) { edges { node { name } } } }", {"c": category})
     assert emulator.dynamodb_counts() == {"Query": 1}
+
+
+def test_a_points_page_costs_one_request_and_a_ledger_page_one(gql, emulator, customer):
+    from chalicelib.store import points as points_store
+
+    gql("mutation { checkIn { points } }", token=customer)
+    points_store.get_rules()  # warm: the rules are read once a minute per container
+    emulator.clear_log()
+    account = gql("""{ me { points { available pending pendingReleases { points } expiringSoon { points }
+      lifetimeEarned growth tier { name } nextTier { name } tierProgressPercent checkInStreak checkedInToday } } }""",
+                  token=customer)["data"]["me"]["points"]
+    assert account["available"] == 5 and account["checkedInToday"] is True
+    assert emulator.dynamodb_counts() == {"Query": 1}
+    emulator.clear_log()
+    ledger = gql("{ me { points { ledger(first: 20) { edges { node { points reason } } } } } }",
+                 token=customer)["data"]["me"]["points"]["ledger"]
+    assert [e["node"]["points"] for e in ledger["edges"]] == [5]
+    assert emulator.dynamodb_counts() == {"Query": 1}
+
+
+def test_checking_in_posts_in_one_transaction(gql, emulator, customer):
+    from chalicelib.store import points as points_store
+
+    points_store.get_rules()
+    emulator.clear_log()
+    result = gql("mutation { checkIn { points } }", token=customer)["data"]["checkIn"]
+    assert result["points"] == 5
+    # Read the streak (GetItem), post (one transaction).
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "TransactWriteItems": 1}

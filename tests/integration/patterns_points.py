@@ -1,0 +1,59 @@
+"""Access patterns of membership points (rows in docs/data-model.md), registered by
+tests/integration/test_access_patterns.py. Each sets up, clears the request log,
+reads or writes as the service does and checks the exact DynamoDB operations."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.services import points as svc
+from chalicelib.store import points as store
+
+USER = "01J00000000000000000000USR"
+OPERATOR_ID = "01J0000000000000000000OPER"
+NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+
+
+def a_member_s_points_page_account_lots_pending(emulator, category):
+    store.post_earn(USER, "adjust:a", 300, NOW - timedelta(days=400))  # last year's lot
+    store.post_earn(USER, "adjust:b", 200, NOW)  # this year's lot
+    store.post_earn(USER, "order:o1", 40, NOW, pending_until=NOW + timedelta(days=7))
+    store.get_rules()  # cached, as in a warm container
+    emulator.clear_log()
+    summary = svc.summary(USER, NOW)
+    assert emulator.dynamodb_operations() == ["Query"]
+    assert (summary.account.available, summary.account.pending) == (500, 40)
+    assert [p.amount for p in summary.pending] == [40]
+    assert summary.expiring_soon is None  # last year's lot lasts until the end of this year: not within 60 days
+
+
+def a_member_s_points_ledger_newest_first(emulator, category):
+    for i in range(3):
+        store.post_earn(USER, f"adjust:{i}", 10 + i, NOW)
+    emulator.clear_log()
+    page = svc.ledger(USER, 2)
+    assert emulator.dynamodb_operations() == ["Query"]
+    assert [e.amount for e in page.entries] == [12, 11] and page.has_next
+
+
+def post_points_once(emulator, category):
+    emulator.clear_log()
+    assert store.post_earn(USER, "checkin:2026-06-01", 5, NOW)
+    assert not store.post_earn(USER, "checkin:2026-06-01", 5, NOW)  # the guard refuses the second
+    assert emulator.dynamodb_operations() == ["TransactWriteItems", "TransactWriteItems"]
+    assert store.get_account(USER).available == 5
+
+
+def whether_a_source_has_posted(emulator, category):
+    store.post_earn(USER, "order:o2", 10, NOW, pending_until=NOW + timedelta(days=7))
+    emulator.clear_log()
+    assert store.get_source(USER, "order:o2") is not None and store.get_source(USER, "order:o3") is None
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem"]
+
+
+def points_rules(emulator, category):
+    store.forget_cached_rules()
+    emulator.clear_log()
+    first = store.get_rules()
+    again = store.get_rules()  # within the minute: from the container's cache
+    assert first == again and first.check_in_points == 5
+    assert emulator.dynamodb_operations() == ["GetItem"]
