@@ -98,7 +98,20 @@ def _seed() -> dict[str, str]:
                     ),
                 ), now)
     _seed_deals(merchant, created, now)
+    _seed_points(operator, users, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
+
+
+def _seed_points(operator: Principal, users: dict, now) -> None:
+    """Alice has points to spend at checkout, and some earned last year that expire at
+    the end of this one (shown as "expiring soon" in November and December)."""
+    from datetime import timedelta
+
+    from chalicelib.services import points
+
+    alice = users["alice"].id
+    points.adjust(operator, alice, 1_000, "Welcome gift (demo data)", now, key="demo-welcome")
+    points.adjust(operator, alice, 200, "Last year's gift (demo data)", now - timedelta(days=365), key="demo-last-year")
 
 
 def _seed_deals(merchant: Principal, products: dict[str, ProductRecord], now) -> None:
