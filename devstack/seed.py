@@ -99,7 +99,22 @@ def _seed() -> dict[str, str]:
                 ), now)
     _seed_deals(merchant, created, now)
     _seed_points(operator, users, now)
+    _seed_mall(operator, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
+
+
+def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> None:
+    """A coupon and a product in the points mall."""
+    from chalicelib.domain.mall import CouponTerms, MallItemKind
+    from chalicelib.services import mall
+
+    mall.create_item(operator, mall.NewMallItem(
+        kind=MallItemKind.COUPON, title="¥5 off orders over ¥30", points_price=500, stock=100, per_user_limit=2,
+        active=True, coupon=CouponTerms(value=500, min_order=3000, valid_days=30)), now)
+    record = next(iter(products.values()))
+    mall.create_item(operator, mall.NewMallItem(
+        kind=MallItemKind.PRODUCT, title=f"{record.product.name} (points mall)", points_price=2_000, stock=10,
+        active=True, product_id=record.product.id, sku_id=record.skus[0].id), now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:

@@ -19,6 +19,7 @@ from .catalog_types import (
 from .ids import from_global_id, parse_global_id
 from .groupbuy_queries import GroupBuyQuery, team_by_code
 from .groupbuy_types import Deal, Order
+from .mall_types import MallQuery
 from .points_mutations import PointsQuery
 from .user_types import User
 
@@ -44,6 +45,10 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
         principal = info.context.principal
         mine = principal is not None and order is not None and order.user_id == principal.user_id
         return Order(order=order) if mine else None
+    if type_name in ("MallItem", "MallRedemption") and len(parts) == 1:
+        from .mall_types import mall_node
+
+        return await mall_node(info, type_name, parts[0])
     if type_name == "Category" and len(parts) == 1:
         found = await info.context.loaders.category.load(parts[0])
         return Category(category=found) if found else None
@@ -51,7 +56,7 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
 
 
 @strawberry.type
-class Query(GroupBuyQuery, PointsQuery):
+class Query(GroupBuyQuery, PointsQuery, MallQuery):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         type_name, parts = parse_global_id(id)

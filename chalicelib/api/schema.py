@@ -17,6 +17,7 @@ from ..config import Settings, settings
 from ..observability import logger
 from .catalog_types import Category, Product, Sku
 from .groupbuy_types import Deal, Order, Team
+from .mall_types import MallItem, MallRedemption
 from .errors import domain_error_of
 from .mutations import Mutation
 from .queries import Query
@@ -77,7 +78,7 @@ def build_schema(config: Settings) -> strawberry.Schema:
     ]
     if config.is_production:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category, Deal, Team, Order], extensions=extensions)
+    return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption], extensions=extensions)
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from .pagination import after_position, page_size
 if TYPE_CHECKING:
     from .catalog_types import ProductConnection
     from .groupbuy_types import OrderConnection, TeamConnection
+    from .mall_types import MallRedemptionConnection
     from .points_types import PointsAccount
 
 Role = strawberry.enum(domain.Role, name="Role")
@@ -99,6 +100,13 @@ class User:
 
         self._own(info)
         return points_account(info, self.user_id)
+
+    @strawberry.field(description="Your points-mall redemptions, newest first.")
+    async def mall_redemptions(self, info: Info, first: int | None = None, after: str | None = None
+                               ) -> Annotated[MallRedemptionConnection, strawberry.lazy(".mall_types")]:
+        from .mall_types import user_mall_redemptions
+
+        return await user_mall_redemptions(self, info, first, after)
 
     @classmethod
     def of(cls, user: domain.User) -> User:

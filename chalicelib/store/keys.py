@@ -295,3 +295,8 @@ def purchase_sk(product_id: str) -> str:
 
 def word_sk(word: str) -> str:
     return f"{WORD_PREFIX}{word}"
+
+
+def mall_redeemer_sk(user_id: str) -> str:
+    """A user's count of one mall item redeemed: the per-user limit's counter."""
+    return f"REDEEMER#{user_id}"
