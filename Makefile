@@ -8,7 +8,7 @@ GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/.installed
 PORT ?= 8000
 AWS_PORT ?= 4566
 
-.PHONY: dev test package lint bench clean schema
+.PHONY: dev test package lint bench clean schema job
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH (or PYTHON=...)"; exit 1; }
@@ -23,6 +23,12 @@ $(GRAPHIQL_STAMP): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.jso
 ## make dev: the API on 127.0.0.1:$(PORT) against an embedded emulated AWS, with demo data
 dev: $(STAMP) $(GRAPHIQL_STAMP)
 	$(BIN)/python -m devstack --port $(PORT) --aws-port $(AWS_PORT)
+
+## make job JOB=release-pending|expire|recompute-tiers [NOW=2026-01-01T00:05:00+08:00]: run a scheduled
+## points job once against the running `make dev` stack (NOW defaults to the current time)
+job: $(STAMP)
+	@test -n "$(JOB)" || { echo "usage: make job JOB=release-pending|expire|recompute-tiers [NOW=<ISO time with zone>]"; exit 2; }
+	$(BIN)/python -m devstack.jobs $(JOB) $(if $(NOW),--now "$(NOW)") --aws-port $(AWS_PORT)
 
 ## make test: the whole suite, plus the deploy template checked by cfn-lint
 test: $(STAMP) $(GRAPHIQL_STAMP)
@@ -39,7 +45,7 @@ schema: $(STAMP)
 ## make bench: benchmarks print figures (they are not tests)
 bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/moderation.py
 
 clean:
 	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules .devstack

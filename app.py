@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice, Response
+from chalice import Chalice, Cron, Rate, Response
 
 # Powertools owns logging (JSON); Chalice's own handler on the same "tuanstack" logger would
 # print every line a second time, unstructured.
@@ -90,6 +90,31 @@ def mark_refund_failed(event: dict, context: object) -> dict:
     from chalicelib.workflows.groupbuy_tasks import mark_refund_failed
 
     return mark_refund_failed(event)
+
+
+# Scheduled points jobs (chalicelib/services/points_jobs.py). `now` is the event's time;
+# an on-demand run (`python -m devstack.jobs`) puts an explicit `now` in the detail.
+@app.schedule(Rate(1, unit=Rate.HOURS), name="release_pending_points")
+def release_pending_points(event) -> dict:
+    from chalicelib.services.points_jobs import RELEASE_PENDING, run_scheduled
+
+    return run_scheduled(RELEASE_PENDING, event.time, event.detail, event.context)
+
+
+# 16:05 UTC is 00:05 China time: points are swept minutes after their last day ends.
+@app.schedule(Cron(5, 16, "*", "*", "?", "*"), name="expire_points")
+def expire_points(event) -> dict:
+    from chalicelib.services.points_jobs import EXPIRE, run_scheduled
+
+    return run_scheduled(EXPIRE, event.time, event.detail, event.context)
+
+
+# 17:30 UTC is 01:30 China time, after the sweep.
+@app.schedule(Cron(30, 17, "*", "*", "?", "*"), name="recompute_tiers")
+def recompute_tiers(event) -> dict:
+    from chalicelib.services.points_jobs import RECOMPUTE_TIERS, run_scheduled
+
+    return run_scheduled(RECOMPUTE_TIERS, event.time, event.detail, event.context)
 
 
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)

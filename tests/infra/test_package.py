@@ -9,7 +9,7 @@ import pytest
 
 from devstack.asl import validate_definition
 from devstack.environment import local_environment
-from devstack.package import build, lint, lint_passed
+from devstack.package import lint, lint_passed
 from devstack.template import substitute
 
 FUNCTION = "AWS::Serverless::Function"
@@ -45,21 +45,6 @@ MACHINE_TASKS = {
         "MarkRefundFailedArn": ("MarkRefundFailed", "mark_refund_failed", "MarkRefundFailed"),
     },
 }
-
-
-@pytest.fixture(scope="module")
-def packaged(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("packaged"))
-
-
-@pytest.fixture(scope="module")
-def template(packaged) -> dict:
-    return json.loads(packaged.read_text())
-
-
-@pytest.fixture(scope="module")
-def resources(template) -> dict:
-    return template["Resources"]
 
 
 def functions(resources) -> dict:

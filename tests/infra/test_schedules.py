@@ -1,0 +1,39 @@
+"""The scheduled points jobs in the deploy package: each app.py function carries its
+EventBridge schedule (SAM turns a `Schedule` event into a rule targeting the
+function, with the permission to invoke it) and the 15-minute timeout its work
+budget assumes."""
+from __future__ import annotations
+
+import pytest
+
+from devstack import naming
+from tests.infra.test_package import FUNCTION, functions
+
+# handler name in app.py -> its schedule expression
+SCHEDULES = {
+    "release_pending_points": "rate(1 hour)",
+    "expire_points": "cron(5 16 * * ? *)",  # 16:05 UTC = 00:05 China time, just after a day (a year) ends
+    "recompute_tiers": "cron(30 17 * * ? *)",  # 17:30 UTC = 01:30 China time, after the sweep
+}
+JOB_TIMEOUT_SECONDS = 900
+
+
+@pytest.mark.parametrize("handler", sorted(SCHEDULES))
+def test_each_points_job_is_a_function_on_its_schedule(resources, handler) -> None:
+    function = resources[naming.function_logical_id(handler)]
+    assert function["Type"] == FUNCTION
+    properties = function["Properties"]
+    assert properties["Handler"] == f"app.{handler}"
+    assert properties["Timeout"] == JOB_TIMEOUT_SECONDS
+    events = properties["Events"]
+    assert list(events.values()) == [{"Type": "Schedule", "Properties": {"Schedule": SCHEDULES[handler]}}]
+
+
+def test_the_points_jobs_are_the_only_scheduled_functions(resources) -> None:
+    scheduled = {
+        function["Properties"]["Handler"]
+        for function in functions(resources).values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "Schedule"
+    }
+    assert scheduled == {f"app.{handler}" for handler in SCHEDULES}
