@@ -104,14 +104,14 @@ def _order_points(new: dict[str, Any], old: dict[str, Any]) -> None:
     from ..services import points_hooks
 
     state, before = new.get("state"), old.get("state")
-    user_id, order_id = new["user_id"], new["order_id"]
     if state == "PAID_AWAITING_TEAM" and before == "AWAITING_PAYMENT":
         paid_at = datetime.fromisoformat(new["paid_at"].replace("Z", "+00:00"))
-        points_hooks.on_order_paid(user_id, order_id, new["product_id"], int(new.get("captured", 0)), paid_at)
+        points_hooks.on_order_paid(new["user_id"], new["order_id"], new["product_id"], int(new.get("captured", 0)),
+                                   paid_at)
     elif state == "CANCELLED" and int(new.get("points_used", 0) or 0):
-        points_hooks.on_order_cancelled(user_id, order_id)
+        points_hooks.on_order_cancelled(new["user_id"], new["order_id"])
     elif state == "REFUNDED":
-        points_hooks.on_order_refunded(user_id, order_id)
+        points_hooks.on_order_refunded(new["user_id"], new["order_id"])
 
 
 def _publish_team_opened(team_id: str, new: dict[str, Any]) -> None:

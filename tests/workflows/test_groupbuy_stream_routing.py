@@ -63,8 +63,9 @@ def test_only_a_team_turning_succeeded_is_settled(started, old, new, expected):
 ])
 def test_an_order_turning_refunding_starts_one_refund_per_attempt(started, event_name, old, new, expected_name):
     def image(state_attempt):
-        return None if state_attempt is None else {"order_id": "O1", "state": state_attempt[0],
-                                                   "refund_attempt": state_attempt[1]}
+        return None if state_attempt is None else {"order_id": "O1", "user_id": "U1", "product_id": "P1",
+                                                   "state": state_attempt[0], "refund_attempt": state_attempt[1],
+                                                   "captured": 1990, "paid_at": "2026-06-01T00:00:00Z"}
 
     table_stream.handle_record(_record("Order", event_name, image(new), image(old)))
     assert started == ([("RefundStateMachine", expected_name, {"orderId": "O1"})] if expected_name else [])
