@@ -46,6 +46,7 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/moderation.py
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules .devstack

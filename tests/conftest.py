@@ -33,10 +33,12 @@ def emulator() -> Emulator:
 def fresh_table(emulator: Emulator = EMULATOR) -> None:
     """Forget everything and create an empty table. moto copies the whole table
     for every transaction, so long tests that write a lot call this between rounds."""
+    from chalicelib.services.moderation import forget_cached_words
     from chalicelib.store.points import forget_cached_rules
 
     emulator.reset()
-    forget_cached_rules()  # the stored rules went with the table
+    forget_cached_rules()  # the stored rules and words went with the table
+    forget_cached_words()
     create_resources(emulator.endpoint_url, os.environ["AWS_REGION"], table_name=os.environ["TUANSTACK_TABLE"])
     emulator.clear_log()
 

@@ -1,6 +1,8 @@
 """Catalog types: Category, Product, Sku, and their connections."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,6 +13,9 @@ from .context import RequestContext
 from .cursors import encode_cursor
 from .ids import to_global_id
 from .pagination import PageInfo, after_position, page_size
+
+if TYPE_CHECKING:
+    from .feed_types import PostConnection
 
 ProductStatus = strawberry.enum(domain.ProductStatus, name="ProductStatus")
 MediaKind = strawberry.enum(domain.MediaKind, name="MediaKind")
@@ -148,6 +153,16 @@ class Product(Node):
     async def category(self, info: Ctx) -> Category | None:
         found = await info.context.loaders.category.load(self.product.category_id)
         return Category(category=found) if found else None
+
+    @strawberry.field(description="Published posts (种草) linking this product, newest first.")
+    def posts(self, first: int | None = None, after: str | None = None
+              ) -> Annotated[PostConnection, strawberry.lazy(".feed_types")]:
+        from ..services import feeds
+        from .feed_types import post_connection
+
+        scope = f"product-posts:{self.product.id}"
+        page = feeds.product_feed(self.product.id, page_size(first), after_position(scope, after))
+        return post_connection(scope, page, after)
 
     @strawberry.field
     async def skus(self, info: Ctx) -> list[Sku]:

@@ -16,6 +16,7 @@ from .catalog_types import Category, Ctx, MediaKind, Product, ProductStatus, Sku
 from .errors import UserError, payload_errors
 from .ids import from_global_id
 from .groupbuy_mutations import GroupBuyMutation
+from .feed_mutations import FeedMutation
 from .mall_types import MallMutation
 from .points_mutations import PointsMutation
 from .user_types import User
@@ -161,7 +162,7 @@ def _product_payload(record: catalog_service.ProductRecord, info: Ctx) -> Produc
 
 
 @strawberry.type
-class Mutation(GroupBuyMutation, PointsMutation, MallMutation):
+class Mutation(GroupBuyMutation, PointsMutation, MallMutation, FeedMutation):
     @strawberry.mutation(description="Exchange a WeChat mini-program login code for an access token.")
     @payload_errors(LoginPayload)
     def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload:

@@ -19,6 +19,7 @@ from .catalog_types import (
 from .ids import from_global_id, parse_global_id
 from .groupbuy_queries import GroupBuyQuery, team_by_code
 from .groupbuy_types import Deal, Order
+from .feed_mutations import FeedQuery
 from .mall_types import MallQuery
 from .points_mutations import PointsQuery
 from .user_types import User
@@ -45,6 +46,14 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
         principal = info.context.principal
         mine = principal is not None and order is not None and order.user_id == principal.user_id
         return Order(order=order) if mine else None
+    if type_name == "Post" and len(parts) == 1:
+        from .feed_types import visible_post
+
+        return visible_post(info, parts[0])
+    if type_name == "User" and len(parts) == 1:
+        from .feed_mutations import _author
+
+        return _author(parts[0])
     if type_name in ("MallItem", "MallRedemption") and len(parts) == 1:
         from .mall_types import mall_node
 
@@ -56,7 +65,7 @@ async def _node(info: Ctx, type_name: str, parts: tuple[str, ...]) -> Node | Non
 
 
 @strawberry.type
-class Query(GroupBuyQuery, PointsQuery, MallQuery):
+class Query(GroupBuyQuery, PointsQuery, MallQuery, FeedQuery):
     @strawberry.field(description="Any object by its global id; null if it does not exist or is not yours to see.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         type_name, parts = parse_global_id(id)

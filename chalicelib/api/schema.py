@@ -17,6 +17,7 @@ from ..config import Settings, settings
 from ..observability import logger
 from .catalog_types import Category, Product, Sku
 from .groupbuy_types import Deal, Order, Team
+from .feed_types import Author, Post
 from .mall_types import MallItem, MallRedemption
 from .errors import domain_error_of
 from .mutations import Mutation
@@ -78,7 +79,7 @@ def build_schema(config: Settings) -> strawberry.Schema:
     ]
     if config.is_production:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption], extensions=extensions)
+    return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author], extensions=extensions)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
@@ -80,10 +81,24 @@ class Product:
     sku_ids: tuple[str, ...] = ()
     created_at: str = ""
     updated_at: str = ""
+    # Fen, the lowest price among its SKUs ("from ¥9.90"), kept by every write that
+    # adds SKUs or changes a price, so a feed card snapshots it from the product item
+    # alone. None without SKUs (and on products written before it existed).
+    price_from: int | None = None
 
     @property
     def is_visible_to_customers(self) -> bool:
         return self.status is ProductStatus.ACTIVE
+
+
+def lowest_price(skus: Iterable[Sku]) -> int | None:
+    """A product's ``price_from``: the lowest SKU price in fen, None without SKUs.
+
+    Amounts are compared as they are, without conversion: the storefront prices in
+    CNY. (Nothing yet stops a merchant from pricing one SKU in another currency;
+    such a product's from-price would mix units.)"""
+    amounts = [sku.price.amount for sku in skus]
+    return min(amounts) if amounts else None
 
 
 def clean_text(value: object, field: str, *, max_length: int, required: bool = True) -> str:

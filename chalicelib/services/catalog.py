@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from ..domain import catalog as rules
 from ..domain.catalog import Category, Media, Product, ProductStatus, Sku, SkuAttribute, Stock
-from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.users import Principal, Role, may_manage, require_role
@@ -111,6 +111,7 @@ def create_product(principal: Principal | None, new: NewProduct, now: datetime) 
         sku_ids=tuple(s.id for s in skus),
         created_at=iso(now),
         updated_at=iso(now),
+        price_from=rules.lowest_price(skus),
     )
     product = rules.change_status(draft, new.status)
     _require_category(new.category_id)
@@ -144,6 +145,7 @@ def update_product(principal: Principal | None, product_id: str, changes: Produc
         media=product.media if changes.media is None else rules.clean_media(changes.media),
         green=product.green if changes.green is None else bool(changes.green),
         updated_at=iso(now),
+        price_from=rules.lowest_price(record.skus),  # also fills it in on products older than the field
     )
     if changes.status is not None:
         updated = rules.change_status(updated, changes.status)
@@ -176,7 +178,8 @@ def add_sku(principal: Principal | None, product_id: str, given: SkuInput, now: 
         raise ValidationFailed(f"a product has at most {rules.MAX_SKUS_PER_PRODUCT} SKUs", "productId")
     sku = _build_sku(product_id, given, "sku")
     _reject_duplicate_codes([*record.skus, sku], lambda _: "sku.code")
-    updated = replace(record.product, sku_ids=(*record.product.sku_ids, sku.id), updated_at=iso(now))
+    updated = replace(record.product, sku_ids=(*record.product.sku_ids, sku.id), updated_at=iso(now),
+                      price_from=rules.lowest_price([*record.skus, sku]))
     store.save_product(record, updated, new_skus=[sku])
     return sku
 
@@ -191,22 +194,35 @@ def _managed_sku(
     raise NotFound("no such SKU", field_name)
 
 
+SKU_EDIT_ATTEMPTS = 3  # a price change retries when another write moved the product's version
+
+
 def update_sku(principal: Principal | None, product_id: str, sku_id: str, changes: SkuChanges) -> Sku:
-    record, sku = _managed_sku(principal, product_id, sku_id, "id")
-    if record.product.status is ProductStatus.ARCHIVED:
-        raise ValidationFailed("an archived product cannot be changed", "id")
-    updated = replace(
-        sku,
-        code=sku.code if changes.code is None else rules.clean_text(changes.code, "code", max_length=64),
-        price=sku.price if changes.price is None and changes.currency is None
-        else Money.of(sku.price.amount if changes.price is None else changes.price,
-                      sku.price.currency if changes.currency is None else changes.currency),
-        attributes=sku.attributes if changes.attributes is None
-        else rules.clean_attributes(changes.attributes, "attributes"),
-    )
-    _reject_duplicate_codes([*(s for s in record.skus if s.id != sku_id), updated], lambda _: "code")
-    store.update_sku_details(product_id, updated)
-    return updated
+    for attempt in range(SKU_EDIT_ATTEMPTS):
+        record, sku = _managed_sku(principal, product_id, sku_id, "id")
+        if record.product.status is ProductStatus.ARCHIVED:
+            raise ValidationFailed("an archived product cannot be changed", "id")
+        updated = replace(
+            sku,
+            code=sku.code if changes.code is None else rules.clean_text(changes.code, "code", max_length=64),
+            price=sku.price if changes.price is None and changes.currency is None
+            else Money.of(sku.price.amount if changes.price is None else changes.price,
+                          sku.price.currency if changes.currency is None else changes.currency),
+            attributes=sku.attributes if changes.attributes is None
+            else rules.clean_attributes(changes.attributes, "attributes"),
+        )
+        others = [s for s in record.skus if s.id != sku_id]
+        _reject_duplicate_codes([*others, updated], lambda _: "code")
+        try:
+            store.update_sku_details(record, updated, rules.lowest_price([*others, updated]))
+        except Conflict:
+            # Another SKU's price (or the product) changed since the read: the lowest
+            # price must be computed again from what is there now.
+            if attempt + 1 == SKU_EDIT_ATTEMPTS:
+                raise
+            continue
+        return updated
+    raise AssertionError("unreachable")
 
 
 def set_stock(principal: Principal | None, product_id: str, sku_id: str, quantity: int) -> Sku:

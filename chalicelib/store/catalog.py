@@ -39,6 +39,7 @@ def to_product(item: ProductItem) -> Product:
         sku_ids=tuple(item.sku_ids),
         created_at=item.created_at,
         updated_at=item.updated_at,
+        price_from=None if item.price_from is None else int(item.price_from),
     )
 
 
@@ -68,6 +69,7 @@ def _product_item(product: Product, version: int) -> ProductItem:
         tags=list(product.tags),
         media=[MediaMap(url=m.url, kind=m.kind.value) for m in product.media],
         sku_ids=list(product.sku_ids),
+        price_from=product.price_from,
         created_at=product.created_at,
         updated_at=product.updated_at,
         version=version,
@@ -227,18 +229,38 @@ def save_product(before: ProductRecord, after: Product, new_skus: Iterable[Sku] 
         raise
 
 
-def update_sku_details(product_id: str, sku: Sku) -> None:
-    """Price, code and attributes; stock moves only through store.stock."""
-    item = SkuItem(keys.product_pk(product_id), keys.sku_sk(sku.id))
-    item.update(
-        actions=[
+def update_sku_details(record: ProductRecord, sku: Sku, price_from: int | None) -> None:
+    """Price, code and attributes; stock moves only through store.stock.
+
+    One transaction with the product's ``price_from`` (the service computes it from
+    ``record`` with this SKU's new price). Optimistic on the product's version, which
+    it moves on: two price changes of one product cannot both compute the lowest
+    price from a state the other one changed (Conflict; the service retries)."""
+    product_id = record.product.id
+    tx = Transaction()
+    tx.update(
+        "sku",
+        SkuItem(keys.product_pk(product_id), keys.sku_sk(sku.id)),
+        [
             SkuItem.code.set(sku.code),
             SkuItem.price_amount.set(sku.price.amount),
             SkuItem.currency.set(sku.price.currency),
             SkuItem.attributes.set([AttributeMap(name=a.name, value=a.value) for a in sku.attributes]),
         ],
-        condition=TableItem.PK.exists(),
+        TableItem.PK.exists(),
     )
+    tx.update(
+        "product",
+        ProductItem(keys.product_pk(product_id), keys.PRODUCT_SK),
+        [ProductItem.price_from.set(price_from), ProductItem.version.set(record.version + 1)],  # set(None) removes
+        ProductItem.version == record.version,
+    )
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "product" in error.failed:
+            raise Conflict("the product was changed by someone else; read it again and retry") from error
+        raise
 
 
 # ---------- listings ----------

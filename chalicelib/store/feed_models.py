@@ -122,6 +122,8 @@ class ProfileItem(TableItem, discriminator="Profile"):
     followers = NumberAttribute(default=0)
     following = NumberAttribute(default=0)
     posts = NumberAttribute(default=0)
+    # Sticky once set: posts written while big were never pushed, so readers must keep pulling.
+    big_author = BooleanAttribute(default=False)
 
 
 class FeedEntryItem(TableItem, discriminator="FeedEntry"):

@@ -300,3 +300,8 @@ def word_sk(word: str) -> str:
 def mall_redeemer_sk(user_id: str) -> str:
     """A user's count of one mall item redeemed: the per-user limit's counter."""
     return f"REDEEMER#{user_id}"
+
+
+def purchase_order_sk(order_id: str) -> str:
+    """Guards a paid order's purchase count: put with the +1, deleted with the −1."""
+    return f"ORDER#{order_id}"

@@ -91,6 +91,7 @@ class ProductItem(TableItem, discriminator="Product"):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     media = ListAttribute(of=MediaMap, default=list)
     sku_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    price_from = NumberAttribute(null=True)  # fen, the lowest SKU price (feed cards read it from here)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=0)

@@ -1,17 +1,59 @@
-"""Posts in the single table: the mapping between ``PostItem`` and the domain, and
-the batch read every feed ends with. Writes live beside them (publish, edit,
-moderate, engage)."""
+"""Posts in the single table: the mapping between ``PostItem`` and the domain, the
+batch read every feed ends with, and the writes of a post's life (publish, edit,
+delete, moderate, engagement counters).
+
+A post's partition ``POST#<id>`` holds the post (``POST``), its product links
+(``LINK#<product>``), likes, comments, reports and moderation decisions.
+
+**Visibility is an index property.** Only a PUBLISHED post carries the author-feed
+(GSI1) and discover (GSI2) keys, and only its links carry the product-feed keys
+(GSI1); a post waiting for a moderator (PENDING_REVIEW, HIDDEN) carries the review
+queue's GSI1 keys instead; any other state carries none. Every state change writes
+the keys in the same transaction as the state, so no query can see a post its
+state hides.
+
+**Concurrency.** Author and moderator writes are optimistic on ``version``.
+Engagement counters do not move the version (a like must not make a moderator's
+decision fail); they are conditioned on the counts they were computed from instead,
+because the discover key is a function of those counts (see ``engagement_update``).
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Any
 
-from ..domain.catalog import Media, MediaKind
-from ..domain.feeds import Engagement, Post, PostContent, PostKind, PostState
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from ..domain.catalog import Media, MediaKind, Product
+from ..domain.feeds import (
+    Engagement,
+    ModerationAction,
+    ModerationDecision,
+    Post,
+    PostContent,
+    PostKind,
+    PostState,
+    discover_sort_key,
+    feed_time,
+)
+from ..domain.ids import new_id
+from ..domain.users import User
 from . import keys
 from .batch import batch_get
-from .feed_models import PostItem, ProductSnapshot
+from .catalog import to_product
+from .feed_models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
+from .models import ProductItem, TableItem, UserItem
+from .transactions import Transaction, TransactionCancelled
+from .users import to_user
+
+QUEUED_STATES = frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN})  # wait in the review queue
+
+
+class PostChanged(Exception):
+    """The post moved since it was read (its version, state or counts): read it
+    again and decide again. Services turn this into a retry or a Conflict."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +87,7 @@ def dt(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+# ---------------------------------------------------------------- mapping
 def to_post_view(item: PostItem) -> PostView:
     content = PostContent(
         kind=PostKind(item.kind), body=item.body, title=item.title,
@@ -69,9 +112,112 @@ def snapshot_map(card: ProductCard) -> ProductSnapshot:
                            currency=card.currency, image_url=card.image_url)
 
 
-def get_post(post_id: str, *, consistent: bool = False) -> PostView | None:
-    from pynamodb.exceptions import DoesNotExist
+def to_decision(item: DecisionItem) -> ModerationDecision:
+    return ModerationDecision(
+        post_id=item.post_id, moderator_id=item.moderator_id, action=ModerationAction(item.action),
+        reason=item.reason, from_state=PostState(item.from_state), to_state=PostState(item.to_state),
+        at=dt(item.at),
+    )
 
+
+# ---------------------------------------------------------------- index keys
+@dataclass(frozen=True, slots=True)
+class IndexKeys:
+    gsi1pk: str | None = None
+    gsi1sk: str | None = None
+    gsi2pk: str | None = None
+    gsi2sk: str | None = None
+
+
+def feed_position_of(post: Post) -> str:
+    """Where a published post sorts in every newest-first feed (author, product, following)."""
+    assert post.published_at is not None, "only a published post has a feed position"
+    return keys.feed_position(feed_time(post.published_at), post.id)
+
+
+def discover_position(engagement: Engagement, published_at: datetime, post_id: str) -> str:
+    return f"{discover_sort_key(engagement, published_at)}#{post_id}"
+
+
+def queue_position(post: Post) -> str:
+    """Oldest first by when the post entered the queue (its last state change)."""
+    return keys.feed_position(feed_time(post.updated_at), post.id)
+
+
+def index_keys(post: Post) -> IndexKeys:
+    if post.state is PostState.PUBLISHED:
+        assert post.published_at is not None
+        return IndexKeys(keys.author_posts(post.author_id), feed_position_of(post),
+                         keys.DISCOVER, discover_position(post.engagement, post.published_at, post.id))
+    if post.state in QUEUED_STATES:
+        return IndexKeys(keys.MODERATION_QUEUE, queue_position(post))
+    return IndexKeys()
+
+
+def _slot(state: PostState) -> str | None:
+    """Which indexes a state puts a post in: the feeds, the review queue, or none."""
+    if state is PostState.PUBLISHED:
+        return "feeds"
+    return "queue" if state in QUEUED_STATES else None
+
+
+def _link_keys(post: Post, product_id: str) -> tuple[str | None, str | None]:
+    if post.state is not PostState.PUBLISHED:
+        return None, None
+    return keys.product_posts(product_id), feed_position_of(post)
+
+
+# ---------------------------------------------------------------- items
+def _post_item(view: PostView) -> PostItem:
+    post, content = view.post, view.post.content
+    index = index_keys(post)
+    return PostItem(
+        keys.post_pk(post.id), keys.POST_SK,
+        post_id=post.id, author_id=post.author_id, author_name=view.author_name,
+        author_avatar_url=view.author_avatar_url, kind=content.kind.value, title=content.title, body=content.body,
+        media=[MediaMap(url=m.url, kind=m.kind.value) for m in content.media],
+        product_ids=list(content.product_ids), products=[snapshot_map(c) for c in view.products],
+        tags=list(content.tags), sponsored=content.sponsored, state=post.state.value,
+        verified_purchase=post.verified_purchase, created_at=ts(post.created_at), updated_at=ts(post.updated_at),
+        published_at=ts(post.published_at) if post.published_at else None,
+        likes=post.engagement.likes, comments=post.engagement.comments, shares=post.engagement.shares,
+        open_reports=post.open_reports, rejection_reason=view.rejection_reason, version=view.version,
+        GSI1PK=index.gsi1pk, GSI1SK=index.gsi1sk, GSI2PK=index.gsi2pk, GSI2SK=index.gsi2sk,
+    )
+
+
+def _post_ref(post_id: str) -> PostItem:
+    return PostItem(keys.post_pk(post_id), keys.POST_SK)
+
+
+def _link_item(post: Post, product_id: str) -> PostLinkItem:
+    gsi_pk, gsi_sk = _link_keys(post, product_id)
+    return PostLinkItem(keys.post_pk(post.id), keys.post_link_sk(product_id), post_id=post.id,
+                        product_id=product_id, GSI1PK=gsi_pk, GSI1SK=gsi_sk)
+
+
+def _decision_item(decision: ModerationDecision) -> DecisionItem:
+    decision_id = new_id()
+    return DecisionItem(
+        keys.post_pk(decision.post_id), keys.decision_sk(decision_id),
+        decision_id=decision_id, post_id=decision.post_id, moderator_id=decision.moderator_id,
+        action=decision.action.value, reason=decision.reason, from_state=decision.from_state.value,
+        to_state=decision.to_state.value, at=ts(decision.at),
+    )
+
+
+def _profile_ref(user_id: str) -> ProfileItem:
+    return ProfileItem(keys.user_pk(user_id), keys.PROFILE_SK)
+
+
+def profile_counter(tx: Transaction, label: str, user_id: str, attribute: Any, delta: int) -> None:
+    """Move one of a profile's counters; the update creates the profile if absent
+    (with its type, so it reads back as a ProfileItem)."""
+    tx.update(label, _profile_ref(user_id), [attribute.add(delta), ProfileItem.type.set(ProfileItem)])
+
+
+# ---------------------------------------------------------------- reads
+def get_post(post_id: str, *, consistent: bool = False) -> PostView | None:
     try:
         return to_post_view(PostItem.get(keys.post_pk(post_id), keys.POST_SK, consistent_read=consistent))
     except DoesNotExist:
@@ -82,3 +228,235 @@ def posts_by_id(post_ids: Iterable[str]) -> dict[str, PostView]:
     """Posts by id, in batches of 100 (one request for a page of up to 100); absent ids are left out."""
     found = batch_get((keys.post_pk(i), keys.POST_SK) for i in post_ids)
     return {item.post_id: to_post_view(item) for item in found if isinstance(item, PostItem)}
+
+
+def review_queue(limit: int, after: str | None = None) -> tuple[list[tuple[PostView, str]], bool]:
+    """Posts waiting for a moderator (screened for review, or hidden by reports),
+    oldest first, each with its queue position: one Query. ``after`` is the position
+    of the last post seen."""
+    condition = TableItem.GSI1SK > after if after else None
+    items = [i for i in TableItem.gsi1.query(keys.MODERATION_QUEUE, condition, scan_index_forward=True,
+                                             limit=limit + 1, page_size=limit + 1) if isinstance(i, PostItem)]
+    return [(to_post_view(i), i.GSI1SK) for i in items[:limit]], len(items) > limit
+
+
+def decisions(post_id: str) -> list[ModerationDecision]:
+    """A post's audit trail, oldest first: one Query over its partition's decisions."""
+    query = TableItem.query(keys.post_pk(post_id), TableItem.SK.startswith(keys.DECISION_PREFIX),
+                            consistent_read=True)
+    found = [to_decision(i) for i in query if isinstance(i, DecisionItem)]
+    return sorted(found, key=lambda d: d.at)  # ULIDs of one millisecond need not sort; the time does
+
+
+# ---------------------------------------------------------------- publish
+def create(view: PostView, decision: ModerationDecision | None) -> None:
+    """ONE transaction: the post (with the index keys of its state), its product
+    links, the screening's decision when it published the post, and the author's
+    profile counter."""
+    post = view.post
+    tx = Transaction()
+    tx.put("post", _post_item(view), TableItem.PK.does_not_exist())
+    for product_id in post.content.product_ids:
+        tx.put(f"link:{product_id}", _link_item(post, product_id))
+    if decision is not None:
+        tx.put("decision", _decision_item(decision))
+    profile_counter(tx, "profile", post.author_id, ProfileItem.posts, 1)
+    tx.commit()
+
+
+# ---------------------------------------------------------------- state changes
+def _index_actions(before: Post, after: Post) -> list[Any]:
+    """Index keys change only when the post moves between feeds, queue and nowhere.
+
+    A post that stays published keeps its keys untouched: its discover key belongs
+    to the engagement writes (which may have moved it since this post was read)."""
+    if _slot(before.state) == _slot(after.state):
+        return []
+    index = index_keys(after)
+    return [PostItem.GSI1PK.set(index.gsi1pk), PostItem.GSI1SK.set(index.gsi1sk),
+            PostItem.GSI2PK.set(index.gsi2pk), PostItem.GSI2SK.set(index.gsi2sk)]  # set(None) removes
+
+
+def _link_writes(tx: Transaction, before: Post, after: Post) -> None:
+    """Links follow the post: removed products' links deleted, new ones put, kept
+    ones re-keyed when the post enters or leaves the feeds."""
+    old, new = before.content.product_ids, after.content.product_ids
+    for product_id in old:
+        if product_id not in new:
+            tx.delete(f"link:{product_id}", PostLinkItem(keys.post_pk(after.id), keys.post_link_sk(product_id)))
+    visibility_changed = (before.state is PostState.PUBLISHED) != (after.state is PostState.PUBLISHED)
+    for product_id in new:
+        if product_id not in old:
+            tx.put(f"link:{product_id}", _link_item(after, product_id))
+        elif visibility_changed:
+            gsi_pk, gsi_sk = _link_keys(after, product_id)
+            tx.update(f"link:{product_id}",
+                      PostLinkItem(keys.post_pk(after.id), keys.post_link_sk(product_id)),
+                      [PostLinkItem.GSI1PK.set(gsi_pk), PostLinkItem.GSI1SK.set(gsi_sk)])
+
+
+def _counts_unchanged(engagement: Engagement) -> Any:
+    return ((PostItem.likes == engagement.likes) & (PostItem.comments == engagement.comments)
+            & (PostItem.shares == engagement.shares))
+
+
+def add_transition(tx: Transaction, before: PostView, after: Post, *, decision: ModerationDecision | None = None,
+                   rejection_reason: str | None = None, extra_actions: Sequence[Any] = (),
+                   condition: Any = None, label: str = "post") -> None:
+    """Add to ``tx`` a post's move from ``before`` to ``after``: state, times, index
+    keys, links and the decision for the audit trail; the version moves on.
+
+    ``condition`` defaults to the version read. A post entering the feeds is also
+    conditioned on the counts its discover key is computed from."""
+    previous = before.post
+    actions: list[Any] = [
+        PostItem.state.set(after.state.value),
+        PostItem.updated_at.set(ts(after.updated_at)),
+        PostItem.version.set(before.version + 1),
+        PostItem.rejection_reason.set(rejection_reason),
+        *_index_actions(previous, after),
+        *extra_actions,
+    ]
+    if after.published_at != previous.published_at:
+        actions.append(PostItem.published_at.set(ts(after.published_at) if after.published_at else None))
+    if after.open_reports != previous.open_reports:
+        actions.append(PostItem.open_reports.set(after.open_reports))
+    if condition is None:
+        condition = PostItem.version == before.version
+    if after.state is PostState.PUBLISHED and previous.state is not PostState.PUBLISHED:
+        condition = condition & _counts_unchanged(previous.engagement)
+    tx.update(label, _post_ref(after.id), actions, condition)
+    _link_writes(tx, previous, after)
+    if decision is not None:
+        tx.put("decision", _decision_item(decision))
+
+
+def _commit(tx: Transaction, label: str = "post") -> None:
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if label in error.failed:
+            raise PostChanged() from error
+        raise
+
+
+def save_transition(before: PostView, after: Post, decision: ModerationDecision | None, *,
+                    rejection_reason: str | None = None) -> None:
+    """A moderator's (or the screening's) decision: ONE transaction. PostChanged if
+    the post moved since ``before`` was read."""
+    tx = Transaction()
+    add_transition(tx, before, after, decision=decision, rejection_reason=rejection_reason)
+    _commit(tx)
+
+
+def save_delete(before: PostView, after: Post) -> None:
+    """The author's delete: DELETED, every index key gone from the post and its
+    links, the author's post count down, in ONE transaction."""
+    tx = Transaction()
+    add_transition(tx, before, after, rejection_reason=before.rejection_reason)
+    profile_counter(tx, "profile", after.author_id, ProfileItem.posts, -1)
+    _commit(tx)
+
+
+def save_edit(before: PostView, after: PostView, decision: ModerationDecision | None) -> None:
+    """The author's new content with refreshed snapshots, the state screening gave
+    it, links rewritten for a new product set: ONE transaction, optimistic on the
+    version."""
+    post, content = after.post, after.post.content
+    content_actions = [
+        PostItem.title.set(content.title),
+        PostItem.body.set(content.body),
+        PostItem.media.set([MediaMap(url=m.url, kind=m.kind.value) for m in content.media]),
+        PostItem.product_ids.set(list(content.product_ids)),
+        PostItem.products.set([snapshot_map(c) for c in after.products]),
+        PostItem.tags.set(list(content.tags)),
+        PostItem.sponsored.set(content.sponsored),
+        PostItem.verified_purchase.set(post.verified_purchase),
+        PostItem.author_name.set(after.author_name),
+        PostItem.author_avatar_url.set(after.author_avatar_url),
+    ]
+    tx = Transaction()
+    add_transition(tx, before, post, decision=decision, rejection_reason=after.rejection_reason,
+                   extra_actions=content_actions)
+    _commit(tx)
+
+
+# ---------------------------------------------------------------- engagement counters
+def engagement_update(tx: Transaction, view: PostView, *, likes: int = 0, comments: int = 0, shares: int = 0,
+                      require_published: bool = True, label: str = "post") -> PostView:
+    """Add to ``tx`` the counters' change and, for a published post, its discover key
+    computed from the counts read plus the change. Conditioned on those counts (and
+    on the post being published when ``require_published``): a concurrent change
+    fails it (PostChanged after commit) and the caller reads again and retries, so
+    the key always matches the counts it is stored with. Returns the post as the
+    write leaves it."""
+    post = view.post
+    now = Engagement(post.engagement.likes + likes, post.engagement.comments + comments,
+                     post.engagement.shares + shares)
+    actions = [attr.add(delta) for attr, delta in
+               ((PostItem.likes, likes), (PostItem.comments, comments), (PostItem.shares, shares)) if delta]
+    condition = _counts_unchanged(post.engagement)
+    if post.state is PostState.PUBLISHED:
+        assert post.published_at is not None
+        actions.append(PostItem.GSI2SK.set(discover_position(now, post.published_at, post.id)))
+    if require_published or post.state is PostState.PUBLISHED:
+        condition = condition & (PostItem.state == PostState.PUBLISHED.value)
+    else:
+        condition = condition & (PostItem.state == post.state.value)
+    tx.update(label, _post_ref(post.id), actions, condition)
+    return replace(view, post=replace(post, engagement=now))
+
+
+def share(view: PostView) -> PostView:
+    """One UpdateItem: shares + 1 and the discover key, if the post is still
+    published with the counts read (else PostChanged)."""
+    now = Engagement(view.post.engagement.likes, view.post.engagement.comments, view.post.engagement.shares + 1)
+    assert view.post.published_at is not None
+    try:
+        _post_ref(view.post.id).update(
+            actions=[PostItem.shares.add(1),
+                     PostItem.GSI2SK.set(discover_position(now, view.post.published_at, view.post.id))],
+            condition=_counts_unchanged(view.post.engagement) & (PostItem.state == PostState.PUBLISHED.value),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise PostChanged() from error
+        raise
+    return replace(view, post=replace(view.post, engagement=now))
+
+
+# ---------------------------------------------------------------- the read before a publish or an edit
+@dataclass(frozen=True, slots=True)
+class WriteReads:
+    """What one BatchGetItem found for a publish or an edit."""
+
+    products: dict[str, Product]
+    author: User | None
+    purchased: bool  # the author paid for the reviewed product (and did not refund it)
+    post: PostView | None = None  # the post being edited
+
+
+def write_reads(product_ids: Sequence[str], author_id: str, *, reviewed_product: str | None = None,
+                post_id: str | None = None) -> WriteReads:
+    """ONE BatchGetItem: the linked products (at most 9), the author's user item, the
+    author's purchase of the reviewed product, and for an edit the post itself."""
+    from .social import is_purchase, purchase_key  # store.social builds on this module
+
+    wanted = [(keys.product_pk(p), keys.PRODUCT_SK) for p in product_ids]
+    wanted.append((keys.user_pk(author_id), keys.USER_SK))
+    if reviewed_product is not None:
+        wanted.append(purchase_key(author_id, reviewed_product))
+    if post_id is not None:
+        wanted.append((keys.post_pk(post_id), keys.POST_SK))
+    products: dict[str, Any] = {}
+    author, purchased, post = None, False, None
+    for item in batch_get(wanted):
+        if isinstance(item, ProductItem):
+            products[item.product_id] = to_product(item)
+        elif isinstance(item, UserItem):
+            author = to_user(item)
+        elif isinstance(item, PostItem):
+            post = to_post_view(item)
+        elif is_purchase(item):
+            purchased = True
+    return WriteReads(products, author, purchased, post)

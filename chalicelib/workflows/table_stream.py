@@ -10,7 +10,12 @@
 - an order's points follow its state: paid → pending points earned; an unpaid
   order cancelled → the points it took at checkout return; refunded → pending
   points cancelled and checkout points returned (services/points_hooks.py). The
-  ledger posts each source once, so a redelivered record changes nothing;
+  ledger posts each source once, so a redelivered record changes nothing; and a
+  paid order counts its product as bought (reviews show "verified purchase");
+- a post that turns visible is pushed into its author's followers' feeds (or
+  withdrawn when it stops being visible), and its first publication earns its author
+  points; a follow, unfollow or an author crossing the big-author threshold updates
+  the readers' feeds (workflows/feed_fanout.py; every write is idempotent);
 - a SKU that runs out of stock is counted.
 
 Executions are named after what they look after (reservation id, team id,
@@ -57,6 +62,8 @@ def handle_record(record: DynamoDBRecord) -> None:
         _team_changed(record, new, old)
     elif kind == "Order":
         _order_changed(record, new, old)
+    elif kind in ("Post", "Profile", "Follow"):
+        _feed_changed(kind, new, old)
     elif kind == "Sku" and old and new and int(old.get("available", 0)) > 0 and int(new.get("available", 0)) == 0:
         metrics.add_metric(name="SkuSoldOut", unit="Count", value=1)
 
@@ -87,7 +94,7 @@ def _order_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, A
     if record.event_name not in (DynamoDBRecordEventName.INSERT, DynamoDBRecordEventName.MODIFY):
         return
     if new.get("state") != old.get("state"):
-        _order_points(new, old)
+        _order_hooks(new, old)
     if new.get("state") != "REFUNDING":
         return
     attempt = int(new.get("refund_attempt", 0) or 0)
@@ -98,20 +105,36 @@ def _order_changed(record: DynamoDBRecord, new: dict[str, Any], old: dict[str, A
     logger.debug("refund", extra={"started": started, "attempt": attempt})
 
 
-def _order_points(new: dict[str, Any], old: dict[str, Any]) -> None:
+def _feed_changed(kind: str, new: dict[str, Any], old: dict[str, Any]) -> None:
+    from . import feed_fanout
+
+    if kind == "Post":
+        from ..services import posts
+
+        feed_fanout.handle_post_record(new, old)
+        posts.on_post_changed(new, old)
+    elif kind == "Profile":
+        feed_fanout.handle_profile_record(new, old)
+    else:
+        feed_fanout.handle_follow_record(new, old)
+
+
+def _order_hooks(new: dict[str, Any], old: dict[str, Any]) -> None:
     from datetime import datetime
 
-    from ..services import points_hooks
+    from ..services import points_hooks, social
 
     state, before = new.get("state"), old.get("state")
     if state == "PAID_AWAITING_TEAM" and before == "AWAITING_PAYMENT":
         paid_at = datetime.fromisoformat(new["paid_at"].replace("Z", "+00:00"))
         points_hooks.on_order_paid(new["user_id"], new["order_id"], new["product_id"], int(new.get("captured", 0)),
                                    paid_at)
+        social.on_order_paid(new["user_id"], new["order_id"], new["product_id"])
     elif state == "CANCELLED" and int(new.get("points_used", 0) or 0):
         points_hooks.on_order_cancelled(new["user_id"], new["order_id"])
     elif state == "REFUNDED":
         points_hooks.on_order_refunded(new["user_id"], new["order_id"])
+        social.on_order_refunded(new["user_id"], new["order_id"], new["product_id"])
 
 
 def _publish_team_opened(team_id: str, new: dict[str, Any]) -> None:
