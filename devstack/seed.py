@@ -100,7 +100,34 @@ def _seed() -> dict[str, str]:
     _seed_deals(merchant, created, now)
     _seed_points(operator, users, now)
     _seed_mall(operator, created, now)
+    _seed_feeds(operator, users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
+
+
+def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRecord], now) -> None:
+    """Bob and carol follow alice; alice and carol have posted; the word list has a
+    blocked word and a word that sends a post to the review queue. The stream (started
+    after seeding) fans the posts out and awards the post points."""
+    from chalicelib.domain.catalog import Media
+    from chalicelib.domain.feeds import PostDraft, PostKind
+    from chalicelib.services import moderation, posts, social
+
+    moderation.add_word(operator, "傻逼", moderation.WordAction.BLOCK, now)
+    moderation.add_word(operator, "假货", moderation.WordAction.BLOCK, now)
+    moderation.add_word(operator, "加微信", moderation.WordAction.REVIEW, now)
+    alice, bob, carol = (Principal(users[n].id, Role.CUSTOMER) for n in ("alice", "bob", "carol"))
+    for reader in (bob, carol):
+        social.follow(reader, alice.user_id, now)
+    records = list(products.values())
+    notes = [
+        (alice, PostKind.NOTE, "夏天的第一口芒果", "果肉细腻，冰镇之后更甜。Cold mango on a hot day.", records[:2], ("夏天", "水果")),
+        (alice, PostKind.NOTE, "早餐搭配", "燕麦 + 芒果 + 酸奶，五分钟搞定。", records[:1], ("早餐",)),
+        (carol, PostKind.REVIEW, "回购第三次", "每次都很新鲜，包装也好。", records[1:2], ("回购",)),
+    ]
+    for author, kind, title, body, linked, tags in notes:
+        posts.publish(author, PostDraft(kind=kind, title=title, body=body, tags=tags,
+                                        media=(Media(IMG + "post.jpg"),),
+                                        product_ids=tuple(r.product.id for r in linked)), now)
 
 
 def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> None:
