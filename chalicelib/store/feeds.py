@@ -31,9 +31,7 @@ full.
 """
 from __future__ import annotations
 
-import random
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,8 +55,6 @@ from .posts import PostView, posts_by_id, to_post_view
 MAX_PAGE = 100  # posts on a page: one BatchGetItem
 OVERFETCH = 5  # following feed: candidates read beyond the page, for entries of removed posts
 MAX_PULL_WORKERS = 8  # pulled sources queried at once
-WRITE_CHUNK = 25  # BatchWriteItem's limit
-MAX_WRITE_ATTEMPTS = 8
 FOLLOWERS_PAGE = 1_000  # followers read per Query while fanning out (≈150 kB)
 
 _INBOX, _SELF = "feed", "self"  # source tokens of a following position; other tokens are author ids
@@ -245,10 +241,6 @@ def _parse_following(position: str) -> tuple[FeedRef, bool, bool, list[str]]:
 
 
 # ---------------------------------------------------------------- fan-out writes
-class UnprocessedItemsRemain(Exception):
-    pass
-
-
 def author_standing(author_id: str) -> tuple[int, bool]:
     """The author's followers as their profile counts them (0 without a profile), and
     the sticky big-author flag (``big_author``, once the profile model keeps it;
@@ -283,42 +275,6 @@ def feed_entry(reader_id: str, position: str, post_id: str, author_id: str, ttl:
 
 def entry_key(reader_id: str, position: str) -> tuple[str, str]:
     return keys.feed_pk(reader_id), keys.feed_entry_sk(position)
-
-
-def batch_write(puts: Iterable[TableItem] = (), deletes: Iterable[tuple[str, str]] = (), *,
-                sleep: Callable[[float], None] = time.sleep) -> int:
-    """Put and delete items with BatchWriteItem, 25 a request, each chunk finished
-    (its unprocessed items retried with backoff) before the next. Returns the number
-    of chunks. Not atomic: a failure leaves earlier chunks written, which is why every
-    caller writes idempotent puts and deletes and simply runs again."""
-    requests = [{"PutRequest": {"Item": item.serialize()}} for item in puts]
-    requests += [{"DeleteRequest": {"Key": {"PK": {"S": pk}, "SK": {"S": sk}}}} for pk, sk in deletes]
-    chunks = 0
-    for start in range(0, len(requests), WRITE_CHUNK):
-        write_chunk(requests[start:start + WRITE_CHUNK], sleep=sleep)
-        chunks += 1
-    return chunks
-
-
-def write_chunk(requests: Sequence[dict], *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """One BatchWriteItem of at most 25 requests, retrying UnprocessedItems with
-    capped, jittered exponential backoff (throttling: asking again at once only
-    burns more capacity)."""
-    connection = TableItem._get_connection()
-    table = TableItem.Meta.table_name
-    pending = list(requests)
-    attempt = 0
-    while pending:
-        if attempt:
-            if attempt >= MAX_WRITE_ATTEMPTS:
-                raise UnprocessedItemsRemain(f"{len(pending)} writes still unprocessed")
-            sleep(min(1.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))
-        data = connection.batch_write_item(
-            put_items=[r["PutRequest"]["Item"] for r in pending if "PutRequest" in r],
-            delete_items=[r["DeleteRequest"]["Key"] for r in pending if "DeleteRequest" in r],
-        ) or {}
-        pending = list((data.get("UnprocessedItems") or {}).get(table, []))
-        attempt += 1
 
 
 def add_pull(reader_id: str, author_id: str) -> None:

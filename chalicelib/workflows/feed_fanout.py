@@ -59,6 +59,7 @@ from typing import Any
 from ..domain.feeds import DEFAULT_BIG_AUTHOR_FOLLOWERS, PostState, cursor_position, feed_ref, is_big_author
 from ..observability import count, logger
 from ..store import feeds as store
+from ..store.batch import batch_write
 from ..store import keys
 
 BIG_AUTHOR_ENV = "TUANSTACK_BIG_AUTHOR_FOLLOWERS"
@@ -108,7 +109,7 @@ def push_post(post_id: str, author_id: str, published_at: str) -> FanOut:
     position, ttl = _position(post_id, published_at), _ttl(published_at)
     readers = requests = 0
     for followers in store.follower_pages(author_id):
-        requests += store.batch_write(store.feed_entry(f, position, post_id, author_id, ttl) for f in followers)
+        requests += batch_write(store.feed_entry(f, position, post_id, author_id, ttl) for f in followers)
         readers += len(followers)
     count("FeedEntriesPushed", readers)
     logger.debug("post pushed", extra={"post_id": post_id, "readers": readers, "requests": requests})
@@ -123,7 +124,7 @@ def withdraw_post(post_id: str, author_id: str, published_at: str) -> FanOut:
     position = _position(post_id, published_at)
     readers = requests = 0
     for followers in store.follower_pages(author_id):
-        requests += store.batch_write(deletes=[store.entry_key(f, position) for f in followers])
+        requests += batch_write(deletes=[store.entry_key(f, position) for f in followers])
         readers += len(followers)
     count("FeedEntriesWithdrawn", readers)
     return FanOut(readers, requests, False)
@@ -167,7 +168,7 @@ def handle_follow_record(new_image: Mapping[str, Any], old_image: Mapping[str, A
         return
     stale = store.inbox_entries_of_author(follower, author)
     if stale:
-        store.batch_write(deletes=stale)
+        batch_write(deletes=stale)
 
 
 # ---------------------------------------------------------------- helpers

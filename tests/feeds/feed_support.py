@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from chalicelib.domain.feeds import Engagement, discover_sort_key, feed_time
 from chalicelib.domain.ids import new_id
+from chalicelib.store import batch
 from chalicelib.store import feeds as feeds_store
 from chalicelib.store import keys
 from chalicelib.store.feed_models import (
@@ -116,7 +117,7 @@ def follow(follower_id: str, author_id: str) -> None:
 
 def follow_many(author_id: str, follower_ids: list[str]) -> None:
     """Follow items (GSI1 ``author_followers``) for many readers; the profile counter is set apart."""
-    feeds_store.batch_write(
+    batch.batch_write(
         FollowItem(keys.follow_pk(f), keys.following_sk(author_id), follower_id=f, author_id=author_id,
                    created_at=CREATED, GSI1PK=keys.author_followers(author_id), GSI1SK=f)
         for f in follower_ids)
@@ -143,7 +144,7 @@ def push(reader_id: str, post_id: str, author_id: str, published_at: datetime) -
     """An inbox entry as the fan-out writes it."""
     position = keys.feed_position(feed_time(published_at), post_id)
     ttl = int((published_at + feed_fanout.ENTRY_LIFETIME).timestamp())
-    feeds_store.batch_write([feeds_store.feed_entry(reader_id, position, post_id, author_id, ttl)])
+    batch.batch_write([feeds_store.feed_entry(reader_id, position, post_id, author_id, ttl)])
 
 
 def inbox(reader_id: str) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from chalicelib.domain.feeds import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.users import Principal, Role
 from chalicelib.services import feeds
+from chalicelib.store import batch
 from chalicelib.store import feeds as store
 from chalicelib.store import keys
 from chalicelib.store.feed_models import FeedEntryItem, PostItem
@@ -82,7 +83,7 @@ def test_a_crash_half_way_then_redelivery_leaves_every_entry_once(emulator, auth
                                                                    crash_after):
     author, readers = author_with_followers
     post_id = fs.post(author, at(0))
-    real, chunks = store.write_chunk, []
+    real, chunks = batch.write_chunk, []
 
     def crashing(requests, **kwargs):
         if len(chunks) == crash_after:
@@ -90,11 +91,11 @@ def test_a_crash_half_way_then_redelivery_leaves_every_entry_once(emulator, auth
         chunks.append(len(requests))
         real(requests, **kwargs)
 
-    monkeypatch.setattr(store, "write_chunk", crashing)
+    monkeypatch.setattr(batch, "write_chunk", crashing)
     with pytest.raises(RuntimeError):
         feed_fanout.handle_post_record(_plain(post_id), {})
     assert len(all_entries(readers)) == 25 * crash_after  # written before the crash
-    monkeypatch.setattr(store, "write_chunk", real)
+    monkeypatch.setattr(batch, "write_chunk", real)
     feed_fanout.handle_post_record(_plain(post_id), {})  # redelivered
     assert all_entries(readers) == sorted((r, post_id) for r in readers)
 
@@ -103,7 +104,7 @@ def test_through_the_stream_a_failed_record_is_redelivered_until_done(emulator, 
     author, readers = author_with_followers
     poller = fs.feed_poller(emulator)
     poller.drain()
-    real, calls = store.write_chunk, []
+    real, calls = batch.write_chunk, []
 
     def crash_once(requests, **kwargs):
         calls.append(len(requests))
@@ -111,7 +112,7 @@ def test_through_the_stream_a_failed_record_is_redelivered_until_done(emulator, 
             raise RuntimeError("throttled for good")
         real(requests, **kwargs)
 
-    monkeypatch.setattr(store, "write_chunk", crash_once)
+    monkeypatch.setattr(batch, "write_chunk", crash_once)
     post_id = fs.post(author, at(0))
     poller.drain(timeout=60)
     assert len(calls) == 3 + 1 + 12  # three chunks, the crash, then the whole record again

@@ -13,6 +13,7 @@ from chalicelib.domain.feeds import feed_time
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.users import Principal, Role
 from chalicelib.services import feeds
+from chalicelib.store import batch
 from chalicelib.store import feeds as store
 from chalicelib.store.models import TableItem
 from chalicelib.workflows import feed_fanout
@@ -270,11 +271,11 @@ def test_batch_write_retries_unprocessed_items_with_backoff(emulator, monkeypatc
     waits: list[float] = []
     entries = [store.feed_entry(me, f"2025-06-01T08:00:{i:02d}Z#{new_id()}", new_id(), new_id(), 1)
                for i in range(30)]
-    assert store.batch_write(entries, sleep=waits.append) == 2
+    assert batch.batch_write(entries, sleep=waits.append) == 2
     assert flaky.calls == [25, 1, 1, 5] and len(waits) == 2 and 0 < waits[0] < waits[1] <= 1.0
     monkeypatch.undo()
     assert len(fs.inbox(me)) == 30
 
     monkeypatch.setattr(TableItem, "_get_connection", classmethod(lambda cls: _FlakyConnection(real, 100)))
-    with pytest.raises(store.UnprocessedItemsRemain):
-        store.batch_write(entries[:1], sleep=lambda s: None)
+    with pytest.raises(batch.UnprocessedItemsRemain):
+        batch.batch_write(entries[:1], sleep=lambda s: None)

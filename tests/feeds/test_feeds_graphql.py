@@ -4,13 +4,13 @@ use them."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
 import app as app_module
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token
+from tests.waiting import eventually
 from tests.factories import create_category
 
 PUBLISH = """mutation($input: PublishPostInput!) { publishPost(input: $input) {
@@ -41,14 +41,6 @@ ADD_WORD = """mutation($word: String!, $action: ModerationWordAction!) {
 MY_POINTS = """{ me { points { available ledger(first: 5) { edges { node { points reason } } } } } }"""
 ME = """{ me { id } }"""
 
-
-def _eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -101,11 +93,11 @@ def test_a_note_reaches_followers_with_its_products_and_earns_points(gql, stream
     def in_bobs_feed():
         return [e["node"]["id"] for e in gql(FOLLOWING, {"first": 20}, token=bob)["data"]["followingFeed"]["edges"]]
 
-    assert _eventually(lambda: in_bobs_feed() == [post["id"]]), in_bobs_feed()
+    assert eventually(lambda: in_bobs_feed() == [post["id"]]), in_bobs_feed()
     card = gql(FOLLOWING, {"first": 20}, token=bob)["data"]["followingFeed"]["edges"][0]["node"]
     assert card["author"]["displayName"] == "Alice" and card["products"][1]["priceFrom"]["amount"] == 2590
 
-    points = _eventually(lambda: gql(MY_POINTS, token=alice)["data"]["me"]["points"]["available"] == 10)
+    points = eventually(lambda: gql(MY_POINTS, token=alice)["data"]["me"]["points"]["available"] == 10)
     assert points, gql(MY_POINTS, token=alice)
     reason = gql(MY_POINTS, token=alice)["data"]["me"]["points"]["ledger"]["edges"][0]["node"]["reason"]
     assert reason.startswith("Post approved")
@@ -188,7 +180,7 @@ def test_engagement_reports_and_moderation(gql, operator, stream, products):
         ("APPROVE", "PUBLISHED"), ("HIDE", "HIDDEN"), ("APPROVE", "PUBLISHED"), ("REMOVE", "REMOVED")]
     assert trail[1]["moderatorId"] == "system" and trail[3]["reason"] == "counterfeit goods"
     # Only one approval earns points: the first publication.
-    assert _eventually(lambda: gql(MY_POINTS, token=alice)["data"]["me"]["points"]["available"] == 10)
+    assert eventually(lambda: gql(MY_POINTS, token=alice)["data"]["me"]["points"]["available"] == 10)
 
 
 def test_a_review_word_holds_a_post_for_a_moderator(gql, operator, products):
@@ -265,7 +257,7 @@ def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
         found = list(PurchaseItem.query(keys.purchases_pk(buyer_id), consistent_read=True))
         return any(getattr(item, "paid_orders", 0) for item in found)
 
-    assert _eventually(counted)
+    assert eventually(counted)
     mine = gql(PUBLISH, {"input": review}, token=buyer_token)["data"]["publishPost"]["post"]
     assert mine["verifiedPurchase"] is True
     other = gql(PUBLISH, {"input": review}, token=other_token)["data"]["publishPost"]["post"]

@@ -2,7 +2,6 @@
 consumer → points hooks, and the team_settlement machine for the team bonus."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from chalicelib.domain.points import EntryKind
@@ -10,19 +9,11 @@ from chalicelib.services import groupbuy
 from chalicelib.services import points as svc
 from chalicelib.services.clock import utc_now
 from chalicelib.store import points as store
+from tests.waiting import eventually
 from tests.workflows.groupbuy_stack import stack, wait_execution  # noqa: F401 - the fixture
 
 OPERATOR_ID = "01J0000000000000000000OPER"
 
-
-def _eventually(check, timeout: float = 15.0):
-    """The stream is asynchronous: wait until ``check()`` is truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def _fund(user_id: str, amount: int) -> None:
@@ -58,8 +49,8 @@ def test_a_successful_team_earns_pending_points_and_the_bonus_once(stack):
         return account.pending == pending and account.available >= 20
 
     # ¥10.90 paid → 10 points pending; ¥19.90 → 19; both +20 available for the team.
-    assert _eventually(lambda: settled(leader.user_id, 10)), store.get_account(leader.user_id)
-    assert _eventually(lambda: settled(friend.user_id, 19)), store.get_account(friend.user_id)
+    assert eventually(lambda: settled(leader.user_id, 10)), store.get_account(leader.user_id)
+    assert eventually(lambda: settled(friend.user_id, 19)), store.get_account(friend.user_id)
     lena = store.get_account(leader.user_id)
     assert (lena.available, lena.pending, lena.spent, lena.growth) == (100 + 20, 10, 900, 10)
     assert _sources(friend.user_id) == {"order": [19], "team": [20]}
@@ -88,14 +79,14 @@ def test_a_failed_team_refunds_and_the_points_go_back(stack):
     opened = groupbuy.open_team(leader, stack.deal.id, stack.sku, None, stack.payments.provider,
                                 utc_now() - timedelta(seconds=stack.deal.team_lifetime_seconds - 2), points=500)
     assert stack.payments.capture(opened.order) == "applied"
-    assert _eventually(lambda: store.get_account(leader.user_id).pending == 14)  # ¥14.90 paid
+    assert eventually(lambda: store.get_account(leader.user_id).pending == 14)  # ¥14.90 paid
     wait_execution("refund", f"{opened.order.id}-0")
 
     def reversed_both() -> bool:
         account = store.get_account(leader.user_id)
         return account.pending == 0 and account.available == 500
 
-    assert _eventually(reversed_both), store.get_account(leader.user_id)
+    assert eventually(reversed_both), store.get_account(leader.user_id)
     account = store.get_account(leader.user_id)
     assert (account.spent, account.earned) == (0, 0)
     kinds = sorted((e.kind.value, e.amount) for e in store.all_entries(leader.user_id))
@@ -114,7 +105,7 @@ def test_a_cancelled_seat_gives_its_checkout_points_back(stack):
     opened = groupbuy.open_team(buyer, stack.deal.id, stack.sku, None, stack.payments.provider, utc_now(), points=300)
     assert store.get_account(buyer.user_id).available == 0
     groupbuy.cancel_seat(buyer, opened.order.id, utc_now())
-    assert _eventually(lambda: store.get_account(buyer.user_id).available == 300)
+    assert eventually(lambda: store.get_account(buyer.user_id).available == 300)
     account = store.get_account(buyer.user_id)
     assert (account.spent, account.pending, account.earned) == (0, 0, 0)
     assert svc.return_checkout_points(buyer.user_id, opened.order.id, utc_now()) is False  # delivered again
