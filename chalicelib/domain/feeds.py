@@ -529,8 +529,9 @@ def discover_score(engagement: Engagement, published_at: datetime) -> float:
     changes for every post every hour, so a stored, indexed score would need all
     posts rewritten continually. Here time decay is relative: a newer post starts
     higher, and 10x the engagement is worth 12.5 hours of recency. The score depends
-    only on the counts and the publish time, so it is written in the same update that
-    changes a counter, never re-scored, and it only rises with engagement.
+    only on the counts and the publish time, so it is written once per change of the
+    counts (the store does it from the table stream, off the likes' hot path), never
+    re-scored as time passes, and it only rises with engagement.
     """
     epoch = _aware(published_at).timestamp()
     if epoch < 0:

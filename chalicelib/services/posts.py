@@ -1,4 +1,5 @@
-"""Posts (种草): publish, edit, delete, and the stream hook that pays for them.
+"""Posts (种草): publish, edit, delete, and the stream hook that pays for them and
+moves their discover key.
 
 A publish is validated and screened before anything is read, then costs exactly
 two requests: ONE BatchGetItem (the linked products, the author, and for a review
@@ -19,7 +20,7 @@ from typing import Any
 from ..domain import feeds as rules
 from ..domain.catalog import MediaKind, Product, ProductStatus
 from ..domain.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
-from ..domain.feeds import ModerationDecision, PostDraft, PostKind, PostState
+from ..domain.feeds import Engagement, ModerationDecision, PostDraft, PostKind, PostState
 from ..domain.ids import is_id, new_id
 from ..domain.users import Principal, require_user
 from ..observability import count
@@ -158,14 +159,52 @@ def delete(principal: Principal | None, post_id: str, now: datetime) -> PostView
 # ---------------------------------------------------------------- the stream hook
 def on_post_changed(new: Mapping[str, Any], old: Mapping[str, Any]) -> int:
     """For the table stream, with a Post item's new and old images (as the stream
-    record gives them; either may be empty). A post published for the first time
-    earns its author points (domain.feeds.earns_post_points: the first approval
-    only, not a re-approval after an edit or a report, which keep ``published_at``).
-    The ledger posts each post once, so a redelivered record earns nothing twice.
+    record gives them; either may be empty; numbers are Decimal).
+
+    - The discover key follows the counts (``follow_discover_key``).
+    - A post published for the first time earns its author points
+      (domain.feeds.earns_post_points: the first approval only, not a re-approval
+      after an edit or a report, which keep ``published_at``). The ledger posts
+      each post once, so a redelivered record earns nothing twice.
+
     Returns the points awarded."""
+    follow_discover_key(new, old)
     if new.get("type") != "Post" or new.get("state") != PostState.PUBLISHED.value:
         return 0
     if old.get("published_at") or not new.get("published_at"):
         return 0
     published_at = store.dt(str(new["published_at"]))
     return points_hooks.on_post_approved(str(new["author_id"]), str(new["post_id"]), published_at)
+
+
+def _engagement(image: Mapping[str, Any]) -> Engagement:
+    return Engagement(int(image.get("likes") or 0), int(image.get("comments") or 0), int(image.get("shares") or 0))
+
+
+def follow_discover_key(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """Move a published post's discover key (GSI2SK) to the counts of ``new``.
+
+    Why here and not with the counters: the key is a function of the counts, and
+    writing it with them made every like of a hot post conditional on the counts it
+    read, so concurrent likes failed each other and retried (50 at once cost 8-12
+    transactions each). The counters are now plain ADDs and the key follows here,
+    lagging the counts by the stream's latency (about a second); the discover feed
+    is a ranking, that lag does not matter to it.
+
+    Only when the post is PUBLISHED and its counts changed in this record (or it
+    just entered the feeds), and the key it carries is not the key of its counts.
+    The write (store.posts.set_discover_key) is conditioned on the post still being
+    published with exactly these counts: a stale or redelivered record never moves
+    the key back (its condition fails and it is skipped; the record of the newer
+    counts comes later in the stream). No loop: the record of this write changes no
+    count, and carries the key of its counts. Returns whether the key was written."""
+    if new.get("type") != "Post" or new.get("state") != PostState.PUBLISHED.value or not new.get("published_at"):
+        return False
+    engagement = _engagement(new)
+    entered = old.get("state") != PostState.PUBLISHED.value
+    if not entered and engagement == _engagement(old):
+        return False
+    post_id, published_at = str(new["post_id"]), store.dt(str(new["published_at"]))
+    if new.get("GSI2SK") == store.discover_position(engagement, published_at, post_id):
+        return False
+    return store.set_discover_key(post_id, engagement, published_at)

@@ -1,12 +1,18 @@
 """Engagement (likes, comments, shares, reports), follows, profiles and purchases.
 
 Engagement is only for published posts: anything else is PostNotVisible (to a
-reader a hidden or removed post does not exist). Each action reads the post, then
-writes ONE transaction conditioned on the post still being published with the
-counts it read, because the post's discover key (GSI2) is computed from them and
-written in the same update. A concurrent change fails the condition; the action
-reads again and retries, so counts and key never disagree. Liking, reporting and
-following twice are no-ops, not errors: the per-reader item is put only if absent.
+reader a hidden or removed post does not exist). A like, unlike, comment, comment
+deletion or share is ONE write, not preceded by a read: the counter's ``ADD ±1``
+conditioned only on the post being published (with the like or comment put or
+deleted in the same transaction), so concurrent engagement on a hot post never
+conflicts and never retries. The write is the visibility check; a like reads the
+post afterwards for the caller (a share gets it back from its UpdateItem).
+
+The discover key (GSI2SK) is not written here: the table stream's consumer
+recomputes it from the counts (services.posts.on_post_changed), about a second
+later. Reports stay optimistic (read, then ``open_reports = n``): exactly one
+report may hide the post. Liking, reporting and following twice are no-ops, not
+errors: the per-reader item is put only if absent.
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from typing import TypeVar
 
 from ..domain import feeds as rules
 from ..domain.errors import Conflict, InvalidCursor, InvalidId, NotFound, PageSizeExceeded, ValidationFailed
-from ..domain.feeds import PostNotVisible, ReportReason
+from ..domain.feeds import Comment, PostNotVisible, ReportReason
 from ..domain.ids import is_id, new_id
 from ..domain.users import Principal, require_user
 from ..observability import count
@@ -35,8 +41,8 @@ from .clock import utc_now
 REPORT_THRESHOLD_ENV = "TUANSTACK_REPORT_THRESHOLD"
 BIG_AUTHOR_ENV = "TUANSTACK_BIG_AUTHOR_FOLLOWERS"
 MAX_PAGE = 100
-# A popular post's counters are contended: every concurrent like but one fails its
-# condition and retries. Backoff with jitter spreads the retries out.
+# Reports are optimistic on open_reports: concurrent reports of one post but one fail
+# their condition and retry. Backoff with jitter spreads the retries out.
 ENGAGE_ATTEMPTS = 60
 BACKOFF_BASE_SECONDS = 0.01
 BACKOFF_CAP_SECONDS = 0.5
@@ -91,7 +97,8 @@ def _visible_post(post_id: str) -> PostView:
 
 
 def _engage(post_id: str, write: Callable[[PostView], T]) -> T:
-    """Read the post (published, or PostNotVisible) and write; again on PostChanged."""
+    """Read the post (published, or PostNotVisible) and write; again on PostChanged.
+    For reports only: the counters need no read (see the module's docstring)."""
     for attempt in range(ENGAGE_ATTEMPTS):
         view = _visible_post(post_id)
         try:
@@ -110,50 +117,47 @@ class Liked:
 
 
 def like(principal: Principal | None, post_id: str, now: datetime) -> Liked:
+    """ONE TransactWriteItems, then a GetItem of the post as the like left it."""
     caller = require_user(principal)
     post_id = _id(post_id, "postId", "post")
-    after = _engage(post_id, lambda view: store.like(view, caller.user_id, now))
-    if after is None:
-        return Liked(_visible_post(post_id), True, False)
-    count("PostsLiked")
-    return Liked(after, True, True)
+    changed = store.like(post_id, caller.user_id, now)
+    if changed:
+        count("PostsLiked")
+    return Liked(_visible_post(post_id), True, changed)
 
 
 def unlike(principal: Principal | None, post_id: str) -> Liked:
     caller = require_user(principal)
     post_id = _id(post_id, "postId", "post")
-    after = _engage(post_id, lambda view: store.unlike(view, caller.user_id))
-    if after is None:
-        return Liked(_visible_post(post_id), False, False)
-    return Liked(after, False, True)
+    changed = store.unlike(post_id, caller.user_id)
+    return Liked(_visible_post(post_id), False, changed)
 
 
 def share(principal: Principal | None, post_id: str) -> PostView:
-    """Counts a share (each one: sharing to two chats is two shares)."""
+    """Counts a share (each one: sharing to two chats is two shares): ONE UpdateItem."""
     require_user(principal)
     post_id = _id(post_id, "postId", "post")
-    return _engage(post_id, posts_store.share)
+    shared = posts_store.share(post_id)
+    if shared is None:
+        raise PostNotVisible("this post is not available", "postId")
+    return shared
 
 
 # ---------------------------------------------------------------- comments
 def comment(principal: Principal | None, post_id: str, body: str, now: datetime) -> StoredComment:
     """A comment on a published post, screened like a post: a BLOCK word refuses it
-    (ContentRejected). REVIEW words let it through: comments have no review queue."""
+    (ContentRejected). REVIEW words let it through: comments have no review queue.
+    The post is not read: the transaction's condition (published) is the check."""
     caller = require_user(principal)
     post_id = _id(post_id, "postId", "post")
     body = rules.clean_comment_body(body)
     moderation.screen([("body", body)])
     user = users_store.get_user(caller.user_id)
     name = user.display_name if user is not None else ""
-
-    def write(view: PostView) -> StoredComment:
-        made = rules.new_comment(new_id(), view.post, caller.user_id, body, now)
-        store.add_comment(view, made, name)
-        return StoredComment(made, name)
-
-    stored = _engage(post_id, write)
+    made = Comment(new_id(), post_id, caller.user_id, body, now)
+    store.add_comment(made, name)
     count("CommentsPosted")
-    return stored
+    return StoredComment(made, name)
 
 
 def comments(post_id: str, first: int, after: str | None = None) -> tuple[list[StoredComment], str | None]:
@@ -165,22 +169,17 @@ def comments(post_id: str, first: int, after: str | None = None) -> tuple[list[S
 
 
 def delete_comment(principal: Principal | None, post_id: str, comment_id: str) -> None:
-    """The author takes back their comment (whatever the post's state since)."""
+    """The author takes back their comment (whatever the post's state since): ONE
+    TransactWriteItems, conditioned on the comment being theirs."""
     caller = require_user(principal)
     post_id = _id(post_id, "postId", "post")
     comment_id = _id(comment_id, "commentId", "comment")
-    for attempt in range(ENGAGE_ATTEMPTS):
-        view = posts_store.get_post(post_id, consistent=True)
-        found = store.get_comment(post_id, comment_id)
-        if view is None or found is None or found.comment.author_id != caller.user_id:
-            raise NotFound("no such comment of yours", "commentId")
-        try:
-            if store.delete_comment(view, comment_id, caller.user_id) is None:
-                raise NotFound("no such comment of yours", "commentId")  # deleted meanwhile
-            return
-        except PostChanged:
-            time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** attempt)))
-    raise Conflict("this post is busy; try again", "postId")
+    try:
+        deleted = store.delete_comment(post_id, comment_id, caller.user_id)
+    except PostNotVisible:
+        deleted = False  # no post: no comment of theirs either
+    if not deleted:
+        raise NotFound("no such comment of yours", "commentId")
 
 
 # ---------------------------------------------------------------- reports

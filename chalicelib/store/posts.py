@@ -14,13 +14,22 @@ state hides.
 
 **Concurrency.** Author and moderator writes are optimistic on ``version``.
 Engagement counters do not move the version (a like must not make a moderator's
-decision fail); they are conditioned on the counts they were computed from instead,
-because the discover key is a function of those counts (see ``engagement_update``).
+decision fail) and are not optimistic at all: a like is ``ADD likes 1`` if the post
+is published, so concurrent likes never fail each other (see ``engagement_update``).
+
+**The discover key follows the counts through the table stream.** GSI2SK is a
+function of the counts (domain.feeds.discover_sort_key), but it is not written with
+them: a hot post's key would make every engagement write conditional on the counts
+it read, and 50 concurrent likes would cost 8-12 transactions each. The stream
+consumer sets it instead (``set_discover_key``, called by
+services.posts.on_post_changed), so the key lags the counts by the stream's
+latency, about a second. Entering the feeds (publish, approve) still writes the key
+with the state.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -269,7 +278,8 @@ def _index_actions(before: Post, after: Post) -> list[Any]:
     """Index keys change only when the post moves between feeds, queue and nowhere.
 
     A post that stays published keeps its keys untouched: its discover key belongs
-    to the engagement writes (which may have moved it since this post was read)."""
+    to the stream consumer (``set_discover_key``), which may have moved it since
+    this post was read."""
     if _slot(before.state) == _slot(after.state):
         return []
     index = index_keys(after)
@@ -382,47 +392,58 @@ def save_edit(before: PostView, after: PostView, decision: ModerationDecision | 
 
 
 # ---------------------------------------------------------------- engagement counters
-def engagement_update(tx: Transaction, view: PostView, *, likes: int = 0, comments: int = 0, shares: int = 0,
-                      require_published: bool = True, label: str = "post") -> PostView:
-    """Add to ``tx`` the counters' change and, for a published post, its discover key
-    computed from the counts read plus the change. Conditioned on those counts (and
-    on the post being published when ``require_published``): a concurrent change
-    fails it (PostChanged after commit) and the caller reads again and retries, so
-    the key always matches the counts it is stored with. Returns the post as the
-    write leaves it."""
-    post = view.post
-    now = Engagement(post.engagement.likes + likes, post.engagement.comments + comments,
-                     post.engagement.shares + shares)
+def engagement_update(tx: Transaction, post_id: str, *, likes: int = 0, comments: int = 0, shares: int = 0,
+                      require_published: bool = True, label: str = "post") -> None:
+    """Add to ``tx`` the counters' change: a plain ADD, conditioned only on the post
+    being published (``require_published``) or on it existing (a comment's author
+    takes it back whatever the state). No condition on the counts and no discover
+    key: concurrent engagement never fails each other's condition, the counts stay
+    exact because ADD is atomic and the per-reader item (like, comment) is put or
+    deleted in the same transaction, and the key follows through the stream
+    (``set_discover_key``)."""
     actions = [attr.add(delta) for attr, delta in
                ((PostItem.likes, likes), (PostItem.comments, comments), (PostItem.shares, shares)) if delta]
-    condition = _counts_unchanged(post.engagement)
-    if post.state is PostState.PUBLISHED:
-        assert post.published_at is not None
-        actions.append(PostItem.GSI2SK.set(discover_position(now, post.published_at, post.id)))
-    if require_published or post.state is PostState.PUBLISHED:
-        condition = condition & (PostItem.state == PostState.PUBLISHED.value)
-    else:
-        condition = condition & (PostItem.state == post.state.value)
-    tx.update(label, _post_ref(post.id), actions, condition)
-    return replace(view, post=replace(post, engagement=now))
+    condition = (PostItem.state == PostState.PUBLISHED.value) if require_published else TableItem.PK.exists()
+    tx.update(label, _post_ref(post_id), actions, condition)
 
 
-def share(view: PostView) -> PostView:
-    """One UpdateItem: shares + 1 and the discover key, if the post is still
-    published with the counts read (else PostChanged)."""
-    now = Engagement(view.post.engagement.likes, view.post.engagement.comments, view.post.engagement.shares + 1)
-    assert view.post.published_at is not None
+def share(post_id: str) -> PostView | None:
+    """ONE UpdateItem: shares + 1 if the post is published, returning the post as
+    the write left it (ALL_NEW). None if it is not published (or does not exist):
+    nothing is written."""
+    item = _post_ref(post_id)
     try:
-        _post_ref(view.post.id).update(
-            actions=[PostItem.shares.add(1),
-                     PostItem.GSI2SK.set(discover_position(now, view.post.published_at, view.post.id))],
-            condition=_counts_unchanged(view.post.engagement) & (PostItem.state == PostState.PUBLISHED.value),
-        )
+        item.update(actions=[PostItem.shares.add(1)], condition=PostItem.state == PostState.PUBLISHED.value)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise PostChanged() from error
+            return None
         raise
-    return replace(view, post=replace(view.post, engagement=now))
+    return to_post_view(item)
+
+
+def _count_is(attribute: Any, value: int) -> Any:
+    # An item written without a counter (ADD creates it) has an absent attribute for 0.
+    return (attribute == value) | attribute.does_not_exist() if value == 0 else attribute == value
+
+
+def set_discover_key(post_id: str, engagement: Engagement, published_at: datetime) -> bool:
+    """ONE UpdateItem, for the stream consumer: GSI2SK = the discover position of
+    ``engagement``, only while the post is PUBLISHED with exactly these counts.
+
+    The condition makes the write safe against stale and redelivered records: the
+    key written is always the key of the counts stored beside it. If the counts
+    moved on (or the post left the feeds) nothing is written and False returned:
+    the record of the newer counts, later in the stream, sets their key."""
+    condition = ((PostItem.state == PostState.PUBLISHED.value) & _count_is(PostItem.likes, engagement.likes)
+                 & _count_is(PostItem.comments, engagement.comments) & _count_is(PostItem.shares, engagement.shares))
+    try:
+        _post_ref(post_id).update(
+            actions=[PostItem.GSI2SK.set(discover_position(engagement, published_at, post_id))], condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 # ---------------------------------------------------------------- the read before a publish or an edit

@@ -4,7 +4,8 @@ follows, author profiles and the purchases behind "verified purchase".
 - ``POST#<post>`` / ``LIKE#<user>``, ``COMMENT#<id>``, ``REPORT#<user>``: beside the
   post, so a like or report is one conditional put per reader ("put if absent" is
   what makes liking twice or reporting twice count once), written in the same
-  transaction as the post's counter (store.posts.engagement_update).
+  transaction as the post's counter (store.posts.engagement_update: a plain ADD
+  while the post is published; the discover key follows through the stream).
 - ``FOLLOW#<follower>`` / ``FOLLOWING#<author>``: one per pair; GSI1
   ``USER#<author>#FOLLOWERS`` / ``<follower id>`` lists an author's followers (the
   fan-out's reading list), the base table lists whom a reader follows.
@@ -25,7 +26,7 @@ from datetime import datetime
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.feeds import Comment, ModerationDecision, Post, Report
+from ..domain.feeds import Comment, ModerationDecision, Post, PostNotVisible, Report
 from ..domain.users import Role, User
 from . import keys
 from .batch import batch_get
@@ -54,23 +55,24 @@ class PurchaseOrderItem(TableItem, discriminator="PurchaseOrder"):
 
 
 # ---------------------------------------------------------------- likes
-def like(view: PostView, user_id: str, at: datetime) -> PostView | None:
-    """ONE transaction: the like, if absent, and the post's counter and discover key.
-    None if the user had liked it already (nothing written); PostChanged if the post
-    moved (counts or state) since ``view`` was read."""
+def like(post_id: str, user_id: str, at: datetime) -> bool:
+    """ONE transaction: the like, if absent, and the post's ``likes + 1``, if the post
+    is published. False if the user had liked it already (nothing written);
+    PostNotVisible if the post is not published (or does not exist)."""
     tx = Transaction()
-    tx.put("like", LikeItem(keys.post_pk(view.post.id), keys.like_sk(user_id), user_id=user_id,
-                            created_at=ts(at)), TableItem.PK.does_not_exist())
-    after = engagement_update(tx, view, likes=1)
-    return after if _commit(tx, "like") else None
+    tx.put("like", LikeItem(keys.post_pk(post_id), keys.like_sk(user_id), user_id=user_id, created_at=ts(at)),
+           TableItem.PK.does_not_exist())
+    engagement_update(tx, post_id, likes=1)
+    return _commit(tx, "like")
 
 
-def unlike(view: PostView, user_id: str) -> PostView | None:
-    """The like removed, if present, with the counter: None if there was none."""
+def unlike(post_id: str, user_id: str) -> bool:
+    """The like removed, if present, with ``likes - 1``, if the post is published.
+    False if there was none (nothing written); PostNotVisible as for a like."""
     tx = Transaction()
-    tx.delete("like", LikeItem(keys.post_pk(view.post.id), keys.like_sk(user_id)), TableItem.PK.exists())
-    after = engagement_update(tx, view, likes=-1)
-    return after if _commit(tx, "like") else None
+    tx.delete("like", LikeItem(keys.post_pk(post_id), keys.like_sk(user_id)), TableItem.PK.exists())
+    engagement_update(tx, post_id, likes=-1)
+    return _commit(tx, "like")
 
 
 def has_liked(post_id: str, user_id: str) -> bool:
@@ -89,33 +91,33 @@ def likes_of(user_id: str, post_ids: Iterable[str]) -> set[str]:
 
 
 def _commit(tx: Transaction, guard: str) -> bool:
-    """Commit; False if only the guard (like, report, follow...) failed: the action
-    was done already. PostChanged if the post's condition failed (retry)."""
+    """Commit; False if the guard (like, report, follow...) failed: the action was
+    done already. PostNotVisible if the post's condition failed (a counter's post
+    is not published, or does not exist)."""
     try:
         tx.commit()
     except TransactionCancelled as error:
         if guard in error.failed:
             return False  # done before: whatever else failed, there is nothing to do
         if "post" in error.failed:
-            raise PostChanged() from error
+            raise PostNotVisible("this post is not available", "postId") from error
         raise
     return True
 
 
 # ---------------------------------------------------------------- comments
-def add_comment(view: PostView, comment: Comment, author_name: str) -> PostView:
-    """ONE transaction: the comment and the post's counter, only while the post is
-    published with the counts read (PostChanged otherwise: a post removed meanwhile
-    takes no comment)."""
+def add_comment(comment: Comment, author_name: str) -> None:
+    """ONE transaction: the comment and the post's ``comments + 1``, only while the
+    post is published (PostNotVisible otherwise: a post removed meanwhile takes no
+    comment)."""
     tx = Transaction()
     tx.put("comment", CommentItem(
         keys.post_pk(comment.post_id), keys.comment_sk(comment.id), comment_id=comment.id,
         post_id=comment.post_id, author_id=comment.author_id, author_name=author_name, body=comment.body,
         created_at=ts(comment.created_at),
     ), TableItem.PK.does_not_exist())
-    after = engagement_update(tx, view, comments=1)
+    engagement_update(tx, comment.post_id, comments=1)
     _commit(tx, "comment")
-    return after
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,21 +148,23 @@ def comments_page(post_id: str, limit: int, after: str | None = None) -> tuple[l
     return found[:limit], len(found) > limit
 
 
-def delete_comment(view: PostView, comment_id: str, author_id: str) -> PostView | None:
-    """The author's comment removed with the post's counter; None if it was not
-    there (or not theirs). Allowed whatever the post's state: the author takes back
-    their words."""
+def delete_comment(post_id: str, comment_id: str, author_id: str) -> bool:
+    """ONE transaction: the author's comment removed with the post's
+    ``comments - 1``; False if it was not there (or not theirs), nothing written.
+    Allowed whatever the post's state: the author takes back their words."""
     tx = Transaction()
-    tx.delete("comment", CommentItem(keys.post_pk(view.post.id), keys.comment_sk(comment_id)),
+    tx.delete("comment", CommentItem(keys.post_pk(post_id), keys.comment_sk(comment_id)),
               CommentItem.author_id == author_id)
-    after = engagement_update(tx, view, comments=-1, require_published=False)
-    return after if _commit(tx, "comment") else None
+    engagement_update(tx, post_id, comments=-1, require_published=False)
+    return _commit(tx, "comment")
 
 
 # ---------------------------------------------------------------- reports
 def report(view: PostView, filed: Report, hidden: tuple[Post, ModerationDecision] | None) -> bool:
     """ONE transaction: the report, if this reader has not reported the post yet, and
-    ``open_reports`` + 1 conditioned on the count read and the post being published.
+    ``open_reports`` + 1 conditioned on the count read and the post being published
+    (optimistic, unlike the engagement counters: exactly one report may hide the
+    post). No discover key: the likes, comments and shares do not move.
     With ``hidden`` (the threshold is reached) the post turns HIDDEN in the same
     transaction: keys moved to the review queue, links unindexed, the system's
     decision recorded. False if the reader had reported it already; PostChanged if
@@ -177,7 +181,10 @@ def report(view: PostView, filed: Report, hidden: tuple[Post, ModerationDecision
         after, decision = hidden
         add_transition(tx, view, after, decision=decision, rejection_reason=decision.reason,
                        condition=unchanged & (PostItem.version == view.version))
-    return _commit(tx, "report")
+    try:
+        return _commit(tx, "report")
+    except PostNotVisible as error:
+        raise PostChanged() from error  # its count or state moved since it was read: read again
 
 
 # ---------------------------------------------------------------- profiles and follows

@@ -7,6 +7,8 @@ our own labels in the same order lets a caller ask *which* condition failed
 """
 from __future__ import annotations
 
+import random
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +20,7 @@ from ..config import settings
 from .models import TableItem
 
 MAX_ITEMS = 100
+CONFLICT_RETRIES = 4  # DynamoDB cancels a transaction that races another on the same item
 
 
 class TransactionCancelled(Exception):
@@ -60,17 +63,28 @@ class Transaction:
         if len(self) > MAX_ITEMS:
             raise ValueError(f"a transaction holds at most {MAX_ITEMS} items, not {len(self)}")
         ordered = [op for kind in ("condition_check", "delete", "save", "update") for op in self._ops[kind]]
-        try:
-            with TransactWrite(connection=_connection(), client_request_token=self._token) as tx:
-                for _label, method, args, kwargs in ordered:
-                    getattr(tx, method)(*args, **kwargs)
-        except TransactWriteError as error:
-            reasons = error.cancellation_reasons if error.cause_response_code == "TransactionCanceledException" else []
-            failed = {
-                label
-                for (label, *_), reason in zip(ordered, reasons)
-                if reason is not None and reason.code == "ConditionalCheckFailed"
-            }
-            if failed:
-                raise TransactionCancelled(failed) from error
-            raise
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                self._send(ordered)
+                return
+            except TransactWriteError as error:
+                reasons = error.cancellation_reasons if error.cause_response_code == "TransactionCanceledException" else []
+                failed = {
+                    label
+                    for (label, *_), reason in zip(ordered, reasons)
+                    if reason is not None and reason.code == "ConditionalCheckFailed"
+                }
+                if failed:
+                    raise TransactionCancelled(failed) from error
+                conflicted = any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+                # A cancelled transaction wrote nothing, so sending it again is safe. Not with a
+                # client request token: DynamoDB ties the token to its first outcome, and those
+                # callers (seats, stock reserves) decide on retries themselves.
+                if not conflicted or self._token is not None or attempt == CONFLICT_RETRIES:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+    def _send(self, ordered: list) -> None:
+        with TransactWrite(connection=_connection(), client_request_token=self._token) as tx:
+            for _label, method, args, kwargs in ordered:
+                getattr(tx, method)(*args, **kwargs)

@@ -13,8 +13,9 @@
   ledger posts each source once, so a redelivered record changes nothing; and a
   paid order counts its product as bought (reviews show "verified purchase");
 - a post that turns visible is pushed into its author's followers' feeds (or
-  withdrawn when it stops being visible), and its first publication earns its author
-  points; a follow, unfollow or an author crossing the big-author threshold updates
+  withdrawn when it stops being visible), its discover key follows its engagement
+  counts (set here, not on the likes' hot path), and its first publication earns
+  its author points; a follow, unfollow or an author crossing the big-author threshold updates
   the readers' feeds (workflows/feed_fanout.py; every write is idempotent);
 - a SKU that runs out of stock is counted.
 

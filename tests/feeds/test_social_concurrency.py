@@ -2,11 +2,18 @@
 
 A pass means something because the emulator applies each request atomically
 (devstack/emulator.py): the conditions (the like or report put only if absent, the
-post's counts as read) are what keep the counters exact and the hiding single."""
+post published, for reports the open count as read) and the counters' atomic ADD
+are what keep the counts exact and the hiding single. Likes are not optimistic: no
+like fails another's condition, so none retries. The discover key follows the 50
+likes through the app's real table stream consumer."""
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
+
+import app as app_module
+from devstack.streams import StreamPoller
 
 from chalicelib.domain.feeds import (
     Engagement,
@@ -57,19 +64,30 @@ def _likes_stored(post_id: str) -> int:
                                           consistent_read=True) if isinstance(i, LikeItem))
 
 
-def test_50_distinct_readers_liking_at_once_count_50_with_the_matching_discover_key():
+def _key(view, likes: int) -> str:
+    return f"{discover_sort_key(Engagement(likes, 0, 0), view.post.published_at)}#{view.post.id}"
+
+
+def test_50_distinct_readers_liking_at_once_count_50_and_the_stream_gives_the_matching_discover_key(emulator):
     for repeat in range(REPEATS):
         fresh_table()
         author = make_user("Author")
         readers = [make_user(f"R{i}") for i in range(50)]
         view = published(author)
+        emulator.clear_log()
         results, errors = _race([lambda r=r: social.like(r, view.post.id, NOW) for r in readers])
         assert errors == [], (repeat, errors)
         assert all(r.changed for r in results), repeat
+        # One transaction per like, none retried (and the post read once after it, for the caller).
+        assert emulator.dynamodb_counts() == {"TransactWriteItems": 50, "GetItem": 50}, repeat
         stored = posts_store.get_post(view.post.id, consistent=True)
         assert stored.post.engagement.likes == 50 == _likes_stored(view.post.id), repeat
-        assert raw_post(view.post.id).GSI2SK == (
-            f"{discover_sort_key(Engagement(50, 0, 0), view.post.published_at)}#{view.post.id}"), repeat
+        assert raw_post(view.post.id).GSI2SK == _key(view, 0), repeat  # the likes did not touch it
+
+        # 51 post records (publish, 50 likes) in order: the stale ones are skipped, the last one's key stays.
+        (poller,) = StreamPoller.for_app(app_module.app, emulator.endpoint_url, os.environ["TUANSTACK_TABLE"])
+        poller.drain(timeout=60)
+        assert raw_post(view.post.id).GSI2SK == _key(view, 50), repeat
 
 
 def test_one_reader_liking_from_10_threads_counts_once():

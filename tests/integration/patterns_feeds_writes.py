@@ -16,6 +16,7 @@ from chalicelib.domain.users import Principal, Role, User
 from chalicelib.services import catalog, moderation, posts, social
 from chalicelib.services.moderation import WordAction
 from chalicelib.store import catalog as catalog_store
+from chalicelib.store import keys
 from chalicelib.store import moderation_words as words_store
 from chalicelib.store import posts as posts_store
 from chalicelib.store import social as social_store
@@ -100,27 +101,46 @@ def a_post_s_moderation_decisions(emulator, category):
     assert emulator.dynamodb_operations() == ["Query"]
 
 
+def _image(post_id: str) -> dict:
+    """The post as a stream record's image shows it."""
+    return dict(_raw_post(post_id).attribute_values) | {"type": "Post"}
+
+
+def _raw_post(post_id: str):
+    return posts_store.PostItem.get(keys.post_pk(post_id), keys.POST_SK, consistent_read=True)
+
+
 def like_or_unlike_a_post(emulator, category):
     view = _post(_user("Alice"))
     bob = _user("Bob")
+    key = _raw_post(view.post.id).GSI2SK
     emulator.clear_log()
-    liked = social_store.like(view, bob.user_id, _NOW)
-    social_store.unlike(liked, bob.user_id)
+    assert social_store.like(view.post.id, bob.user_id, _NOW)
+    assert social_store.unlike(view.post.id, bob.user_id)
     assert emulator.dynamodb_operations() == ["TransactWriteItems", "TransactWriteItems"]
+    assert _raw_post(view.post.id).GSI2SK == key  # the counters' writes leave the key to the stream
 
 
 def share_a_post(emulator, category):
-    view = _post(_user("Alice"))
+    alice = _user("Alice")
+    view = _post(alice)
+    before = _image(view.post.id)
     emulator.clear_log()
-    posts_store.share(view)
+    assert social.share(alice, view.post.id).post.engagement.shares == 1  # the post from the update itself
     assert emulator.dynamodb_operations() == ["UpdateItem"]
+    after = _image(view.post.id)
+    emulator.clear_log()
+    assert posts.follow_discover_key(after, before)  # the table stream's consumer
+    assert emulator.dynamodb_operations() == ["UpdateItem"]
+    assert _raw_post(view.post.id).GSI2SK == posts_store.discover_position(
+        rules.Engagement(0, 0, 1), view.post.published_at, view.post.id)
 
 
 def comment_on_a_post(emulator, category):
     view = _post(_user("Alice"))
     bob = _user("Bob")
     emulator.clear_log()
-    social_store.add_comment(view, Comment(new_id(), view.post.id, bob.user_id, "nice", _NOW), "Bob")
+    social_store.add_comment(Comment(new_id(), view.post.id, bob.user_id, "nice", _NOW), "Bob")
     assert emulator.dynamodb_operations() == ["TransactWriteItems"]
 
 
