@@ -28,6 +28,17 @@ class Loaders:
         self.deal = DataLoader[str, Any](load_fn=self._deals)
         self.team_view = DataLoader[str, Any](load_fn=self._team_views)
         self.deal_stock = DataLoader[Any, dict](load_fn=self._deal_stocks, cache_key_fn=lambda d: d.id)
+        self.liked = DataLoader[tuple[str, str], bool](load_fn=self._liked)  # (reader, post)
+
+    async def _liked(self, pairs: list[tuple[str, str]]) -> list[bool]:
+        """One BatchGetItem of the reader's like items for a page of posts."""
+        from ..store import social
+
+        by_reader: dict[str, set[str]] = {}
+        for reader, post in pairs:
+            by_reader.setdefault(reader, set()).add(post)
+        liked = {reader: social.likes_of(reader, posts) for reader, posts in by_reader.items()}
+        return [post in liked[reader] for reader, post in pairs]
 
     async def _deal_stocks(self, deals: list[Any]) -> list[dict]:
         from ..store import groupbuy as groupbuy_store

@@ -128,6 +128,13 @@ class Post(Node):
     def products(self) -> list[PostProduct]:
         return [PostProduct(card=c) for c in self.view.products]
 
+    @strawberry.field(description="Whether you like it (false when signed out); one batched read per page.")
+    async def liked_by_me(self, info: Ctx) -> bool:
+        principal = info.context.principal
+        if principal is None:
+            return False
+        return await info.context.loaders.liked.load((principal.user_id, self._post.id))
+
     @strawberry.field
     def like_count(self) -> int:
         return self._post.engagement.likes
@@ -198,7 +205,8 @@ class CommentConnection:
     page_info: PageInfo
 
 
-@strawberry.type
+@strawberry.type(description="A merged feed resumes from a position, not from a post: every edge of a page "
+                              "carries the page's end cursor. Page with pageInfo.endCursor.")
 class PostEdge:
     node: Post
     cursor: str

@@ -141,6 +141,10 @@ def test_engagement_reports_and_moderation(gql, operator, stream, products):
     post = gql(PUBLISH, {"input": _note(products[:1])}, token=alice)["data"]["publishPost"]["post"]["id"]
 
     liked = gql(LIKE, {"id": post}, token=readers[0])["data"]["likePost"]
+    hearts = """{ discoverFeed(first: 10) { edges { node { id likedByMe } } } }"""
+    assert gql(hearts, token=readers[0])["data"]["discoverFeed"]["edges"][0]["node"]["likedByMe"] is True
+    assert gql(hearts, token=readers[1])["data"]["discoverFeed"]["edges"][0]["node"]["likedByMe"] is False
+    assert gql(hearts)["data"]["discoverFeed"]["edges"][0]["node"]["likedByMe"] is False
     again = gql(LIKE, {"id": post}, token=readers[0])["data"]["likePost"]
     assert (liked["changed"], again["changed"], again["post"]["likeCount"]) == (True, False, 1)
     assert gql(UNLIKE, {"id": post}, token=readers[0])["data"]["unlikePost"]["post"]["likeCount"] == 0
@@ -232,6 +236,11 @@ def test_a_feed_page_with_products_and_authors_costs_the_same_few_requests(gql, 
     emulator.clear_log()
     assert len(gql(DISCOVER, {"first": page})["data"]["discoverFeed"]["edges"]) == page
     assert emulator.dynamodb_counts() == {"Query": 1}
+    emulator.clear_log()  # the reader's hearts: one more batch for the whole page
+    hearts = gql("query($n: Int) { discoverFeed(first: $n) { edges { node { likedByMe } } } }", {"n": page},
+                 token=reader)["data"]["discoverFeed"]["edges"]
+    assert len(hearts) == page and not any(e["node"]["likedByMe"] for e in hearts)
+    assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
 
 
 def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
