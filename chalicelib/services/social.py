@@ -51,12 +51,16 @@ T = TypeVar("T")
 
 
 def _positive_env(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+    """Read at each use, so an operator's change applies without a redeploy of code."""
+    raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    value = int(raw)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer")
+        raise ValueError(f"{name} must be a positive integer, not {raw!r}")
     return value
 
 

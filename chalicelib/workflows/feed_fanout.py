@@ -49,20 +49,19 @@ their new posts reach no following feed. Raising it is safe.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.feeds import DEFAULT_BIG_AUTHOR_FOLLOWERS, PostState, cursor_position, feed_ref, is_big_author
+from ..domain.feeds import PostState, cursor_position, feed_ref, is_big_author
 from ..observability import count, logger
 from ..store import feeds as store
 from ..store.batch import batch_write
 from ..store import keys
+from ..services.social import BIG_AUTHOR_ENV, big_author_threshold  # noqa: F401 - one setting, read here too
 
-BIG_AUTHOR_ENV = "TUANSTACK_BIG_AUTHOR_FOLLOWERS"
 ENTRY_LIFETIME = timedelta(days=90)  # entries carry ttl = published_at + 90 days
 PULL_WORKERS = 8  # UpdateItems in flight when an author turns big
 
@@ -74,20 +73,6 @@ class FanOut:
     readers: int  # followers whose feed was written (0 when the author is big)
     requests: int  # BatchWriteItem requests (first attempts; retries of unprocessed items not counted)
     big_author: bool  # nothing written: the author is read at query time
-
-
-def big_author_threshold() -> int:
-    """Followers from which an author is pulled, not pushed (read at each use)."""
-    raw = os.environ.get(BIG_AUTHOR_ENV, "").strip()
-    if not raw:
-        return DEFAULT_BIG_AUTHOR_FOLLOWERS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"{BIG_AUTHOR_ENV} must be a positive integer, not {raw!r}")
-    return value
 
 
 # ---------------------------------------------------------------- posts
