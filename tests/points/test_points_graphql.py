@@ -178,3 +178,16 @@ def test_points_at_checkout_take_units_of_100_up_to_half_the_price(gql, operator
     account = _points(gql, customer)
     assert (account["available"], account["spent"]) == (100, 900)
     assert account["ledger"]["edges"][0]["node"]["reason"] == "Used at checkout (下单抵扣)"
+
+
+def test_points_at_checkout_cost_one_query_more_than_a_plain_seat(gql, emulator, operator, customer, deal):
+    from chalicelib.store import points as points_store
+
+    _fund(gql, operator, customer, 1_000)
+    points_store.get_rules()  # warm, as in a container that served a request this minute
+    emulator.clear_log()
+    opened = gql(OPEN_WITH_POINTS, {"dealId": deal["id"], "skuId": deal["sku"], "points": 900},
+                 token=customer)["data"]["openTeam"]
+    assert opened["errors"] == [] and opened["order"]["pointsUsed"] == 900
+    # The deal and the buyer (one batch), the lots the points come from, one transaction.
+    assert emulator.dynamodb_counts() == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
