@@ -68,11 +68,14 @@ PURCHASED = frozenset({OrderState.PAID_AWAITING_TEAM, OrderState.TO_SHIP, OrderS
 STALE_RETRIES = 3  # an account changing under the tier job: read it again this many times
 
 
+MonotonicSeconds = float  # a time.monotonic() reading: time, never money or points
+
+
 class Budget:
     """When a run stops: at ``deadline`` (a ``time.monotonic()`` value) or after
     ``max_users`` users, whichever comes first; None is no limit."""
 
-    def __init__(self, deadline: float | None = None, max_users: int | None = None) -> None:
+    def __init__(self, deadline: MonotonicSeconds | None = None, max_users: int | None = None) -> None:
         self.deadline = deadline
         self.max_users = max_users
 
