@@ -158,11 +158,11 @@ class Product(Node):
     def posts(self, first: int | None = None, after: str | None = None
               ) -> Annotated[PostConnection, strawberry.lazy(".feed_types")]:
         from ..services import feeds
-        from .feed_types import post_connection
+        from .feed_types import feed_connection
 
-        scope = f"product-posts:{self.product.id}"
-        page = feeds.product_feed(self.product.id, page_size(first), after_position(scope, after))
-        return post_connection(scope, page, after)
+        product = self.product.id
+        return feed_connection(f"product-posts:{product}", first, after,
+                               lambda n, at: feeds.product_feed(product, n, at))
 
     @strawberry.field
     async def skus(self, info: Ctx) -> list[Sku]:

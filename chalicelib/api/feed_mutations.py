@@ -17,7 +17,7 @@ from .feed_types import (
     PostConnection,
     PostKind,
     ReportReason,
-    post_connection,
+    feed_connection,
     visible_post,
 )
 from .ids import from_global_id
@@ -208,16 +208,14 @@ class FeedQuery:
         from ..domain.users import require_user
 
         caller = require_user(info.context.principal)
-        scope = f"following:{caller.user_id}"
-        page = feeds.following_feed(caller, page_size(first), after_position(scope, after))
-        return post_connection(scope, page, after)
+        return feed_connection(f"following:{caller.user_id}", first, after,
+                               lambda n, at: feeds.following_feed(caller, n, at))
 
     @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md).")
     def discover_feed(self, first: int | None = None, after: str | None = None) -> PostConnection:
         from ..services import feeds
 
-        page = feeds.discover_feed(page_size(first), after_position("discover", after))
-        return post_connection("discover", page, after)
+        return feed_connection("discover", first, after, feeds.discover_feed)
 
     @strawberry.field(description="Published posts linking a product, newest first (for its product page).")
     def product_posts(self, product_id: strawberry.ID, first: int | None = None,
@@ -225,9 +223,8 @@ class FeedQuery:
         from ..services import feeds
 
         (product,) = from_global_id(product_id, "Product", "productId")
-        scope = f"product-posts:{product}"
-        page = feeds.product_feed(product, page_size(first), after_position(scope, after))
-        return post_connection(scope, page, after)
+        return feed_connection(f"product-posts:{product}", first, after,
+                               lambda n, at: feeds.product_feed(product, n, at))
 
     @strawberry.field(description="A person's public profile with their posts.")
     def author(self, id: strawberry.ID) -> Author | None:
@@ -238,10 +235,11 @@ class FeedQuery:
         from ..services import moderation
         from ..store.feeds import FeedPage
 
-        scope = "review-queue"
-        found, position = moderation.review_queue(info.context.principal, page_size(first),
-                                                  after_position(scope, after))
-        return post_connection(scope, FeedPage(found, position is not None, position), after)
+        def read(n: int, at: str | None) -> FeedPage:
+            found, position = moderation.review_queue(info.context.principal, n, at)
+            return FeedPage(found, position is not None, position)
+
+        return feed_connection("review-queue", first, after, read)
 
     @strawberry.field(description="Operators: the sensitive-word list.")
     def moderation_words(self, info: Ctx, first: int | None = None,
@@ -295,7 +293,7 @@ class FeedMutation:
         from ..services import social
 
         done = social.like(info.context.principal, _post_id(input.post_id), utc_now())
-        return LikePayload(post=Post(view=done.post), liked=done.liked, changed=done.changed)
+        return LikePayload(post=Post(view=done.post) if done.post else None, liked=done.liked, changed=done.changed)
 
     @strawberry.mutation
     @payload_errors(LikePayload)
@@ -303,7 +301,7 @@ class FeedMutation:
         from ..services import social
 
         done = social.unlike(info.context.principal, _post_id(input.post_id))
-        return LikePayload(post=Post(view=done.post), liked=done.liked, changed=done.changed)
+        return LikePayload(post=Post(view=done.post) if done.post else None, liked=done.liked, changed=done.changed)
 
     @strawberry.mutation(description="Count a share of a post (each share counts).")
     @payload_errors(PostPayload)

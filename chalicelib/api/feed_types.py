@@ -3,6 +3,7 @@ the feeds as connections. A post carries snapshots of its author and products, s
 page of posts renders without further reads."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import strawberry
@@ -168,10 +169,14 @@ class Post(Node):
         edges = [CommentEdge(node=Comment.of(c), cursor=encode_cursor(scope, c.comment.id)) for c in found]
         return CommentConnection(edges=edges, page_info=_page_info(edges, position is not None, after))
 
-    @strawberry.field(description="Operators: every moderation decision on this post, oldest first.")
-    def decisions(self, info: Ctx) -> list[ModerationDecision]:
+    @strawberry.field(description="Every moderation decision on this post, oldest first: for operators and the "
+                                  "post's author; null for anyone else.")
+    def decisions(self, info: Ctx) -> list[ModerationDecision] | None:
         from ..services import moderation
 
+        principal = info.context.principal
+        if principal is None or (principal.role is not Role.OPERATOR and principal.user_id != self._post.author_id):
+            return None
         return [ModerationDecision(action=d.action, reason=d.reason, moderator_id=d.moderator_id,
                                    from_state=d.from_state, to_state=d.to_state, at=d.at)
                 for d in moderation.decisions(info.context.principal, self._post.id)]
@@ -223,11 +228,25 @@ def _page_info(edges: list, more: bool, after: str | None) -> PageInfo:
                     start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
 
 
+END_OF_FEED = ""  # the position of a last page's edges: paging on from it gives an empty page
+
+
+def feed_connection(scope: str, first: int | None, after: str | None,
+                    read: Callable[[int, str | None], FeedPage]) -> PostConnection:
+    """A feed page as a connection: ``read(page size, position)`` is the service."""
+    size, position = page_size(first), after_position(scope, after)
+    if after is not None and position == END_OF_FEED:
+        return PostConnection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=True,
+                                                           start_cursor=None, end_cursor=None))
+    return post_connection(scope, read(size, position), after)
+
+
 def post_connection(scope: str, page: FeedPage, after: str | None) -> PostConnection:
     """Every edge of a page carries the page's continuation (the services continue
     from the last post they returned, which for a merged feed is a composite
     position, not a post id)."""
-    edges = [PostEdge(node=Post(view=v), cursor=encode_cursor(scope, page.position or "")) for v in page.posts]
+    edges = [PostEdge(node=Post(view=v), cursor=encode_cursor(scope, page.position or END_OF_FEED))
+             for v in page.posts]
     end = encode_cursor(scope, page.position) if page.position else None
     info = PageInfo(has_next_page=page.has_more, has_previous_page=after is not None,
                     start_cursor=edges[0].cursor if edges else None, end_cursor=end)
@@ -275,9 +294,8 @@ class Author(Node):
     def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
         from ..services import feeds
 
-        scope = f"author:{self.profile.user.id}"
-        page = feeds.author_feed(self.profile.user.id, page_size(first), after_position(scope, after))
-        return post_connection(scope, page, after)
+        author = self.profile.user.id
+        return feed_connection(f"author:{author}", first, after, lambda n, at: feeds.author_feed(author, n, at))
 
 
 def visible_post(info: Ctx, post_id: str) -> Post | None:

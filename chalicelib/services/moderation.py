@@ -24,6 +24,7 @@ from ..domain import feeds as rules
 from ..domain.errors import (
     Conflict,
     ErrorCode,
+    Forbidden,
     InvalidCursor,
     InvalidId,
     NotFound,
@@ -33,7 +34,7 @@ from ..domain.errors import (
 from ..domain.feeds import ModerationAction, ModerationDecision
 from ..domain.ids import is_id
 from ..domain.moderation import WordList, normalise
-from ..domain.users import Principal, Role, require_role
+from ..domain.users import Principal, Role, require_role, require_user
 from ..observability import count
 from ..store import moderation_words as words_store
 from ..store import posts as posts_store
@@ -259,9 +260,15 @@ def _decide(principal: Principal | None, post_id: str, action: ModerationAction,
 
 
 def decisions(principal: Principal | None, post_id: str) -> list[ModerationDecision]:
-    """A post's audit trail, oldest first: screening, reports' hiding, moderators."""
-    require_role(principal, Role.OPERATOR)
-    return posts_store.decisions(_post_id(post_id))
+    """A post's audit trail, oldest first: screening, reports' hiding, moderators.
+    For operators, and for the post's author (why was my post hidden?)."""
+    caller = require_user(principal)
+    post_id = _post_id(post_id)
+    if caller.role is not Role.OPERATOR:
+        view = posts_store.get_post(post_id)
+        if view is None or view.post.author_id != caller.user_id:
+            raise Forbidden("only operators and the post's author see its decisions", "postId")
+    return posts_store.decisions(post_id)
 
 
 def system_approval(post: rules.Post, now: datetime) -> tuple[rules.Post, ModerationDecision]:

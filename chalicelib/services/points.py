@@ -7,12 +7,13 @@ an operator's adjustment is ``adjust:<key>``; a reversal posts as ``reverse:<sou
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from ..domain import points as rules
-from ..domain.errors import ValidationFailed
+from ..domain.errors import IdempotencyKeyReused, ValidationFailed
 from ..domain.ids import new_id
 from ..domain.money import require_whole
 from ..domain.points import AdjustmentNotAllowed, PointsRules
@@ -21,6 +22,7 @@ from ..store import points as store
 from ..store.points import Account, AccountView, DailyCapReached, EntryPage, PendingRelease
 
 MAX_PAGE = 100
+ADJUST_KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,64}")
 MAX_ADJUSTMENT = 1_000_000
 
 
@@ -232,7 +234,13 @@ def adjust(principal: Principal | None, user_id: str, delta: int, reason: str, n
         raise ValidationFailed("give a reason", "reason")
     if len(reason) > 200:
         raise ValidationFailed("at most 200 characters", "reason")
-    return store.adjust(user_id, f"adjust:{key or new_id()}", delta, reason, principal.user_id, now)
+    if key is not None and not ADJUST_KEY.fullmatch(key):
+        raise ValidationFailed("a key is 1 to 64 letters, digits or -_:.", "idempotencyKey")
+    source = f"adjust:{key or new_id()}"
+    earlier = store.get_source(user_id, source) if key else None
+    if earlier is not None and int(earlier.amount) != abs(delta):
+        raise IdempotencyKeyReused("this key was used for another adjustment", "idempotencyKey")
+    return store.adjust(user_id, source, delta, reason, principal.user_id, now)
 
 
 # ---------------------------------------------------------------- rules
@@ -249,10 +257,9 @@ def update_rules(principal: Principal | None, changes: dict, now: datetime) -> P
     for name, value in changes.items():
         if name == "tiers":
             continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationFailed("a whole number, zero or more", name)
-    if "redeem_max_percent" in changes and changes["redeem_max_percent"] > 100:
-        raise ValidationFailed("a percentage, 0 to 100", "redeemMaxPercent")
+        low, high = RULE_BOUNDS[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(f"a whole number from {low} to {high}", _camel(name))
     if "tiers" in changes:
         _check_tiers(changes["tiers"])
     merged = {**store.get_rules().to_dict(), **changes}
@@ -262,6 +269,22 @@ def update_rules(principal: Principal | None, changes: dict, now: datetime) -> P
         raise ValidationFailed(str(error), "input") from error
     store.put_rules(updated, now)
     return updated
+
+
+# Each rule's sensible range: beyond it a value is a typo that would break earning,
+# dates (a 10**9-day window) or checkout.
+RULE_BOUNDS: dict[str, tuple[int, int]] = {
+    "fen_per_point": (1, 100_000), "green_multiplier": (1, 10), "check_in_points": (0, 10_000),
+    "streak_bonus_day": (1, 365), "streak_bonus_points": (0, 10_000), "post_points": (0, 10_000),
+    "posts_per_day": (0, 100), "team_success_points": (0, 10_000), "growth_per_yuan": (0, 100),
+    "redeem_points_per_unit": (1, 100_000), "redeem_fen_per_unit": (1, 100_000), "redeem_max_percent": (0, 100),
+    "pending_days": (0, 365), "expiring_soon_days": (0, 366),
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _check_tiers(tiers: list[rules.Tier]) -> None:

@@ -115,7 +115,7 @@ def _engage(post_id: str, write: Callable[[PostView], T]) -> T:
 # ---------------------------------------------------------------- likes and shares
 @dataclass(frozen=True, slots=True)
 class Liked:
-    post: PostView  # as the action left it
+    post: PostView | None  # as the action left it; None if it left the feeds meanwhile
     liked: bool  # whether the caller likes it now
     changed: bool  # False: it was so already (liking twice is no error)
 
@@ -127,14 +127,24 @@ def like(principal: Principal | None, post_id: str, now: datetime) -> Liked:
     changed = store.like(post_id, caller.user_id, now)
     if changed:
         count("PostsLiked")
-    return Liked(_visible_post(post_id), True, changed)
+    return Liked(_post_after(post_id) if changed else _visible_post(post_id), True, changed)
+
+
+def _post_after(post_id: str) -> PostView | None:
+    """The post after a write that succeeded: a moderator may have removed it since,
+    which must not turn the caller's done like into an error. (When nothing was
+    written, the post's state is the answer: PostNotVisible.)"""
+    try:
+        return _visible_post(post_id)
+    except PostNotVisible:
+        return None
 
 
 def unlike(principal: Principal | None, post_id: str) -> Liked:
     caller = require_user(principal)
     post_id = _id(post_id, "postId", "post")
     changed = store.unlike(post_id, caller.user_id)
-    return Liked(_visible_post(post_id), False, changed)
+    return Liked(_post_after(post_id) if changed else _visible_post(post_id), False, changed)
 
 
 def share(principal: Principal | None, post_id: str) -> PostView:

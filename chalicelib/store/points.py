@@ -121,6 +121,7 @@ class PointsSourceItem(TableItem, discriminator="PointsSource"):
     pending_sk = UnicodeAttribute(null=True)  # set while the points wait for release
     lots = MapAttribute(default=dict)
     reversed = BooleanAttribute(default=False)
+    growth = NumberAttribute(default=0)  # an order's growth, taken back with its points
 
 
 # ---------------------------------------------------------------- values
@@ -287,9 +288,9 @@ def _lot_add(tx: Transaction, user_id: str, expiry: date, amount: int, label: st
 
 def _entry_put(tx: Transaction, user_id: str, kind: EntryKind, amount: int, source: str, now: str, *,
                pending: bool = False, reason: str | None = None, operator_id: str | None = None,
-               lots_map: dict[str, int] | None = None) -> str:
+               lots_map: dict[str, int] | None = None, label: str = "entry") -> str:
     entry_id = new_id()
-    tx.put("entry", PointsEntryItem(points_pk(user_id), entry_sk(entry_id), entry_id=entry_id, kind=kind.value,
+    tx.put(label, PointsEntryItem(points_pk(user_id), entry_sk(entry_id), entry_id=entry_id, kind=kind.value,
                                     amount=amount, source=source, created_at=now, pending=pending, reason=reason,
                                     operator_id=operator_id, lots=lots_map or {}),
            TableItem.PK.does_not_exist())
@@ -297,10 +298,10 @@ def _entry_put(tx: Transaction, user_id: str, kind: EntryKind, amount: int, sour
 
 
 def _guard_put(tx: Transaction, user_id: str, source: str, kind: EntryKind, amount: int, entry_id: str, *,
-               pending: str | None = None, lots_map: dict[str, int] | None = None) -> None:
+               pending: str | None = None, lots_map: dict[str, int] | None = None, growth: int = 0) -> None:
     tx.put("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK, user_id=user_id, source=source,
                                       kind=kind.value, amount=amount, entry_id=entry_id, pending_sk=pending,
-                                      lots=lots_map or {}),
+                                      lots=lots_map or {}, growth=growth),
            TableItem.PK.does_not_exist())
 
 
@@ -364,7 +365,7 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
     entry_id = _entry_put(tx, user_id, EntryKind.EARN, amount, source, stamp, pending=pending is not None,
                           lots_map={expiry.isoformat(): amount})
     _guard_put(tx, user_id, source, EntryKind.EARN, amount, entry_id, pending=pending,
-               lots_map={expiry.isoformat(): amount})
+               lots_map={expiry.isoformat(): amount}, growth=growth)
     _account_update(tx, user_id, actions, condition)
     try:
         tx.commit()
@@ -524,16 +525,27 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
             raise PointsAlreadyReleased("these points were released; adjust instead", "source")
         tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
         entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, -amount, reverse_source, stamp_of(now))
-        _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.earned.add(-amount)],
+        growth = int(guard.growth or 0)  # money refunded is no longer money paid
+        _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.earned.add(-amount),
+                                      PointsAccountItem.growth.add(-growth)],
                         PointsAccountItem.pending >= amount)
     elif kind is EntryKind.REDEEM:
+        # Back into the lots they came from; a lot whose last day has passed since
+        # expires its share at once (an EXPIRE entry beside the REVERSE), so a late
+        # cancellation never revives expired points.
+        expired = 0
         for i, (expiry, back) in enumerate(_lots_tuple(guard.lots)):
-            # Back into the lot it came from; if that lot has expired since, the next
-            # expire() sweeps it (available briefly includes it, the totals stay exact).
-            _lot_add(tx, user_id, expiry, back, f"lot:{i}")
+            if rules.is_expired(expiry, now):
+                expired += back
+            else:
+                _lot_add(tx, user_id, expiry, back, f"lot:{i}")
         entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, amount, reverse_source, stamp_of(now), lots_map=lots_map)
-        _account_update(tx, user_id, [PointsAccountItem.spent.add(-amount), PointsAccountItem.available.add(amount)],
-                        PointsAccountItem.spent >= amount)
+        actions = [PointsAccountItem.spent.add(-amount), PointsAccountItem.available.add(amount - expired)]
+        if expired:
+            actions.append(PointsAccountItem.expired.add(expired))
+            _entry_put(tx, user_id, EntryKind.EXPIRE, -expired, f"expire:{reverse_source}", stamp_of(now),
+                       label="expired_entry")
+        _account_update(tx, user_id, actions, PointsAccountItem.spent >= amount)
     else:
         raise InvalidState(f"a {kind.value} posting is not reversed; post an adjustment", "source")
     _guard_put(tx, user_id, reverse_source, EntryKind.REVERSE, amount, entry_id, lots_map=lots_map)

@@ -433,12 +433,16 @@ def set_discover_key(post_id: str, engagement: Engagement, published_at: datetim
     The condition makes the write safe against stale and redelivered records: the
     key written is always the key of the counts stored beside it. If the counts
     moved on (or the post left the feeds) nothing is written and False returned:
-    the record of the newer counts, later in the stream, sets their key."""
+    the record of the newer counts, later in the stream, sets their key.
+
+    The key only rises: a post whose likes are withdrawn keeps its place. A falling
+    key would let a reader paging down the discover feed meet a post twice."""
+    position = discover_position(engagement, published_at, post_id)
     condition = ((PostItem.state == PostState.PUBLISHED.value) & _count_is(PostItem.likes, engagement.likes)
-                 & _count_is(PostItem.comments, engagement.comments) & _count_is(PostItem.shares, engagement.shares))
+                 & _count_is(PostItem.comments, engagement.comments) & _count_is(PostItem.shares, engagement.shares)
+                 & (PostItem.GSI2SK < position))
     try:
-        _post_ref(post_id).update(
-            actions=[PostItem.GSI2SK.set(discover_position(engagement, published_at, post_id))], condition=condition)
+        _post_ref(post_id).update(actions=[PostItem.GSI2SK.set(position)], condition=condition)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False

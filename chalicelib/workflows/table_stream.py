@@ -8,8 +8,9 @@
 - an order that turns REFUNDING (its team failed, a capture came too late, or an
   operator retried a failed refund: refund_attempt + 1) starts a refund;
 - an order's points follow its state: paid → pending points earned; an unpaid
-  order cancelled → the points it took at checkout return; refunded → pending
-  points cancelled and checkout points returned (services/points_hooks.py). The
+  order cancelled → the points it took at checkout return; turning REFUNDING →
+  pending points (and growth) cancelled and checkout points returned
+  (services/points_hooks.py). The
   ledger posts each source once, so a redelivered record changes nothing; and a
   paid order counts its product as bought (reviews show "verified purchase");
 - a post that turns visible is pushed into its author's followers' feeds (or
@@ -133,7 +134,9 @@ def _order_hooks(new: dict[str, Any], old: dict[str, Any]) -> None:
         social.on_order_paid(new["user_id"], new["order_id"], new["product_id"])
     elif state == "CANCELLED" and int(new.get("points_used", 0) or 0):
         points_hooks.on_order_cancelled(new["user_id"], new["order_id"])
-    elif state == "REFUNDED":
+    elif state in ("REFUNDING", "REFUNDED") and before not in ("REFUNDING", "REFUNDED", "REFUND_FAILED"):
+        # From the moment the refund is decided: its points must not reach the end of the
+        # return window while the refund is still being retried (REFUNDING, REFUND_FAILED).
         points_hooks.on_order_refunded(new["user_id"], new["order_id"])
         social.on_order_refunded(new["user_id"], new["order_id"], new["product_id"])
 

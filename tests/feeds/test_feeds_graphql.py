@@ -4,6 +4,7 @@ use them."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -271,3 +272,39 @@ def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
     assert mine["verifiedPurchase"] is True
     other = gql(PUBLISH, {"input": review}, token=other_token)["data"]["publishPost"]["post"]
     assert other["verifiedPurchase"] is False
+
+
+def test_the_last_page_cursor_pages_on_to_an_empty_page_and_authors_see_their_decisions(gql, operator, products):
+    alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
+    post = gql(PUBLISH, {"input": _note(products[:1])}, token=alice)["data"]["publishPost"]["post"]["id"]
+    page = gql("""{ discoverFeed(first: 5) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }""")[
+        "data"]["discoverFeed"]
+    assert [e["node"]["id"] for e in page["edges"]] == [post] and page["pageInfo"]["hasNextPage"] is False
+    after_last = gql("""query($a: String) { discoverFeed(first: 5, after: $a) { edges { node { id } }
+      pageInfo { hasNextPage } } }""", {"a": page["edges"][-1]["cursor"]})
+    assert "errors" not in after_last and after_last["data"]["discoverFeed"]["edges"] == []
+
+    gql(MODERATE % "removePost", {"id": post, "reason": "counterfeit goods"}, token=operator)
+    query = """query($id: ID!) { post(id: $id) { state decisions { action reason } } }"""
+    mine = gql(query, {"id": post}, token=alice)["data"]["post"]
+    assert mine["state"] == "REMOVED" and mine["decisions"][-1] == {"action": "REMOVE", "reason": "counterfeit goods"}
+    assert gql(query, {"id": post}, token=bob)["data"]["post"] is None  # not hers: removed posts do not exist
+
+
+def test_withdrawn_likes_do_not_move_a_post_back_down_discover(gql, stream, products):
+    alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
+    older = gql(PUBLISH, {"input": _note(products[:1], title="older")}, token=alice)["data"]["publishPost"]["post"]["id"]
+    newer = gql(PUBLISH, {"input": _note(products[:1], title="newer")}, token=alice)["data"]["publishPost"]["post"]["id"]
+
+    def order() -> list[str]:
+        return [e["node"]["id"] for e in gql(DISCOVER, {"first": 10})["data"]["discoverFeed"]["edges"]]
+
+    carol = demo_token(gql, "carol", "CUSTOMER")
+    assert eventually(lambda: order() == [newer, older]), order()  # equal engagement: the newer first
+    for reader in (bob, carol):
+        gql(LIKE, {"id": older}, token=reader)
+    assert eventually(lambda: order() == [older, newer]), order()
+    for reader in (bob, carol):  # back to no likes: a falling key would put it below the newer post again
+        gql(UNLIKE, {"id": older}, token=reader)
+    time.sleep(1.5)  # the stream has seen both unlikes
+    assert order() == [older, newer]

@@ -214,6 +214,7 @@ def test_refused_decisions_change_nothing():
     list_words()
     live = published(alice)
     queued = _queued(alice)
+    stranger = make_user("Bob")
     before = table_snapshot()
     with pytest.raises(InvalidPostTransition):
         moderation.approve(OPERATOR, live.post.id, "again", NOW)
@@ -224,8 +225,9 @@ def test_refused_decisions_change_nothing():
     assert reason.value.field == ("reason",)
     with pytest.raises(Forbidden):
         moderation.remove(alice, live.post.id, "mine", NOW)
-    with pytest.raises(Forbidden):
-        moderation.decisions(alice, live.post.id)
+    with pytest.raises(Forbidden):  # the author may read them; nobody else but operators
+        moderation.decisions(stranger, live.post.id)
+    assert [d.action.value for d in moderation.decisions(alice, live.post.id)] == ["APPROVE"]
     with pytest.raises(NotFound):
         moderation.approve(OPERATOR, new_id(), "who", NOW)
     with pytest.raises(InvalidId):

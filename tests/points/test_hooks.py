@@ -88,7 +88,7 @@ def test_a_failed_team_refunds_and_the_points_go_back(stack):
 
     assert eventually(reversed_both), store.get_account(leader.user_id)
     account = store.get_account(leader.user_id)
-    assert (account.spent, account.earned) == (0, 0)
+    assert (account.spent, account.earned, account.growth) == (0, 0, 0)  # refunded money is not growth
     kinds = sorted((e.kind.value, e.amount) for e in store.all_entries(leader.user_id))
     assert kinds == sorted((k.value, n) for k, n in [(EntryKind.ADJUST, 500), (EntryKind.REDEEM, -500),
                                                      (EntryKind.EARN, 14), (EntryKind.REVERSE, -14),

@@ -237,3 +237,15 @@ def test_rules_are_stored_configuration():
     store.put_rules(PointsRules(check_in_points=8), NOW)
     assert store.get_rules().check_in_points == 8
     assert svc.check_in(USER, NOW).points == 8
+
+
+def test_points_returned_after_their_lot_expired_expire_at_once():
+    last_day = datetime(2025, 12, 31, 15, 50, tzinfo=timezone.utc)  # 23:50 on Dec 31 in China
+    assert store.post_earn(USER, "adjust:old", 500, datetime(2024, 6, 1, tzinfo=timezone.utc))  # lot 2025-12-31
+    assert store.spend(USER, "redeem:o1", 500, last_day)
+    assert svc.expire(USER, last_day + timedelta(minutes=15)) == 0  # 00:05: the lot is empty
+    assert store.reverse(USER, "redeem:o1", last_day + timedelta(minutes=20))  # the seat is cancelled at 00:10
+    account = store.get_account(USER)
+    assert (account.available, account.spent, account.expired) == (0, 0, 500)
+    assert sum(r for _, r in store.lots(USER)) == 0
+    _balance_is_sum_of_entries()

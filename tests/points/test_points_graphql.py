@@ -191,3 +191,23 @@ def test_points_at_checkout_cost_one_query_more_than_a_plain_seat(gql, emulator,
     assert opened["errors"] == [] and opened["order"]["pointsUsed"] == 900
     # The deal and the buyer (one batch), the lots the points come from, one transaction.
     assert emulator.dynamodb_counts() == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
+
+
+def test_rules_out_of_range_are_refused(gql, operator):
+    for field, value in (("pendingDays", 2_000_000_000), ("expiringSoonDays", 10**9), ("greenMultiplier", 0),
+                         ("redeemMaxPercent", 101)):
+        refused = gql(UPDATE_RULES, {"input": {field: value}}, token=operator)["data"]["updatePointsRules"]
+        assert (refused["errors"][0]["code"], refused["errors"][0]["field"]) == ("INVALID", [field]), field
+    assert gql(RULES)["data"]["pointsRules"]["redeemMaxPercent"] == 50
+
+
+def test_an_adjustment_key_is_checked(gql, operator, customer):
+    user = _user_id(gql, customer)
+    long_key = gql(ADJUST, {"userId": user, "points": 5, "reason": "x", "key": "k" * 65},
+                   token=operator)["data"]["adjustPoints"]
+    assert long_key["errors"][0]["field"] == ["idempotencyKey"]
+    first = {"userId": user, "points": 5, "reason": "gift", "key": "ticket-7"}
+    assert gql(ADJUST, first, token=operator)["data"]["adjustPoints"]["applied"] is True
+    other = gql(ADJUST, {**first, "points": 500}, token=operator)["data"]["adjustPoints"]
+    assert other["errors"][0]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert _points(gql, customer)["available"] == 5

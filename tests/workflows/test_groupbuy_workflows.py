@@ -195,8 +195,9 @@ def test_e_crashes_and_redeliveries_do_nothing_twice(stack, monkeypatch):
                                "deal_id": stack.deal.id, "size": 3})
     _replay("Team", "MODIFY", {"team_id": team_id, "state": "FAILED"}, {"team_id": team_id, "state": "OPEN"})
     for order in paid:
-        _replay("Order", "MODIFY", {"order_id": order.id, "state": "REFUNDING", "refund_attempt": 0},
-                {"order_id": order.id, "state": "PAID_AWAITING_TEAM", "refund_attempt": 0})
+        owner = {"order_id": order.id, "user_id": order.user_id, "product_id": order.product_id}
+        _replay("Order", "MODIFY", {**owner, "state": "REFUNDING", "refund_attempt": 0},
+                {**owner, "state": "PAID_AWAITING_TEAM", "refund_attempt": 0})
     # ...and every task run again, as a retry after a lost answer would.
     handlers = app_module.app.handler_map
     again = handlers["close_team"]({"teamId": team_id, "expiresAt": "2020-01-01T00:00:00Z"}, None)
