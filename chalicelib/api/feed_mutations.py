@@ -318,7 +318,7 @@ class FeedMutation:
         stored = social.comment(info.context.principal, _post_id(input.post_id), input.body, utc_now())
         return CommentPayload(comment=Comment.of(stored))
 
-    @strawberry.mutation(description="Delete your comment (or, operators, any comment).")
+    @strawberry.mutation(description="Delete your own comment.")
     @payload_errors(DeletedPayload)
     def delete_comment(self, info: Ctx, input: DeleteCommentInput) -> DeletedPayload:
         from ..services import social
