@@ -91,7 +91,7 @@ class PointsQuery:
     def points_account(self, info: Ctx, user_id: strawberry.ID) -> PointsAccount:
         require_role(info.context.principal, Role.OPERATOR)
         (user,) = from_global_id(user_id, "User", "userId")
-        return points_account(info, user)
+        return points_account(user)
 
 
 @strawberry.type
@@ -105,7 +105,7 @@ class PointsMutation:
         if result.outcome is service.CheckInOutcome.ALREADY_CHECKED_IN:
             errors = [UserError.of(domain.AlreadyCheckedIn("you have checked in today already"))]
         return CheckInPayload(outcome=result.outcome, day=result.day, streak=result.streak, points=result.points,
-                              account=points_account(info, caller.user_id), errors=errors)
+                              account=points_account(caller.user_id), errors=errors)
 
     @strawberry.mutation(description="Operators: add or deduct points with a reason (audited, in the ledger).")
     @payload_errors(AdjustPointsPayload)
@@ -113,7 +113,7 @@ class PointsMutation:
         (user,) = from_global_id(input.user_id, "User", "userId")
         applied = service.adjust(info.context.principal, user, input.points, input.reason, utc_now(),
                                  input.idempotency_key)
-        return AdjustPointsPayload(applied=applied, account=points_account(info, user))
+        return AdjustPointsPayload(applied=applied, account=points_account(user))
 
     @strawberry.mutation(description="Operators: change the earning, tier and redemption rules.")
     @payload_errors(PointsRulesPayload)

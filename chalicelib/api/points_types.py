@@ -8,7 +8,6 @@ import strawberry
 from ..domain import points as domain
 from ..services import points as service
 from ..store.points import Entry
-from .catalog_types import Ctx
 from .cursors import encode_cursor
 from .ids import to_global_id
 from .pagination import PageInfo, after_position, page_size
@@ -169,7 +168,7 @@ class PointsAccount:
         return ledger_connection(self.user_id, first, after)
 
 
-def points_account(info: Ctx, user_id: str) -> PointsAccount:
+def points_account(user_id: str) -> PointsAccount:
     return PointsAccount(user_id=user_id)
 
 

@@ -99,7 +99,7 @@ class User:
         from .points_types import points_account
 
         self._own(info)
-        return points_account(info, self.user_id)
+        return points_account(self.user_id)
 
     @strawberry.field(description="Your points-mall redemptions, newest first.")
     async def mall_redemptions(self, info: Info, first: int | None = None, after: str | None = None

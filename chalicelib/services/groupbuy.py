@@ -189,8 +189,7 @@ def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -
             write(request, now)
             return
         except SeatRefused as error:
-            points_labels = {label for label in error.failed if label == "account" or label.startswith("lot:")}
-            if not request.order.points_used or error.failed - points_labels:
+            if not request.order.points_used or error.failed - points_store.spend_labels(error.failed):
                 raise  # refused for the seat itself (or a replay): see _refusal
             if "account" in error.failed:
                 raise InsufficientPoints("not enough points", "points") from error

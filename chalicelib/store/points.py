@@ -429,8 +429,9 @@ def _lots_take(tx: Transaction, user_id: str, taken: Mapping[str, int]) -> None:
         _lot_add(tx, user_id, date.fromisoformat(expiry), -take, f"lot:{i}")
 
 
-def lot_changed(failed: set[str]) -> bool:
-    return any(label.startswith("lot:") for label in failed)
+def spend_labels(failed: set[str]) -> set[str]:
+    """Which of a cancelled transaction's failed labels are add_spend's own."""
+    return {label for label in failed if label == "account" or label.startswith("lot:")}
 
 
 def _take(user_id: str, amount: int, post: Callable[[Transaction, dict[str, int]], None],
