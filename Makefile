@@ -40,7 +40,7 @@ package: $(STAMP)
 
 ## make schema: re-export graphql/schema.graphql from the code
 schema: $(STAMP)
-	$(BIN)/python -m chalicelib.api.export_schema > graphql/schema.graphql
+	$(BIN)/python -m chalicelib.export_schema > graphql/schema.graphql
 
 ## make bench: benchmarks print figures (they are not tests)
 bench: $(STAMP)

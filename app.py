@@ -19,35 +19,35 @@ TABLE_STREAM_ARN = os.environ.get(
 
 @app.route("/graphql", methods=["POST"], content_types=["application/json"], cors=True)
 def graphql() -> Response:
-    from chalicelib.api.view import handle_graphql
+    from chalicelib.core.graphql.view import handle_graphql
 
     return handle_graphql(app.current_request, app.lambda_context)
 
 
 @app.route("/graphql", methods=["GET"])
 def graphiql() -> Response:
-    from chalicelib.api.graphiql import graphiql_page
+    from chalicelib.core.graphql.graphiql import graphiql_page
 
     return graphiql_page()
 
 
 @app.route("/graphiql/assets/{name}", methods=["GET"])
 def graphiql_asset(name: str) -> Response:
-    from chalicelib.api.graphiql import graphiql_asset
+    from chalicelib.core.graphql.graphiql import graphiql_asset
 
     return graphiql_asset(name)
 
 
 @app.route("/payments/notify", methods=["POST"], content_types=["application/json"])
 def payment_notification() -> Response:
-    from chalicelib.api.payment_notifications import handle_notification
+    from chalicelib.groupbuy.payment_routes import handle_notification
 
     return handle_notification(app.current_request, app.lambda_context)
 
 
 @app.route("/payments/simulated/capture", methods=["POST"], content_types=["application/json"])
 def simulated_capture() -> Response:
-    from chalicelib.api.payment_notifications import simulate_capture
+    from chalicelib.groupbuy.payment_routes import simulate_capture
 
     return simulate_capture(app.current_request)
 
@@ -59,44 +59,44 @@ def health() -> dict[str, str]:
 
 @app.lambda_function(name="release_expired_reservation")
 def release_expired_reservation(event: dict, context: object) -> dict:
-    from chalicelib.workflows.reservations import release_expired
+    from chalicelib.groupbuy.reservations import release_expired
 
     return release_expired(event)
 
 
 @app.lambda_function(name="close_team")
 def close_team(event: dict, context: object) -> dict:
-    from chalicelib.workflows.groupbuy_tasks import close_team
+    from chalicelib.groupbuy.tasks import close_team
 
     return close_team(event)
 
 
 @app.lambda_function(name="settle_team")
 def settle_team(event: dict, context: object) -> dict:
-    from chalicelib.workflows.groupbuy_tasks import settle_team
+    from chalicelib.groupbuy.tasks import settle_team
 
     return settle_team(event)
 
 
 @app.lambda_function(name="refund_order")
 def refund_order(event: dict, context: object) -> dict:
-    from chalicelib.workflows.groupbuy_tasks import refund_order
+    from chalicelib.groupbuy.tasks import refund_order
 
     return refund_order(event)
 
 
 @app.lambda_function(name="mark_refund_failed")
 def mark_refund_failed(event: dict, context: object) -> dict:
-    from chalicelib.workflows.groupbuy_tasks import mark_refund_failed
+    from chalicelib.groupbuy.tasks import mark_refund_failed
 
     return mark_refund_failed(event)
 
 
-# Scheduled points jobs (chalicelib/services/points_jobs.py). `now` is the event's time;
+# Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;
 # an on-demand run (`python -m devstack.jobs`) puts an explicit `now` in the detail.
 @app.schedule(Rate(1, unit=Rate.HOURS), name="release_pending_points")
 def release_pending_points(event) -> dict:
-    from chalicelib.services.points_jobs import RELEASE_PENDING, run_scheduled
+    from chalicelib.points.jobs import RELEASE_PENDING, run_scheduled
 
     return run_scheduled(RELEASE_PENDING, event.time, event.detail, event.context)
 
@@ -104,7 +104,7 @@ def release_pending_points(event) -> dict:
 # 16:05 UTC is 00:05 China time: points are swept minutes after their last day ends.
 @app.schedule(Cron(5, 16, "*", "*", "?", "*"), name="expire_points")
 def expire_points(event) -> dict:
-    from chalicelib.services.points_jobs import EXPIRE, run_scheduled
+    from chalicelib.points.jobs import EXPIRE, run_scheduled
 
     return run_scheduled(EXPIRE, event.time, event.detail, event.context)
 
@@ -112,13 +112,13 @@ def expire_points(event) -> dict:
 # 17:30 UTC is 01:30 China time, after the sweep.
 @app.schedule(Cron(30, 17, "*", "*", "?", "*"), name="recompute_tiers")
 def recompute_tiers(event) -> dict:
-    from chalicelib.services.points_jobs import RECOMPUTE_TIERS, run_scheduled
+    from chalicelib.points.jobs import RECOMPUTE_TIERS, run_scheduled
 
     return run_scheduled(RECOMPUTE_TIERS, event.time, event.detail, event.context)
 
 
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
 def table_stream(event, context: object = None) -> dict:
-    from chalicelib.workflows.table_stream import handle_batch
+    from chalicelib.stream import handle_batch
 
     return handle_batch(event.to_dict(), context)

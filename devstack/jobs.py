@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     detail = detail_of(args)
     with contextlib.redirect_stdout(sys.stderr):
         app = load_app()
-        from chalicelib.services.points_jobs import job_arguments
+        from chalicelib.points.jobs import job_arguments
 
         try:
             job_arguments(args.job, detail)

@@ -16,7 +16,7 @@ LOCAL_CHALICE_STAGE = "dev"
 LOCAL_PREFIX = f"{APP_NAME}-{LOCAL_CHALICE_STAGE}"
 # moto's default account: every ARN moto builds carries it.
 LOCAL_ACCOUNT_ID = "123456789012"
-# The production region (chalicelib/config.py defaults to it); moto supports the
+# The production region (chalicelib/core/settings.py defaults to it); moto supports the
 # aws-cn partition, so local ARNs have the same shape as deployed ones.
 DEFAULT_REGION = "cn-north-1"
 DEFAULT_TABLE_NAME = "tuanstack"

@@ -8,15 +8,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.adapters.wechat_login import LocalDemoLogin
-from chalicelib.config import settings
-from chalicelib.domain.catalog import Media, ProductStatus, SkuAttribute
-from chalicelib.domain.groupbuy import NewDeal
-from chalicelib.domain.users import Principal, Role
-from chalicelib.observability import metrics
-from chalicelib.services import auth, catalog, groupbuy
-from chalicelib.services.clock import utc_now
-from chalicelib.store import catalog as catalog_store
-from chalicelib.store.catalog import ProductRecord
+from chalicelib.core.settings import settings
+from chalicelib.catalog.rules import Media, ProductStatus, SkuAttribute
+from chalicelib.groupbuy.rules import NewDeal
+from chalicelib.core.principal import Principal, Role
+from chalicelib.core.observability import metrics
+from chalicelib.accounts import service as auth
+from chalicelib.catalog import service as catalog
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.core.clock import utc_now
+from chalicelib.catalog import store as catalog_store
+from chalicelib.catalog.store import ProductRecord
 
 # demo login code -> (role, display name). Log in with `demo:<name>`.
 DEMO_USERS = {
@@ -108,9 +110,9 @@ def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRec
     """Bob and carol follow alice; alice and carol have posted; the word list has a
     blocked word and a word that sends a post to the review queue. The stream (started
     after seeding) fans the posts out and awards the post points."""
-    from chalicelib.domain.catalog import Media
-    from chalicelib.domain.feeds import PostDraft, PostKind
-    from chalicelib.services import moderation, posts, social
+    from chalicelib.catalog.rules import Media
+    from chalicelib.feeds.rules import PostDraft, PostKind
+    from chalicelib.feeds import moderation, posts, social
 
     moderation.add_word(operator, "傻逼", moderation.WordAction.BLOCK, now)
     moderation.add_word(operator, "假货", moderation.WordAction.BLOCK, now)
@@ -132,8 +134,8 @@ def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRec
 
 def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> None:
     """A coupon and a product in the points mall."""
-    from chalicelib.domain.mall import CouponTerms, MallItemKind
-    from chalicelib.services import mall
+    from chalicelib.mall.rules import CouponTerms, MallItemKind
+    from chalicelib.mall import service as mall
 
     mall.create_item(operator, mall.NewMallItem(
         kind=MallItemKind.COUPON, title="¥5 off orders over ¥30", points_price=500, stock=100, per_user_limit=2,
@@ -149,7 +151,7 @@ def _seed_points(operator: Principal, users: dict, now) -> None:
     the end of this one (shown as "expiring soon" in November and December)."""
     from datetime import timedelta
 
-    from chalicelib.services import points
+    from chalicelib.points import service as points
 
     alice = users["alice"].id
     points.adjust(operator, alice, 1_000, "Welcome gift (demo data)", now, key="demo-welcome")

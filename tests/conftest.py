@@ -33,8 +33,8 @@ def emulator() -> Emulator:
 def fresh_table(emulator: Emulator = EMULATOR) -> None:
     """Forget everything and create an empty table. moto copies the whole table
     for every transaction, so long tests that write a lot call this between rounds."""
-    from chalicelib.services.moderation import forget_cached_words
-    from chalicelib.store.points import forget_cached_rules
+    from chalicelib.feeds.moderation import forget_cached_words
+    from chalicelib.points.store import forget_cached_rules
 
     emulator.reset()
     forget_cached_rules()  # the stored rules and words went with the table
@@ -96,10 +96,10 @@ def gql(client) -> GraphQLClient:
 def demo_token(gql: GraphQLClient, name: str, role: str) -> str:
     """Register ``name`` with ``role`` (as the seed does) and log in with its demo code."""
     from chalicelib.adapters.wechat_login import LocalDemoLogin
-    from chalicelib.config import settings
-    from chalicelib.domain.users import Role
-    from chalicelib.services.auth import register_user
-    from chalicelib.services.clock import utc_now
+    from chalicelib.core.settings import settings
+    from chalicelib.core.principal import Role
+    from chalicelib.accounts.service import register_user
+    from chalicelib.core.clock import utc_now
 
     openid = LocalDemoLogin().exchange(f"demo:{name}").openid
     register_user(settings(), openid, Role(role), name.title(), utc_now())

@@ -19,8 +19,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..observability import logger
-from .events import DomainEvent, PublishFailed
+from chalicelib.core.observability import logger
+from chalicelib.adapters.events import DomainEvent, PublishFailed
 
 SOURCE = "tuanstack"
 MAX_ENTRIES_PER_CALL = 10  # the PutEvents API limit

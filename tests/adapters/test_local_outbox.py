@@ -6,7 +6,7 @@ import threading
 
 from chalicelib.adapters.events import DomainEvent, Notification
 from chalicelib.adapters.local_outbox import LocalOutbox
-from chalicelib.observability import logger
+from chalicelib.core.observability import logger
 
 EVENT = DomainEvent("TeamSucceeded", "team-1", {"amount": 3990, "leader_name": "Alice Wang"}, "team-1:succeeded")
 NOTE = Notification("user-7", "team_succeeded", {"thing1": "Alice Wang's team"}, "pages/team/index?id=team-1")

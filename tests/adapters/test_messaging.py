@@ -10,7 +10,7 @@ from chalicelib.adapters.events import DomainEvent, Notification, NotificationRe
 from chalicelib.adapters.local_outbox import LocalOutbox
 from chalicelib.adapters.messaging import event_publisher_for, local_outbox, notifier_for
 from chalicelib.adapters.wechat_notify import WechatSubscribeNotifier
-from chalicelib.config import settings
+from chalicelib.core.settings import settings
 
 TEMPLATES = '{"team_succeeded": "TMPL-1"}'
 

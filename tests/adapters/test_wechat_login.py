@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from chalicelib.adapters.wechat_login import Code2Session, LocalDemoLogin, wechat_login_for
-from chalicelib.config import settings
-from chalicelib.domain.errors import LoginFailed
+from chalicelib.core.settings import settings
+from chalicelib.core.errors import LoginFailed
 
 
 class FakeWechat(BaseHTTPRequestHandler):

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.events import Notification, NotificationFailed, NotificationRejected
 from chalicelib.adapters.wechat_notify import REFRESH_MARGIN_SECONDS, StableAccessToken, WechatSubscribeNotifier
-from chalicelib.observability import logger
+from chalicelib.core.observability import logger
 
 OPENID = "o-openid-of-alice"
 SECRET = "wx-secret-value"

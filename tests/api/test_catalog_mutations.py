@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.api.ids import to_global_id
-from chalicelib.domain.ids import new_id
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.ids import new_id
 from tests.api.catalog_ops import (
     ADD_SKU,
     ADJUST_STOCK,
@@ -352,9 +352,9 @@ def test_price_that_is_not_a_graphql_int_is_a_validation_error(gql, merchant, ca
 def test_bad_variable_message_is_not_masked_in_production(merchant):
     """Outside local, unexpected errors are masked; a client's bad variable is not
     unexpected and must still say what is wrong."""
-    from chalicelib.api.context import RequestContext
-    from chalicelib.api.schema import build_schema
-    from chalicelib.config import settings
+    from chalicelib.core.graphql.context import RequestContext
+    from chalicelib.schema import build_schema
+    from chalicelib.core.settings import settings
 
     prod = replace(settings(), stage="prod")
     variables = {"input": {"categoryId": _absent("Category"), "name": "Mango", "skus": [_sku(price=19.99)]}}
@@ -428,7 +428,7 @@ def test_sku_ids_are_checked(gql, merchant, category, product, bad_id, code):
 
 
 def _parts(global_id: str) -> tuple[str, ...]:
-    from chalicelib.api.ids import parse_global_id
+    from chalicelib.core.graphql.ids import parse_global_id
 
     return parse_global_id(global_id)[1]
 

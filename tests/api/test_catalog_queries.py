@@ -9,8 +9,8 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from chalicelib.api.ids import parse_global_id, to_global_id
-from chalicelib.domain.ids import new_id
+from chalicelib.core.graphql.ids import parse_global_id, to_global_id
+from chalicelib.core.ids import new_id
 from tests.api.catalog_ops import (
     ARCHIVE_PRODUCT,
     CREATE_CATEGORY,
@@ -374,10 +374,10 @@ def _user_id(gql, token) -> str:
 
 
 def _bad_tokens(gql, merchant) -> dict[str, str]:
-    from chalicelib.config import settings
-    from chalicelib.domain.users import Role
-    from chalicelib.services import tokens
-    from chalicelib.services.clock import utc_now
+    from chalicelib.core.settings import settings
+    from chalicelib.core.principal import Role
+    from chalicelib.core import tokens
+    from chalicelib.core.clock import utc_now
 
     config = settings()
     user = _user_id(gql, merchant)
@@ -471,7 +471,7 @@ def test_errors_never_carry_a_traceback(gql, merchant, fruit):
 
 
 def test_an_unexpected_failure_is_reported_with_a_request_id_and_no_traceback(gql, fruit, monkeypatch):
-    from chalicelib.store import catalog as catalog_store
+    from chalicelib.catalog import store as catalog_store
 
     def broken():
         raise RuntimeError("the table fell over")

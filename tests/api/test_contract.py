@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse, validate
 
-from chalicelib.api.export_schema import sdl
+from chalicelib.export_schema import sdl
 
 GRAPHQL_DIR = Path(__file__).parents[2] / "graphql"
 

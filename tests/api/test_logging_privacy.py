@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib.config import settings
+from chalicelib.core.settings import settings
 
 
 def test_logs_of_a_login_and_requests_carry_no_openid_token_or_secret(gql, capsys, caplog):
     # The application's own logs at their most verbose. (Third-party DEBUG logs,
     # botocore's wire dumps, are off in Lambda and must stay off: they print items.)
     caplog.set_level(logging.DEBUG, logger="tuanstack")
-    from chalicelib.observability import logger
+    from chalicelib.core.observability import logger
 
     logger.setLevel("DEBUG")
     try:
@@ -35,7 +35,7 @@ def test_each_log_line_is_written_once_as_json():
     from pathlib import Path
 
     code = ("import app\n"
-            "from chalicelib.observability import logger\n"
+            "from chalicelib.core.observability import logger\n"
             "logger.info('one line please')\n")
     env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "INFO"}
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], env=env,

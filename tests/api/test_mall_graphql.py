@@ -28,20 +28,20 @@ NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 
 
 def _user_id(token: str) -> str:
-    from chalicelib.config import settings
-    from chalicelib.services.tokens import verify
+    from chalicelib.core.settings import settings
+    from chalicelib.core.tokens import verify
 
     return verify(settings(), token).user_id
 
 
 def _fund(token: str, points: int = 1000) -> None:
-    from chalicelib.store import points as points_store
+    from chalicelib.points import store as points_store
 
     assert points_store.adjust(_user_id(token), "adjust:fund", points, "test", "01J0000000000000000000OPER", NOW)
 
 
 def _available(token: str) -> int:
-    from chalicelib.store import points as points_store
+    from chalicelib.points import store as points_store
 
     return points_store.get_account(_user_id(token)).available
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.observability import metrics
+from chalicelib.core.observability import metrics
 from tests.factories import create_category, create_product
 
 

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.api import graphiql
-from chalicelib.api.context import RequestContext
-from chalicelib.api.schema import build_schema
-from chalicelib.config import settings
-from chalicelib.store import catalog as catalog_store
+from chalicelib.core.graphql import graphiql
+from chalicelib.core.graphql.context import RequestContext
+from chalicelib.schema import build_schema
+from chalicelib.core.settings import settings
+from chalicelib.catalog import store as catalog_store
 
 INTROSPECTION = "{ __schema { queryType { name } } }"
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from devstack.seed import DEMO_USERS, seed_demo
-from chalicelib.store import catalog as catalog_store
-from chalicelib.store import groupbuy as groupbuy_store
+from chalicelib.catalog import store as catalog_store
+from chalicelib.groupbuy import store as groupbuy_store
 
 
 def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):

@@ -16,21 +16,14 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.domain.feeds import Engagement, discover_sort_key, feed_time
-from chalicelib.domain.ids import new_id
-from chalicelib.store import batch
-from chalicelib.store import feeds as feeds_store
-from chalicelib.store import keys
-from chalicelib.store.feed_models import (
-    FeedPullsItem,
-    FollowItem,
-    PostItem,
-    PostLinkItem,
-    ProductSnapshot,
-    ProfileItem,
-)
-from chalicelib.store.models import TableItem
-from chalicelib.workflows import feed_fanout
+from chalicelib.feeds.rules import Engagement, discover_sort_key, feed_time
+from chalicelib.core.ids import new_id
+from chalicelib.core.table import batch
+from chalicelib.feeds import feed_store as feeds_store
+from chalicelib.core.table import keys
+from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import fanout as feed_fanout
 from devstack.streams import StreamPoller
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.feeds import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import feeds
-from chalicelib.store import batch
-from chalicelib.store import feeds as store
-from chalicelib.store import keys
-from chalicelib.store.feed_models import FeedEntryItem, PostItem
-from chalicelib.store.models import TableItem
-from chalicelib.workflows import feed_fanout
+from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.feeds import reading as feeds
+from chalicelib.core.table import batch
+from chalicelib.feeds import feed_store as store
+from chalicelib.core.table import keys
+from chalicelib.feeds.models import FeedEntryItem, PostItem
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import fanout as feed_fanout
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 

@@ -8,15 +8,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalicelib.domain.errors import InvalidCursor, InvalidId, PageSizeExceeded, Unauthenticated
-from chalicelib.domain.feeds import feed_time
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import feeds
-from chalicelib.store import batch
-from chalicelib.store import feeds as store
-from chalicelib.store.models import TableItem
-from chalicelib.workflows import feed_fanout
+from chalicelib.core.errors import InvalidCursor, InvalidId, PageSizeExceeded, Unauthenticated
+from chalicelib.feeds.rules import feed_time
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.feeds import reading as feeds
+from chalicelib.core.table import batch
+from chalicelib.feeds import feed_store as store
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import fanout as feed_fanout
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 

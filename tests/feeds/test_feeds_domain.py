@@ -12,9 +12,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import feeds
-from chalicelib.domain.catalog import Media, MediaKind
-from chalicelib.domain.errors import (
+from chalicelib.feeds import rules as feeds
+from chalicelib.catalog.rules import Media, MediaKind
+from chalicelib.core.errors import (
     DomainError,
     ErrorCode,
     Forbidden,
@@ -24,7 +24,7 @@ from chalicelib.domain.errors import (
     NotFound,
     ValidationFailed,
 )
-from chalicelib.domain.feeds import (
+from chalicelib.feeds.rules import (
     CannotFollowSelf,
     Engagement,
     FeedRef,
@@ -37,7 +37,7 @@ from chalicelib.domain.feeds import (
     PostState,
     ReportReason,
 )
-from chalicelib.domain.ids import new_id
+from chalicelib.core.ids import new_id
 
 UTC = timezone.utc
 NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)

@@ -114,8 +114,8 @@ def test_bad_posts_are_refused_with_typed_errors_and_nothing_is_stored(gql, oper
     alice = demo_token(gql, "alice", "CUSTOMER")
     added = gql(ADD_WORD, {"word": "傻逼", "action": "BLOCK"}, token=operator)["data"]["addModerationWord"]
     assert added["errors"] == []
-    from chalicelib.api.ids import to_global_id
-    from chalicelib.domain.ids import new_id
+    from chalicelib.core.graphql.ids import to_global_id
+    from chalicelib.core.ids import new_id
 
     ten = [to_global_id("Product", new_id()) for _ in range(10)]
     cases = [
@@ -207,14 +207,15 @@ def test_a_review_word_holds_a_post_for_a_moderator(gql, operator, products):
 def test_a_feed_page_with_products_and_authors_costs_the_same_few_requests(gql, emulator, products, page):
     """Following feed: the reader's inbox and own posts (2 Queries) and one batch of
     posts carrying their product and author snapshots; discover: one Query."""
-    from chalicelib.api.ids import from_global_id
-    from chalicelib.config import settings
-    from chalicelib.domain.feeds import PostDraft, PostKind
-    from chalicelib.domain.users import Principal, Role
-    from chalicelib.services import auth, posts, social
-    from chalicelib.services.clock import utc_now
-    from chalicelib.store import posts as posts_store
-    from chalicelib.workflows import feed_fanout
+    from chalicelib.core.graphql.ids import from_global_id
+    from chalicelib.core.settings import settings
+    from chalicelib.feeds.rules import PostDraft, PostKind
+    from chalicelib.core.principal import Principal, Role
+    from chalicelib.accounts import service as auth
+    from chalicelib.feeds import posts, social
+    from chalicelib.core.clock import utc_now
+    from chalicelib.feeds import posts_store
+    from chalicelib.feeds import fanout as feed_fanout
 
     reader = demo_token(gql, "bob", "CUSTOMER")
     (reader_id,) = from_global_id(_me(gql, reader), "User", "id")
@@ -245,10 +246,10 @@ def test_a_feed_page_with_products_and_authors_costs_the_same_few_requests(gql, 
 
 
 def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
-    from chalicelib.api.ids import from_global_id, to_global_id
-    from chalicelib.domain.users import Principal, Role
-    from chalicelib.services import groupbuy
-    from chalicelib.services.clock import utc_now
+    from chalicelib.core.graphql.ids import from_global_id, to_global_id
+    from chalicelib.core.principal import Principal, Role
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.core.clock import utc_now
     from tests.groupbuy.support import RecordingPayments, capture, deal_setup
 
     deal, sku, _ = deal_setup(team_size=2)
@@ -261,8 +262,8 @@ def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
               "media": [{"url": "https://img.example.com/show.jpg"}]}
 
     def counted() -> bool:  # the stream counts the paid order as a purchase
-        from chalicelib.store import keys
-        from chalicelib.store.feed_models import PurchaseItem
+        from chalicelib.core.table import keys
+        from chalicelib.feeds.models import PurchaseItem
 
         found = list(PurchaseItem.query(keys.purchases_pk(buyer_id), consistent_read=True))
         return any(getattr(item, "paid_orders", 0) for item in found)

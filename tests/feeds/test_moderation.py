@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import moderation
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.moderation import Hit, WordList, normalise
+from chalicelib.feeds import screen as moderation
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.feeds.screen import Hit, WordList, normalise
 
 CORPUS = Path(__file__).parent / "moderation_corpus"
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import (
+from chalicelib.core.errors import (
     Forbidden,
     InvalidCursor,
     InvalidId,
@@ -15,13 +15,13 @@ from chalicelib.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from chalicelib.domain.feeds import InvalidPostTransition, ModerationAction, PostState, ReportReason
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Role
-from chalicelib.services import moderation, posts, social
-from chalicelib.services.moderation import ContentRejected, WordAction
-from chalicelib.store import moderation_words as words_store
-from chalicelib.store import posts as posts_store
+from chalicelib.feeds.rules import InvalidPostTransition, ModerationAction, PostState, ReportReason
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Role
+from chalicelib.feeds import moderation, posts, social
+from chalicelib.feeds.moderation import ContentRejected, WordAction
+from chalicelib.feeds import words_store
+from chalicelib.feeds import posts_store
 from tests.feeds.test_posts import (
     NOW,
     OPERATOR,

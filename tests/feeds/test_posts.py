@@ -10,16 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain.catalog import Media, MediaKind, ProductStatus
-from chalicelib.domain.errors import (
-    Conflict,
-    ErrorCode,
-    InvalidId,
-    NotFound,
-    Unauthenticated,
-    ValidationFailed,
-)
-from chalicelib.domain.feeds import (
+from chalicelib.catalog.rules import Media, MediaKind, ProductStatus
+from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, NotFound, Unauthenticated, ValidationFailed
+from chalicelib.feeds.rules import (
     SYSTEM_MODERATOR,
     InvalidPostTransition,
     NotPostAuthor,
@@ -29,15 +22,16 @@ from chalicelib.domain.feeds import (
     discover_sort_key,
     feed_time,
 )
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Principal, Role, User
-from chalicelib.services import catalog, moderation, posts, social
-from chalicelib.services.moderation import ContentRejected, WordAction
-from chalicelib.services.posts import ProductNotAvailable
-from chalicelib.store import keys
-from chalicelib.store import posts as posts_store
-from chalicelib.store import users as users_store
-from chalicelib.store.models import TableItem
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role, User
+from chalicelib.catalog import service as catalog
+from chalicelib.feeds import moderation, posts, social
+from chalicelib.feeds.moderation import ContentRejected, WordAction
+from chalicelib.feeds.posts import ProductNotAvailable
+from chalicelib.core.table import keys
+from chalicelib.feeds import posts_store
+from chalicelib.accounts import store as users_store
+from chalicelib.core.table.models import TableItem
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)

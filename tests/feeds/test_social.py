@@ -9,8 +9,8 @@ import pytest
 import app as app_module
 from devstack.streams import StreamPoller
 
-from chalicelib.domain.errors import InvalidCursor, InvalidId, NotFound, Unauthenticated, ValidationFailed
-from chalicelib.domain.feeds import (
+from chalicelib.core.errors import InvalidCursor, InvalidId, NotFound, Unauthenticated, ValidationFailed
+from chalicelib.feeds.rules import (
     CannotFollowSelf,
     Comment,
     Engagement,
@@ -19,12 +19,12 @@ from chalicelib.domain.feeds import (
     ReportReason,
     discover_sort_key,
 )
-from chalicelib.domain.ids import new_id
-from chalicelib.services import feeds, moderation, posts, social
-from chalicelib.services.moderation import ContentRejected
-from chalicelib.store import keys
-from chalicelib.store import posts as posts_store
-from chalicelib.store import social as social_store
+from chalicelib.core.ids import new_id
+from chalicelib.feeds import reading as feeds, moderation, posts, social
+from chalicelib.feeds.moderation import ContentRejected
+from chalicelib.core.table import keys
+from chalicelib.feeds import posts_store
+from chalicelib.feeds import social_store
 from tests.feeds.test_posts import (
     NOW,
     OPERATOR,

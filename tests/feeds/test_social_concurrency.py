@@ -15,7 +15,7 @@ from collections.abc import Callable
 import app as app_module
 from devstack.streams import StreamPoller
 
-from chalicelib.domain.feeds import (
+from chalicelib.feeds.rules import (
     Engagement,
     ModerationAction,
     PostNotVisible,
@@ -23,11 +23,11 @@ from chalicelib.domain.feeds import (
     ReportReason,
     discover_sort_key,
 )
-from chalicelib.services import social
-from chalicelib.store import keys
-from chalicelib.store import posts as posts_store
-from chalicelib.store.feed_models import LikeItem
-from chalicelib.store.models import TableItem
+from chalicelib.feeds import social
+from chalicelib.core.table import keys
+from chalicelib.feeds import posts_store
+from chalicelib.feeds.models import LikeItem
+from chalicelib.core.table.models import TableItem
 from tests.conftest import fresh_table
 from tests.feeds.test_posts import NOW, _no_cached_words, make_user, published, raw_post  # noqa: F401
 

@@ -14,11 +14,13 @@ from chalicelib.adapters.payments import (
     RefundResult,
     RefundStatus,
 )
-from chalicelib.config import settings
-from chalicelib.domain.groupbuy import NewDeal
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import auth, catalog, groupbuy
-from chalicelib.services.clock import utc_now
+from chalicelib.core.settings import settings
+from chalicelib.groupbuy.rules import NewDeal
+from chalicelib.core.principal import Principal, Role
+from chalicelib.accounts import service as auth
+from chalicelib.catalog import service as catalog
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.core.clock import utc_now
 
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 

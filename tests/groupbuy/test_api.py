@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.adapters.payments.factory import payment_provider_for
-from chalicelib.config import settings
+from chalicelib.core.settings import settings
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token
 from tests.factories import create_category
@@ -153,7 +153,7 @@ def test_forged_and_unknown_payment_notifications(client, gql, deal):
     alice = demo_token(gql, "alice", "CUSTOMER")
     order = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["order"]
     provider = payment_provider_for(settings())
-    from chalicelib.api.ids import from_global_id
+    from chalicelib.core.graphql.ids import from_global_id
 
     headers, body = provider.simulate_capture(from_global_id(order["id"], "Order")[0])
     forged = body.replace(b"1990", b"1")
@@ -178,7 +178,7 @@ def test_a_deals_page_reads_every_deal_s_stock_in_one_batch(gql, deal, merchant,
 
 
 def _product_of(sku_id: str) -> str:
-    from chalicelib.api.ids import from_global_id, to_global_id
+    from chalicelib.core.graphql.ids import from_global_id, to_global_id
 
     product, _ = from_global_id(sku_id, "Sku")
     return to_global_id("Product", product)

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import ErrorCode, DomainError
-from chalicelib.domain.groupbuy import NewDeal
-from chalicelib.services import groupbuy
-from chalicelib.services.clock import utc_now
-from chalicelib.store import groupbuy as store
+from chalicelib.core.errors import ErrorCode, DomainError
+from chalicelib.groupbuy.rules import NewDeal
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.core.clock import utc_now
+from chalicelib.groupbuy import store
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 
 
@@ -82,7 +82,7 @@ def test_a_sku_outside_the_deal_and_a_customer_creating_a_deal_are_refused():
 def test_bad_deals_are_refused_with_the_field_and_move_no_stock(change, field):
     now = utc_now()
     _, sku, merchant = deal_setup(now=now, stock=5)
-    from chalicelib.store import catalog as catalog_store
+    from chalicelib.catalog import store as catalog_store
 
     product = next(iter(store.active_deals(1, None)[0])).terms.product_id
     before = catalog_store.product_record(product, consistent=True).skus[0].stock

@@ -66,7 +66,7 @@ def test_cfn_lint_passes(packaged) -> None:
 
 def test_the_zip_holds_the_app_and_not_the_local_stack(packaged) -> None:
     names = zipfile.ZipFile(packaged.parent / "deployment.zip").namelist()
-    assert "app.py" in names and "chalicelib/config.py" in names
+    assert "app.py" in names and "chalicelib/core/settings.py" in names
     assert not [name for name in names if name.startswith(("devstack/", "moto/", "tests/"))]
 
 

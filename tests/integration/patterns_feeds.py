@@ -4,11 +4,11 @@ written with the feed models (tests/feeds/feed_support.py), as the post and soci
 stores write it."""
 from __future__ import annotations
 
-from chalicelib.domain.feeds import feed_time
-from chalicelib.domain.ids import new_id
-from chalicelib.store import feeds as store
-from chalicelib.store import keys
-from chalicelib.workflows import feed_fanout
+from chalicelib.feeds.rules import feed_time
+from chalicelib.core.ids import new_id
+from chalicelib.feeds import feed_store as store
+from chalicelib.core.table import keys
+from chalicelib.feeds import fanout as feed_fanout
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of
 

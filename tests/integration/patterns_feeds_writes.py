@@ -7,20 +7,21 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.domain import feeds as rules
-from chalicelib.domain.catalog import Media
-from chalicelib.domain.feeds import Comment, PostDraft, PostKind, PostState, Report, ReportReason
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.money import Money
-from chalicelib.domain.users import Principal, Role, User
-from chalicelib.services import catalog, moderation, posts, social
-from chalicelib.services.moderation import WordAction
-from chalicelib.store import catalog as catalog_store
-from chalicelib.store import keys
-from chalicelib.store import moderation_words as words_store
-from chalicelib.store import posts as posts_store
-from chalicelib.store import social as social_store
-from chalicelib.store import users as users_store
+from chalicelib.feeds import rules
+from chalicelib.catalog.rules import Media
+from chalicelib.feeds.rules import Comment, PostDraft, PostKind, PostState, Report, ReportReason
+from chalicelib.core.ids import new_id
+from chalicelib.core.money import Money
+from chalicelib.core.principal import Principal, Role, User
+from chalicelib.catalog import service as catalog
+from chalicelib.feeds import moderation, posts, social
+from chalicelib.feeds.moderation import WordAction
+from chalicelib.catalog import store as catalog_store
+from chalicelib.core.table import keys
+from chalicelib.feeds import words_store
+from chalicelib.feeds import posts_store
+from chalicelib.feeds import social_store
+from chalicelib.accounts import store as users_store
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.domain import mall as mall_rules
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import mall
-from chalicelib.store import mall as mall_store
-from chalicelib.store import points as points_store
+from chalicelib.mall import rules as mall_rules
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.mall import service as mall
+from chalicelib.mall import store as mall_store
+from chalicelib.points import store as points_store
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)

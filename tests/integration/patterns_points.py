@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.services import points as svc
-from chalicelib.store import points as store
+from chalicelib.points import service as svc
+from chalicelib.points import store
 
 USER = "01J00000000000000000000USR"
 OPERATOR_ID = "01J0000000000000000000OPER"

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.domain.catalog import ProductStatus
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import auth, catalog
-from chalicelib.services.clock import utc_now
-from chalicelib.store import catalog as store
-from chalicelib.store import stock as stock_store
-from chalicelib.store import users as user_store
-from chalicelib.store.stock import ReservationState, StockKey
+from chalicelib.catalog.rules import ProductStatus
+from chalicelib.core.principal import Principal, Role
+from chalicelib.accounts import service as auth
+from chalicelib.catalog import service as catalog
+from chalicelib.core.clock import utc_now
+from chalicelib.catalog import store
+from chalicelib.catalog import stock as stock_store
+from chalicelib.accounts import store as user_store
+from chalicelib.catalog.stock import ReservationState, StockKey
 
 DOC = Path(__file__).parents[2] / "docs" / "data-model.md"
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
@@ -130,7 +131,7 @@ def release_or_commit_a_reservation(emulator, category):
 
 
 def sign_in_by_wechat_identity(emulator, category):
-    from chalicelib.config import settings
+    from chalicelib.core.settings import settings
 
     user = auth.register_user(settings(), "openid-x", Role.CUSTOMER, "X", utc_now())
     emulator.clear_log()
@@ -148,7 +149,7 @@ def _gb():
 
 
 def active_deals_newest_first(emulator, category):
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import store as gb
 
     _, deal, _, _ = _gb()
     emulator.clear_log()
@@ -158,7 +159,7 @@ def active_deals_newest_first(emulator, category):
 
 
 def a_deal_s_stock_per_sku(emulator, category):
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import store as gb
 
     _, deal, sku, _ = _gb()
     emulator.clear_log()
@@ -167,8 +168,8 @@ def a_deal_s_stock_per_sku(emulator, category):
 
 
 def a_team_and_the_joining_user_in_one_read(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     leader, joiner = user("leader"), user("joiner")
@@ -180,8 +181,8 @@ def a_team_and_the_joining_user_in_one_read(emulator, category):
 
 
 def a_team_with_its_members(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     team = groupbuy.open_team(user("leader"), deal.id, sku, None, payments, utc_now()).team
@@ -193,8 +194,8 @@ def a_team_with_its_members(emulator, category):
 
 
 def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
@@ -206,8 +207,8 @@ def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
 
 
 def take_a_seat(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     team = groupbuy.open_team(user("leader"), deal.id, sku, None, payments, utc_now()).team
@@ -219,8 +220,8 @@ def take_a_seat(emulator, category):
 
 
 def apply_a_payment(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
     from tests.groupbuy.support import capture
 
     payments, deal, sku, user = _gb()
@@ -232,8 +233,8 @@ def apply_a_payment(emulator, category):
 
 
 def a_user_s_orders_newest_first(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     buyer = user("buyer")
@@ -245,8 +246,8 @@ def a_user_s_orders_newest_first(emulator, category):
 
 
 def a_user_s_teams_newest_first(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
 
     payments, deal, sku, user = _gb()
     buyer = user("buyer")
@@ -259,8 +260,8 @@ def a_user_s_teams_newest_first(emulator, category):
 
 
 def orders_whose_refund_failed(emulator, category):
-    from chalicelib.services import groupbuy
-    from chalicelib.store import groupbuy as gb
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
     from tests.groupbuy.support import capture
 
     payments, deal, sku, user = _gb()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from chalicelib.domain.points import InsufficientPoints
-from chalicelib.services import groupbuy
-from chalicelib.services.clock import utc_now
-from chalicelib.store import points as store
+from chalicelib.points.rules import InsufficientPoints
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.core.clock import utc_now
+from chalicelib.points import store
 from tests.conftest import fresh_table
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 

@@ -9,9 +9,9 @@ import threading
 from collections import Counter
 from datetime import datetime, timezone
 
-from chalicelib.domain.points import InsufficientPoints, PointsRules
-from chalicelib.services import points as svc
-from chalicelib.store import points as store
+from chalicelib.points.rules import InsufficientPoints, PointsRules
+from chalicelib.points import service as svc
+from chalicelib.points import store
 from tests.conftest import fresh_table
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)

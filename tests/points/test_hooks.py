@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain.points import EntryKind
-from chalicelib.services import groupbuy
-from chalicelib.services import points as svc
-from chalicelib.services.clock import utc_now
-from chalicelib.store import points as store
+from chalicelib.points.rules import EntryKind
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.points import service as svc
+from chalicelib.core.clock import utc_now
+from chalicelib.points import store
 from tests.waiting import eventually
 from tests.workflows.groupbuy_stack import stack, wait_execution  # noqa: F401 - the fixture
 
@@ -56,7 +56,7 @@ def test_a_successful_team_earns_pending_points_and_the_bonus_once(stack):
     assert _sources(friend.user_id) == {"order": [19], "team": [20]}
 
     # The settlement task runs again (a retry): nobody earns twice.
-    from chalicelib.services import points_hooks
+    from chalicelib.points import hooks as points_hooks
 
     assert points_hooks.on_team_succeeded(opened.team.id, [leader.user_id, friend.user_id]) == 0
     assert store.get_account(friend.user_id).available == 20

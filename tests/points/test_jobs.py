@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from ulid import ULID
 
-from chalicelib.domain.groupbuy import OrderState
-from chalicelib.domain.points import EntryKind, PointsRules, Tier
-from chalicelib.services import points as svc
-from chalicelib.services import points_jobs as jobs
-from chalicelib.store import keys
-from chalicelib.store import points as store
-from chalicelib.store import points_jobs as jobs_store
-from chalicelib.store.models import OrderItem
+from chalicelib.groupbuy.rules import OrderState
+from chalicelib.points.rules import EntryKind, PointsRules, Tier
+from chalicelib.points import service as svc
+from chalicelib.points import jobs
+from chalicelib.core.table import keys
+from chalicelib.points import store
+from chalicelib.points import jobs_store
+from chalicelib.core.table.models import OrderItem
 from devstack.context import LambdaContext
 from devstack.jobs import JOBS, scheduled_event
 from devstack.project import PROJECT_ROOT
@@ -311,8 +311,8 @@ def test_reading_orders_stops_past_the_90_days(emulator, monkeypatch):
 
 
 def test_segments_from_group_buy_orders_made_through_the_services():
-    from chalicelib.services import groupbuy
-    from chalicelib.services.clock import utc_now
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.core.clock import utc_now
     from tests.groupbuy.support import RecordingPayments, capture, deal_setup, user
 
     payments = RecordingPayments()

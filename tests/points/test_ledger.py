@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain.errors import ErrorCode, InvalidCursor, ValidationFailed
-from chalicelib.domain.points import (
+from chalicelib.core.errors import ErrorCode, InvalidCursor, ValidationFailed
+from chalicelib.points.rules import (
     AdjustmentNotAllowed,
     EntryKind,
     InsufficientPoints,
@@ -15,10 +15,10 @@ from chalicelib.domain.points import (
     PointsAlreadyReleased,
     PointsRules,
 )
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import points as svc
-from chalicelib.services.points import CheckInOutcome
-from chalicelib.store import points as store
+from chalicelib.core.principal import Principal, Role
+from chalicelib.points import service as svc
+from chalicelib.points.service import CheckInOutcome
+from chalicelib.points import store
 
 UTC = timezone.utc
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)  # 12:00 in China

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 
-from chalicelib.domain import points as rules
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.points import InsufficientPoints, PointsAlreadyReleased, PointsRules
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import points as svc
-from chalicelib.store import points as store
+from chalicelib.points import rules
+from chalicelib.core.ids import new_id
+from chalicelib.points.rules import InsufficientPoints, PointsAlreadyReleased, PointsRules
+from chalicelib.core.principal import Principal, Role
+from chalicelib.points import service as svc
+from chalicelib.points import store
 
 START = datetime(2025, 12, 20, 4, 0, tzinfo=timezone.utc)  # near a year end: lots expire within steps
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)

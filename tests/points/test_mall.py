@@ -13,10 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain.errors import DomainError, ErrorCode
-from chalicelib.domain.idempotency import idempotent_request
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.mall import (
+from chalicelib.core.errors import DomainError, ErrorCode
+from chalicelib.core.idempotency import idempotent_request
+from chalicelib.core.ids import new_id
+from chalicelib.mall.rules import (
     CouponTerms,
     MallItemChanges,
     MallItemKind,
@@ -24,12 +24,12 @@ from chalicelib.domain.mall import (
     is_coupon_code,
     new_redemption,
 )
-from chalicelib.domain.points import EntryKind
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import catalog
-from chalicelib.services import mall as svc
-from chalicelib.store import mall as mall_store
-from chalicelib.store import points as points_store
+from chalicelib.points.rules import EntryKind
+from chalicelib.core.principal import Principal, Role
+from chalicelib.catalog import service as catalog
+from chalicelib.mall import service as svc
+from chalicelib.mall import store as mall_store
+from chalicelib.points import store as points_store
 from tests.conftest import fresh_table
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)

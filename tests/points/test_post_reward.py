@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.services import points as svc
-from chalicelib.services import points_hooks
-from chalicelib.store import points as store
+from chalicelib.points import service as svc
+from chalicelib.points import hooks as points_hooks
+from chalicelib.points import store
 
 AUTHOR = "01J0000000000000000000AUTH"
 # 23:30 China time on 1 June: half an hour later it is the next (China) day.

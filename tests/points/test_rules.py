@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain import points as rules
-from chalicelib.domain.errors import DomainError, ErrorCode
-from chalicelib.domain.points import DEFAULT_RULES, InsufficientPoints, InvalidRedemption, PointsRules, Tier
+from chalicelib.points import rules
+from chalicelib.core.errors import DomainError, ErrorCode
+from chalicelib.points.rules import DEFAULT_RULES, InsufficientPoints, InvalidRedemption, PointsRules, Tier
 
 UTC = timezone.utc
 

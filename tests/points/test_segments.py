@@ -1,5 +1,5 @@
 """RFM segments (docs/domain.md) as a pure function: the report's rules and the
-decisions on what they leave open (chalicelib/domain/segments.py)."""
+decisions on what they leave open (chalicelib/points/segments.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.segments import Purchase, Segment, classify
+from chalicelib.points.segments import Purchase, Segment, classify
 
 UTC = timezone.utc
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)

@@ -24,16 +24,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from chalicelib.domain.errors import InvalidState, NotFound, OutOfStock, ValidationFailed
-from chalicelib.domain.ids import new_id
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import catalog
-from chalicelib.store import catalog as catalog_store
-from chalicelib.store import keys
-from chalicelib.store import stock as stock_store
-from chalicelib.store.batch import batch_get
-from chalicelib.store.models import ReservationItem
-from chalicelib.store.stock import ReservationState, StockKey
+from chalicelib.core.errors import InvalidState, NotFound, OutOfStock, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog import store as catalog_store
+from chalicelib.core.table import keys
+from chalicelib.catalog import stock as stock_store
+from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.models import ReservationItem
+from chalicelib.catalog.stock import ReservationState, StockKey
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=15)

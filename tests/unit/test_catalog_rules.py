@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.domain.catalog import (
+from chalicelib.catalog.rules import (
     MAX_ATTRIBUTES,
     MAX_MEDIA,
     MAX_STOCK,
@@ -22,7 +22,7 @@ from chalicelib.domain.catalog import (
     clean_tags,
     clean_text,
 )
-from chalicelib.domain.errors import ErrorCode, ValidationFailed
+from chalicelib.core.errors import ErrorCode, ValidationFailed
 
 
 # ---------- tags ----------

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from chalicelib.api.cursors import decode_cursor, encode_cursor
-from chalicelib.api.ids import from_global_id, parse_global_id, to_global_id
-from chalicelib.domain.errors import ErrorCode, InvalidCursor, InvalidId
-from chalicelib.domain.ids import is_id, new_id
+from chalicelib.core.graphql.cursors import decode_cursor, encode_cursor
+from chalicelib.core.graphql.ids import from_global_id, parse_global_id, to_global_id
+from chalicelib.core.errors import ErrorCode, InvalidCursor, InvalidId
+from chalicelib.core.ids import is_id, new_id
 
 
 def _b64(raw: bytes) -> str:
@@ -153,7 +153,7 @@ def test_garbage_cursor_is_refused(garbage):
 @pytest.mark.parametrize("payload", [b"null", b"[1]", b"[\"a\",\"b\",\"c\"]", b"{}", b"not json", b"[\"category:C1\",5]"])
 def test_correctly_signed_but_malformed_payload_is_refused(payload):
     # Only the server can sign; still, a malformed payload must be a clean error, not a crash.
-    from chalicelib.api.cursors import _sign
+    from chalicelib.core.graphql.cursors import _sign
 
     with pytest.raises(InvalidCursor):
         decode_cursor("category:C1", f"{_b64(payload)}.{_b64(_sign(payload))}")

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain.errors import ErrorCode, ValidationFailed
-from chalicelib.domain.money import CURRENCIES, MAX_AMOUNT, Money, require_whole
+from chalicelib.core.errors import ErrorCode, ValidationFailed
+from chalicelib.core.money import CURRENCIES, MAX_AMOUNT, Money, require_whole
 
 
 @pytest.mark.parametrize("amount", [0, 1, 1999, MAX_AMOUNT])

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
-from chalicelib.config import Settings
-from chalicelib.domain.errors import ErrorCode, Unauthenticated
-from chalicelib.domain.users import Principal, Role
-from chalicelib.services import tokens
+from chalicelib.core.settings import Settings
+from chalicelib.core.errors import ErrorCode, Unauthenticated
+from chalicelib.core.principal import Principal, Role
+from chalicelib.core import tokens
 
 SETTINGS = Settings(
     stage="local",

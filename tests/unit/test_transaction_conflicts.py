@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError
 
-from chalicelib.store import transactions
-from chalicelib.store.transactions import Transaction, TransactionCancelled
+from chalicelib.core.table import transactions
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 
 class _Cancelled(TransactWriteError):

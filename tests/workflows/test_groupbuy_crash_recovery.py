@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
-from chalicelib.domain.groupbuy import OrderState, TeamState
-from chalicelib.services import groupbuy
-from chalicelib.services.clock import utc_now
-from chalicelib.store import groupbuy as store
+from chalicelib.groupbuy.rules import OrderState, TeamState
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.core.clock import utc_now
+from chalicelib.groupbuy import store
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 
 

@@ -6,7 +6,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib.adapters.messaging import local_outbox
-from chalicelib.workflows import table_stream
+from chalicelib import stream as table_stream
 
 EXPIRES = "2030-01-01T00:00:00Z"
 

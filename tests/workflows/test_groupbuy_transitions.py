@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.groupbuy import OrderState, TeamState
-from chalicelib.store import groupbuy as store
+from chalicelib.groupbuy.rules import OrderState, TeamState
+from chalicelib.groupbuy import store
 from tests.workflows.groupbuy_stack import stack, transitions, wait_execution  # noqa: F401 - the fixture
 
 

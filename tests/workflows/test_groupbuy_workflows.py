@@ -13,11 +13,11 @@ from datetime import timedelta
 import app as app_module
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.domain.groupbuy import OrderState, SeatState, TeamState
-from chalicelib.services import groupbuy
-from chalicelib.store import groupbuy as store
-from chalicelib.workflows import groupbuy_tasks
-from chalicelib.workflows.table_stream import handle_record
+from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.groupbuy import store
+from chalicelib.groupbuy import tasks as groupbuy_tasks
+from chalicelib.stream import handle_record
 from tests.groupbuy.support import OPERATOR
 from tests.workflows.groupbuy_stack import (  # noqa: F401 - the fixture
     execution_names,

@@ -33,8 +33,8 @@ import re
 import threading
 from collections.abc import Mapping
 
-from ...config import Settings
-from . import PaymentProvider
+from chalicelib.core.settings import Settings
+from chalicelib.adapters.payments import PaymentProvider
 
 _lock = threading.Lock()
 _cached: PaymentProvider | None = None
@@ -64,7 +64,7 @@ def reset_payment_provider() -> None:
 def _refuse_simulation_outside_local(provider: PaymentProvider, settings: Settings) -> None:
     # Checked on every call, not only when building: a cached simulation must not
     # answer a caller whose settings are not the local stage's.
-    from .simulated import SimulatedPayments
+    from chalicelib.adapters.payments.simulated import SimulatedPayments
 
     if isinstance(provider, SimulatedPayments) and not settings.is_local:
         raise RuntimeError("the simulated payment provider is only for the local stage")
@@ -73,7 +73,7 @@ def _refuse_simulation_outside_local(provider: PaymentProvider, settings: Settin
 def build_payment_provider(settings: Settings, environ: Mapping[str, str]) -> PaymentProvider:
     kind = environ.get("TUANSTACK_PAYMENTS", "wechat")
     if kind == "simulated":
-        from .simulated import SimulatedPayments
+        from chalicelib.adapters.payments.simulated import SimulatedPayments
 
         if not settings.is_local:
             raise RuntimeError("the simulated payment provider is only for the local stage")
@@ -85,7 +85,7 @@ def build_payment_provider(settings: Settings, environ: Mapping[str, str]) -> Pa
 
 
 def _wechat(settings: Settings, environ: Mapping[str, str]) -> PaymentProvider:
-    from .wechat import OFFICIAL_API_BASE, WechatPayV3
+    from chalicelib.adapters.payments.wechat import OFFICIAL_API_BASE, WechatPayV3
 
     def pem(name: str) -> str:
         return environ.get(name, "").replace("\\n", "\n").strip()

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-from . import (
+from chalicelib.adapters.payments import (
     InvalidNotification,
     JsapiParams,
     PaymentError,

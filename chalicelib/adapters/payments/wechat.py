@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import (
+from chalicelib.adapters.payments import (
     InvalidNotification,
     JsapiParams,
     PaymentError,

@@ -14,7 +14,7 @@ from chalicelib.adapters.payments import PaymentRequest, PaymentState
 from chalicelib.adapters.payments.factory import payment_provider_for, reset_payment_provider
 from chalicelib.adapters.payments.simulated import SimulatedPayments
 from chalicelib.adapters.payments.wechat import WechatPayV3
-from chalicelib.config import settings
+from chalicelib.core.settings import settings
 from tests.adapters.payments.fake_wechatpay import (
     APP_ID,
     MCHID,

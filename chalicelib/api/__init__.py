@@ -1,1 +1,0 @@
-"""GraphQL: Strawberry types, resolvers, loaders, limits and the Chalice view."""

@@ -1,0 +1,250 @@
+"""Catalog types: Category, Product, Sku, and their connections."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.catalog import rules as domain
+from chalicelib.catalog import service as catalog_service
+from chalicelib.catalog import store as catalog_store
+from chalicelib.core.graphql.context import RequestContext
+from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+
+if TYPE_CHECKING:
+    from chalicelib.feeds.graphql.types import PostConnection
+
+ProductStatus = strawberry.enum(domain.ProductStatus, name="ProductStatus")
+MediaKind = strawberry.enum(domain.MediaKind, name="MediaKind")
+Ctx = Info[RequestContext, None]
+
+
+@strawberry.interface(description="An object with a globally unique, opaque id.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="An amount of money in the currency's minor unit (fen for CNY). Never a float.")
+class Money:
+    amount: int = strawberry.field(description="Minor units: 1999 CNY means ¥19.99.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+
+@strawberry.type
+class Media:
+    url: str
+    kind: MediaKind
+
+
+@strawberry.type
+class SkuAttribute:
+    name: str
+    value: str
+
+
+@strawberry.type(description="Stock counters of a SKU. Available units can be bought now.")
+class Stock:
+    available: int
+    reserved: int
+    sold: int
+
+
+@strawberry.type(description="A purchasable variant of a product (colour, size...).")
+class Sku(Node):
+    sku: strawberry.Private[domain.Sku]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Sku", self.sku.product_id, self.sku.id))
+
+    @strawberry.field
+    def code(self) -> str:
+        return self.sku.code
+
+    @strawberry.field
+    def price(self) -> Money:
+        return Money(amount=self.sku.price.amount, currency=self.sku.price.currency)
+
+    @strawberry.field
+    def attributes(self) -> list[SkuAttribute]:
+        return [SkuAttribute(name=a.name, value=a.value) for a in self.sku.attributes]
+
+    @strawberry.field
+    def stock(self) -> Stock:
+        s = self.sku.stock
+        return Stock(available=s.available, reserved=s.reserved, sold=s.sold)
+
+    @strawberry.field(description="True while at least one unit can be bought.")
+    def in_stock(self) -> bool:
+        return self.sku.stock.available > 0
+
+
+@strawberry.type
+class Category(Node):
+    category: strawberry.Private[domain.Category]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Category", self.category.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.category.name
+
+    @strawberry.field
+    async def parent(self, info: Ctx) -> Category | None:
+        if self.category.parent_id is None:
+            return None
+        found = await info.context.loaders.category.load(self.category.parent_id)
+        return Category(category=found) if found else None
+
+    @strawberry.field
+    async def children(self, info: Ctx) -> list[Category]:
+        tree = await info.context.loaders.category_tree.load("tree")
+        return [Category(category=c) for c in tree if c.parent_id == self.category.id]
+
+    @strawberry.field(description="Active products of this category, newest first.")
+    async def products(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> ProductConnection:
+        return await products_in_category(info, self.category.id, first, after)
+
+
+@strawberry.type(description="A product (SPU) with its SKUs.")
+class Product(Node):
+    product: strawberry.Private[domain.Product]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Product", self.product.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.product.name
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.product.description
+
+    @strawberry.field
+    def status(self) -> ProductStatus:
+        return self.product.status
+
+    @strawberry.field(description="A green product earns double points.")
+    def green(self) -> bool:
+        return self.product.green
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return list(self.product.tags)
+
+    @strawberry.field
+    def media(self) -> list[Media]:
+        return [Media(url=m.url, kind=m.kind) for m in self.product.media]
+
+    @strawberry.field
+    def created_at(self) -> str:
+        return self.product.created_at
+
+    @strawberry.field
+    async def category(self, info: Ctx) -> Category | None:
+        found = await info.context.loaders.category.load(self.product.category_id)
+        return Category(category=found) if found else None
+
+    @strawberry.field(description="Published posts (种草) linking this product, newest first.")
+    def posts(self, first: int | None = None, after: str | None = None
+              ) -> Annotated[PostConnection, strawberry.lazy("chalicelib.feeds.graphql.types")]:
+        from chalicelib.feeds import reading as feeds
+        from chalicelib.feeds.graphql.types import feed_connection
+
+        product = self.product.id
+        return feed_connection(f"product-posts:{product}", first, after,
+                               lambda n, at: feeds.product_feed(product, n, at))
+
+    @strawberry.field
+    async def skus(self, info: Ctx) -> list[Sku]:
+        return [Sku(sku=s) for s in await info.context.loaders.skus.load(self.product)]
+
+    @strawberry.field(description="Lowest and highest SKU price; null without SKUs.")
+    async def price_range(self, info: Ctx) -> PriceRange | None:
+        skus = await info.context.loaders.skus.load(self.product)
+        if not skus:
+            return None
+        prices = sorted((s.price.amount for s in skus))
+        currency = skus[0].price.currency
+        return PriceRange(start=Money(amount=prices[0], currency=currency),
+                          stop=Money(amount=prices[-1], currency=currency))
+
+
+@strawberry.type
+class PriceRange:
+    start: Money
+    stop: Money
+
+
+@strawberry.type
+class ProductEdge:
+    node: Product
+    cursor: str
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+
+
+def connection_of(scope: str, page: catalog_store.Page) -> ProductConnection:
+    edges = [ProductEdge(node=Product(product=p), cursor=encode_cursor(scope, p.id)) for p in page.products]
+    return ProductConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=False,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+async def products_in_category(info: Ctx, category_id: str, first: int | None, after: str | None) -> ProductConnection:
+    scope = f"category:{category_id}"
+    size, position = page_size(first), after_position(scope, after)
+    page = catalog_store.active_products_in_category(category_id, size, position)
+    if page.products and _selects_skus(info):
+        skus = catalog_store.skus_of_category_page(category_id, page.products)
+        info.context.loaders.prime_skus(skus, page.products)
+    return connection_of(scope, page)
+
+
+async def products_with_tag(info: Ctx, tag: str, first: int | None, after: str | None) -> ProductConnection:
+    tag = domain.clean_tags([tag], "tag")[0]
+    scope = f"tag:{tag}"
+    page = catalog_store.active_products_with_tag(tag, page_size(first), after_position(scope, after))
+    return connection_of(scope, page)
+
+
+def _selects_skus(info: Ctx) -> bool:
+    """Whether the query asks for SKUs of the listed products (don't read them otherwise)."""
+    wanted = {"skus", "priceRange"}
+
+    def walk(selections) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) in wanted:
+                return True
+            if walk(getattr(selection, "selections", ()) or ()):
+                return True
+        return False
+
+    return walk(info.selected_fields)
+
+
+async def visible_product(info: Ctx, product_id: str) -> Product | None:
+    record = await info.context.loaders.product_record.load(product_id)
+    if record is None or not catalog_service.can_see(info.context.principal, record.product):
+        return None
+    return Product(product=record.product)
+

@@ -1,0 +1,29 @@
+"""Relay connection arguments: bounded page sizes, signed cursors."""
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.core.errors import PageSizeExceeded
+from chalicelib.core.graphql.cursors import decode_cursor
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 1 or size > MAX_PAGE_SIZE:
+        raise PageSizeExceeded(f"first must be between 1 and {MAX_PAGE_SIZE}", "first")
+    return size
+
+
+def after_position(scope: str, after: str | None) -> str | None:
+    return decode_cursor(scope, after) if after else None

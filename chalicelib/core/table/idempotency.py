@@ -1,0 +1,47 @@
+"""Idempotency records written in the same transaction as the effect they guard.
+
+Because record and effect commit together, there is no "in progress" state to
+expire and no window where the effect happened but the record did not (the gap
+Powertools' idempotency leaves for effects it cannot enlist). Records expire by
+TTL after a day.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.core.errors import IdempotencyKeyReused
+from chalicelib.core.idempotency import RETENTION_SECONDS, IdempotentRequest
+from chalicelib.core.table import keys
+from chalicelib.core.table.models import IdempotencyItem, TableItem
+from chalicelib.core.table.transactions import Transaction
+
+LABEL = "idempotency"
+
+
+def claim(tx: Transaction, request: IdempotentRequest, now: datetime, result_id: str | None = None) -> None:
+    tx.put(
+        LABEL,
+        IdempotencyItem(
+            keys.idempotency_pk(request.scope, request.key),
+            keys.IDEMPOTENCY_SK,
+            fingerprint=request.fingerprint,
+            result_id=result_id,
+            created_at=now.isoformat(),
+            ttl=int(now.timestamp()) + RETENTION_SECONDS,
+        ),
+        TableItem.PK.does_not_exist(),
+    )
+
+
+def check_replay(request: IdempotentRequest) -> str | None:
+    """After a claim failed: a replay of the same request is fine, anything else is refused."""
+    try:
+        item = IdempotencyItem.get(keys.idempotency_pk(request.scope, request.key), keys.IDEMPOTENCY_SK,
+                                   consistent_read=True)
+    except DoesNotExist:
+        raise RuntimeError("idempotency claim failed but no record exists") from None
+    if item.fingerprint != request.fingerprint:
+        raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotencyKey")
+    return item.result_id

@@ -1,1 +1,0 @@
-"""Pure business rules and types. Imports nothing from AWS, GraphQL or Chalice."""

@@ -1,0 +1,395 @@
+"""Content feed queries and mutations, mixed into Query and Mutation. Resolvers translate and call a service."""
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from chalicelib.feeds import rules as domain
+from chalicelib.catalog.rules import Media as DomainMedia
+from chalicelib.core.clock import utc_now
+from chalicelib.catalog.graphql.types import Ctx, MediaKind
+from chalicelib.core.graphql.errors import UserError, payload_errors
+from chalicelib.feeds.graphql.types import (
+    Author,
+    Comment,
+    Post,
+    PostConnection,
+    PostKind,
+    ReportReason,
+    feed_connection,
+    visible_post,
+)
+from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.cursors import encode_cursor
+
+
+# ---------------------------------------------------------------- inputs and payloads
+@strawberry.input
+class PostMediaInput:
+    url: str = strawberry.field(description="https only.")
+    kind: MediaKind = MediaKind.IMAGE  # type: ignore[assignment]
+
+
+@strawberry.input
+class PublishPostInput:
+    kind: PostKind
+    body: str
+    title: str | None = None
+    media: list[PostMediaInput] = strawberry.field(default_factory=list)
+    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Up to 9 products.")
+    tags: list[str] = strawberry.field(default_factory=list)
+    sponsored: bool = strawberry.field(default=False, description="Sponsorship disclosure (利益声明).")
+
+
+@strawberry.input
+class EditPostInput:
+    post_id: strawberry.ID
+    body: str
+    title: str | None = None
+    media: list[PostMediaInput] = strawberry.field(default_factory=list)
+    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    tags: list[str] = strawberry.field(default_factory=list)
+    sponsored: bool = False
+    expected_version: int | None = strawberry.field(default=None, description="Refuse if the post changed since.")
+
+
+@strawberry.input
+class PostIdInput:
+    post_id: strawberry.ID
+
+
+@strawberry.input
+class AuthorIdInput:
+    author_id: strawberry.ID
+
+
+@strawberry.input
+class CommentInput:
+    post_id: strawberry.ID
+    body: str
+
+
+@strawberry.input
+class DeleteCommentInput:
+    comment_id: strawberry.ID
+
+
+@strawberry.input
+class ReportPostInput:
+    post_id: strawberry.ID
+    reason: ReportReason
+    note: str | None = strawberry.field(default=None, description="Required for OTHER.")
+
+
+@strawberry.input
+class ModeratePostInput:
+    post_id: strawberry.ID
+    reason: str = strawberry.field(description="Kept in the audit trail; shown to the author on a rejection.")
+
+
+@strawberry.enum(description="BLOCK refuses text with the word; REVIEW sends the post to the review queue.")
+class ModerationWordAction(Enum):
+    BLOCK = "BLOCK"
+    REVIEW = "REVIEW"
+
+
+@strawberry.input
+class ModerationWordInput:
+    word: str
+    action: ModerationWordAction = ModerationWordAction.BLOCK
+
+
+@strawberry.type
+class PostPayload:
+    post: Post | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LikePayload:
+    post: Post | None = None
+    liked: bool | None = None
+    changed: bool | None = strawberry.field(default=None, description="False: it was so already (no error).")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CommentPayload:
+    comment: Comment | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DeletedPayload:
+    deleted: bool | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ReportPayload:
+    counted: bool | None = strawberry.field(default=None, description="False: you had reported it already.")
+    hidden: bool | None = strawberry.field(default=None, description="Your report hid it until a moderator decides.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FollowPayload:
+    following: bool | None = None
+    changed: bool | None = None
+    author: Author | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ModerationWord:
+    word: str
+    action: ModerationWordAction
+    added_at: str
+
+
+@strawberry.type
+class ModerationWordPayload:
+    word: ModerationWord | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ModerationWordEdge:
+    node: ModerationWord
+    cursor: str
+
+
+@strawberry.type
+class ModerationWordConnection:
+    edges: list[ModerationWordEdge]
+    page_info: PageInfo
+
+
+# ---------------------------------------------------------------- translation
+def _draft(kind: domain.PostKind, input) -> domain.PostDraft:
+    products = tuple(from_global_id(p, "Product", f"productIds.{i}")[0] for i, p in enumerate(input.product_ids))
+    return domain.PostDraft(kind=kind, body=input.body, title=input.title,
+                            media=tuple(DomainMedia(m.url, m.kind) for m in input.media), product_ids=products,
+                            tags=tuple(input.tags), sponsored=input.sponsored)
+
+
+def _post_id(gid: strawberry.ID) -> str:
+    return from_global_id(gid, "Post", "postId")[0]
+
+
+def _author_id(gid: strawberry.ID) -> str:
+    return from_global_id(gid, "User", "authorId")[0]
+
+
+def _author(user_id: str) -> Author | None:
+    from chalicelib.feeds import social
+
+    profile = social.profile(user_id)
+    return Author(profile=profile) if profile else None
+
+
+def _word(listed) -> ModerationWord:
+    return ModerationWord(word=listed.word, action=ModerationWordAction(listed.action.value),
+                          added_at=listed.added_at.isoformat())
+
+
+# ---------------------------------------------------------------- queries
+@strawberry.type
+class FeedQuery:
+    @strawberry.field(description="A post: published ones to anyone, your own in any state.")
+    def post(self, info: Ctx, id: strawberry.ID) -> Post | None:
+        return visible_post(info, _post_id(id))
+
+    @strawberry.field(description="Posts of the authors you follow, newest first (signed in).")
+    def following_feed(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
+        from chalicelib.feeds import reading as feeds
+        from chalicelib.core.principal import require_user
+
+        caller = require_user(info.context.principal)
+        return feed_connection(f"following:{caller.user_id}", first, after,
+                               lambda n, at: feeds.following_feed(caller, n, at))
+
+    @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md).")
+    def discover_feed(self, first: int | None = None, after: str | None = None) -> PostConnection:
+        from chalicelib.feeds import reading as feeds
+
+        return feed_connection("discover", first, after, feeds.discover_feed)
+
+    @strawberry.field(description="Published posts linking a product, newest first (for its product page).")
+    def product_posts(self, product_id: strawberry.ID, first: int | None = None,
+                      after: str | None = None) -> PostConnection:
+        from chalicelib.feeds import reading as feeds
+
+        (product,) = from_global_id(product_id, "Product", "productId")
+        return feed_connection(f"product-posts:{product}", first, after,
+                               lambda n, at: feeds.product_feed(product, n, at))
+
+    @strawberry.field(description="A person's public profile with their posts.")
+    def author(self, id: strawberry.ID) -> Author | None:
+        return _author(from_global_id(id, "User", "id")[0])
+
+    @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
+    def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
+        from chalicelib.feeds import moderation
+        from chalicelib.feeds.feed_store import FeedPage
+
+        def read(n: int, at: str | None) -> FeedPage:
+            found, position = moderation.review_queue(info.context.principal, n, at)
+            return FeedPage(found, position is not None, position)
+
+        return feed_connection("review-queue", first, after, read)
+
+    @strawberry.field(description="Operators: the sensitive-word list.")
+    def moderation_words(self, info: Ctx, first: int | None = None,
+                         after: str | None = None) -> ModerationWordConnection:
+        from chalicelib.feeds import moderation
+
+        scope = "moderation-words"
+        found, position = moderation.list_words(info.context.principal, page_size(first),
+                                                after_position(scope, after))
+        edges = [ModerationWordEdge(node=_word(w), cursor=encode_cursor(scope, w.key)) for w in found]
+        end = encode_cursor(scope, position) if position else None
+        return ModerationWordConnection(edges=edges, page_info=PageInfo(
+            has_next_page=position is not None, has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=end))
+
+
+# ---------------------------------------------------------------- mutations
+@strawberry.type
+class FeedMutation:
+    @strawberry.mutation(description="Publish a post. Screened: a banned word refuses it (CONTENT_REJECTED), "
+                                     "a word under review sends it to the review queue.")
+    @payload_errors(PostPayload)
+    def publish_post(self, info: Ctx, input: PublishPostInput) -> PostPayload:
+        from chalicelib.feeds import posts
+
+        return PostPayload(post=Post(view=posts.publish(info.context.principal, _draft(input.kind, input),
+                                                        utc_now())))
+
+    @strawberry.mutation(description="Edit your post; it is screened again.")
+    @payload_errors(PostPayload)
+    def edit_post(self, info: Ctx, input: EditPostInput) -> PostPayload:
+        from chalicelib.feeds import posts
+        from chalicelib.feeds import posts_store
+
+        post_id = _post_id(input.post_id)
+        current = posts_store.get_post(post_id)
+        kind = current.post.content.kind if current else domain.PostKind.NOTE
+        view = posts.edit(info.context.principal, post_id, _draft(kind, input), utc_now(), input.expected_version)
+        return PostPayload(post=Post(view=view))
+
+    @strawberry.mutation(description="Withdraw your post from every feed.")
+    @payload_errors(PostPayload)
+    def delete_post(self, info: Ctx, input: PostIdInput) -> PostPayload:
+        from chalicelib.feeds import posts
+
+        return PostPayload(post=Post(view=posts.delete(info.context.principal, _post_id(input.post_id), utc_now())))
+
+    @strawberry.mutation(description="Like a post; liking twice changes nothing.")
+    @payload_errors(LikePayload)
+    def like_post(self, info: Ctx, input: PostIdInput) -> LikePayload:
+        from chalicelib.feeds import social
+
+        done = social.like(info.context.principal, _post_id(input.post_id), utc_now())
+        return LikePayload(post=Post(view=done.post) if done.post else None, liked=done.liked, changed=done.changed)
+
+    @strawberry.mutation
+    @payload_errors(LikePayload)
+    def unlike_post(self, info: Ctx, input: PostIdInput) -> LikePayload:
+        from chalicelib.feeds import social
+
+        done = social.unlike(info.context.principal, _post_id(input.post_id))
+        return LikePayload(post=Post(view=done.post) if done.post else None, liked=done.liked, changed=done.changed)
+
+    @strawberry.mutation(description="Count a share of a post (each share counts).")
+    @payload_errors(PostPayload)
+    def share_post(self, info: Ctx, input: PostIdInput) -> PostPayload:
+        from chalicelib.feeds import social
+
+        return PostPayload(post=Post(view=social.share(info.context.principal, _post_id(input.post_id))))
+
+    @strawberry.mutation(description="Comment on a published post; screened like posts.")
+    @payload_errors(CommentPayload)
+    def comment_on_post(self, info: Ctx, input: CommentInput) -> CommentPayload:
+        from chalicelib.feeds import social
+
+        stored = social.comment(info.context.principal, _post_id(input.post_id), input.body, utc_now())
+        return CommentPayload(comment=Comment.of(stored))
+
+    @strawberry.mutation(description="Delete your own comment.")
+    @payload_errors(DeletedPayload)
+    def delete_comment(self, info: Ctx, input: DeleteCommentInput) -> DeletedPayload:
+        from chalicelib.feeds import social
+
+        post_id, comment_id = from_global_id(input.comment_id, "Comment", "commentId")
+        social.delete_comment(info.context.principal, post_id, comment_id)
+        return DeletedPayload(deleted=True)
+
+    @strawberry.mutation(description="Report a post, once per reader; enough reports hide it until reviewed.")
+    @payload_errors(ReportPayload)
+    def report_post(self, info: Ctx, input: ReportPostInput) -> ReportPayload:
+        from chalicelib.feeds import social
+
+        done = social.report(info.context.principal, _post_id(input.post_id), input.reason, input.note, utc_now())
+        return ReportPayload(counted=done.counted, hidden=done.hidden)
+
+    @strawberry.mutation(description="Follow an author; following twice changes nothing.")
+    @payload_errors(FollowPayload)
+    def follow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload:
+        from chalicelib.feeds import social
+
+        author_id = _author_id(input.author_id)
+        done = social.follow(info.context.principal, author_id, utc_now())
+        return FollowPayload(following=done.following, changed=done.changed, author=_author(author_id))
+
+    @strawberry.mutation
+    @payload_errors(FollowPayload)
+    def unfollow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload:
+        from chalicelib.feeds import social
+
+        author_id = _author_id(input.author_id)
+        done = social.unfollow(info.context.principal, author_id)
+        return FollowPayload(following=done.following, changed=done.changed, author=_author(author_id))
+
+    @strawberry.mutation(description="Operators: publish a post from the review queue.")
+    @payload_errors(PostPayload)
+    def approve_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+        from chalicelib.feeds import moderation
+
+        view = moderation.approve(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
+        return PostPayload(post=Post(view=view))
+
+    @strawberry.mutation(description="Operators: refuse a post from the review queue, with the reason.")
+    @payload_errors(PostPayload)
+    def reject_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+        from chalicelib.feeds import moderation
+
+        view = moderation.reject(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
+        return PostPayload(post=Post(view=view))
+
+    @strawberry.mutation(description="Operators: take a post down from every feed, with the reason.")
+    @payload_errors(PostPayload)
+    def remove_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+        from chalicelib.feeds import moderation
+
+        view = moderation.remove(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
+        return PostPayload(post=Post(view=view))
+
+    @strawberry.mutation(description="Operators: add a word to the sensitive-word list.")
+    @payload_errors(ModerationWordPayload)
+    def add_moderation_word(self, info: Ctx, input: ModerationWordInput) -> ModerationWordPayload:
+        from chalicelib.feeds import moderation
+
+        listed = moderation.add_word(info.context.principal, input.word, moderation.WordAction(input.action.value),
+                                     utc_now())
+        return ModerationWordPayload(word=_word(listed))
+
+    @strawberry.mutation(description="Operators: take a word off the list.")
+    @payload_errors(DeletedPayload)
+    def remove_moderation_word(self, info: Ctx, input: ModerationWordInput) -> DeletedPayload:
+        from chalicelib.feeds import moderation
+
+        moderation.remove_word(info.context.principal, input.word)
+        return DeletedPayload(deleted=True)

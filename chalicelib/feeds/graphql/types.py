@@ -1,0 +1,312 @@
+"""Content feed types (种草): Post, its product cards, Author profiles, Comment, and
+the feeds as connections. A post carries snapshots of its author and products, so a
+page of posts renders without further reads."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import strawberry
+
+from chalicelib.feeds import rules as domain
+from chalicelib.core.principal import Role
+from chalicelib.feeds.feed_store import FeedPage
+from chalicelib.feeds.posts_store import PostView, ProductCard
+from chalicelib.catalog.graphql.types import Ctx, Media, Money, Node, Product, visible_product
+from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+
+PostKind = strawberry.enum(domain.PostKind, name="PostKind")
+PostState = strawberry.enum(domain.PostState, name="PostState",
+                            description="Only PUBLISHED posts appear in feeds; authors see their own in any state.")
+ReportReason = strawberry.enum(domain.ReportReason, name="ReportReason")
+ModerationAction = strawberry.enum(domain.ModerationAction, name="ModerationAction")
+
+
+@strawberry.type(description="A product linked from a post, as it was when the post was last written.")
+class PostProduct:
+    card: strawberry.Private[ProductCard]
+
+    @strawberry.field
+    def product_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Product", self.card.product_id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.card.name
+
+    @strawberry.field(description="The lowest SKU price when the post was written.")
+    def price_from(self) -> Money | None:
+        if self.card.price_from is None:
+            return None
+        return Money(amount=self.card.price_from, currency=self.card.currency)
+
+    @strawberry.field
+    def image_url(self) -> str | None:
+        return self.card.image_url
+
+    @strawberry.field(description="The product now (null if no longer on sale); one batched read per page.")
+    async def product(self, info: Ctx) -> Product | None:
+        return await visible_product(info, self.card.product_id)
+
+
+@strawberry.type(description="A post's author as shown on a feed card.")
+class PostAuthor:
+    user_id: strawberry.Private[str]
+    display_name: str
+    avatar_url: str | None
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self.user_id))
+
+
+@strawberry.type(description="A moderation decision on a post (the audit trail).")
+class ModerationDecision:
+    action: ModerationAction
+    reason: str
+    moderator_id: str = strawberry.field(description="A user id, or 'system' for screening and report thresholds.")
+    from_state: PostState
+    to_state: PostState
+    at: datetime
+
+
+@strawberry.type(description="A 种草 post: a note, a video or a review, linking up to 9 products.")
+class Post(Node):
+    view: strawberry.Private[PostView]
+
+    @property
+    def _post(self) -> domain.Post:
+        return self.view.post
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Post", self._post.id))
+
+    @strawberry.field
+    def kind(self) -> PostKind:
+        return self._post.content.kind
+
+    @strawberry.field
+    def title(self) -> str | None:
+        return self._post.content.title
+
+    @strawberry.field
+    def body(self) -> str:
+        return self._post.content.body
+
+    @strawberry.field
+    def media(self) -> list[Media]:
+        return [Media(url=m.url, kind=m.kind) for m in self._post.content.media]
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return list(self._post.content.tags)
+
+    @strawberry.field(description="Sponsorship disclosure (利益声明): paid for or gifted by a brand.")
+    def sponsored(self) -> bool:
+        return self._post.content.sponsored
+
+    @strawberry.field(description="A review by someone who paid for the product.")
+    def verified_purchase(self) -> bool:
+        return self._post.verified_purchase
+
+    @strawberry.field
+    def state(self) -> PostState:
+        return self._post.state
+
+    @strawberry.field(description="Why the screen or a moderator refused it (the author sees this).")
+    def rejection_reason(self) -> str | None:
+        return self.view.rejection_reason
+
+    @strawberry.field
+    def author(self) -> PostAuthor:
+        return PostAuthor(user_id=self._post.author_id, display_name=self.view.author_name,
+                          avatar_url=self.view.author_avatar_url)
+
+    @strawberry.field
+    def products(self) -> list[PostProduct]:
+        return [PostProduct(card=c) for c in self.view.products]
+
+    @strawberry.field(description="Whether you like it (false when signed out); one batched read per page.")
+    async def liked_by_me(self, info: Ctx) -> bool:
+        principal = info.context.principal
+        if principal is None:
+            return False
+        return await info.context.loaders.liked.load((principal.user_id, self._post.id))
+
+    @strawberry.field
+    def like_count(self) -> int:
+        return self._post.engagement.likes
+
+    @strawberry.field
+    def comment_count(self) -> int:
+        return self._post.engagement.comments
+
+    @strawberry.field
+    def share_count(self) -> int:
+        return self._post.engagement.shares
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self._post.created_at
+
+    @strawberry.field(description="First publication; feeds are ordered by it.")
+    def published_at(self) -> datetime | None:
+        return self._post.published_at
+
+    @strawberry.field(description="Revision number: pass it to editPost to refuse an edit over someone else's.")
+    def version(self) -> int:
+        return self.view.version
+
+    @strawberry.field(description="Newest first.")
+    def comments(self, first: int | None = None, after: str | None = None) -> CommentConnection:
+        from chalicelib.feeds import social
+
+        scope = f"comments:{self._post.id}"
+        found, position = social.comments(self._post.id, page_size(first), after_position(scope, after))
+        edges = [CommentEdge(node=Comment.of(c), cursor=encode_cursor(scope, c.comment.id)) for c in found]
+        return CommentConnection(edges=edges, page_info=_page_info(edges, position is not None, after))
+
+    @strawberry.field(description="Every moderation decision on this post, oldest first: for operators and the "
+                                  "post's author; null for anyone else.")
+    def decisions(self, info: Ctx) -> list[ModerationDecision] | None:
+        from chalicelib.feeds import moderation
+
+        principal = info.context.principal
+        if principal is None or (principal.role is not Role.OPERATOR and principal.user_id != self._post.author_id):
+            return None
+        return [ModerationDecision(action=d.action, reason=d.reason, moderator_id=d.moderator_id,
+                                   from_state=d.from_state, to_state=d.to_state, at=d.at)
+                for d in moderation.decisions(info.context.principal, self._post.id)]
+
+
+@strawberry.type
+class Comment:
+    id: strawberry.ID
+    body: str
+    author_name: str
+    author_id: strawberry.ID
+    created_at: datetime
+
+    @classmethod
+    def of(cls, stored) -> Comment:
+        c = stored.comment
+        return cls(id=strawberry.ID(to_global_id("Comment", c.post_id, c.id)), body=c.body,
+                   author_name=stored.author_name, author_id=strawberry.ID(to_global_id("User", c.author_id)),
+                   created_at=c.created_at)
+
+
+@strawberry.type
+class CommentEdge:
+    node: Comment
+    cursor: str
+
+
+@strawberry.type
+class CommentConnection:
+    edges: list[CommentEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A merged feed resumes from a position, not from a post: every edge of a page "
+                              "carries the page's end cursor. Page with pageInfo.endCursor.")
+class PostEdge:
+    node: Post
+    cursor: str
+
+
+@strawberry.type
+class PostConnection:
+    edges: list[PostEdge]
+    page_info: PageInfo
+
+
+def _page_info(edges: list, more: bool, after: str | None) -> PageInfo:
+    return PageInfo(has_next_page=more, has_previous_page=after is not None,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+
+
+END_OF_FEED = ""  # the position of a last page's edges: paging on from it gives an empty page
+
+
+def feed_connection(scope: str, first: int | None, after: str | None,
+                    read: Callable[[int, str | None], FeedPage]) -> PostConnection:
+    """A feed page as a connection: ``read(page size, position)`` is the service."""
+    size, position = page_size(first), after_position(scope, after)
+    if after is not None and position == END_OF_FEED:
+        return PostConnection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=True,
+                                                           start_cursor=None, end_cursor=None))
+    return post_connection(scope, read(size, position), after)
+
+
+def post_connection(scope: str, page: FeedPage, after: str | None) -> PostConnection:
+    """Every edge of a page carries the page's continuation (the services continue
+    from the last post they returned, which for a merged feed is a composite
+    position, not a post id)."""
+    edges = [PostEdge(node=Post(view=v), cursor=encode_cursor(scope, page.position or END_OF_FEED))
+             for v in page.posts]
+    end = encode_cursor(scope, page.position) if page.position else None
+    info = PageInfo(has_next_page=page.has_more, has_previous_page=after is not None,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=end)
+    return PostConnection(edges=edges, page_info=info)
+
+
+@strawberry.type(description="A person's public profile: who they are, their counters, their posts.")
+class Author(Node):
+    profile: strawberry.Private[object]  # store.social.Profile
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self.profile.user.id))
+
+    @strawberry.field
+    def display_name(self) -> str:
+        return self.profile.user.display_name
+
+    @strawberry.field
+    def avatar_url(self) -> str | None:
+        return self.profile.user.avatar_url
+
+    @strawberry.field
+    def follower_count(self) -> int:
+        return self.profile.followers
+
+    @strawberry.field
+    def following_count(self) -> int:
+        return self.profile.following
+
+    @strawberry.field
+    def post_count(self) -> int:
+        return self.profile.posts
+
+    @strawberry.field(description="Whether you follow them (false when signed out).")
+    def followed_by_me(self, info: Ctx) -> bool:
+        from chalicelib.feeds import social
+
+        principal = info.context.principal
+        if principal is None or principal.user_id == self.profile.user.id:
+            return False
+        return social.is_following(principal, self.profile.user.id)
+
+    @strawberry.field(description="Their published posts, newest first: one request a page.")
+    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
+        from chalicelib.feeds import reading as feeds
+
+        author = self.profile.user.id
+        return feed_connection(f"author:{author}", first, after, lambda n, at: feeds.author_feed(author, n, at))
+
+
+def visible_post(info: Ctx, post_id: str) -> Post | None:
+    """A post its reader may see: published, or their own, or any to an operator."""
+    from chalicelib.feeds import posts_store
+
+    view = posts_store.get_post(post_id)
+    if view is None:
+        return None
+    principal = info.context.principal
+    viewer = principal.user_id if principal else None
+    if domain.can_view(view.post, viewer) or (principal is not None and principal.role is Role.OPERATOR):
+        return Post(view=view)
+    return None

@@ -1,0 +1,65 @@
+"""Content feed reads (种草): following, author profile, product, discover.
+
+Each returns a ``FeedPage``: up to ``first`` (1..100) published posts newest first
+(discover: highest score first), each a ``PostView`` with the author and product
+snapshots a card needs, ``has_more``, and ``position``, an opaque string to pass back
+as ``after`` for the next page (the API signs it into a cursor scoped to the feed
+and, for the following feed, to the reader). Requests per page, whatever its size:
+following 3 for a reader who follows no big author (+1 Query per big author
+followed), author 1, product 2, discover 1 (see store/feeds.py).
+
+The following feed shows the posts of the authors the reader follows and the
+reader's own posts (pulled from their own author feed at read time, so a new post
+is there as soon as it is published, without waiting for the fan-out).
+"""
+from __future__ import annotations
+
+from chalicelib.core.errors import InvalidCursor, InvalidId, PageSizeExceeded
+from chalicelib.core.ids import is_id
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.feeds import feed_store as store
+from chalicelib.feeds.feed_store import FeedPage
+
+MAX_PAGE = store.MAX_PAGE
+DEFAULT_PAGE = 20
+
+__all__ = ["FeedPage", "author_feed", "discover_feed", "following_feed", "product_feed"]
+
+
+def following_feed(principal: Principal | None, first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
+    """The signed-in reader's following feed."""
+    reader = require_user(principal)
+    return store.following_page(reader.user_id, _size(first), _after(after))
+
+
+def author_feed(author_id: str, first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
+    """An author's published posts (their profile)."""
+    return store.author_page(_id(author_id, "authorId"), _size(first), _after(after))
+
+
+def product_feed(product_id: str, first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
+    """Published posts that link a product (for its page)."""
+    return store.product_page(_id(product_id, "productId"), _size(first), _after(after))
+
+
+def discover_feed(first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
+    """Published posts by engagement with time decay (domain.feeds.discover_score)."""
+    return store.discover_page(_size(first), _after(after))
+
+
+def _size(first: int) -> int:
+    if isinstance(first, bool) or not isinstance(first, int) or not 1 <= first <= MAX_PAGE:
+        raise PageSizeExceeded(f"first must be between 1 and {MAX_PAGE}", "first")
+    return first
+
+
+def _after(after: str | None) -> str | None:
+    if after is not None and (not isinstance(after, str) or not after):
+        raise InvalidCursor("this cursor is not valid", "after")
+    return after
+
+
+def _id(value: str, field: str) -> str:
+    if not isinstance(value, str) or not is_id(value):
+        raise InvalidId("not a valid id", field)
+    return value

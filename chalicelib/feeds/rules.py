@@ -1,0 +1,637 @@
+"""Content feeds (种草): posts, moderation, reports, comments, follows, discover
+ranking and the merge of the following feed, as pure functions.
+
+A post is created PENDING_REVIEW; screening (the sensitive-word list) approves or
+rejects it. Only PUBLISHED posts appear in any feed or accept likes, comments,
+shares and reports. Enough distinct reporters hide a published post until a
+moderator decides. Every moderator action is returned as a ``ModerationDecision``
+for the audit trail.
+
+    PENDING_REVIEW --approve--> PUBLISHED --reports/hide--> HIDDEN
+    PENDING_REVIEW, HIDDEN --approve--> PUBLISHED    (published_at kept from the first time)
+    PENDING_REVIEW, HIDDEN --reject--> REJECTED
+    PENDING_REVIEW, PUBLISHED, HIDDEN --remove--> REMOVED
+    PUBLISHED, PENDING_REVIEW --edit by author--> PENDING_REVIEW (screened again)
+    any but DELETED --delete by author--> DELETED
+
+Times are aware datetimes; feed positions are canonical UTC strings
+(``2024-05-01T08:00:00Z``) so that string order is time order.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from chalicelib.catalog.rules import Media, MediaKind
+from chalicelib.core.errors import (
+    ErrorCode,
+    Forbidden,
+    InvalidCursor,
+    InvalidId,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+)
+from chalicelib.core.ids import is_id
+
+# ---------------------------------------------------------------- limits
+MAX_TITLE_LENGTH = 60
+MAX_BODY_LENGTH = 2_000
+MAX_IMAGES = 9
+MAX_VIDEOS = 1
+MAX_MEDIA_URL_LENGTH = 2_048
+MAX_PRODUCTS = 9
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 24
+MAX_COMMENT_LENGTH = 500
+MAX_REASON_LENGTH = 200  # moderation reasons and report notes
+DEFAULT_REPORT_THRESHOLD = 3  # distinct reporters since the last moderator decision
+DEFAULT_BIG_AUTHOR_FOLLOWERS = 5_000  # at or above: read-time fan-out (pull)
+
+# Discover ranking (see discover_score).
+LIKE_WEIGHT, COMMENT_WEIGHT, SHARE_WEIGHT = 1, 2, 3
+DISCOVER_DECAY_SECONDS = 45_000  # 12.5 h of recency is worth 10x the engagement
+DISCOVER_KEY_SCALE = 10**6  # key resolution: a millionth of a score unit (0.045 s of recency)
+DISCOVER_KEY_WIDTH = 16
+
+FEED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the store's timestamp format
+SYSTEM_MODERATOR = "system"  # the actor of automatic screening and report hiding
+
+_FEED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_TAG = re.compile(r"^[\w-]+$")  # \w is Unicode: letters of any script (中文), digits, '_'
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+
+
+# ---------------------------------------------------------------- errors
+class PostNotVisible(NotFound):
+    """Liking, commenting, sharing or reporting a post that is not published: to a
+    reader a hidden or removed post does not exist."""
+
+    code = ErrorCode.POST_NOT_VISIBLE
+
+
+class CannotFollowSelf(ValidationFailed):
+    code = ErrorCode.CANNOT_FOLLOW_SELF
+
+
+class NotPostAuthor(Forbidden):
+    """Editing or deleting someone else's post."""
+
+
+class InvalidPostTransition(InvalidState):
+    """A moderation or author action the post's state does not allow."""
+
+
+# ---------------------------------------------------------------- types
+class PostKind(Enum):
+    NOTE = "NOTE"  # text with up to 9 images
+    VIDEO = "VIDEO"  # exactly one video
+    REVIEW = "REVIEW"  # of exactly one product; images or one video (buyer show)
+
+
+class PostState(Enum):
+    PENDING_REVIEW = "PENDING_REVIEW"
+    PUBLISHED = "PUBLISHED"
+    HIDDEN = "HIDDEN"  # reported past the threshold; waits for a moderator
+    REJECTED = "REJECTED"
+    REMOVED = "REMOVED"
+    DELETED = "DELETED"  # by its author
+
+
+class ModerationAction(Enum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    REMOVE = "REMOVE"
+    HIDE = "HIDE"
+
+
+class ReportReason(Enum):
+    SPAM = "SPAM"
+    UNDISCLOSED_ADVERTISING = "UNDISCLOSED_ADVERTISING"  # sponsored without the 利益声明
+    FALSE_CLAIMS = "FALSE_CLAIMS"  # 虚假宣传
+    OFFENSIVE = "OFFENSIVE"
+    ILLEGAL = "ILLEGAL"
+    INFRINGEMENT = "INFRINGEMENT"  # 侵权: copied content, counterfeit
+    PRIVACY = "PRIVACY"  # shows someone's personal information
+    OTHER = "OTHER"  # needs a note
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    """What an author submits, before validation."""
+
+    kind: PostKind
+    body: str
+    title: str | None = None
+    media: tuple[Media, ...] = ()
+    product_ids: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sponsored: bool = False  # 利益声明: paid for or gifted by a brand
+
+
+@dataclass(frozen=True, slots=True)
+class PostContent:
+    """A validated draft: trimmed text, normalised tags, deduplicated products."""
+
+    kind: PostKind
+    body: str
+    title: str | None
+    media: tuple[Media, ...]
+    product_ids: tuple[str, ...]
+    tags: tuple[str, ...]
+    sponsored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+
+    @property
+    def weighted(self) -> int:
+        return LIKE_WEIGHT * self.likes + COMMENT_WEIGHT * self.comments + SHARE_WEIGHT * self.shares
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    author_id: str
+    content: PostContent
+    state: PostState
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None  # first approval; kept through edits and re-approvals
+    verified_purchase: bool = False  # reviews only, decided by the service
+    open_reports: int = 0  # distinct reporters since the last moderator decision
+    engagement: Engagement = Engagement()
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationDecision:
+    post_id: str
+    moderator_id: str
+    action: ModerationAction
+    reason: str
+    from_state: PostState
+    to_state: PostState
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    post_id: str
+    reporter_id: str
+    reason: ReportReason
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: str
+    post_id: str
+    author_id: str
+    body: str
+    created_at: datetime
+
+
+# ---------------------------------------------------------------- text
+def _clean_text(value: object, field: str, *, max_length: int, required: bool, multiline: bool) -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed("must be text", field)
+    value = value.replace("\r\n", "\n").strip()
+    if required and not value:
+        raise ValidationFailed("must not be empty", field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"must be at most {max_length} characters", field)
+    allowed = {"\n", "\t"} if multiline else set()
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+        raise ValidationFailed("must not contain control characters" + ("" if multiline else " or line breaks"), field)
+    return value
+
+
+# ---------------------------------------------------------------- media
+def clean_media_url(url: object, field: str, media_hosts: Iterable[str] | None = None) -> str:
+    """An https URL on a public DNS name: no credentials, no port, no IP literal (the
+    moderation pipeline fetches these; an IP or a port invites requests to internal
+    services). ``media_hosts``, when given, is the allowlist (the upload CDN): a host
+    matches itself and its subdomains."""
+    if not isinstance(url, str):
+        raise ValidationFailed("must be text", field)
+    url = url.strip()
+    if not url:
+        raise ValidationFailed("must not be empty", field)
+    if len(url) > MAX_MEDIA_URL_LENGTH:
+        raise ValidationFailed(f"must be at most {MAX_MEDIA_URL_LENGTH} characters", field)
+    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url) or not url.isascii():
+        raise ValidationFailed("must be an encoded URL without spaces", field)
+    if not url.lower().startswith("https://"):
+        raise ValidationFailed("media URLs must use https", field)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValidationFailed("not a valid URL", field) from None
+    if "@" in parts.netloc:
+        raise ValidationFailed("a media URL carries no credentials", field)
+    if port is not None or parts.netloc.endswith(":"):
+        raise ValidationFailed("a media URL uses the default https port", field)
+    host = (parts.hostname or "").rstrip(".")
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
+        raise ValidationFailed("a media URL needs a valid host name", field)
+    if media_hosts is not None and not any(host == h or host.endswith("." + h) for h in _hosts(media_hosts)):
+        raise ValidationFailed("media must be uploaded to the platform first", field)
+    return url
+
+
+def clean_post_media(kind: PostKind, media: Sequence[Media], field: str = "media",
+                     media_hosts: Iterable[str] | None = None) -> tuple[Media, ...]:
+    """Up to 9 images or exactly one video, never both. A NOTE carries images only;
+    a VIDEO exactly its one video; a REVIEW either (buyer-show videos convert best)."""
+    hosts = None if media_hosts is None else _hosts(media_hosts)
+    if len(media) > MAX_IMAGES:
+        raise ValidationFailed(f"at most {MAX_IMAGES} images", field)
+    cleaned = []
+    for i, item in enumerate(media):
+        if not isinstance(item, Media) or not isinstance(item.kind, MediaKind):
+            raise ValidationFailed("not a media item", f"{field}.{i}")
+        cleaned.append(Media(clean_media_url(item.url, f"{field}.{i}.url", hosts), item.kind))
+    videos = sum(1 for m in cleaned if m.kind is MediaKind.VIDEO)
+    images = len(cleaned) - videos
+    if videos > MAX_VIDEOS:
+        raise ValidationFailed(f"at most {MAX_VIDEOS} video", field)
+    if videos and images:
+        raise ValidationFailed("a post carries images or a video, not both", field)
+    if kind is PostKind.NOTE and videos:
+        raise ValidationFailed("a note carries images; post a video as kind VIDEO", field)
+    if kind is PostKind.VIDEO and videos != 1:
+        raise ValidationFailed("a video post carries its video", field)
+    return tuple(cleaned)
+
+
+# ---------------------------------------------------------------- products and tags
+def clean_product_ids(product_ids: Sequence[str], field: str = "productIds") -> tuple[str, ...]:
+    """Deduplicated, first occurrence kept; at most MAX_PRODUCTS distinct ids."""
+    cleaned: list[str] = []
+    for i, product_id in enumerate(product_ids):
+        if not isinstance(product_id, str) or not is_id(product_id):
+            raise InvalidId("not a product id", f"{field}.{i}")
+        if product_id not in cleaned:
+            cleaned.append(product_id)
+    if len(cleaned) > MAX_PRODUCTS:
+        raise ValidationFailed(f"at most {MAX_PRODUCTS} linked products", field)
+    return tuple(cleaned)
+
+
+def normalise_tag(tag: str) -> str:
+    """``#Ｌｉｐｓｔｉｃｋ#`` → ``lipstick``: NFKC (full-width to half-width), surrounding
+    whitespace and '#' removed (both ends: Weibo-style #话题# is common), casefolded."""
+    return unicodedata.normalize("NFKC", tag).strip().strip("#").strip().casefold()
+
+
+def clean_post_tags(tags: Sequence[str], field: str = "tags") -> tuple[str, ...]:
+    cleaned: list[str] = []
+    for i, tag in enumerate(tags):
+        if not isinstance(tag, str):
+            raise ValidationFailed("must be text", f"{field}.{i}")
+        tag = normalise_tag(tag)
+        if not tag or len(tag) > MAX_TAG_LENGTH or not _TAG.match(tag):
+            raise ValidationFailed(f"a tag is 1-{MAX_TAG_LENGTH} letters, digits, '-' or '_'", f"{field}.{i}")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationFailed(f"at most {MAX_TAGS} tags", field)
+    return tuple(cleaned)
+
+
+# ---------------------------------------------------------------- posts
+def validate_post(draft: PostDraft, *, media_hosts: Iterable[str] | None = None) -> PostContent:
+    """The cleaned content of a draft, or the first ValidationFailed with its field."""
+    if not isinstance(draft.kind, PostKind):
+        raise ValidationFailed("not a post kind", "kind")
+    title = None
+    if draft.title is not None:
+        title = _clean_text(draft.title, "title", max_length=MAX_TITLE_LENGTH, required=False, multiline=False) or None
+    body = _clean_text(draft.body, "body", max_length=MAX_BODY_LENGTH, required=True, multiline=True)
+    media = clean_post_media(draft.kind, draft.media, media_hosts=media_hosts)
+    product_ids = clean_product_ids(draft.product_ids)
+    # A review is of exactly one product, so its verified-purchase badge and its
+    # place in that product's feed mean one thing.
+    if draft.kind is PostKind.REVIEW and len(product_ids) != 1:
+        raise ValidationFailed("a review is of exactly one product", "productIds")
+    tags = clean_post_tags(draft.tags)
+    if not isinstance(draft.sponsored, bool):
+        raise ValidationFailed("must be true or false", "sponsored")
+    return PostContent(draft.kind, body, title, media, product_ids, tags, draft.sponsored)
+
+
+def is_verified_purchase(paid_product_ids: Iterable[str], product_id: str) -> bool:
+    """The review's product is among those the author paid for (the service passes
+    products of paid orders not fully refunded)."""
+    return product_id in set(paid_product_ids)
+
+
+def create_post(post_id: str, author_id: str, content: PostContent, now: datetime, *,
+                verified_purchase: bool = False) -> Post:
+    """A new post, waiting for screening. ``verified_purchase`` only sticks to a review."""
+    _aware(now)
+    return Post(post_id, author_id, content, PostState.PENDING_REVIEW, now, now,
+                verified_purchase=verified_purchase and content.kind is PostKind.REVIEW)
+
+
+def is_visible(state: PostState) -> bool:
+    """Only published posts appear in feeds or accept engagement."""
+    return state is PostState.PUBLISHED
+
+
+def can_view(post: Post, viewer_id: str | None) -> bool:
+    """Readers see published posts; an author also sees their own in any state but
+    deleted (pending, rejected with its reason, hidden, removed)."""
+    if is_visible(post.state):
+        return True
+    return viewer_id is not None and viewer_id == post.author_id and post.state is not PostState.DELETED
+
+
+def require_visible(post: Post, field: str = "postId") -> None:
+    if not is_visible(post.state):
+        raise PostNotVisible("this post is not available", field)
+
+
+def earns_post_points(before: Post, after: Post) -> bool:
+    """The first approval of a post earns its author points; re-approvals after an
+    edit or a report do not."""
+    return before.published_at is None and after.state is PostState.PUBLISHED
+
+
+# Which states each moderator action applies to.
+_MODERATION: dict[ModerationAction, tuple[frozenset[PostState], PostState]] = {
+    ModerationAction.APPROVE: (frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN}), PostState.PUBLISHED),
+    ModerationAction.REJECT: (frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN}), PostState.REJECTED),
+    ModerationAction.REMOVE: (frozenset({PostState.PENDING_REVIEW, PostState.PUBLISHED, PostState.HIDDEN}),
+                              PostState.REMOVED),
+    ModerationAction.HIDE: (frozenset({PostState.PUBLISHED}), PostState.HIDDEN),
+}
+EDITABLE_STATES = frozenset({PostState.PUBLISHED, PostState.PENDING_REVIEW})
+
+
+def clean_reason(reason: object, field: str = "reason") -> str:
+    return _clean_text(reason, field, max_length=MAX_REASON_LENGTH, required=True, multiline=False)
+
+
+def moderate(post: Post, action: ModerationAction, moderator_id: str, reason: str,
+             at: datetime) -> tuple[Post, ModerationDecision]:
+    """Apply a moderator's (or the screening's, as SYSTEM_MODERATOR) decision.
+
+    Approving sets ``published_at`` the first time only, so an edited or restored
+    post keeps its place in feeds and its fan-out entries stay valid. A decision on
+    a HIDDEN post settles the reports so far: ``open_reports`` starts again at 0.
+    """
+    _aware(at)
+    if not isinstance(moderator_id, str) or not moderator_id:
+        raise ValidationFailed("a decision names its moderator", "moderatorId")
+    reason = clean_reason(reason)
+    allowed, target = _MODERATION[action]
+    if post.state not in allowed:
+        raise InvalidPostTransition(
+            f"cannot {action.value.lower()} a {post.state.value.lower().replace('_', ' ')} post", "postId")
+    changes: dict = {"state": target, "updated_at": at}
+    if action is ModerationAction.APPROVE and post.published_at is None:
+        changes["published_at"] = at
+    if post.state is PostState.HIDDEN:
+        changes["open_reports"] = 0
+    decision = ModerationDecision(post.id, moderator_id, action, reason, post.state, target, at)
+    return replace(post, **changes), decision
+
+
+def approve(post: Post, moderator_id: str, reason: str, at: datetime) -> tuple[Post, ModerationDecision]:
+    return moderate(post, ModerationAction.APPROVE, moderator_id, reason, at)
+
+
+def reject(post: Post, moderator_id: str, reason: str, at: datetime) -> tuple[Post, ModerationDecision]:
+    return moderate(post, ModerationAction.REJECT, moderator_id, reason, at)
+
+
+def remove(post: Post, moderator_id: str, reason: str, at: datetime) -> tuple[Post, ModerationDecision]:
+    return moderate(post, ModerationAction.REMOVE, moderator_id, reason, at)
+
+
+def edit_post(post: Post, editor_id: str, content: PostContent, now: datetime, *,
+              verified_purchase: bool = False) -> Post:
+    """The author's new content; the post goes back through screening. Not allowed
+    once hidden (an edit would escape the reports), rejected or removed (post anew).
+    The kind stays: a review cannot become a note and keep its badge."""
+    _aware(now)
+    if editor_id != post.author_id:
+        raise NotPostAuthor("only its author can edit a post", "postId")
+    if post.state not in EDITABLE_STATES:
+        raise InvalidPostTransition(f"a {post.state.value.lower().replace('_', ' ')} post cannot be edited", "postId")
+    if content.kind is not post.content.kind:
+        raise ValidationFailed("a post keeps its kind", "kind")
+    return replace(post, content=content, state=PostState.PENDING_REVIEW, updated_at=now,
+                   verified_purchase=verified_purchase and content.kind is PostKind.REVIEW)
+
+
+def delete_post(post: Post, actor_id: str, now: datetime) -> Post:
+    """The author withdraws their post, whatever its state. Deleting twice is NotFound:
+    a deleted post no longer exists for anyone."""
+    _aware(now)
+    if post.state is PostState.DELETED:
+        raise NotFound("this post does not exist", "postId")
+    if actor_id != post.author_id:
+        raise NotPostAuthor("only its author can delete a post", "postId")
+    return replace(post, state=PostState.DELETED, updated_at=now)
+
+
+# ---------------------------------------------------------------- reports
+def _require_threshold(threshold: int) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError("a report threshold is a positive int")
+
+
+def should_hide(report_count: int, threshold: int = DEFAULT_REPORT_THRESHOLD) -> bool:
+    _require_threshold(threshold)
+    return report_count >= threshold
+
+
+def new_report(post: Post, reporter_id: str, reason: ReportReason, note: str | None, at: datetime) -> Report:
+    """A reader's report. Only published posts can be reported (nobody else sees the
+    others); OTHER needs a note saying what is wrong."""
+    _aware(at)
+    require_visible(post)
+    if not isinstance(reason, ReportReason):
+        raise ValidationFailed("not a report reason", "reason")
+    cleaned = None
+    if note is not None:
+        cleaned = _clean_text(note, "note", max_length=MAX_REASON_LENGTH, required=False, multiline=True) or None
+    if reason is ReportReason.OTHER and cleaned is None:
+        raise ValidationFailed("say what is wrong with this post", "note")
+    return Report(post.id, reporter_id, reason, cleaned, at)
+
+
+def record_reports(post: Post, open_reports: int, at: datetime,
+                   threshold: int = DEFAULT_REPORT_THRESHOLD) -> tuple[Post, ModerationDecision | None]:
+    """The post after its count of distinct reporters (kept by the store, one report
+    per reader) became ``open_reports``: hidden, with a system decision for the audit
+    trail, when a published post reaches the threshold."""
+    _aware(at)
+    post = replace(post, open_reports=open_reports)
+    if post.state is PostState.PUBLISHED and should_hide(open_reports, threshold):
+        return moderate(post, ModerationAction.HIDE, SYSTEM_MODERATOR, f"reported by {open_reports} readers", at)
+    return post, None
+
+
+# ---------------------------------------------------------------- comments and follows
+def clean_comment_body(body: object, field: str = "body") -> str:
+    return _clean_text(body, field, max_length=MAX_COMMENT_LENGTH, required=True, multiline=True)
+
+
+def new_comment(comment_id: str, post: Post, author_id: str, body: str, now: datetime) -> Comment:
+    """A comment on a published post (screened by the service like a post)."""
+    _aware(now)
+    require_visible(post)
+    return Comment(comment_id, post.id, author_id, clean_comment_body(body), now)
+
+
+def check_follow(follower_id: str, author_id: str, field: str = "authorId") -> None:
+    """Following is idempotent (the store's conditional put); following yourself is an error."""
+    if follower_id == author_id:
+        raise CannotFollowSelf("you cannot follow yourself", field)
+
+
+def is_big_author(follower_count: int, threshold: int = DEFAULT_BIG_AUTHOR_FOLLOWERS, *,
+                  was_big: bool = False) -> bool:
+    """An author with ``threshold`` followers or more is read at query time instead of
+    fanned out on write. Sticky (``was_big``: the flag the service keeps on the
+    author): if it were not, posts written while big were never pushed to inboxes
+    and would vanish from following feeds once the author dropped below."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError("a big-author threshold is a positive int")
+    return was_big or follower_count >= threshold
+
+
+# ---------------------------------------------------------------- discover ranking
+def discover_score(engagement: Engagement, published_at: datetime) -> float:
+    """``log10(max(w, 1)) + published_epoch_seconds / 45000`` with
+    ``w = likes + 2*comments + 3*shares`` (the Reddit "hot" form).
+
+    Why this and not a Hacker-News form ``(w + 1) / (age_hours + 2) ** 1.5``: that one
+    changes for every post every hour, so a stored, indexed score would need all
+    posts rewritten continually. Here time decay is relative: a newer post starts
+    higher, and 10x the engagement is worth 12.5 hours of recency. The score depends
+    only on the counts and the publish time, so it is written once per change of the
+    counts (the store does it from the table stream, off the likes' hot path), never
+    re-scored as time passes, and it only rises with engagement.
+    """
+    epoch = _aware(published_at).timestamp()
+    if epoch < 0:
+        raise ValueError("published before 1970")
+    return math.log10(max(engagement.weighted, 1)) + epoch / DISCOVER_DECAY_SECONDS
+
+
+def discover_sort_key(engagement: Engagement, published_at: datetime) -> str:
+    """The score as a fixed-width, zero-padded decimal string for a GSI sort key:
+    string order is score order (a floor of a monotonic function, so a higher score
+    never has a lower key; scores closer than 1/DISCOVER_KEY_SCALE may share a key).
+    Append ``#<post id>`` in the store for a unique, cursor-able position."""
+    units = math.floor(discover_score(engagement, published_at) * DISCOVER_KEY_SCALE)
+    if units >= 10**DISCOVER_KEY_WIDTH:
+        raise ValueError("score out of range")
+    return f"{units:0{DISCOVER_KEY_WIDTH}d}"
+
+
+# ---------------------------------------------------------------- feed merge and cursors
+class FeedRef(NamedTuple):
+    """One entry of a feed. Tuple order is feed order: (published_at, post_id),
+    newest is largest. A post has one published_at everywhere (it never changes)."""
+
+    published_at: str  # FEED_TIME_FORMAT
+    post_id: str
+
+
+def feed_time(moment: datetime) -> str:
+    return _aware(moment).astimezone(timezone.utc).strftime(FEED_TIME_FORMAT)
+
+
+def feed_ref(published_at: datetime, post_id: str) -> FeedRef:
+    return FeedRef(feed_time(published_at), post_id)
+
+
+def cursor_position(ref: FeedRef) -> str:
+    """``<published_at>#<post id>``: also the sort key of feed items in the store, so
+    "strictly older than the cursor" is the key condition ``SK < position`` (the
+    timestamp is fixed-width, so string order is (published_at, post_id) order)."""
+    return f"{ref.published_at}#{ref.post_id}"
+
+
+def parse_cursor_position(position: str, field: str = "after") -> FeedRef:
+    published_at, sep, post_id = position.partition("#") if isinstance(position, str) else ("", "", "")
+    if not sep or not _FEED_TIME.match(published_at) or not is_id(post_id):
+        raise InvalidCursor("this cursor is not valid", field)
+    try:
+        datetime.strptime(published_at, FEED_TIME_FORMAT)
+    except ValueError:
+        raise InvalidCursor("this cursor is not valid", field) from None
+    return FeedRef(published_at, post_id)
+
+
+def is_older(ref: FeedRef, cursor: FeedRef | None) -> bool:
+    return cursor is None or ref < cursor
+
+
+def source_fetch_size(limit: int) -> int:
+    """How many entries to read from each source for a page of ``limit``: one more,
+    so that ``has_more`` from the merge is exact."""
+    return limit + 1
+
+
+def merge_newest_first(pushed: Iterable[FeedRef], pulled: Iterable[Iterable[FeedRef]], limit: int,
+                       after: FeedRef | None = None) -> tuple[list[FeedRef], bool]:
+    """The following feed's page: the caller's inbox (fan-out on write) merged with
+    the recent posts of the big authors they follow (fan-out on read).
+
+    Newest first by (published_at, post_id), each post once, only entries strictly
+    older than ``after`` (the previous page's last entry). Each source is read newest
+    first, strictly older than the cursor, ``source_fetch_size(limit)`` entries: then
+    the page equals the top ``limit`` of all sources' full union, and ``has_more`` is
+    exact (more than ``limit`` distinct entries seen means there is another; at most
+    ``limit`` means every source came back short, so all are exhausted).
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError("a page holds at least one entry")
+    newest: dict[str, FeedRef] = {}
+    for source in (pushed, *pulled):
+        for ref in source:
+            if not is_older(ref, after):
+                continue
+            kept = newest.get(ref.post_id)
+            if kept is None or ref > kept:
+                newest[ref.post_id] = ref
+    top = heapq.nlargest(limit + 1, newest.values())
+    return top[:limit], len(top) > limit
+
+
+def next_cursor(page: Sequence[FeedRef], has_more: bool) -> FeedRef | None:
+    """The position to continue after, or None at the end."""
+    return page[-1] if has_more and page else None
+
+
+# ---------------------------------------------------------------- helpers
+def _hosts(media_hosts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(h.strip().lower().rstrip(".") for h in media_hosts)
+
+
+def _aware(moment: datetime) -> datetime:
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError("aware datetimes only")
+    return moment

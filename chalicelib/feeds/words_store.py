@@ -1,0 +1,67 @@
+"""The operator's sensitive-word list in the single table.
+
+``CONFIG#MODERATION_WORDS`` / ``WORD#<key>``: one item per listed word, keyed by
+the word as the screen reads it (services.moderation normalises it), so "Ｆｕｃｋ"
+and "fuck" are one entry; the item keeps the word as the operator typed it and its
+action (BLOCK refuses the text, REVIEW sends a post to the review queue).
+
+The whole list is one partition, read in full by one paginated Query when a
+container's cached screen expires (services.moderation: at most once a minute).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import DeleteError
+
+from chalicelib.core.table import keys
+from chalicelib.feeds.models import ModerationWordItem
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds.posts_store import dt, ts
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWord:
+    key: str  # the normalised form: the item's identity
+    word: str  # as listed
+    action: str  # BLOCK or REVIEW
+    added_by: str
+    added_at: datetime
+
+
+def _to_word(item: ModerationWordItem) -> StoredWord:
+    return StoredWord(item.SK.removeprefix(keys.WORD_PREFIX), item.word, item.action, item.added_by,
+                      dt(item.added_at))
+
+
+def put_word(key: str, word: str, action: str, added_by: str, added_at: datetime) -> None:
+    """Add the word, or change the action of one listed already (same key)."""
+    ModerationWordItem(keys.MODERATION_WORDS_PK, keys.word_sk(key), word=word, action=action, added_by=added_by,
+                       added_at=ts(added_at)).save()
+
+
+def delete_word(key: str) -> bool:
+    """False if the word was not listed."""
+    try:
+        ModerationWordItem(keys.MODERATION_WORDS_PK, keys.word_sk(key)).delete(condition=TableItem.PK.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def all_words() -> list[StoredWord]:
+    """Every listed word: one Query (several pages for a list past ~1 MB)."""
+    return [_to_word(i) for i in ModerationWordItem.query(
+        keys.MODERATION_WORDS_PK, ModerationWordItem.SK.startswith(keys.WORD_PREFIX), consistent_read=True)
+        if isinstance(i, ModerationWordItem)]
+
+
+def words_page(limit: int, after: str | None = None) -> tuple[list[StoredWord], bool]:
+    """Listed words in key order, ``limit`` at a time; ``after`` is the last key seen."""
+    condition = (TableItem.SK > keys.word_sk(after)) if after else TableItem.SK.startswith(keys.WORD_PREFIX)
+    items = [i for i in TableItem.query(keys.MODERATION_WORDS_PK, condition, limit=limit + 1, page_size=limit + 1)
+             if isinstance(i, ModerationWordItem)]
+    return [_to_word(i) for i in items[:limit]], len(items) > limit

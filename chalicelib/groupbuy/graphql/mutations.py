@@ -1,0 +1,170 @@
+"""Group-buy mutations, mixed into Mutation. Each resolver translates and calls a service."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.groupbuy.rules import NewDeal
+from chalicelib.groupbuy import service
+from chalicelib.core.clock import utc_now
+from chalicelib.catalog.graphql.types import Ctx
+from chalicelib.core.graphql.errors import UserError, payload_errors
+from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
+from chalicelib.core.graphql.ids import from_global_id
+
+
+def _payments(info: Ctx):
+    from chalicelib.adapters.payments.factory import payment_provider_for
+
+    return payment_provider_for(info.context.settings)
+
+
+@strawberry.input
+class DealPriceInput:
+    sku_id: strawberry.ID
+    price: int = strawberry.field(description="Group price in minor units (fen).")
+
+
+@strawberry.input
+class DealStockInput:
+    sku_id: strawberry.ID
+    quantity: int = strawberry.field(description="Units moved from the SKU's stock into the deal.")
+
+
+@strawberry.input
+class CreateDealInput:
+    product_id: strawberry.ID
+    prices: list[DealPriceInput]
+    stock: list[DealStockInput]
+    starts_at: datetime
+    ends_at: datetime
+    currency: str = "CNY"
+    team_size: int = 2
+    team_lifetime_seconds: int = 24 * 3600
+    payment_window_seconds: int = 15 * 60
+    per_user_limit: int = 1
+    virtual_success_min_paid: int | None = None
+
+
+POINTS_AT_CHECKOUT = ("Points to redeem on this order: units of 100 (¥1 each), at most half its price. Held with "
+                      "the seat and returned if it is cancelled or refunded.")
+
+
+@strawberry.input
+class OpenTeamInput:
+    deal_id: strawberry.ID
+    sku_id: strawberry.ID
+    idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
+    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
+
+
+@strawberry.input
+class JoinTeamInput:
+    share_code: str
+    sku_id: strawberry.ID
+    idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
+    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
+
+
+@strawberry.input
+class OrderInput:
+    order_id: strawberry.ID
+
+
+@strawberry.type
+class DealPayload:
+    deal: Deal | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SeatPayload:
+    order: Order | None = None
+    team: Team | None = None
+    payment: PaymentParams | None = strawberry.field(
+        default=None, description="For wx.requestPayment; null if the payment service was unreachable (use payOrder).")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    payment: PaymentParams | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None:
+        raise ValidationFailed("give a time zone (e.g. 2026-12-01T10:00:00+08:00)", field)
+    return moment
+
+
+def _sku_of_product(sku_gid: str, product_id: str | None, field: str) -> tuple[str, str]:
+    product, sku = from_global_id(sku_gid, "Sku", field)
+    if product_id is not None and product != product_id:
+        raise ValidationFailed("this SKU belongs to another product", field)
+    return product, sku
+
+
+def _order_id(input: OrderInput) -> str:
+    return from_global_id(input.order_id, "Order", "orderId")[0]
+
+
+def _seat_payload(taken: service.SeatTaken) -> SeatPayload:
+    return SeatPayload(order=Order(order=taken.order), team=Team(team=taken.team),
+                       payment=PaymentParams.of(taken.payment))
+
+
+@strawberry.type
+class GroupBuyMutation:
+    @strawberry.mutation(description="Merchants: a group-buy deal on one of their active products.")
+    @payload_errors(DealPayload)
+    def create_deal(self, info: Ctx, input: CreateDealInput) -> DealPayload:
+        (product_id,) = from_global_id(input.product_id, "Product", "productId")
+        new = NewDeal(
+            product_id=product_id,
+            prices=tuple((_sku_of_product(p.sku_id, product_id, f"prices.{i}.skuId")[1], p.price)
+                         for i, p in enumerate(input.prices)),
+            stock=tuple((_sku_of_product(s.sku_id, product_id, f"stock.{i}.skuId")[1], s.quantity)
+                        for i, s in enumerate(input.stock)),
+            starts_at=_aware(input.starts_at, "startsAt"), ends_at=_aware(input.ends_at, "endsAt"),
+            currency=input.currency, team_size=input.team_size, team_lifetime_seconds=input.team_lifetime_seconds,
+            payment_window_seconds=input.payment_window_seconds, per_user_limit=input.per_user_limit,
+            virtual_min_paid=input.virtual_success_min_paid,
+        )
+        return DealPayload(deal=Deal(deal=service.create_deal(info.context.principal, new, utc_now())))
+
+    @strawberry.mutation(description="Open a team as its leader: an order awaiting payment holds your seat.")
+    @payload_errors(SeatPayload)
+    def open_team(self, info: Ctx, input: OpenTeamInput) -> SeatPayload:
+        (deal_id,) = from_global_id(input.deal_id, "Deal", "dealId")
+        _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
+        return _seat_payload(service.open_team(info.context.principal, deal_id, sku_id, input.idempotency_key,
+                                               _payments(info), utc_now(), points=input.points))
+
+    @strawberry.mutation(description="Join a team by its share code: an order awaiting payment holds your seat "
+                                     "for the deal's payment window.")
+    @payload_errors(SeatPayload)
+    def join_team(self, info: Ctx, input: JoinTeamInput) -> SeatPayload:
+        _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
+        return _seat_payload(service.join_team(info.context.principal, input.share_code.strip().upper(), sku_id,
+                                               input.idempotency_key, _payments(info), utc_now(), points=input.points))
+
+    @strawberry.mutation(description="Payment parameters again for your unpaid seat.")
+    @payload_errors(OrderPayload)
+    def pay_order(self, info: Ctx, input: OrderInput) -> OrderPayload:
+        order, params = service.pay_order(info.context.principal, _order_id(input), _payments(info), utc_now())
+        return OrderPayload(order=Order(order=order), payment=PaymentParams.of(params))
+
+    @strawberry.mutation(description="Give back your unpaid seat.")
+    @payload_errors(OrderPayload)
+    def cancel_seat(self, info: Ctx, input: OrderInput) -> OrderPayload:
+        return OrderPayload(order=Order(order=service.cancel_seat(info.context.principal, _order_id(input),
+                                                                  utc_now())))
+
+    @strawberry.mutation(description="Operators: run a failed refund again (same refund id: never paid twice).")
+    @payload_errors(OrderPayload)
+    def retry_refund(self, info: Ctx, input: OrderInput) -> OrderPayload:
+        return OrderPayload(order=Order(order=service.retry_refund(info.context.principal, _order_id(input))))

@@ -1,0 +1,321 @@
+"""Group-buy types: Deal, Team (with its members), Order, payment parameters."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from chalicelib.adapters.payments import JsapiParams
+from chalicelib.groupbuy import rules as domain
+from chalicelib.groupbuy import store
+from chalicelib.catalog.graphql.types import Ctx, Money, Node, Product, Sku
+from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+
+TeamState = strawberry.enum(domain.TeamState, name="TeamState")
+OrderState = strawberry.enum(domain.OrderState, name="OrderState",
+                             description="AWAITING_PAYMENT → PAID_AWAITING_TEAM → TO_SHIP → SHIPPED → COMPLETED; "
+                                         "or CANCELLED; or REFUNDING → REFUNDED / REFUND_FAILED.")
+
+# What a customer reads next to the state (English / 中文).
+ORDER_STATUS_TEXT = {
+    domain.OrderState.AWAITING_PAYMENT: "Awaiting payment (待支付)",
+    domain.OrderState.PAID_AWAITING_TEAM: "Paid, awaiting team (已支付，待成团)",
+    domain.OrderState.TO_SHIP: "Team formed, to ship (已成团，待发货)",
+    domain.OrderState.SHIPPED: "Shipped (已发货)",
+    domain.OrderState.COMPLETED: "Completed (已完成)",
+    domain.OrderState.CANCELLED: "Cancelled (已取消)",
+    domain.OrderState.REFUNDING: "Refunding (退款中)",
+    domain.OrderState.REFUNDED: "Refunded (已退款)",
+    domain.OrderState.REFUND_FAILED: "Refund failed, we are on it (退款失败，处理中)",
+}
+
+
+async def _sku(info: Ctx, product_id: str, sku_id: str) -> Sku | None:
+    product = await info.context.loaders.product.load(product_id)
+    if product is None:
+        return None
+    skus = await info.context.loaders.skus.load(product)
+    return next((Sku(sku=s) for s in skus if s.id == sku_id), None)
+
+
+@strawberry.type(description="A group price for one SKU of the deal's product.")
+class DealPrice:
+    price_: strawberry.Private[domain.DealPrice]
+    product_id: strawberry.Private[str]
+
+    @strawberry.field
+    def price(self) -> Money:
+        return Money(amount=self.price_.price.amount, currency=self.price_.price.currency)
+
+    @strawberry.field
+    def sku_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Sku", self.product_id, self.price_.sku_id))
+
+    @strawberry.field
+    async def sku(self, info: Ctx) -> Sku | None:
+        return await _sku(info, self.product_id, self.price_.sku_id)
+
+
+@strawberry.type(description="Units of one SKU still on sale in the deal.")
+class DealStock:
+    sku_id: strawberry.ID
+    available: int
+
+
+@strawberry.type(description="A group-buy campaign: a product's SKUs at a group price for teams of teamSize.")
+class Deal(Node):
+    deal: strawberry.Private[domain.Deal]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Deal", self.deal.id))
+
+    @strawberry.field
+    async def product(self, info: Ctx) -> Product | None:
+        found = await info.context.loaders.product.load(self.deal.terms.product_id)
+        return Product(product=found) if found else None
+
+    @strawberry.field
+    def prices(self) -> list[DealPrice]:
+        return [DealPrice(price_=p, product_id=self.deal.terms.product_id) for p in self.deal.terms.prices]
+
+    @strawberry.field
+    def team_size(self) -> int:
+        return self.deal.terms.team_size
+
+    @strawberry.field
+    def team_lifetime_seconds(self) -> int:
+        return self.deal.team_lifetime_seconds
+
+    @strawberry.field
+    def payment_window_seconds(self) -> int:
+        return self.deal.terms.payment_window_seconds
+
+    @strawberry.field
+    def per_user_limit(self) -> int:
+        return self.deal.terms.per_user_limit
+
+    @strawberry.field(description="Teams with at least this many paid members at the deadline succeed "
+                                  "virtually (模拟成团); null when off.")
+    def virtual_success_min_paid(self) -> int | None:
+        return self.deal.terms.virtual_min_paid
+
+    @strawberry.field
+    def starts_at(self) -> datetime:
+        return self.deal.starts_at
+
+    @strawberry.field
+    def ends_at(self) -> datetime:
+        return self.deal.ends_at
+
+    @strawberry.field
+    async def stock(self, info: Ctx) -> list[DealStock]:
+        counters = await info.context.loaders.deal_stock.load(self.deal)
+        return [DealStock(sku_id=strawberry.ID(to_global_id("Sku", self.deal.terms.product_id, sku)),
+                          available=c[0]) for sku, c in counters.items()]
+
+    @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
+    def open_teams(self, first: int | None = None, after: str | None = None) -> TeamConnection:
+        scope = f"deal-teams:{self.deal.id}"
+        teams, more = store.open_teams(self.deal.id, page_size(first), after_position(scope, after))
+        edges = [TeamEdge(node=Team(team=t), cursor=encode_cursor(scope, store.open_team_position(t)))
+                 for t in teams]
+        return TeamConnection(edges=edges, page_info=_page_info(edges, more))
+
+
+@strawberry.type(description="A member as other members see them: a public profile, nothing private.")
+class TeamMember:
+    display_name: str
+    avatar_url: str | None
+    is_leader: bool
+    paid: bool
+
+
+@strawberry.type(description="A group-buy team. Its id is also its share code (fits a mini-program scene).")
+class Team(Node):
+    team: strawberry.Private[domain.Team]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Team", self.team.id))
+
+    @strawberry.field(description="Put this in the share card's scene; joinTeam takes it.")
+    def share_code(self) -> str:
+        return self.team.id
+
+    @strawberry.field
+    def state(self) -> TeamState:
+        return self.team.state
+
+    @strawberry.field
+    def size(self) -> int:
+        return self.team.size
+
+    @strawberry.field(description="Seats held by unpaid joiners plus paid seats.")
+    def seats_taken(self) -> int:
+        return self.team.held + self.team.paid
+
+    @strawberry.field
+    def paid_count(self) -> int:
+        return self.team.paid
+
+    @strawberry.field
+    def remaining_seats(self) -> int:
+        return self.team.remaining_seats
+
+    @strawberry.field
+    def expires_at(self) -> datetime:
+        return self.team.expires_at
+
+    @strawberry.field(description="True if the team succeeded under the deal's virtual-success rule.")
+    def completed_virtually(self) -> bool:
+        return self.team.completed_virtually
+
+    @strawberry.field
+    async def deal(self, info: Ctx) -> Deal | None:
+        found = await info.context.loaders.deal.load(self.team.terms.deal_id)
+        return Deal(deal=found) if found else None
+
+    @strawberry.field(description="Members holding or having paid a seat, leader first.")
+    async def members(self, info: Ctx) -> list[TeamMember]:
+        _, seats = await info.context.loaders.team_view.load(self.team.id)
+        return [TeamMember(display_name=s.display_name, avatar_url=s.avatar_url, is_leader=s.is_leader,
+                           paid=s.state is domain.SeatState.PAID)
+                for s in seats if s.state is not domain.SeatState.RELEASED]
+
+
+@strawberry.type
+class TeamEdge:
+    node: Team
+    cursor: str
+
+
+@strawberry.type
+class TeamConnection:
+    edges: list[TeamEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class Order(Node):
+    order: strawberry.Private[domain.Order]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Order", self.order.id))
+
+    @strawberry.field
+    def state(self) -> OrderState:
+        return self.order.state
+
+    @strawberry.field(description="What the state means for the customer, in English and Chinese.")
+    def status_text(self) -> str:
+        return ORDER_STATUS_TEXT[self.order.state]
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money(amount=self.order.amount.amount, currency=self.order.amount.currency)
+
+    @strawberry.field(description="Points redeemed on this order at checkout.")
+    def points_used(self) -> int:
+        return self.order.points_used
+
+    @strawberry.field(description="Taken off the group price by those points (fen).")
+    def points_discount(self) -> Money:
+        return Money(amount=self.order.discount, currency=self.order.amount.currency)
+
+    @strawberry.field
+    def quantity(self) -> int:
+        return self.order.quantity
+
+    @strawberry.field(description="Pay before this, or the seat goes back to the team.")
+    def pay_by(self) -> datetime:
+        return self.order.pay_by
+
+    @strawberry.field
+    def paid_at(self) -> datetime | None:
+        return self.order.paid_at
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.order.created_at
+
+    @strawberry.field(description="Minor units refunded so far.")
+    def refunded(self) -> int:
+        return self.order.refunded
+
+    @strawberry.field
+    async def sku(self, info: Ctx) -> Sku | None:
+        return await _sku(info, self.order.product_id, self.order.sku_id)
+
+    @strawberry.field
+    async def team(self, info: Ctx) -> Team | None:
+        team, _ = await info.context.loaders.team_view.load(self.order.team_id)
+        return Team(team=team) if team else None
+
+
+@strawberry.type
+class OrderEdge:
+    node: Order
+    cursor: str
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class DealEdge:
+    node: Deal
+    cursor: str
+
+
+@strawberry.type
+class DealConnection:
+    edges: list[DealEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="Pass these, as they are, to wx.requestPayment in the mini-program.")
+class PaymentParams:
+    app_id: str
+    time_stamp: str
+    nonce_str: str
+    package: str
+    sign_type: str
+    pay_sign: str
+
+    @classmethod
+    def of(cls, params: JsapiParams | None) -> PaymentParams | None:
+        if params is None:
+            return None
+        return cls(app_id=params.app_id, time_stamp=params.time_stamp, nonce_str=params.nonce_str,
+                   package=params.package, sign_type=params.sign_type, pay_sign=params.pay_sign)
+
+
+def _page_info(edges: list, more: bool) -> PageInfo:
+    return PageInfo(has_next_page=more, has_previous_page=False,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+
+
+def order_connection(scope: str, orders: list[domain.Order], more: bool) -> OrderConnection:
+    edges = [OrderEdge(node=Order(order=o), cursor=encode_cursor(scope, o.id)) for o in orders]
+    return OrderConnection(edges=edges, page_info=_page_info(edges, more))
+
+
+def deal_connection(first: int | None, after: str | None) -> DealConnection:
+    scope = "deals"
+    deals, more = store.active_deals(page_size(first), after_position(scope, after))
+    edges = [DealEdge(node=Deal(deal=d), cursor=encode_cursor(scope, d.id)) for d in deals]
+    return DealConnection(edges=edges, page_info=_page_info(edges, more))
+
+
+def team_connection_of_seats(scope: str, seats: list[domain.Seat], teams: dict[str, domain.Team],
+                             more: bool) -> TeamConnection:
+    edges = [TeamEdge(node=Team(team=teams[s.team_id]), cursor=encode_cursor(scope, s.order_id))
+             for s in seats if s.team_id in teams]
+    return TeamConnection(edges=edges, page_info=_page_info(edges, more))

@@ -1,0 +1,444 @@
+"""Group-buy commands: deals, opening and joining teams, payments, deadlines, refunds.
+
+Reads that decide nothing (views) go straight to the store from the API; every
+command here reads what it needs once and then writes one transaction whose
+conditions, not the read, decide the outcome under concurrency.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.payments import (
+    JsapiParams,
+    PaymentError,
+    PaymentEvent,
+    PaymentProvider,
+    PaymentRequest,
+    PaymentState,
+    RefundRequest,
+    RefundStatus,
+)
+from chalicelib.groupbuy import rules
+from chalicelib.core.errors import (
+    AlreadyInTeam,
+    DealNotActive,
+    Forbidden,
+    InvalidState,
+    LimitReached,
+    NotFound,
+    OutOfStock,
+    PaymentWindowPassed,
+    TeamClosed,
+    TeamExpired,
+    TeamFull,
+)
+from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
+from chalicelib.core.idempotency import idempotent_request
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.core.observability import count, logger
+from chalicelib.core.clock import iso
+from chalicelib.catalog import store as catalog_store
+from chalicelib.groupbuy import store
+from chalicelib.catalog import stock as stock_store
+from chalicelib.accounts import store as user_store
+from chalicelib.groupbuy.store import PaymentNotApplied, SeatRefused, SeatRequest
+from chalicelib.catalog.stock import Reservation, ReservationState
+
+CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
+
+
+# ---------- deals ----------
+def create_deal(principal: Principal | None, new: NewDeal, now: datetime) -> Deal:
+    caller = require_role(principal, Role.MERCHANT, Role.OPERATOR)
+    record = catalog_store.product_record(new.product_id, consistent=True)
+    if record is None:
+        raise NotFound("no such product", "productId")
+    if not may_manage(caller, record.product.merchant_id):
+        raise Forbidden("this product belongs to another merchant")
+    if not record.product.is_visible_to_customers:
+        raise InvalidState("only an active product can have a deal", "productId")
+    rules.validate_deal(new, {s.id for s in record.skus}, now)
+    available = {s.id: s.stock.available for s in record.skus}
+    for i, (sku_id, units) in enumerate(new.stock):
+        if units > available[sku_id]:
+            raise OutOfStock(f"only {available[sku_id]} units of this SKU are available", f"stock.{i}.quantity")
+    deal = Deal(
+        id=new_id(),
+        merchant_id=record.product.merchant_id,
+        terms=rules.DealTerms(
+            deal_id="",
+            product_id=new.product_id,
+            prices=tuple(rules.DealPrice(sku, rules.Money(amount, new.currency)) for sku, amount in new.prices),
+            team_size=new.team_size,
+            payment_window_seconds=new.payment_window_seconds,
+            per_user_limit=new.per_user_limit,
+            virtual_min_paid=new.virtual_min_paid,
+        ),
+        team_lifetime_seconds=new.team_lifetime_seconds,
+        starts_at=new.starts_at,
+        ends_at=new.ends_at,
+        stock=dict(new.stock),
+        created_at=now,
+    )
+    deal = replace(deal, terms=replace(deal.terms, deal_id=deal.id))
+    try:
+        store.create_deal(deal)
+    except store.TransactionCancelled as error:
+        raise OutOfStock("the SKU's stock changed meanwhile; try again", "stock") from error
+    count("DealsCreated")
+    return deal
+
+
+# ---------- seats ----------
+@dataclass(frozen=True, slots=True)
+class SeatTaken:
+    team: Team
+    order: Order
+    payment: JsapiParams | None  # None if the provider could not be reached: ask again with payOrder
+    replayed: bool = False
+
+
+def _buyer(principal: Principal | None) -> Principal:
+    return require_role(principal, *CUSTOMER_ROLES)
+
+
+def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: datetime, leader: bool,
+              points: int = 0) -> SeatRequest:
+    price = team.terms.price_of(sku_id)
+    discount, taken = _checkout_points(caller, points, price.amount)
+    order_id = new_id()
+    pay_by = min(now + timedelta(seconds=team.terms.payment_window_seconds), team.expires_at)
+    order = Order(
+        id=order_id, user_id=caller.user_id, team_id=team.id, deal_id=team.terms.deal_id,
+        product_id=team.terms.product_id, sku_id=sku_id, quantity=1,
+        amount=rules.Money(price.amount - discount, price.currency),
+        state=OrderState.AWAITING_PAYMENT, created_at=now, pay_by=pay_by, points_used=points, discount=discount,
+    )
+    seat = Seat(team_id=team.id, user_id=caller.user_id, order_id=order_id, state=SeatState.HELD, is_leader=leader,
+                display_name=getattr(user, "display_name", "") or "", avatar_url=getattr(user, "avatar_url", None),
+                joined_at=now)
+    reservation = Reservation(id=order_id, stock=store.deal_stock_key(team.terms.deal_id, sku_id), quantity=1,
+                              state=ReservationState.HELD, owner_id=f"order:{order_id}",
+                              expires_at=iso(pay_by))
+    return SeatRequest(team=team, seat=seat, order=order, reservation=reservation, idempotent=None,
+                       points_taken=taken)
+
+
+def _checkout_points(caller: Principal, points: int | None, price_fen: int) -> tuple[int, dict[str, int] | None]:
+    """The discount for the points a buyer redeems at checkout (units of 100, at most
+    half the price) and the lots they come from; refused before anything is written."""
+    if not points:
+        return 0, None
+    from chalicelib.points import rules as points_rules
+    from chalicelib.points import store as points_store
+
+    discount = points_rules.check_redemption(points, price_fen, points_rules.UNLIMITED, points_store.get_rules())
+    return discount, points_store.plan_take(caller.user_id, points)  # NOT_ENOUGH_POINTS if the lots lack them
+
+
+def _refusal(error: SeatRefused, team: Team, now: datetime) -> Exception:
+    failed = error.failed
+    # Most specific first: "you are already in" explains a full team to the one who filled it.
+    if "seat" in failed:
+        return AlreadyInTeam("you already have a seat in this team", "shareCode")
+    if "team" in failed:
+        current = store.get_team(team.id, consistent=True) or team
+        if current.state is not TeamState.OPEN:
+            return TeamClosed(f"this team has {current.state.value.lower()}", "shareCode")
+        if current.expires_at <= now:
+            return TeamExpired("this team's time is up", "shareCode")
+        return TeamFull("this team is full", "shareCode")
+    if "limit" in failed:
+        return LimitReached(f"at most {team.terms.per_user_limit} per person in this deal", "skuId")
+    if "stock" in failed:
+        return OutOfStock("this deal has sold out", "skuId")
+    return InvalidState("the seat could not be taken; try again")
+
+
+def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: str | None,
+               payments: PaymentProvider, openid: str | None, now: datetime, operation: str) -> SeatTaken:
+    if idempotency_key is not None:
+        request = replace(request, idempotent=idempotent_request(
+            caller.user_id, operation, idempotency_key, request.team.terms.deal_id if operation == "openTeam"
+            else request.team.id, request.order.sku_id))
+    try:
+        _write_seat(write, request, now)
+    except SeatRefused as error:
+        if error.replayed_order_id:
+            order = store.get_order(error.replayed_order_id)
+            team = store.get_team(order.team_id) if order else None
+            if order is None or team is None:
+                raise InvalidState("the first request with this key did not complete") from error
+            return SeatTaken(team, order, _payment_params(payments, order, openid, now), replayed=True)
+        raise _refusal(error, request.team, now) from error
+    team = replace(request.team, held=request.team.held + 1)
+    return SeatTaken(team, request.order, _payment_params(payments, request.order, openid, now))
+
+
+def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -> None:
+    """Write the seat; when its points' lots changed meanwhile (a concurrent spend),
+    plan them again. Not enough points any more is NOT_ENOUGH_POINTS."""
+    from chalicelib.points.rules import InsufficientPoints, PointsBusy
+    from chalicelib.points import store as points_store
+
+    for _ in range(attempts):
+        try:
+            write(request, now)
+            return
+        except SeatRefused as error:
+            if not request.order.points_used or error.failed - points_store.spend_labels(error.failed):
+                raise  # refused for the seat itself (or a replay): see _refusal
+            if "account" in error.failed:
+                raise InsufficientPoints("not enough points", "points") from error
+            taken = points_store.plan_take(request.order.user_id, request.order.points_used)
+            request = replace(request, points_taken=taken)
+    raise PointsBusy("the points account is busy; try again")
+
+
+def _payment_params(payments: PaymentProvider, order: Order, openid: str | None, now: datetime) -> JsapiParams | None:
+    if order.state is not OrderState.AWAITING_PAYMENT or order.pay_by <= now:
+        return None
+    try:
+        return payments.create_jsapi_payment(PaymentRequest(
+            order_id=order.id, amount=order.amount.amount, currency=order.amount.currency,
+            description="Tuanstack group-buy", payer_openid=openid or "", expires_at=order.pay_by))
+    except Exception:  # noqa: BLE001 - the seat is held either way; payOrder asks again
+        logger.warning("payment provider unavailable while taking a seat", extra={"order_id": order.id})
+        return None
+
+
+def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotency_key: str | None,
+              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
+    caller = _buyer(principal)
+    deal, user = store.deal_and_user(deal_id, caller.user_id)
+    if deal is None:
+        raise NotFound("no such deal", "dealId")
+    if not deal.is_open(now):
+        raise DealNotActive("this deal is not running now", "dealId")
+    deal.terms.price_of(sku_id)
+    team = Team(id=rules.new_share_code(), terms=deal.terms, leader_id=caller.user_id, state=TeamState.OPEN,
+                held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now))
+    request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points)
+    taken = _take_seat(store.open_team, request, caller, idempotency_key, payments,
+                       getattr(user, "wechat_openid", None), now, "openTeam")
+    if not taken.replayed:
+        count("TeamsOpened")
+    return replace(taken, team=team) if not taken.replayed else taken
+
+
+def join_team(principal: Principal | None, share_code: str, sku_id: str, idempotency_key: str | None,
+              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
+    """Two DynamoDB requests on the happy path: the team and the user in one batch
+    read, then one transaction; redeeming points adds one Query (the lots)."""
+    caller = _buyer(principal)
+    if not rules.is_share_code(share_code):
+        raise NotFound("no team has this share code", "shareCode")
+    team, user = store.team_and_user(share_code, caller.user_id)
+    if team is None:
+        raise NotFound("no team has this share code", "shareCode")
+    if team.state is not TeamState.OPEN:
+        raise TeamClosed(f"this team has {team.state.value.lower()}", "shareCode")
+    if team.expires_at <= now:
+        raise TeamExpired("this team's time is up", "shareCode")
+    team.terms.price_of(sku_id)
+    request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points)
+    return _take_seat(store.join_team, request, caller, idempotency_key, payments,
+                      getattr(user, "wechat_openid", None), now, "joinTeam")
+
+
+def pay_order(principal: Principal | None, order_id: str, payments: PaymentProvider, now: datetime) -> tuple[Order, JsapiParams]:
+    """Payment parameters again for an unpaid seat (the first ones were lost or expired)."""
+    caller = _buyer(principal)
+    order = _own_order(caller, order_id)
+    if order.state is not OrderState.AWAITING_PAYMENT:
+        raise InvalidState(f"this order is {order.state.value.lower()}", "orderId")
+    if order.pay_by <= now:
+        raise PaymentWindowPassed("the time to pay for this seat has passed", "orderId")
+    params = _payment_params(payments, order, user_store.wechat_openid(caller.user_id), now)
+    if params is None:
+        raise InvalidState("the payment service is unavailable; try again", "orderId")
+    return order, params
+
+
+def _own_order(caller: Principal, order_id: str) -> Order:
+    order = store.get_order(order_id)
+    if order is None or order.user_id != caller.user_id:
+        raise NotFound("no such order", "orderId")  # someone else's order does not exist for you
+    return order
+
+
+def cancel_seat(principal: Principal | None, order_id: str, now: datetime) -> Order:
+    caller = _buyer(principal)
+    order = _own_order(caller, order_id)
+    if order.state is not OrderState.AWAITING_PAYMENT or not store.release_seat(order, now):
+        current = store.get_order(order_id) or order
+        raise InvalidState(f"this order is {current.state.value.lower()} and cannot be cancelled", "orderId")
+    count("SeatsCancelled")
+    return replace(order, state=OrderState.CANCELLED)
+
+
+def expire_seat(order_id: str, now: datetime) -> bool:
+    """The payment window passed: give the seat back, once (the timer's task)."""
+    order = store.get_order(order_id)
+    if order is None or order.state is not OrderState.AWAITING_PAYMENT:
+        return False
+    if now < order.pay_by:
+        raise RuntimeError("the payment window has not passed yet")  # early timer: retried later
+    released = store.release_seat(order, now)
+    if released:
+        count("SeatsExpired")
+    return released
+
+
+# ---------- payments ----------
+def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
+    """Apply a verified payment notification. Idempotent and order-independent:
+    'applied', 'duplicate', 'late' (captured for a seat that is gone: refunded),
+    'ignored' (not a capture) or 'unknown_order'."""
+    if event.state is not PaymentState.SUCCESS:
+        return "ignored"
+    order = store.get_order(event.order_id)
+    if order is None:
+        return "unknown_order"
+    if order.captured:
+        # A redelivery may be the only chance to finish what a crashed first delivery
+        # began: closing a team its payment filled. Idempotent.
+        if order.state is OrderState.PAID_AWAITING_TEAM and store.mark_succeeded_if_full(order.team_id, now):
+            count("TeamsSucceeded")
+        return "duplicate"
+    if event.amount != order.amount.amount or event.currency != order.amount.currency:
+        logger.error("captured amount differs from the order", extra={"order_id": order.id})
+        if order.state is OrderState.CANCELLED and store.record_late_capture(order, event.transaction_id,
+                                                                             event.amount, now):
+            return "late"
+        return "amount_mismatch"
+    if order.state is OrderState.AWAITING_PAYMENT:
+        try:
+            store.apply_payment(order, event.transaction_id, event.amount, now)
+        except PaymentNotApplied:
+            current = store.get_order(order.id) or order
+            if current.captured:
+                return "duplicate"
+            if current.state is OrderState.AWAITING_PAYMENT:
+                # Its team closed while the money was on its way: release the seat, refund.
+                store.release_seat(current, now)
+                current = store.get_order(order.id) or current
+            if current.state is OrderState.CANCELLED and store.record_late_capture(
+                    current, event.transaction_id, event.amount, now):
+                return "late"
+            return "duplicate"
+        count("SeatsPaid")
+        if store.mark_succeeded_if_full(order.team_id, now):
+            count("TeamsSucceeded")
+        return "applied"
+    if order.state is OrderState.CANCELLED and store.record_late_capture(order, event.transaction_id, event.amount, now):
+        count("LateCaptures")
+        return "late"
+    return "duplicate"
+
+
+# ---------- the team's deadline ----------
+def close_team_at_deadline(team_id: str, now: datetime) -> dict[str, Any]:
+    team, seats = store.team_with_seats(team_id, consistent=True)
+    if team is None:
+        raise NotFound("no such team", "teamId")
+    if team.state is not TeamState.OPEN:
+        return {"teamId": team_id, "state": team.state.value, "closedNow": False}
+    if now < team.expires_at:
+        raise RuntimeError("the team's deadline has not passed yet")  # early timer: retried
+    # Unpaid seats first, each once; then the team with its paid orders in one transaction.
+    for seat in seats:
+        if seat.state is SeatState.HELD:
+            order = store.get_order(seat.order_id)
+            if order is not None and order.state is OrderState.AWAITING_PAYMENT:
+                store.release_seat(order, now)
+    team, seats = store.team_with_seats(team_id, consistent=True)
+    if team is None or team.state is not TeamState.OPEN:
+        return {"teamId": team_id, "state": team.state.value if team else "MISSING", "closedNow": False}
+    paid_ids = [s.order_id for s in seats if s.state is SeatState.PAID]
+    paid_orders = list(store.orders_by_id(paid_ids).values()) if paid_ids else []
+    state, virtually = team.outcome_at_deadline()
+    store.close_team(team, state, virtually, paid_orders, now)
+    count("TeamsSucceeded" if state is TeamState.SUCCEEDED else "TeamsFailed")
+    return {"teamId": team_id, "state": state.value, "virtual": virtually, "closedNow": True,
+            "refunds": [o.id for o in paid_orders] if state is TeamState.FAILED else []}
+
+
+def settle_team(team_id: str) -> dict[str, Any]:
+    """A succeeded team's paid orders become shippable (idempotent)."""
+    team, seats = store.team_with_seats(team_id, consistent=True)
+    if team is None or team.state is not TeamState.SUCCEEDED:
+        return {"teamId": team_id, "settled": False, "members": []}
+    paid_ids = [s.order_id for s in seats if s.state is SeatState.PAID]
+    orders = [o for o in store.orders_by_id(paid_ids).values() if o.state is OrderState.PAID_AWAITING_TEAM]
+    store.ship_paid_orders(orders)
+    return {"teamId": team_id, "settled": True, "virtual": team.completed_virtually,
+            "members": [s.user_id for s in seats if s.state is SeatState.PAID], "orders": paid_ids}
+
+
+# ---------- refunds ----------
+def refund_id_of(order: Order) -> str:
+    # One refund per order, the same id on every attempt: the provider never pays it twice.
+    return f"R{order.id}"
+
+
+def refund_order(order_id: str, payments: PaymentProvider, now: datetime) -> dict[str, Any]:
+    """Ask the provider to refund an order in REFUNDING. Raises PaymentError when the
+    provider may succeed later (the workflow retries with backoff)."""
+    order = store.get_order(order_id)
+    if order is None:
+        raise NotFound("no such order", "orderId")
+    if order.state is OrderState.REFUNDED:
+        return {"orderId": order_id, "status": "REFUNDED", "already": True}
+    if order.state is not OrderState.REFUNDING:
+        return {"orderId": order_id, "status": order.state.value, "skipped": True}
+    result = payments.refund(RefundRequest(
+        order_id=order.id, refund_id=refund_id_of(order), amount=order.captured, total=order.captured,
+        currency=order.amount.currency, reason="group-buy team did not form"))
+    if result.status is RefundStatus.PROCESSING:
+        # Accepted, not yet paid out: ask again later under the same refund id (the
+        # workflow's retry; past its retries an operator's retry). Never marked done early.
+        raise PaymentError("the refund is still processing at the provider")
+    if result.status is RefundStatus.SUCCESS:
+        stock_was_sold = order.paid_at is not None and order.state is OrderState.REFUNDING and _was_sold(order)
+        if store.complete_refund(order, stock_was_sold, now):
+            count("RefundsCompleted")
+        return {"orderId": order_id, "status": "REFUNDED", "amount": order.captured}
+    raise RefundNotPossible(f"provider answered {result.status.value}")
+
+
+def _was_sold(order: Order) -> bool:
+    """A paid seat took its unit out of the deal's stock (sold); a late capture's
+    seat had already given it back."""
+    try:
+        return stock_store.get_reservation(order.id).state is ReservationState.COMMITTED
+    except NotFound:
+        return False
+
+
+class RefundNotPossible(Exception):
+    """The provider refused the refund for good: an operator must look."""
+
+
+def mark_refund_failed(order_id: str, reason: str) -> dict[str, Any]:
+    order = store.get_order(order_id)
+    if order is None:
+        raise NotFound("no such order", "orderId")
+    if store.fail_refund(order, reason):
+        count("RefundsFailed")
+        logger.error("refund failed; the order waits for an operator", extra={"order_id": order_id})
+    return {"orderId": order_id, "status": "REFUND_FAILED"}
+
+
+def retry_refund(principal: Principal | None, order_id: str) -> Order:
+    require_role(principal, Role.OPERATOR)
+    order = store.get_order(order_id)
+    if order is None:
+        raise NotFound("no such order", "orderId")
+    if order.state is not OrderState.REFUND_FAILED or not store.retry_refund(order):
+        raise InvalidState(f"this order is {order.state.value.lower()}, not refund failed", "orderId")
+    count("RefundsRetried")
+    return replace(order, state=OrderState.REFUNDING, refund_attempt=order.refund_attempt + 1)

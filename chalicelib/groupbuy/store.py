@@ -1,0 +1,531 @@
+"""Group-buy persistence: deals, their stock, teams, seats and orders.
+
+Every state change is one transaction whose conditions carry the invariants:
+- a team's held + paid seats never exceed its size (the team's own counters,
+  checked on every join, so unpaid joiners count: they cannot overfill a team);
+- a user holds one seat per team (the seat's key is the user);
+- the per-user limit holds across the deal (a counter per deal and buyer);
+- an order leaves each state once (its state is the condition of every move),
+  so a seat is released, a payment applied, a refund recorded at most once.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.core.errors import NotFound
+from chalicelib.groupbuy.rules import Deal, DealPrice, DealTerms, Order, OrderState, Seat, SeatState, Team, TeamState
+from chalicelib.core.idempotency import IdempotentRequest
+from chalicelib.core.money import Money
+from chalicelib.points.rules import checkout_source
+from chalicelib.core.table import idempotency, keys
+from chalicelib.points import store as points
+from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.models import (
+    DealBuyerItem,
+    DealItem,
+    DealStockItem,
+    OrderItem,
+    SeatItem,
+    SkuItem,
+    TableItem,
+    TeamItem,
+    UserItem,
+)
+from chalicelib.catalog.stock import Reservation, ReservationState, StockKey, add_reserve, add_resolve, add_return_sold
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
+
+
+def _update_if(item: TableItem, actions: list, condition) -> bool:
+    """One conditional UpdateItem: False when the condition (the item's expected
+    state) does not hold, i.e. someone else already made the move."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _ts(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dt(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:
+    return StockKey(keys.deal_pk(deal_id), keys.deal_stock_sk(sku_id))
+
+
+# ---------- mapping ----------
+def _prices(raw: list, currency: str) -> tuple[DealPrice, ...]:
+    return tuple(DealPrice(p["sku_id"], Money(int(p["amount"]), currency)) for p in raw)
+
+
+def _terms(item: DealItem | TeamItem, team_size: int) -> DealTerms:
+    """A deal's terms, or the copy a team took of them when it opened (same attributes)."""
+    return DealTerms(
+        deal_id=item.deal_id,
+        product_id=item.product_id,
+        prices=_prices(item.prices, item.currency),
+        team_size=team_size,
+        payment_window_seconds=int(item.payment_window_seconds),
+        per_user_limit=int(item.per_user_limit),
+        virtual_min_paid=None if item.virtual_min_paid is None else int(item.virtual_min_paid),
+    )
+
+
+def to_deal(item: DealItem) -> Deal:
+    return Deal(
+        id=item.deal_id,
+        merchant_id=item.merchant_id,
+        terms=_terms(item, int(item.team_size)),
+        team_lifetime_seconds=int(item.team_lifetime_seconds),
+        starts_at=_dt(item.starts_at),
+        ends_at=_dt(item.ends_at),
+        stock={k: int(v) for k, v in item.stock.as_dict().items()} if hasattr(item.stock, "as_dict")
+        else {k: int(v) for k, v in dict(item.stock).items()},
+        created_at=_dt(item.created_at),
+        ended=bool(item.ended),
+    )
+
+
+def to_team(item: TeamItem) -> Team:
+    return Team(
+        id=item.team_id,
+        terms=_terms(item, int(item.size)),
+        leader_id=item.leader_id,
+        state=TeamState(item.state),
+        held=int(item.taken) - int(item.paid),
+        paid=int(item.paid),
+        opened_at=_dt(item.opened_at),
+        expires_at=_dt(item.expires_at),
+        completed_virtually=bool(item.completed_virtually),
+    )
+
+
+def to_seat(item: SeatItem) -> Seat:
+    return Seat(
+        team_id=item.team_id, user_id=item.user_id, order_id=item.order_id, state=SeatState(item.state),
+        is_leader=bool(item.is_leader), display_name=item.display_name, avatar_url=item.avatar_url,
+        joined_at=_dt(item.joined_at),
+    )
+
+
+def to_order(item: OrderItem) -> Order:
+    return Order(
+        id=item.order_id, user_id=item.user_id, team_id=item.team_id, deal_id=item.deal_id,
+        product_id=item.product_id, sku_id=item.sku_id, quantity=int(item.quantity),
+        amount=Money(int(item.amount), item.currency), state=OrderState(item.state),
+        created_at=_dt(item.created_at), pay_by=_dt(item.pay_by),
+        paid_at=_dt(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
+        captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
+        points_used=int(item.points_used or 0), discount=int(item.discount or 0),
+    )
+
+
+def _price_maps(terms: DealTerms) -> list[dict]:
+    return [{"sku_id": p.sku_id, "amount": p.price.amount} for p in terms.prices]
+
+
+def _team_item(team: Team) -> TeamItem:
+    terms = team.terms
+    open_ = team.state is TeamState.OPEN
+    return TeamItem(
+        keys.team_pk(team.id), keys.TEAM_SK,
+        team_id=team.id, deal_id=terms.deal_id, product_id=terms.product_id, leader_id=team.leader_id,
+        state=team.state.value, taken=team.held + team.paid, paid=team.paid, size=terms.team_size,
+        prices=_price_maps(terms), currency=terms.prices[0].price.currency,
+        payment_window_seconds=terms.payment_window_seconds, per_user_limit=terms.per_user_limit,
+        virtual_min_paid=terms.virtual_min_paid, opened_at=_ts(team.opened_at), expires_at=_ts(team.expires_at),
+        GSI1PK=keys.deal_open_teams(terms.deal_id) if open_ else None,
+        GSI1SK=f"{_ts(team.expires_at)}#{team.id}" if open_ else None,
+    )
+
+
+def _seat_item(seat: Seat) -> SeatItem:
+    return SeatItem(
+        keys.team_pk(seat.team_id), keys.seat_sk(seat.user_id),
+        team_id=seat.team_id, user_id=seat.user_id, order_id=seat.order_id, state=seat.state.value,
+        is_leader=seat.is_leader, display_name=seat.display_name, avatar_url=seat.avatar_url,
+        joined_at=_ts(seat.joined_at),
+        GSI2PK=keys.user_teams(seat.user_id), GSI2SK=seat.order_id,
+    )
+
+
+def _order_item(order: Order) -> OrderItem:
+    return OrderItem(
+        keys.order_pk(order.id), keys.ORDER_SK,
+        order_id=order.id, user_id=order.user_id, team_id=order.team_id, deal_id=order.deal_id,
+        product_id=order.product_id, sku_id=order.sku_id, quantity=order.quantity, amount=order.amount.amount,
+        currency=order.amount.currency, state=order.state.value, created_at=_ts(order.created_at),
+        pay_by=_ts(order.pay_by), points_used=order.points_used, discount=order.discount,
+        GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
+    )
+
+
+def _buyer(deal_id: str, user_id: str) -> DealBuyerItem:
+    return DealBuyerItem(keys.deal_pk(deal_id), keys.deal_buyer_sk(user_id))
+
+
+# ---------- deals ----------
+def create_deal(deal: Deal) -> None:
+    """The deal, and its stock moved out of the SKUs' stock in the same transaction."""
+    terms = deal.terms
+    tx = Transaction()
+    tx.put("deal", DealItem(
+        keys.deal_pk(deal.id), keys.DEAL_SK,
+        deal_id=deal.id, merchant_id=deal.merchant_id, product_id=terms.product_id, prices=_price_maps(terms),
+        currency=terms.prices[0].price.currency, stock=dict(deal.stock), team_size=terms.team_size,
+        team_lifetime_seconds=deal.team_lifetime_seconds, payment_window_seconds=terms.payment_window_seconds,
+        per_user_limit=terms.per_user_limit, virtual_min_paid=terms.virtual_min_paid,
+        starts_at=_ts(deal.starts_at), ends_at=_ts(deal.ends_at), created_at=_ts(deal.created_at),
+        GSI1PK=keys.ACTIVE_DEALS, GSI1SK=deal.id,
+    ), TableItem.PK.does_not_exist())
+    for sku_id, units in deal.stock.items():
+        tx.update(f"sku:{sku_id}", SkuItem(keys.product_pk(terms.product_id), keys.sku_sk(sku_id)),
+                  [SkuItem.available.add(-units)], TableItem.PK.exists() & (SkuItem.available >= units))
+        tx.put(f"stock:{sku_id}", DealStockItem(keys.deal_pk(deal.id), keys.deal_stock_sk(sku_id),
+                                                deal_id=deal.id, sku_id=sku_id, available=units))
+    tx.commit()
+
+
+def _one(model, pk: str, sk: str, to, consistent: bool = False):
+    try:
+        return to(model.get(pk, sk, consistent_read=consistent))
+    except DoesNotExist:
+        return None
+
+
+def _many(model, keys_of: Iterable[tuple[str, str]], to, id_of) -> dict:
+    """Items by id in batches of 100 (one request for a page); absent ids are left out."""
+    return {id_of(item): to(item) for item in batch_get(keys_of) if isinstance(item, model)}
+
+
+def get_deal(deal_id: str) -> Deal | None:
+    return _one(DealItem, keys.deal_pk(deal_id), keys.DEAL_SK, to_deal)
+
+
+def deals_by_id(ids: Iterable[str]) -> dict[str, Deal]:
+    return _many(DealItem, ((keys.deal_pk(i), keys.DEAL_SK) for i in ids), to_deal, lambda i: i.deal_id)
+
+
+def deal_stocks(deals: Iterable[Deal]) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """Stock counters of several deals in one BatchGetItem (≤ 100 keys a request)."""
+    found = batch_get((keys.deal_pk(d.id), keys.deal_stock_sk(sku)) for d in deals for sku in d.stock)
+    result: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for item in found:
+        if isinstance(item, DealStockItem):
+            result.setdefault(item.deal_id, {})[item.sku_id] = (int(item.available), int(item.reserved),
+                                                                int(item.sold))
+    return result
+
+
+def deal_stock(deal_id: str) -> dict[str, tuple[int, int, int]]:
+    """(available, reserved, sold) per SKU of a deal: one query."""
+    result = {}
+    for item in TableItem.query(keys.deal_pk(deal_id), TableItem.SK.startswith("STOCK#")):
+        if isinstance(item, DealStockItem):
+            result[item.sku_id] = (int(item.available), int(item.reserved), int(item.sold))
+    return result
+
+
+def _page(index, index_pk: str, limit: int, after: str | None, forward: bool = False) -> tuple[list[TableItem], bool]:
+    sort_key = TableItem.GSI1SK if index is TableItem.gsi1 else TableItem.GSI2SK
+    condition = None
+    if after:
+        condition = sort_key > after if forward else sort_key < after
+    items = list(index.query(index_pk, condition, scan_index_forward=forward, limit=limit + 1, page_size=limit + 1))
+    return items[:limit], len(items) > limit
+
+
+def active_deals(limit: int, after: str | None) -> tuple[list[Deal], bool]:
+    items, more = _page(TableItem.gsi1, keys.ACTIVE_DEALS, limit, after)
+    return [to_deal(i) for i in items], more
+
+
+# ---------- reads for the join path ----------
+def team_and_user(team_id: str, user_id: str) -> tuple[Team | None, UserItem | None]:
+    """The team and the joining user in ONE request (BatchGetItem)."""
+    found = batch_get([(keys.team_pk(team_id), keys.TEAM_SK), (keys.user_pk(user_id), keys.USER_SK)])
+    team = next((to_team(i) for i in found if isinstance(i, TeamItem)), None)
+    user = next((i for i in found if isinstance(i, UserItem)), None)
+    return team, user
+
+
+def deal_and_user(deal_id: str, user_id: str) -> tuple[Deal | None, UserItem | None]:
+    found = batch_get([(keys.deal_pk(deal_id), keys.DEAL_SK), (keys.user_pk(user_id), keys.USER_SK)])
+    deal = next((to_deal(i) for i in found if isinstance(i, DealItem)), None)
+    user = next((i for i in found if isinstance(i, UserItem)), None)
+    return deal, user
+
+
+def get_team(team_id: str, *, consistent: bool = False) -> Team | None:
+    return _one(TeamItem, keys.team_pk(team_id), keys.TEAM_SK, to_team, consistent)
+
+
+def teams_by_id(ids: Iterable[str]) -> dict[str, Team]:
+    return _many(TeamItem, ((keys.team_pk(i), keys.TEAM_SK) for i in ids), to_team, lambda i: i.team_id)
+
+
+def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | None, list[Seat]]:
+    """A team and all its seats: one query over the team's partition."""
+    team, seats = None, []
+    for item in TableItem.query(keys.team_pk(team_id), consistent_read=consistent):
+        if isinstance(item, TeamItem):
+            team = to_team(item)
+        elif isinstance(item, SeatItem):
+            seats.append(to_seat(item))
+    seats.sort(key=lambda s: (not s.is_leader, s.joined_at, s.order_id))
+    return team, seats
+
+
+def open_teams(deal_id: str, limit: int, after: str | None) -> tuple[list[Team], bool]:
+    items, more = _page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, after, forward=True)
+    return [to_team(i) for i in items], more
+
+
+def open_team_position(team: Team) -> str:
+    return f"{_ts(team.expires_at)}#{team.id}"
+
+
+# ---------- taking a seat ----------
+@dataclass(frozen=True, slots=True)
+class SeatRequest:
+    """Everything one join (or the leader's opening) writes."""
+
+    team: Team
+    seat: Seat
+    order: Order
+    reservation: Reservation
+    idempotent: IdempotentRequest | None
+    points_taken: dict[str, int] | None = None  # lots the order's points come from (points.plan_take)
+
+
+class SeatRefused(Exception):
+    """Which conditions refused the seat: a subset of team, seat, stock, limit, idempotency."""
+
+    def __init__(self, failed: set[str], replayed_order_id: str | None = None) -> None:
+        super().__init__(f"seat refused: {sorted(failed)}")
+        self.failed = failed
+        self.replayed_order_id = replayed_order_id
+
+
+def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
+    tx.put("seat", _seat_item(request.seat), TableItem.PK.does_not_exist())
+    tx.put("order", _order_item(request.order), TableItem.PK.does_not_exist())
+    add_reserve(tx, request.reservation, _ts(now))
+    limit = request.team.terms.per_user_limit
+    q = request.order.quantity
+    tx.update("limit", _buyer(request.team.terms.deal_id, request.order.user_id), [DealBuyerItem.units.add(q)],
+              DealBuyerItem.units.does_not_exist() | (DealBuyerItem.units <= limit - q))
+    if request.idempotent is not None:
+        idempotency.claim(tx, request.idempotent, now, result_id=request.order.id)
+    if request.order.points_used:
+        # Spent in the seat's own transaction: no seat without its points, no points without a seat.
+        points.add_spend(tx, request.order.user_id, checkout_source(request.order.id),
+                         request.order.points_used, request.points_taken or {}, now)
+
+
+def _commit_seat(tx: Transaction, request: SeatRequest) -> None:
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        replayed = None
+        if idempotency.LABEL in error.failed and request.idempotent is not None:
+            replayed = idempotency.check_replay(request.idempotent)
+        raise SeatRefused(error.failed, replayed) from error
+
+
+def open_team(request: SeatRequest, now: datetime) -> None:
+    # The order id as request token: on AWS a retried (timed-out) request applies once.
+    tx = Transaction(client_request_token=request.order.id)
+    tx.put("team", _team_item(request.team), TableItem.PK.does_not_exist())
+    _seat_writes(tx, request, now)
+    _commit_seat(tx, request)
+
+
+def join_team(request: SeatRequest, now: datetime) -> None:
+    size = request.team.terms.team_size
+    tx = Transaction(client_request_token=request.order.id)
+    # `taken` counts held and paid seats together: DynamoDB conditions cannot add two
+    # attributes, and an unpaid joiner must count against the size like a paid one.
+    tx.update(
+        "team", TeamItem(keys.team_pk(request.team.id), keys.TEAM_SK), [TeamItem.taken.add(1)],
+        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.expires_at > _ts(now)) & (TeamItem.taken < size),
+    )
+    _seat_writes(tx, request, now)
+    _commit_seat(tx, request)
+
+
+# ---------- orders ----------
+def get_order(order_id: str, *, consistent: bool = True) -> Order | None:
+    return _one(OrderItem, keys.order_pk(order_id), keys.ORDER_SK, to_order, consistent)
+
+
+def orders_by_id(ids: Iterable[str]) -> dict[str, Order]:
+    return _many(OrderItem, ((keys.order_pk(i), keys.ORDER_SK) for i in ids), to_order, lambda i: i.order_id)
+
+
+def user_orders(user_id: str, limit: int, after: str | None) -> tuple[list[Order], bool]:
+    items, more = _page(TableItem.gsi1, keys.user_orders(user_id), limit, after)
+    return [to_order(i) for i in items], more
+
+
+def user_seats(user_id: str, limit: int, after: str | None) -> tuple[list[Seat], bool]:
+    items, more = _page(TableItem.gsi2, keys.user_teams(user_id), limit, after)
+    return [to_seat(i) for i in items], more
+
+
+def refund_failed_orders(limit: int, after: str | None) -> tuple[list[Order], bool]:
+    items, more = _page(TableItem.gsi2, keys.REFUND_FAILED_ORDERS, limit, after)
+    return [to_order(i) for i in items], more
+
+
+def _order_ref(order: Order) -> OrderItem:
+    return OrderItem(keys.order_pk(order.id), keys.ORDER_SK)
+
+
+def _seat_ref(order: Order) -> SeatItem:
+    return SeatItem(keys.team_pk(order.team_id), keys.seat_sk(order.user_id))
+
+
+def _reservation_of(order: Order) -> Reservation:
+    return Reservation(id=order.id, stock=deal_stock_key(order.deal_id, order.sku_id), quantity=order.quantity,
+                       state=ReservationState.HELD, owner_id=f"order:{order.id}", expires_at=_ts(order.pay_by))
+
+
+def release_seat(order: Order, now: datetime) -> bool:
+    """An unpaid seat given back (cancelled by its buyer or expired): order cancelled,
+    seat released, stock and limit returned. False if the order was no longer awaiting
+    payment (paid meanwhile, or released by someone else): nothing changed."""
+    tx = Transaction()
+    tx.update("order", _order_ref(order), [OrderItem.state.set(OrderState.CANCELLED.value)],
+              OrderItem.state == OrderState.AWAITING_PAYMENT.value)
+    tx.update("seat", _seat_ref(order), [SeatItem.state.set(SeatState.RELEASED.value)],
+              SeatItem.state == SeatState.HELD.value)
+    tx.update("team", TeamItem(keys.team_pk(order.team_id), keys.TEAM_SK), [TeamItem.taken.add(-1)],
+              TeamItem.taken >= 1)
+    tx.update("limit", _buyer(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
+              DealBuyerItem.units >= order.quantity)
+    add_resolve(tx, _reservation_of(order), ReservationState.RELEASED, _ts(now))
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "order" in error.failed:
+            return False
+        raise
+    return True
+
+
+class PaymentNotApplied(Exception):
+    def __init__(self, failed: set[str]) -> None:
+        super().__init__(f"payment not applied: {sorted(failed)}")
+        self.failed = failed
+
+
+def apply_payment(order: Order, transaction_id: str | None, amount: int, now: datetime) -> None:
+    """Paid in time into an open team: the seat turns paid, the stock sold."""
+    tx = Transaction(client_request_token=f"pay-{order.id}")
+    tx.update("order", _order_ref(order), [
+        OrderItem.state.set(OrderState.PAID_AWAITING_TEAM.value), OrderItem.paid_at.set(_ts(now)),
+        OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
+    ], (OrderItem.state == OrderState.AWAITING_PAYMENT.value) & (OrderItem.captured == 0))
+    tx.update("seat", _seat_ref(order), [SeatItem.state.set(SeatState.PAID.value)],
+              SeatItem.state == SeatState.HELD.value)
+    tx.update("team", TeamItem(keys.team_pk(order.team_id), keys.TEAM_SK),
+              [TeamItem.paid.add(1)],
+              (TeamItem.state == TeamState.OPEN.value) & (TeamItem.taken > TeamItem.paid))
+    add_resolve(tx, _reservation_of(order), ReservationState.COMMITTED, _ts(now))
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        raise PaymentNotApplied(error.failed) from error
+
+
+def record_late_capture(order: Order, transaction_id: str | None, amount: int, now: datetime) -> bool:
+    """Money captured for an order that can no longer be filled (cancelled, or its
+    team closed): keep the capture on record and send it back. False if already recorded."""
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(_ts(now)),
+        OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
+    ], (OrderItem.state == OrderState.CANCELLED.value) & (OrderItem.captured == 0))
+
+
+def mark_succeeded_if_full(team_id: str, now: datetime) -> bool:
+    """The payment that fills the team closes it as succeeded, at once; exactly one
+    caller wins however many payments land together."""
+    return _update_if(
+        TeamItem(keys.team_pk(team_id), keys.TEAM_SK),
+        [TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(_ts(now)),
+         TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove()],
+        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.paid == TeamItem.size),
+    )
+
+
+def close_team(team: Team, state: TeamState, virtually: bool, paid_orders: list[Order], now: datetime) -> None:
+    """Close an open team at its deadline. Failing it moves every paid order to
+    REFUNDING in the same transaction: a failed team never exists without the
+    refunds it owes being on record."""
+    tx = Transaction()
+    tx.update("team", TeamItem(keys.team_pk(team.id), keys.TEAM_SK), [
+        TeamItem.state.set(state.value), TeamItem.completed_virtually.set(virtually),
+        TeamItem.closed_at.set(_ts(now)), TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove(),
+    ], (TeamItem.state == TeamState.OPEN.value) & (TeamItem.taken == len(paid_orders))
+       & (TeamItem.paid == len(paid_orders)))
+    if state is TeamState.FAILED:
+        for order in paid_orders:
+            tx.update(f"order:{order.id}", _order_ref(order), [OrderItem.state.set(OrderState.REFUNDING.value)],
+                      OrderItem.state == OrderState.PAID_AWAITING_TEAM.value)
+    tx.commit()
+
+
+def ship_paid_orders(orders: list[Order]) -> None:
+    """A succeeded team's paid orders become shippable (only those still awaiting the team)."""
+    tx = Transaction()
+    for order in orders:
+        tx.update(f"order:{order.id}", _order_ref(order), [OrderItem.state.set(OrderState.TO_SHIP.value)],
+                  OrderItem.state == OrderState.PAID_AWAITING_TEAM.value)
+    if len(tx):
+        tx.commit()
+
+
+def complete_refund(order: Order, stock_was_sold: bool, now: datetime) -> bool:
+    """The provider refunded the order: record it once, and put its unit back on sale."""
+    tx = Transaction()
+    tx.update("order", _order_ref(order), [
+        OrderItem.state.set(OrderState.REFUNDED.value), OrderItem.refunded.set(order.captured),
+        OrderItem.refund_error.remove(),
+    ], (OrderItem.state == OrderState.REFUNDING.value) & (OrderItem.refunded == 0))
+    if stock_was_sold:
+        add_return_sold(tx, deal_stock_key(order.deal_id, order.sku_id), order.quantity)
+        tx.update("limit", _buyer(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
+                  DealBuyerItem.units >= order.quantity)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "order" in error.failed:
+            return False
+        raise
+    return True
+
+
+def fail_refund(order: Order, reason: str) -> bool:
+    """The refund could not be made: the order stays visible to operators until retried."""
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUND_FAILED.value), OrderItem.refund_error.set(reason[:200]),
+        OrderItem.GSI2PK.set(keys.REFUND_FAILED_ORDERS), OrderItem.GSI2SK.set(order.id),
+    ], OrderItem.state == OrderState.REFUNDING.value)
+
+
+def retry_refund(order: Order) -> bool:
+    return _update_if(_order_ref(order), [
+        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.refund_attempt.add(1),
+        OrderItem.GSI2PK.remove(), OrderItem.GSI2SK.remove(),
+    ], OrderItem.state == OrderState.REFUND_FAILED.value)

@@ -1,0 +1,400 @@
+"""Points mall (积分商城) types and root fields.
+
+``MallQuery`` and ``MallMutation`` are mixed into the root Query and Mutation;
+``user_mall_redemptions`` is ``User.mallRedemptions``; ``mall_node`` answers
+``node(id)`` for the two mall types. Resolvers only translate between GraphQL and
+chalicelib.mall.service.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from chalicelib.mall import rules as domain
+from chalicelib.core.errors import Forbidden
+from chalicelib.core.principal import require_user
+from chalicelib.mall import service
+from chalicelib.core.clock import utc_now
+from chalicelib.mall import store
+from chalicelib.catalog.graphql.types import Ctx, Money, Node, Product, Sku, visible_product
+from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.errors import UserError, payload_errors
+from chalicelib.core.graphql.ids import from_global_id, to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+
+CURRENCY = "CNY"  # coupon values are fen of the shop's currency
+
+MallItemKind = strawberry.enum(domain.MallItemKind, name="MallItemKind",
+                               description="PRODUCT: a catalog SKU shipped to you; COUPON: money off an order.")
+MallRedemptionState = strawberry.enum(domain.RedemptionState, name="MallRedemptionState",
+                                      description="ISSUED: a coupon you hold; TO_SHIP: a product waiting to ship.")
+
+REDEMPTION_STATUS_TEXT = {
+    domain.RedemptionState.ISSUED: "Coupon issued (优惠券已发放)",
+    domain.RedemptionState.TO_SHIP: "Redeemed, to ship (已兑换，待发货)",
+}
+
+
+def _items_loader(info: Ctx) -> DataLoader[str, domain.MallItem | None]:
+    """One loader per request for the items redemptions point to: a page of
+    redemptions reads their items in one BatchGetItem."""
+    loaders = info.context.loaders
+    loader = getattr(loaders, "mall_item", None)
+    if loader is None:
+        async def load(ids: list[str]) -> list[domain.MallItem | None]:
+            found = store.items_by_id(ids)
+            return [found.get(i) for i in ids]
+
+        loader = DataLoader[str, Any](load_fn=load)
+        loaders.mall_item = loader
+    return loader
+
+
+async def _sku(info: Ctx, product_id: str | None, sku_id: str | None) -> Sku | None:
+    if not product_id or not sku_id:
+        return None
+    product = await visible_product(info, product_id)
+    if product is None:
+        return None
+    skus = await info.context.loaders.skus.load(product.product)
+    return next((Sku(sku=s) for s in skus if s.id == sku_id), None)
+
+
+def _sku_gid(product_id: str | None, sku_id: str | None) -> strawberry.ID | None:
+    return strawberry.ID(to_global_id("Sku", product_id, sku_id)) if product_id and sku_id else None
+
+
+@strawberry.type(description="A coupon's terms. Money in fen, never a float.")
+class MallCoupon:
+    value: Money = strawberry.field(description="Taken off the order.")
+    min_order: Money = strawberry.field(description="The order must be at least this (0: no threshold, 无门槛).")
+    valid_days: int = strawberry.field(description="Days a redeemed coupon stays valid.")
+
+    @classmethod
+    def of(cls, terms: domain.CouponTerms | None) -> MallCoupon | None:
+        if terms is None:
+            return None
+        return cls(value=Money(amount=terms.value, currency=CURRENCY),
+                   min_order=Money(amount=terms.min_order, currency=CURRENCY), valid_days=terms.valid_days)
+
+
+@strawberry.type(description="Something in the points mall (积分商城): a product or a coupon, for points.")
+class MallItem(Node):
+    item: strawberry.Private[domain.MallItem]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("MallItem", self.item.id))
+
+    @strawberry.field
+    def kind(self) -> MallItemKind:
+        return self.item.kind
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.item.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.item.description
+
+    @strawberry.field
+    def image_url(self) -> str | None:
+        return self.item.image_url
+
+    @strawberry.field(description="Points one unit costs.")
+    def points_price(self) -> int:
+        return self.item.points_price
+
+    @strawberry.field(description="Units left to redeem.")
+    def stock(self) -> int:
+        return self.item.stock
+
+    @strawberry.field
+    def sold_out(self) -> bool:
+        return self.item.sold_out
+
+    @strawberry.field(description="Units redeemed so far.")
+    def redeemed_count(self) -> int:
+        return self.item.redeemed
+
+    @strawberry.field(description="How many one person may redeem.")
+    def per_user_limit(self) -> int:
+        return self.item.per_user_limit
+
+    @strawberry.field(description="Only active items are listed and can be redeemed.")
+    def active(self) -> bool:
+        return self.item.active
+
+    @strawberry.field(description="PRODUCT: the catalog SKU shipped.")
+    def sku_id(self) -> strawberry.ID | None:
+        return _sku_gid(self.item.product_id, self.item.sku_id)
+
+    @strawberry.field
+    async def product(self, info: Ctx) -> Product | None:
+        return await visible_product(info, self.item.product_id) if self.item.product_id else None
+
+    @strawberry.field
+    async def sku(self, info: Ctx) -> Sku | None:
+        return await _sku(info, self.item.product_id, self.item.sku_id)
+
+    @strawberry.field(description="COUPON: its terms.")
+    def coupon(self) -> MallCoupon | None:
+        return MallCoupon.of(self.item.coupon)
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.item.created_at  # type: ignore[return-value]
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return self.item.updated_at or self.item.created_at  # type: ignore[return-value]
+
+
+@strawberry.type(description="What you redeemed in the points mall. Only you can see it.")
+class MallRedemption(Node):
+    redemption: strawberry.Private[domain.Redemption]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("MallRedemption", self.redemption.id))
+
+    @strawberry.field
+    def kind(self) -> MallItemKind:
+        return self.redemption.kind
+
+    @strawberry.field(description="The item's title when you redeemed it.")
+    def title(self) -> str:
+        return self.redemption.title
+
+    @strawberry.field(description="Points it took.")
+    def points(self) -> int:
+        return self.redemption.points
+
+    @strawberry.field
+    def state(self) -> MallRedemptionState:
+        return self.redemption.state
+
+    @strawberry.field(description="What the state means, in English and Chinese.")
+    def status_text(self) -> str:
+        return REDEMPTION_STATUS_TEXT[self.redemption.state]
+
+    @strawberry.field(description="COUPON: your code; show it at checkout.")
+    def coupon_code(self) -> str | None:
+        return self.redemption.coupon_code
+
+    @strawberry.field(description="COUPON: its terms when you redeemed it.")
+    def coupon(self) -> MallCoupon | None:
+        return MallCoupon.of(self.redemption.coupon)
+
+    @strawberry.field(description="COUPON: use it before this.")
+    def coupon_expires_at(self) -> datetime | None:
+        return self.redemption.coupon_expires_at
+
+    @strawberry.field(description="PRODUCT: the catalog SKU to ship.")
+    def sku_id(self) -> strawberry.ID | None:
+        return _sku_gid(self.redemption.product_id, self.redemption.sku_id)
+
+    @strawberry.field(description="The item as it is now; null if it no longer exists.")
+    async def item(self, info: Ctx) -> MallItem | None:
+        found = await _items_loader(info).load(self.redemption.item_id)
+        return MallItem(item=found) if found else None
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.redemption.created_at
+
+
+@strawberry.type
+class MallItemEdge:
+    node: MallItem
+    cursor: str
+
+
+@strawberry.type
+class MallItemConnection:
+    edges: list[MallItemEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class MallRedemptionEdge:
+    node: MallRedemption
+    cursor: str
+
+
+@strawberry.type
+class MallRedemptionConnection:
+    edges: list[MallRedemptionEdge]
+    page_info: PageInfo
+
+
+def _page_info(edges: list, more: bool) -> PageInfo:
+    return PageInfo(has_next_page=more, has_previous_page=False,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+
+
+ITEMS_SCOPE = "mall-items"
+
+
+def mall_item_connection(first: int | None, after: str | None) -> MallItemConnection:
+    items, more = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
+    edges = [MallItemEdge(node=MallItem(item=i), cursor=encode_cursor(ITEMS_SCOPE, i.id)) for i in items]
+    return MallItemConnection(edges=edges, page_info=_page_info(edges, more))
+
+
+def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
+                               after: str | None) -> MallRedemptionConnection:
+    """The caller's own redemptions, newest first."""
+    principal = require_user(info.context.principal)
+    if principal.user_id != user_id:
+        raise Forbidden("only your own redemptions")
+    scope = f"mall-redemptions:{user_id}"
+    redemptions, more = service.my_redemptions(principal, page_size(first), after_position(scope, after))
+    edges = [MallRedemptionEdge(node=MallRedemption(redemption=r), cursor=encode_cursor(scope, r.id))
+             for r in redemptions]
+    return MallRedemptionConnection(edges=edges, page_info=_page_info(edges, more))
+
+
+async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None,
+                                after: str | None = None) -> MallRedemptionConnection:
+    """``User.mallRedemptions``: attach with ``strawberry.field(resolver=user_mall_redemptions)``."""
+    return mall_redemption_connection(info, root.user.id, first, after)
+
+
+async def mall_node(info: Ctx, type_name: str, item_or_redemption_id: str) -> Node | None:
+    """``node(id)`` for MallItem (inactive ones for operators only) and MallRedemption (yours only)."""
+    if type_name == "MallItem":
+        found = service.visible_item(info.context.principal, item_or_redemption_id)
+        return MallItem(item=found) if found else None
+    if type_name == "MallRedemption":
+        redemption = service.get_redemption(info.context.principal, item_or_redemption_id)
+        return MallRedemption(redemption=redemption) if redemption else None
+    return None
+
+
+# ---------------------------------------------------------------- root fields
+@strawberry.type
+class MallQuery:
+    @strawberry.field(description="The points mall: active items, newest first (sold-out ones too). "
+                                  "At most 100 a page.")
+    def mall_items(self, first: int | None = None, after: str | None = None) -> MallItemConnection:
+        return mall_item_connection(first, after)
+
+    @strawberry.field(description="A mall item by id; inactive ones for operators only.")
+    def mall_item(self, info: Ctx, id: strawberry.ID) -> MallItem | None:
+        (item_id,) = from_global_id(id, "MallItem")
+        found = service.visible_item(info.context.principal, item_id)
+        return MallItem(item=found) if found else None
+
+
+@strawberry.input(description="A coupon's terms; money in fen.")
+class MallCouponInput:
+    value: int = strawberry.field(description="Fen off the order, above 0.")
+    min_order: int = strawberry.field(default=0, description="Fen; 0: no threshold.")
+    valid_days: int = strawberry.field(default=30, description="Days a redeemed coupon stays valid.")
+
+
+@strawberry.input
+class CreateMallItemInput:
+    kind: MallItemKind
+    title: str = strawberry.field(description="At most 60 characters.")
+    points_price: int = strawberry.field(description="Points one unit costs, above 0.")
+    stock: int = strawberry.field(description="Units that can be redeemed.")
+    description: str = ""
+    image_url: str | None = strawberry.field(default=None, description="https only.")
+    per_user_limit: int = 1
+    active: bool = strawberry.field(default=False, description="Listed and redeemable from now on.")
+    sku_id: strawberry.ID | None = strawberry.field(default=None, description="PRODUCT: the catalog SKU shipped.")
+    coupon: MallCouponInput | None = strawberry.field(default=None, description="COUPON: its terms.")
+
+
+@strawberry.input(description="Only the terms given change.")
+class MallCouponChangesInput:
+    value: int | None = None
+    min_order: int | None = None
+    valid_days: int | None = None
+
+
+@strawberry.input(description="Only the fields given change.")
+class UpdateMallItemInput:
+    id: strawberry.ID
+    title: str | None = None
+    description: str | None = None
+    image_url: str | None = strawberry.field(default=None, description="An empty string removes the image.")
+    points_price: int | None = None
+    stock: int | None = strawberry.field(default=None, description="Units that can be redeemed from now on.")
+    per_user_limit: int | None = None
+    active: bool | None = strawberry.field(default=None, description="false takes it out of the mall at once.")
+    sku_id: strawberry.ID | None = None
+    coupon: MallCouponChangesInput | None = None
+
+
+@strawberry.input
+class RedeemMallItemInput:
+    item_id: strawberry.ID
+    idempotency_key: str = strawberry.field(
+        description="8-64 characters; retry with the same key: redeemed once, charged once (kept 24 h).")
+
+
+@strawberry.type
+class MallItemPayload:
+    mall_item: MallItem | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RedeemMallItemPayload:
+    redemption: MallRedemption | None = None
+    replayed: bool = strawberry.field(default=False, description="True: this key redeemed before; nothing more "
+                                                                  "was taken.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _sku_of(sku_gid: strawberry.ID | None) -> tuple[str | None, str | None]:
+    if sku_gid is None:
+        return None, None
+    product_id, sku_id = from_global_id(sku_gid, "Sku", "skuId")
+    return product_id, sku_id
+
+
+@strawberry.type
+class MallMutation:
+    @strawberry.mutation(description="Operators: put a product or a coupon in the points mall.")
+    @payload_errors(MallItemPayload)
+    def create_mall_item(self, info: Ctx, input: CreateMallItemInput) -> MallItemPayload:
+        product_id, sku_id = _sku_of(input.sku_id)
+        coupon = None if input.coupon is None else domain.CouponTerms(input.coupon.value, input.coupon.min_order,
+                                                                      input.coupon.valid_days)
+        new = service.NewMallItem(
+            kind=input.kind, title=input.title, points_price=input.points_price, stock=input.stock,
+            description=input.description, image_url=input.image_url, per_user_limit=input.per_user_limit,
+            active=input.active, product_id=product_id, sku_id=sku_id, coupon=coupon,
+        )
+        return MallItemPayload(mall_item=MallItem(item=service.create_item(info.context.principal, new, utc_now())))
+
+    @strawberry.mutation(description="Operators: change an item, or take it out of the mall (active: false).")
+    @payload_errors(MallItemPayload)
+    def update_mall_item(self, info: Ctx, input: UpdateMallItemInput) -> MallItemPayload:
+        (item_id,) = from_global_id(input.id, "MallItem")
+        product_id, sku_id = _sku_of(input.sku_id)
+        coupon = input.coupon or MallCouponChangesInput()
+        changes = domain.MallItemChanges(
+            title=input.title, description=input.description, image_url=input.image_url,
+            points_price=input.points_price, stock=input.stock, per_user_limit=input.per_user_limit,
+            active=input.active, product_id=product_id, sku_id=sku_id, coupon_value=coupon.value,
+            coupon_min_order=coupon.min_order, coupon_valid_days=coupon.valid_days,
+        )
+        item = service.update_item(info.context.principal, item_id, changes, utc_now())
+        return MallItemPayload(mall_item=MallItem(item=item))
+
+    @strawberry.mutation(description="Redeem one unit of an item with your points.")
+    @payload_errors(RedeemMallItemPayload)
+    def redeem_mall_item(self, info: Ctx, input: RedeemMallItemInput) -> RedeemMallItemPayload:
+        (item_id,) = from_global_id(input.item_id, "MallItem", "itemId")
+        outcome = service.redeem(info.context.principal, item_id, input.idempotency_key, utc_now())
+        return RedeemMallItemPayload(redemption=MallRedemption(redemption=outcome.redemption),
+                                     replayed=outcome.replayed)

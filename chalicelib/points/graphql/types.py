@@ -1,0 +1,241 @@
+"""Membership points types: the account a customer sees, its ledger, the rules."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from chalicelib.points import rules as domain
+from chalicelib.points import service
+from chalicelib.points.store import Entry
+from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+
+PointsEntryKind = strawberry.enum(domain.EntryKind, name="PointsEntryKind")
+
+
+@strawberry.type(description="A membership tier: bronze 0, silver 1 000, gold 5 000, diamond 20 000 growth by default.")
+class Tier:
+    name: str
+    min_growth: int
+    multiplier_permille: int = strawberry.field(description="Points multiplier ×1000: 1200 is 1.2×.")
+
+    @classmethod
+    def of(cls, tier: domain.Tier) -> Tier:
+        return cls(name=tier.name, min_growth=tier.min_growth, multiplier_permille=tier.multiplier_permille)
+
+
+@strawberry.type(description="Points from a paid order, waiting for its 7-day return window.")
+class PendingPoints:
+    points: int
+    available_at: str = strawberry.field(description="When they become available (UTC, ISO 8601).")
+
+
+@strawberry.type(description="The points that expire first and the last day to spend them (China time).")
+class ExpiringPoints:
+    points: int
+    on: date
+
+
+@strawberry.type(description="One change to a points account. The balance is the sum of the entries.")
+class PointsEntry:
+    entry: strawberry.Private[Entry]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("PointsEntry", self.entry.id))
+
+    @strawberry.field
+    def kind(self) -> PointsEntryKind:
+        return self.entry.kind
+
+    @strawberry.field(description="Signed: what the entry did to available plus pending points.")
+    def points(self) -> int:
+        return self.entry.amount
+
+    @strawberry.field(description="Readable reason (English, then Chinese).")
+    def reason(self) -> str:
+        return domain.describe_entry(self.entry.kind, self.entry.source, self.entry.reason, self.entry.pending)
+
+    @strawberry.field(description="True if the points were pending (an order's) when posted.")
+    def pending(self) -> bool:
+        return self.entry.pending
+
+    @strawberry.field
+    def created_at(self) -> str:
+        return self.entry.created_at
+
+
+@strawberry.type
+class PointsEntryEdge:
+    node: PointsEntry
+    cursor: str
+
+
+@strawberry.type
+class PointsEntryConnection:
+    edges: list[PointsEntryEdge]
+    page_info: PageInfo
+
+
+def ledger_connection(user_id: str, first: int | None, after: str | None) -> PointsEntryConnection:
+    scope = f"points:{user_id}"
+    page = service.ledger(user_id, page_size(first), after_position(scope, after))
+    edges = [PointsEntryEdge(node=PointsEntry(entry=e), cursor=encode_cursor(scope, e.id)) for e in page.entries]
+    return PointsEntryConnection(edges=edges, page_info=PageInfo(
+        has_next_page=page.has_next, has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+
+
+@strawberry.type(description="A member's points (积分), growth value (成长值) and tier.")
+class PointsAccount:
+    user_id: strawberry.Private[str]
+    # Read when a field needs it: a ledger page alone costs only the ledger's Query.
+    loaded: strawberry.Private[service.PointsSummary | None] = None
+
+    @property
+    def summary(self) -> service.PointsSummary:
+        if self.loaded is None:
+            from chalicelib.core.clock import utc_now
+
+            self.loaded = service.summary(self.user_id, utc_now())
+        return self.loaded
+
+    @strawberry.field(description="Points that can be spent now.")
+    def available(self) -> int:
+        return self.summary.account.available
+
+    @strawberry.field(description="Points from paid orders still inside their return window.")
+    def pending(self) -> int:
+        return self.summary.account.pending
+
+    @strawberry.field(description="Each order's pending points and when they become available, soonest first.")
+    def pending_releases(self) -> list[PendingPoints]:
+        return [PendingPoints(points=p.amount, available_at=p.release_at) for p in self.summary.pending]
+
+    @strawberry.field(description="The points that expire next, if within the expiring-soon window (60 days).")
+    def expiring_soon(self) -> ExpiringPoints | None:
+        soon = self.summary.expiring_soon
+        return ExpiringPoints(points=soon.points, on=soon.on) if soon else None
+
+    @strawberry.field(description="Everything earned, net of reversed earnings.")
+    def lifetime_earned(self) -> int:
+        return self.summary.account.earned
+
+    @strawberry.field
+    def spent(self) -> int:
+        return self.summary.account.spent
+
+    @strawberry.field
+    def expired(self) -> int:
+        return self.summary.account.expired
+
+    @strawberry.field(description="Growth value: rises with money paid; never falls with spending points.")
+    def growth(self) -> int:
+        return self.summary.account.growth
+
+    @strawberry.field
+    def tier(self) -> Tier:
+        return Tier.of(self.summary.tier)
+
+    @strawberry.field(description="Null at the top tier.")
+    def next_tier(self) -> Tier | None:
+        return Tier.of(self.summary.next_tier) if self.summary.next_tier else None
+
+    @strawberry.field
+    def growth_to_next_tier(self) -> int:
+        return self.summary.growth_to_next_tier
+
+    @strawberry.field(description="0–100 through the current tier towards the next.")
+    def tier_progress_percent(self) -> int:
+        return self.summary.progress_percent
+
+    @strawberry.field(description="Consecutive days checked in, counting the last check-in.")
+    def check_in_streak(self) -> int:
+        return self.summary.account.streak
+
+    @strawberry.field(description="Checked in today (China time).")
+    def checked_in_today(self) -> bool:
+        return self.summary.checked_in_today
+
+    @strawberry.field(description="RFM segment as the nightly job last computed it (operators' view).")
+    def segment(self) -> str | None:
+        return self.summary.account.segment
+
+    @strawberry.field(description="The ledger, newest first.")
+    def ledger(self, first: int | None = None, after: str | None = None) -> PointsEntryConnection:
+        return ledger_connection(self.user_id, first, after)
+
+
+def points_account(user_id: str) -> PointsAccount:
+    return PointsAccount(user_id=user_id)
+
+
+@strawberry.type(description="How points are earned and spent; operators change them with updatePointsRules.")
+class PointsRules:
+    rules: strawberry.Private[domain.PointsRules]
+
+    @strawberry.field(description="Fen paid per point earned (100: 1 point per ¥1).")
+    def fen_per_point(self) -> int:
+        return self.rules.fen_per_point
+
+    @strawberry.field
+    def green_multiplier(self) -> int:
+        return self.rules.green_multiplier
+
+    @strawberry.field
+    def check_in_points(self) -> int:
+        return self.rules.check_in_points
+
+    @strawberry.field(description="Every n-th consecutive day earns the streak bonus instead.")
+    def streak_bonus_day(self) -> int:
+        return self.rules.streak_bonus_day
+
+    @strawberry.field
+    def streak_bonus_points(self) -> int:
+        return self.rules.streak_bonus_points
+
+    @strawberry.field
+    def post_points(self) -> int:
+        return self.rules.post_points
+
+    @strawberry.field
+    def posts_per_day(self) -> int:
+        return self.rules.posts_per_day
+
+    @strawberry.field
+    def team_success_points(self) -> int:
+        return self.rules.team_success_points
+
+    @strawberry.field
+    def growth_per_yuan(self) -> int:
+        return self.rules.growth_per_yuan
+
+    @strawberry.field
+    def tiers(self) -> list[Tier]:
+        return [Tier.of(t) for t in self.rules.tiers]
+
+    @strawberry.field(description="Points per redemption unit (100).")
+    def redeem_points_per_unit(self) -> int:
+        return self.rules.redeem_points_per_unit
+
+    @strawberry.field(description="Fen off per unit (100: ¥1).")
+    def redeem_fen_per_unit(self) -> int:
+        return self.rules.redeem_fen_per_unit
+
+    @strawberry.field(description="At most this percent of an order may be paid with points.")
+    def redeem_max_percent(self) -> int:
+        return self.rules.redeem_max_percent
+
+    @strawberry.field(description="Days an order's points stay pending (the return window).")
+    def pending_days(self) -> int:
+        return self.rules.pending_days
+
+    @strawberry.field
+    def expiring_soon_days(self) -> int:
+        return self.rules.expiring_soon_days
+
+    @strawberry.field(description="Points expire at the end of the calendar year after the year earned.")
+    def expiry_policy(self) -> str:
+        return "END_OF_NEXT_CALENDAR_YEAR"

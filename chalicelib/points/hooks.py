@@ -1,0 +1,53 @@
+"""Where other areas' outcomes meet membership points.
+
+Callers run at least once, never exactly once: the table stream redelivers a failed
+record and Step Functions retries a failed task. Every hook therefore posts through
+sources the ledger accepts once (``domain.points`` builds them), so a second run is
+a no-op, and a hook that fails part-way is safe to run again in full.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from chalicelib.core.observability import count
+from chalicelib.points import service as points
+from chalicelib.core.clock import utc_now
+
+
+def on_order_paid(user_id: str, order_id: str, product_id: str, paid_fen: int, paid_at: datetime) -> int:
+    """Points for what was actually paid, pending until the return window (counted
+    from the payment) closes; ×2 when the product is green. Returns the points."""
+    from chalicelib.catalog import store as catalog_store
+
+    record = catalog_store.product_record(product_id)
+    green = paid_fen if record is not None and record.product.green else 0
+    earned = points.earn_on_paid_order(user_id, order_id, paid_fen, paid_at, green_fen=green)
+    if earned:
+        count("PointsEarnedOnOrders", earned)
+    return earned
+
+
+def on_order_cancelled(user_id: str, order_id: str, now: datetime | None = None) -> bool:
+    """An unpaid seat was given back: the points it took at checkout return."""
+    return points.return_checkout_points(user_id, order_id, now or utc_now())
+
+
+def on_order_refunded(user_id: str, order_id: str, now: datetime | None = None) -> bool:
+    """Inside the return window the order's pending points are cancelled; the points
+    it took at checkout return either way."""
+    return points.reverse_on_refund(user_id, order_id, now or utc_now())
+
+
+def on_team_succeeded(team_id: str, member_ids: Sequence[str], now: datetime | None = None) -> int:
+    """+20 for each paid member of a team that succeeded (for real or virtually).
+    Returns how many members were awarded by this call."""
+    moment = now or utc_now()
+    awarded = sum(1 for member in member_ids if points.award_team_success(member, team_id, moment))
+    count("PointsTeamBonuses", awarded)
+    return awarded
+
+
+def on_post_approved(author_id: str, post_id: str, now: datetime | None = None) -> int:
+    """An approved post earns its author points, within the daily cap."""
+    return points.award_post(author_id, post_id, now or utc_now())

@@ -1,0 +1,625 @@
+"""The points ledger in the single table.
+
+Partition ``POINTS#<user>`` holds:
+- ``ACCOUNT``: the counters (available, pending, spent, expired, earned, adjusted),
+  growth and the check-in streak. Read with one GetItem.
+- ``ENTRY#<ulid>``: the append-only entries (signed amounts); a page is one Query,
+  newest first.
+- ``LOT#<expires on>``: unexpired available points, one lot per expiry date. Points
+  earned in the same calendar year expire together, so they are fungible and share a
+  lot: an account has about two live lots (this year's and last year's), and a spend
+  touches at most ``MAX_LOTS`` of them (it is refused beyond, which needs decades of
+  unswept lots). Sum of lots == available, kept by every posting changing both.
+- ``PENDING#<release at>#<source>``: an order's points waiting for the return window.
+
+``POINTS_SOURCE#<user>#<source>`` / ``SOURCE`` guards a source: put with
+"does not exist" in the posting's transaction, so a source posts once; it also
+remembers what was posted so the posting can be reversed.
+
+Every posting is one TransactWriteItems: guard, entry, account update (with
+``available >= n`` when taking points) and the lots it touches (``remaining >= n``).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.points import rules
+from chalicelib.core.errors import InvalidCursor, InvalidState
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
+from chalicelib.core.table.keys import (
+    ACCOUNT_SK,
+    ENTRY_PREFIX,
+    LOT_PREFIX,
+    PENDING_PREFIX,
+    RULES_PK,
+    RULES_SK,
+    SOURCE_SK,
+    entry_sk,
+    lot_sk,
+    lots_expiring_bucket,
+    pending_due_bucket,
+    pending_sk,
+    points_accounts_bucket,
+    points_pk,
+    points_shard,
+    post_day_sk,
+    source_pk,
+)
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.transactions import MAX_ITEMS, Transaction, TransactionCancelled
+
+MAX_LOTS = 20  # lots one spend may touch; with one lot per expiry year, far above need
+RETRIES = 40  # optimistic retries when a lot changed between read and write
+assert MAX_LOTS + 3 <= MAX_ITEMS
+
+
+# ---------------------------------------------------------------- models
+class PointsAccountItem(TableItem, discriminator="PointsAccount"):
+    available = NumberAttribute(default=0)
+    pending = NumberAttribute(default=0)
+    spent = NumberAttribute(default=0)
+    expired = NumberAttribute(default=0)
+    earned = NumberAttribute(default=0)  # net of reversed earnings
+    adjusted = NumberAttribute(default=0)  # signed
+    growth = NumberAttribute(default=0)
+    streak = NumberAttribute(default=0)
+    last_check_in = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)  # as the scheduled job last computed it
+    segment = UnicodeAttribute(null=True)  # RFM segment, by the scheduled job
+    segmented_at = UnicodeAttribute(null=True)
+
+
+class PostDayItem(TableItem, discriminator="PointsPostDay"):
+    """Posts rewarded on one day: the daily cap's counter."""
+
+    rewarded = NumberAttribute(default=0)
+
+
+class PointsEntryItem(TableItem, discriminator="PointsEntry"):
+    entry_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()  # signed: what it did to available + pending
+    source = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    pending = BooleanAttribute(default=False)
+    reason = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    lots = MapAttribute(default=dict)  # expires_on -> points taken or given back
+
+
+class PointsLotItem(TableItem, discriminator="PointsLot"):
+    expires_on = UnicodeAttribute(null=True)
+    remaining = NumberAttribute(default=0)
+
+
+class PointsPendingItem(TableItem, discriminator="PointsPending"):
+    source = UnicodeAttribute()
+    amount = NumberAttribute()
+    expires_on = UnicodeAttribute()
+    release_at = UnicodeAttribute()
+
+
+class PointsSourceItem(TableItem, discriminator="PointsSource"):
+    user_id = UnicodeAttribute()
+    source = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()  # positive
+    entry_id = UnicodeAttribute()
+    pending_sk = UnicodeAttribute(null=True)  # set while the points wait for release
+    lots = MapAttribute(default=dict)
+    reversed = BooleanAttribute(default=False)
+    growth = NumberAttribute(default=0)  # an order's growth, taken back with its points
+
+
+# ---------------------------------------------------------------- values
+@dataclass(frozen=True, slots=True)
+class Account:
+    user_id: str
+    available: int = 0
+    pending: int = 0
+    spent: int = 0
+    expired: int = 0
+    earned: int = 0
+    adjusted: int = 0
+    growth: int = 0
+    streak: int = 0
+    last_check_in: date | None = None
+    tier: str | None = None
+    segment: str | None = None
+
+    @property
+    def balance(self) -> int:
+        return self.available + self.pending
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """What a customer's points page shows, from one Query."""
+
+    account: Account
+    lots: tuple[tuple[date, int], ...]  # oldest expiry first
+    pending: tuple["PendingRelease", ...]  # soonest release first
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    kind: EntryKind
+    amount: int
+    source: str
+    created_at: str
+    pending: bool = False
+    reason: str | None = None
+    operator_id: str | None = None
+    lots: tuple[tuple[date, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    entries: list[Entry]
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelease:
+    source: str
+    amount: int
+    release_at: str
+
+
+def _account(user_id: str, item: PointsAccountItem | None) -> Account:
+    if item is None:
+        return Account(user_id)
+    return Account(
+        user_id, int(item.available), int(item.pending), int(item.spent), int(item.expired), int(item.earned),
+        int(item.adjusted), int(item.growth), int(item.streak),
+        date.fromisoformat(item.last_check_in) if item.last_check_in else None, item.tier, item.segment,
+    )
+
+
+def _lots_tuple(raw: dict | MapAttribute | None) -> tuple[tuple[date, int], ...]:
+    data = raw.as_dict() if isinstance(raw, MapAttribute) else (raw or {})
+    return tuple(sorted((date.fromisoformat(k), int(v)) for k, v in data.items()))
+
+
+def _entry(item: PointsEntryItem) -> Entry:
+    return Entry(item.entry_id, EntryKind(item.kind), int(item.amount), item.source, item.created_at,
+                 bool(item.pending), item.reason, item.operator_id, _lots_tuple(item.lots))
+
+
+# ---------------------------------------------------------------- reads
+def get_account(user_id: str, consistent: bool = True) -> Account:
+    """One GetItem; an account never posted to reads as zeros."""
+    try:
+        item = PointsAccountItem.get(points_pk(user_id), ACCOUNT_SK, consistent_read=consistent)
+    except DoesNotExist:
+        item = None
+    return _account(user_id, item)
+
+
+def account_view(user_id: str) -> AccountView:
+    """The account, its lots and its pending earnings: one Query over the ``ACCOUNT``
+    prefix (a handful of items: about two lots and a week of orders' pending points)."""
+    account, found_lots, pending = None, [], []
+    for item in TableItem.query(points_pk(user_id), TableItem.SK.startswith(ACCOUNT_SK), consistent_read=True):
+        if isinstance(item, PointsAccountItem):
+            account = item
+        elif isinstance(item, PointsLotItem):
+            found_lots.append((date.fromisoformat(item.SK[len(LOT_PREFIX):]), int(item.remaining)))
+        elif isinstance(item, PointsPendingItem):
+            pending.append(PendingRelease(item.source, int(item.amount), item.release_at))
+    return AccountView(_account(user_id, account), tuple(sorted(found_lots)), tuple(pending))
+
+
+def ledger_page(user_id: str, limit: int, after: str | None = None) -> EntryPage:
+    """Entries newest first, one Query; ``after`` is the last entry id of the previous page."""
+    if after is not None and not is_id(after):
+        raise InvalidCursor("not a ledger cursor", "after")
+    upper = entry_sk(after) if after else ENTRY_PREFIX + "\uffff"
+    condition = TableItem.SK.between(ENTRY_PREFIX, upper)
+    # ``between`` includes its upper end: the cursor's own entry comes back first, so ask for one more.
+    extra = 2 if after else 1
+    items = list(PointsEntryItem.query(points_pk(user_id), condition, scan_index_forward=False,
+                                       limit=limit + extra, page_size=limit + extra, consistent_read=True))
+    items = [i for i in items if i.SK != upper]  # between is inclusive: drop the cursor itself
+    return EntryPage([_entry(i) for i in items[:limit]], len(items) > limit)
+
+
+def all_entries(user_id: str) -> list[Entry]:
+    items = PointsEntryItem.query(points_pk(user_id), TableItem.SK.startswith(ENTRY_PREFIX), consistent_read=True)
+    return [_entry(i) for i in items]
+
+
+def lots(user_id: str) -> list[tuple[date, int]]:
+    """Live lots, oldest expiry first (one Query, at most MAX_LOTS + 1 items)."""
+    items = PointsLotItem.query(points_pk(user_id), TableItem.SK.startswith(LOT_PREFIX), consistent_read=True,
+                                limit=MAX_LOTS + 1, page_size=MAX_LOTS + 1)
+    return [(date.fromisoformat(i.SK[len(LOT_PREFIX):]), int(i.remaining)) for i in items]
+
+
+def get_source(user_id: str, source: str) -> PointsSourceItem | None:
+    try:
+        return PointsSourceItem.get(source_pk(user_id, source), SOURCE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def due_pending(user_id: str, now_iso: str) -> list[PendingRelease]:
+    items = PointsPendingItem.query(points_pk(user_id), TableItem.SK.between(PENDING_PREFIX, pending_sk(now_iso, "\uffff")),
+                                    consistent_read=True)
+    return [PendingRelease(i.source, int(i.amount), i.release_at) for i in items]
+
+
+# ---------------------------------------------------------------- transaction parts
+def _account_ref(user_id: str) -> PointsAccountItem:
+    return PointsAccountItem(points_pk(user_id), ACCOUNT_SK)
+
+
+def _account_update(tx: Transaction, user_id: str, actions: list, condition=None) -> None:
+    # UpdateItem creates a missing account; the discriminator and the jobs' index keys
+    # are set so it reads back as one and the tier job finds it.
+    actions = [*actions, PointsAccountItem.type.set(PointsAccountItem),
+               PointsAccountItem.GSI2PK.set(points_accounts_bucket(points_shard(user_id))),
+               PointsAccountItem.GSI2SK.set(user_id)]
+    tx.update("account", _account_ref(user_id), actions, condition)
+
+
+def _lot_add(tx: Transaction, user_id: str, expiry: date, amount: int, label: str) -> None:
+    actions = [PointsLotItem.remaining.add(amount), PointsLotItem.type.set(PointsLotItem),
+               PointsLotItem.expires_on.set(expiry.isoformat()),
+               PointsLotItem.GSI1PK.set(lots_expiring_bucket(expiry, points_shard(user_id))),
+               PointsLotItem.GSI1SK.set(user_id)]
+    condition = None if amount >= 0 else PointsLotItem.remaining >= -amount
+    tx.update(label, PointsLotItem(points_pk(user_id), lot_sk(expiry)), actions, condition)
+
+
+def _entry_put(tx: Transaction, user_id: str, kind: EntryKind, amount: int, source: str, now: str, *,
+               pending: bool = False, reason: str | None = None, operator_id: str | None = None,
+               lots_map: dict[str, int] | None = None, label: str = "entry") -> str:
+    entry_id = new_id()
+    tx.put(label, PointsEntryItem(points_pk(user_id), entry_sk(entry_id), entry_id=entry_id, kind=kind.value,
+                                    amount=amount, source=source, created_at=now, pending=pending, reason=reason,
+                                    operator_id=operator_id, lots=lots_map or {}),
+           TableItem.PK.does_not_exist())
+    return entry_id
+
+
+def _guard_put(tx: Transaction, user_id: str, source: str, kind: EntryKind, amount: int, entry_id: str, *,
+               pending: str | None = None, lots_map: dict[str, int] | None = None, growth: int = 0) -> None:
+    tx.put("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK, user_id=user_id, source=source,
+                                      kind=kind.value, amount=amount, entry_id=entry_id, pending_sk=pending,
+                                      lots=lots_map or {}, growth=growth),
+           TableItem.PK.does_not_exist())
+
+
+def _commit(tx: Transaction) -> bool:
+    """False when the source had posted already (the posting is a no-op)."""
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "source" in error.failed:
+            return False
+        raise
+    return True
+
+
+# ---------------------------------------------------------------- postings
+class DailyCapReached(Exception):
+    """The day's capped reward was used up (the posting did nothing)."""
+
+
+def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_until: datetime | None = None,
+              growth: int = 0, check_in: tuple[date, int, date | None] | None = None,
+              daily_cap: tuple[date, int] | None = None) -> bool:
+    """Earn ``amount`` points, available now or pending until ``pending_until``.
+    ``check_in`` = (today, new streak, the last check-in read) sets the streak, on
+    condition that nobody checked in since the read. ``daily_cap`` = (day, cap) counts
+    the posting against that day's cap in the same transaction (DailyCapReached when
+    full). False if the source posted before."""
+    if amount < 0 or (amount == 0 and not (check_in or growth)):
+        raise ValueError("earn a positive amount")
+    tx = Transaction()
+    stamp = stamp_of(now)
+    expiry = rules.expires_on(now)
+    pending = None
+    actions = [PointsAccountItem.earned.add(amount)]
+    if growth:
+        actions.append(PointsAccountItem.growth.add(growth))
+    condition = None
+    if check_in:
+        today, streak, last = check_in
+        actions += [PointsAccountItem.streak.set(streak), PointsAccountItem.last_check_in.set(today.isoformat())]
+        condition = (PointsAccountItem.last_check_in == last.isoformat()) if last else \
+            PointsAccountItem.last_check_in.does_not_exist()
+    if pending_until is not None and amount:
+        release = stamp_of(pending_until)
+        pending = pending_sk(release, source)
+        actions.append(PointsAccountItem.pending.add(amount))
+        tx.put("pending", PointsPendingItem(points_pk(user_id), pending, source=source, amount=amount,
+                                            expires_on=expiry.isoformat(), release_at=release,
+                                            GSI1PK=pending_due_bucket(pending_until.astimezone(timezone.utc).date(),
+                                                                      points_shard(user_id)),
+                                            GSI1SK=f"{release}#{user_id}#{source}"))
+    else:
+        actions.append(PointsAccountItem.available.add(amount))
+        if amount:
+            _lot_add(tx, user_id, expiry, amount, "lot")
+    if daily_cap:
+        day, cap = daily_cap
+        tx.update("daily_cap", PostDayItem(points_pk(user_id), post_day_sk(day)),
+                  [PostDayItem.rewarded.add(1), PostDayItem.type.set(PostDayItem)],
+                  PostDayItem.rewarded.does_not_exist() | (PostDayItem.rewarded < cap))
+    entry_id = _entry_put(tx, user_id, EntryKind.EARN, amount, source, stamp, pending=pending is not None,
+                          lots_map={expiry.isoformat(): amount})
+    _guard_put(tx, user_id, source, EntryKind.EARN, amount, entry_id, pending=pending,
+               lots_map={expiry.isoformat(): amount}, growth=growth)
+    _account_update(tx, user_id, actions, condition)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "source" in error.failed:
+            return False
+        if "daily_cap" in error.failed:
+            raise DailyCapReached(source) from error
+        if "account" in error.failed:
+            raise PointsBusy("checked in concurrently; try again") from error
+        raise
+    return True
+
+
+def release_pending(user_id: str, source: str) -> bool:
+    """Make a pending earning available. False if it was released or reversed already."""
+    guard = get_source(user_id, source)
+    if guard is None:
+        raise NoSuchPosting("no such points posting", "source")
+    if guard.pending_sk is None or guard.reversed:
+        return False
+    (expiry, amount), = _lots_tuple(guard.lots)
+    tx = Transaction()
+    tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
+    tx.update("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
+              [PointsSourceItem.pending_sk.remove()],
+              (PointsSourceItem.pending_sk == guard.pending_sk) & (PointsSourceItem.reversed == False))  # noqa: E712
+    _lot_add(tx, user_id, expiry, amount, "lot")
+    _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.available.add(amount)],
+                    PointsAccountItem.pending >= amount)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if error.failed & {"pending", "source"}:
+            return False
+        raise
+    return True
+
+
+def plan_take(user_id: str, amount: int) -> dict[str, int]:
+    """Which lots (oldest first) a spend of ``amount`` takes from: one Query.
+    InsufficientPoints when the lots do not hold it."""
+    live = lots(user_id)[:MAX_LOTS]  # the oldest; refused if they do not hold the amount
+    return {e.isoformat(): t for e, t in rules.consume_oldest_first(live, amount)}
+
+
+def add_spend(tx: Transaction, user_id: str, source: str, amount: int, taken: Mapping[str, int], now: datetime,
+              kind: EntryKind = EntryKind.REDEEM, reason: str | None = None) -> None:
+    """A redemption's writes, for a caller's own transaction (checkout, the mall). Its
+    labels: ``lot:<n>`` (a lot changed since ``plan_take``: plan again), ``account``
+    (not enough points), ``source`` (this source was spent before)."""
+    _lots_take(tx, user_id, taken)
+    entry_id = _entry_put(tx, user_id, kind, -amount, source, stamp_of(now), reason=reason, lots_map=dict(taken))
+    _guard_put(tx, user_id, source, kind, amount, entry_id, lots_map=dict(taken))
+    _account_update(tx, user_id, [PointsAccountItem.available.add(-amount), PointsAccountItem.spent.add(amount)],
+                    PointsAccountItem.available >= amount)
+
+
+def _lots_take(tx: Transaction, user_id: str, taken: Mapping[str, int]) -> None:
+    for i, (expiry, take) in enumerate(sorted(taken.items())):
+        _lot_add(tx, user_id, date.fromisoformat(expiry), -take, f"lot:{i}")
+
+
+def spend_labels(failed: set[str]) -> set[str]:
+    """Which of a cancelled transaction's failed labels are add_spend's own."""
+    return {label for label in failed if label == "account" or label.startswith("lot:")}
+
+
+def _take(user_id: str, amount: int, post: Callable[[Transaction, dict[str, int]], None],
+          refusals: Mapping[str, Callable[[], Exception]] | None = None) -> bool:
+    """Take ``amount`` from the lots, oldest first, inside ``post(tx, taken)``'s
+    transaction; retries when a lot changed between the read and the write.
+    ``refusals`` maps the caller's own labels to the error their failure means."""
+    for _ in range(RETRIES):
+        taken = plan_take(user_id, amount)
+        tx = Transaction()
+        post(tx, taken)
+        try:
+            tx.commit()
+        except TransactionCancelled as error:
+            if "source" in error.failed:
+                return False
+            for label, refusal in (refusals or {}).items():
+                if label in error.failed:
+                    raise refusal() from error
+            if "account" in error.failed:
+                raise InsufficientPoints("not enough points", "points") from error
+            continue  # a lot changed (spent or swept concurrently): read again
+        return True
+    raise PointsBusy("the points account is busy; try again")
+
+
+def spend(user_id: str, source: str, amount: int, now: datetime, *, reason: str | None = None,
+          also: Callable[[Transaction], None] | None = None,
+          refusals: Mapping[str, Callable[[], Exception]] | None = None) -> bool:
+    """Redeem ``amount`` points (one transaction; ``also`` adds the caller's writes to
+    it, ``refusals`` names their failures). False if the source posted before."""
+    if amount <= 0:
+        raise ValueError("spend a positive amount")
+    if get_source(user_id, source) is not None:
+        return False
+
+    def post(tx: Transaction, taken: dict[str, int]) -> None:
+        add_spend(tx, user_id, source, amount, taken, now, reason=reason)
+        if also is not None:
+            also(tx)
+
+    return _take(user_id, amount, post, refusals)
+
+
+def adjust(user_id: str, source: str, delta: int, reason: str, operator_id: str, now: datetime) -> bool:
+    """An operator's correction, positive or negative; never below zero."""
+    if delta == 0:
+        raise ValueError("adjust by a non-zero amount")
+    stamp = stamp_of(now)
+    if delta > 0:
+        expiry = rules.expires_on(now)
+        tx = Transaction()
+        _lot_add(tx, user_id, expiry, delta, "lot")
+        taken = {expiry.isoformat(): delta}
+        entry_id = _entry_put(tx, user_id, EntryKind.ADJUST, delta, source, stamp, reason=reason,
+                              operator_id=operator_id, lots_map=taken)
+        _guard_put(tx, user_id, source, EntryKind.ADJUST, delta, entry_id, lots_map=taken)
+        _account_update(tx, user_id, [PointsAccountItem.available.add(delta), PointsAccountItem.adjusted.add(delta)])
+        return _commit(tx)
+    if get_source(user_id, source) is not None:
+        return False
+
+    def post(tx: Transaction, taken: dict[str, int]) -> None:
+        _lots_take(tx, user_id, taken)
+        entry_id = _entry_put(tx, user_id, EntryKind.ADJUST, delta, source, stamp, reason=reason,
+                              operator_id=operator_id, lots_map=taken)
+        _guard_put(tx, user_id, source, EntryKind.ADJUST, -delta, entry_id, lots_map=taken)
+        _account_update(tx, user_id, [PointsAccountItem.available.add(delta), PointsAccountItem.adjusted.add(delta)],
+                        PointsAccountItem.available >= -delta)
+
+    return _take(user_id, -delta, post)
+
+
+def reverse(user_id: str, source: str, now: datetime) -> bool:
+    """Undo a posting by its source: a pending earning is cancelled, a redemption is
+    given back to the lots it came from. Posts as source ``reverse:<source>``, once.
+    False if it was reversed before. An earning already released cannot be reversed
+    (PointsAlreadyReleased); nor can an expiry or adjustment (post an adjustment)."""
+    guard = get_source(user_id, source)
+    if guard is None:
+        raise NoSuchPosting("no such points posting", "source")
+    if guard.reversed:
+        return False
+    kind, amount = EntryKind(guard.kind), int(guard.amount)
+    lots_map = {e.isoformat(): t for e, t in _lots_tuple(guard.lots)}
+    tx = Transaction()
+    tx.update("original", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
+              [PointsSourceItem.reversed.set(True)], PointsSourceItem.reversed == False)  # noqa: E712
+    reverse_source = rules.reverse_source(source)
+    if kind is EntryKind.EARN:
+        if guard.pending_sk is None:
+            raise PointsAlreadyReleased("these points were released; adjust instead", "source")
+        tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
+        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, -amount, reverse_source, stamp_of(now))
+        growth = int(guard.growth or 0)  # money refunded is no longer money paid
+        _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.earned.add(-amount),
+                                      PointsAccountItem.growth.add(-growth)],
+                        PointsAccountItem.pending >= amount)
+    elif kind is EntryKind.REDEEM:
+        # Back into the lots they came from; a lot whose last day has passed since
+        # expires its share at once (an EXPIRE entry beside the REVERSE), so a late
+        # cancellation never revives expired points.
+        expired = 0
+        for i, (expiry, back) in enumerate(_lots_tuple(guard.lots)):
+            if rules.is_expired(expiry, now):
+                expired += back
+            else:
+                _lot_add(tx, user_id, expiry, back, f"lot:{i}")
+        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, amount, reverse_source, stamp_of(now), lots_map=lots_map)
+        actions = [PointsAccountItem.spent.add(-amount), PointsAccountItem.available.add(amount - expired)]
+        if expired:
+            actions.append(PointsAccountItem.expired.add(expired))
+            _entry_put(tx, user_id, EntryKind.EXPIRE, -expired, f"expire:{reverse_source}", stamp_of(now),
+                       label="expired_entry")
+        _account_update(tx, user_id, actions, PointsAccountItem.spent >= amount)
+    else:
+        raise InvalidState(f"a {kind.value} posting is not reversed; post an adjustment", "source")
+    _guard_put(tx, user_id, reverse_source, EntryKind.REVERSE, amount, entry_id, lots_map=lots_map)
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if error.failed & {"original", "source"}:
+            return False
+        if "pending" in error.failed:  # released between our read and the write
+            raise PointsAlreadyReleased("these points were released; adjust instead", "source") from error
+        raise
+    return True
+
+
+def expire(user_id: str, now: datetime) -> int:
+    """Sweep lots past their date: one transaction per sweep (each takes every expired
+    lot, at most MAX_LOTS). Returns the points expired."""
+    total = 0
+    for _ in range(RETRIES):
+        due = [(e, r) for e, r in lots(user_id) if rules.is_expired(e, now)][:MAX_LOTS]
+        if not due:
+            return total
+        amount = sum(r for _, r in due)
+        tx = Transaction()
+        for i, (expiry, remaining) in enumerate(due):
+            tx.delete(f"lot:{i}", PointsLotItem(points_pk(user_id), lot_sk(expiry)),
+                      PointsLotItem.remaining == remaining)
+        if amount:
+            lots_map = {e.isoformat(): r for e, r in due if r}
+            source = f"expire:{due[0][0].isoformat()}:{new_id()}"  # a lot is deleted once: the condition guards
+            entry_id = _entry_put(tx, user_id, EntryKind.EXPIRE, -amount, source, stamp_of(now), lots_map=lots_map)
+            _guard_put(tx, user_id, source, EntryKind.EXPIRE, amount, entry_id, lots_map=lots_map)
+            _account_update(tx, user_id, [PointsAccountItem.available.add(-amount),
+                                          PointsAccountItem.expired.add(amount)],
+                            PointsAccountItem.available >= amount)
+        try:
+            tx.commit()
+        except TransactionCancelled:
+            continue  # a lot changed under us: read again
+        total += amount
+    raise PointsBusy("the points account is busy; try again")
+
+
+def stamp_of(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- rules as configuration
+
+
+class PointsRulesItem(TableItem, discriminator="PointsRules"):
+    rules = JSONAttribute()
+    updated_at = UnicodeAttribute()
+
+
+RULES_TTL_SECONDS = 60.0
+_cached_rules: tuple[float, rules.PointsRules] | None = None
+
+
+def get_rules() -> rules.PointsRules:
+    """The stored rules, or domain.md's defaults when none were stored. Read at most
+    once a minute per container (one GetItem): every earning and every points page
+    needs them, and an operator's change may take a minute to reach all containers."""
+    global _cached_rules
+    if _cached_rules is not None and time.monotonic() - _cached_rules[0] < RULES_TTL_SECONDS:
+        return _cached_rules[1]
+    try:
+        value = rules.PointsRules.from_dict(PointsRulesItem.get(RULES_PK, RULES_SK, consistent_read=True).rules)
+    except DoesNotExist:
+        value = rules.DEFAULT_RULES
+    _cached_rules = (time.monotonic(), value)
+    return value
+
+
+def forget_cached_rules() -> None:
+    global _cached_rules
+    _cached_rules = None
+
+
+def put_rules(value: rules.PointsRules, now: datetime) -> None:
+    PointsRulesItem(RULES_PK, RULES_SK, rules=value.to_dict(), updated_at=stamp_of(now)).save()
+    forget_cached_rules()

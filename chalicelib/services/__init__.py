@@ -1,1 +1,0 @@
-"""Use cases: one function per command, taking its dependencies."""

@@ -1,1 +1,0 @@
-"""The single table: keys, PynamoDB models, repositories. The only layer that speaks DynamoDB."""

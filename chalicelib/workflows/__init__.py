@@ -1,1 +1,0 @@
-"""Step Functions task handlers and stream consumers: event in, result out."""
