@@ -20,8 +20,9 @@ TABLE_STREAM_ARN = os.environ.get(
 @app.route("/graphql", methods=["POST"], content_types=["application/json"], cors=True)
 def graphql() -> Response:
     from chalicelib.core.graphql.view import handle_graphql
+    from chalicelib.schema import schema
 
-    return handle_graphql(app.current_request, app.lambda_context)
+    return handle_graphql(schema(), app.current_request, app.lambda_context)
 
 
 @app.route("/graphql", methods=["GET"])

@@ -1,85 +1,56 @@
-"""The one schema, with the limits every request is held to."""
+"""The one schema: it only assembles what the features export (as Saleor's graphql/api.py does).
+
+A new feature adds its query and mutation mixins here and lists its node types;
+its User fields, node resolvers and loaders register themselves when its GraphQL
+modules are imported below.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
 
-from chalicelib.core.settings import Settings, settings
-from chalicelib.core.observability import logger
+# Features extend User by registering mixins at import: these imports come before User is built.
+import chalicelib.catalog.graphql.user_fields
+import chalicelib.groupbuy.graphql.user_fields
+import chalicelib.mall.graphql.user_fields
+import chalicelib.points.graphql.user_fields  # noqa: F401
+from chalicelib.accounts.graphql.mutations import AccountMutations
+from chalicelib.accounts.graphql.queries import AccountQueries
+from chalicelib.accounts.graphql.user import build_user_type
+from chalicelib.catalog.graphql.mutations import CatalogMutations
+from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
-from chalicelib.groupbuy.graphql.types import Deal, Order, Team
+from chalicelib.core.graphql.relay import NodeQueries
+from chalicelib.core.graphql.schema import assemble_schema
+from chalicelib.core.settings import Settings, settings
+from chalicelib.feeds.graphql.mutations import FeedMutation, FeedQuery
 from chalicelib.feeds.graphql.types import Author, Post
-from chalicelib.mall.graphql.types import MallItem, MallRedemption
-from chalicelib.core.graphql.errors import domain_error_of
-from chalicelib.mutations import Mutation
-from chalicelib.queries import Query
-
-MAX_DEPTH = 10
-MAX_TOKENS = 2000
-MAX_ALIASES = 15
-INTERNAL_ERROR = "INTERNAL_ERROR"
+from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
+from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
+from chalicelib.groupbuy.graphql.types import Deal, Order, Team
+from chalicelib.mall.graphql.types import MallItem, MallMutation, MallQuery, MallRedemption
+from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
 
 
-class ErrorPolicy(SchemaExtension):
-    """Typed errors keep their code; unexpected ones are logged with the request id
-    and, outside local, replaced by a message that reveals nothing."""
-
-    def __init__(self, *, mask: bool) -> None:
-        self.mask = mask
-
-    def on_operation(self):  # type: ignore[override]
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        result.errors = [self._present(error) for error in result.errors]
-
-    def _present(self, error: GraphQLError) -> GraphQLError:
-        domain = domain_error_of(error)
-        if domain is not None:
-            extensions = {"code": domain.code.value}
-            if domain.field:
-                extensions["field"] = list(domain.field)
-            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
-                                extensions=extensions)
-        # Syntax, validation, limit and variable-coercion errors (graphql-core wraps the
-        # latter around a GraphQLError of its own): the client's to fix, said plainly.
-        if error.original_error is None or isinstance(error.original_error, GraphQLError):
-            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
-                                extensions={"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})})
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        logger.exception("unexpected error in a resolver", exc_info=error.original_error,
-                         extra={"graphql_path": error.path})
-        message = "Unexpected error." if self.mask else error.message
-        return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
-                            extensions={"code": INTERNAL_ERROR, "requestId": request_id})
+@strawberry.type
+class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery):
+    pass
 
 
-class Schema(strawberry.Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
-        """ErrorPolicy logs what is unexpected; a client's bad input is not an error of ours."""
+@strawberry.type
+class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation):
+    pass
+
+
+build_user_type()
+
+# Types reachable only through the Node interface must be listed.
+NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:
-    # Factories, not instances: extensions keep per-request state.
-    extensions = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: ErrorPolicy(mask=not config.is_local),
-    ]
-    if config.is_production:
-        extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, types=[Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author], extensions=extensions)
+    return assemble_schema(config, Query, Mutation, NODE_TYPES)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,10 @@ from strawberry.types import Info
 from chalicelib.catalog import rules as domain
 from chalicelib.catalog import service as catalog_service
 from chalicelib.catalog import store as catalog_store
-from chalicelib.core.graphql.context import RequestContext
+from chalicelib.catalog.graphql.loaders import prime_skus
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
@@ -19,18 +22,6 @@ if TYPE_CHECKING:
 
 ProductStatus = strawberry.enum(domain.ProductStatus, name="ProductStatus")
 MediaKind = strawberry.enum(domain.MediaKind, name="MediaKind")
-Ctx = Info[RequestContext, None]
-
-
-@strawberry.interface(description="An object with a globally unique, opaque id.")
-class Node:
-    id: strawberry.ID
-
-
-@strawberry.type(description="An amount of money in the currency's minor unit (fen for CNY). Never a float.")
-class Money:
-    amount: int = strawberry.field(description="Minor units: 1999 CNY means ¥19.99.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
 
 
 @strawberry.type
@@ -216,7 +207,7 @@ async def products_in_category(info: Ctx, category_id: str, first: int | None, a
     page = catalog_store.active_products_in_category(category_id, size, position)
     if page.products and _selects_skus(info):
         skus = catalog_store.skus_of_category_page(category_id, page.products)
-        info.context.loaders.prime_skus(skus, page.products)
+        prime_skus(info.context.loaders, skus, page.products)
     return connection_of(scope, page)
 
 

@@ -13,6 +13,7 @@ import json
 import uuid
 from typing import Any
 
+import strawberry
 from chalice.app import Request, Response
 
 from chalicelib.core.settings import settings
@@ -20,7 +21,6 @@ from chalicelib.core.errors import Unauthenticated
 from chalicelib.core.observability import begin_request, flush_metrics, logger
 from chalicelib.core.tokens import principal_from_header
 from chalicelib.core.graphql.context import RequestContext
-from chalicelib.schema import schema
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -55,7 +55,7 @@ def _operation(request: Request) -> tuple[str, dict[str, Any] | None, str | None
     return body["query"], variables, operation_name
 
 
-def handle_graphql(request: Request, lambda_context: Any) -> Response:
+def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: Any) -> Response:
     request_id = (request.context or {}).get("requestId") or getattr(lambda_context, "aws_request_id", None) \
         or str(uuid.uuid4())
     begin_request(request_id)
@@ -71,7 +71,7 @@ def handle_graphql(request: Request, lambda_context: Any) -> Response:
     context = RequestContext(settings=config, principal=principal, request_id=request_id)
     try:
         result = asyncio.run(
-            schema().execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
+            schema.execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
         )
     finally:
         flush_metrics()

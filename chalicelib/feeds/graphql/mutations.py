@@ -8,7 +8,8 @@ import strawberry
 from chalicelib.feeds import rules as domain
 from chalicelib.catalog.rules import Media as DomainMedia
 from chalicelib.core.clock import utc_now
-from chalicelib.catalog.graphql.types import Ctx, MediaKind
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.catalog.graphql.types import MediaKind
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.feeds.graphql.types import (
     Author,
@@ -23,6 +24,7 @@ from chalicelib.feeds.graphql.types import (
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.relay import node_resolver
 
 
 # ---------------------------------------------------------------- inputs and payloads
@@ -193,6 +195,17 @@ def _author(user_id: str) -> Author | None:
 def _word(listed) -> ModerationWord:
     return ModerationWord(word=listed.word, action=ModerationWordAction(listed.action.value),
                           added_at=listed.added_at.isoformat())
+
+
+@node_resolver("Post")
+def _post_node(info: Ctx, parts: tuple[str, ...]) -> Post | None:
+    return visible_post(info, parts[0])
+
+
+@node_resolver("User")
+def _user_node(info: Ctx, parts: tuple[str, ...]) -> Author | None:
+    """A person's public profile (issue 10 makes User and Author one object)."""
+    return _author(parts[0])
 
 
 # ---------------------------------------------------------------- queries

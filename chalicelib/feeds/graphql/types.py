@@ -8,11 +8,16 @@ from datetime import datetime
 
 import strawberry
 
+import chalicelib.feeds.graphql.loaders  # noqa: F401  (registers this feature's request loaders)
+
 from chalicelib.feeds import rules as domain
 from chalicelib.core.principal import Role
 from chalicelib.feeds.feed_store import FeedPage
 from chalicelib.feeds.posts_store import PostView, ProductCard
-from chalicelib.catalog.graphql.types import Ctx, Media, Money, Node, Product, visible_product
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.relay import Node
+from chalicelib.catalog.graphql.types import Media, Product, visible_product
 from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size

@@ -6,7 +6,7 @@ import strawberry
 from chalicelib.groupbuy.rules import is_share_code
 from chalicelib.core.principal import Role, require_role
 from chalicelib.groupbuy import store
-from chalicelib.catalog.graphql.types import Ctx
+from chalicelib.core.graphql.context import Ctx
 from chalicelib.groupbuy.graphql.types import (
     Deal,
     DealConnection,
@@ -17,6 +17,8 @@ from chalicelib.groupbuy.graphql.types import (
 )
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.core.graphql.relay import node_resolver
+from chalicelib.groupbuy.graphql.types import Order
 
 
 async def team_by_code(info: Ctx, code: str) -> Team | None:
@@ -24,6 +26,25 @@ async def team_by_code(info: Ctx, code: str) -> Team | None:
         return None
     team, _ = await info.context.loaders.team_view.load(code)
     return Team(team=team) if team else None
+
+
+@node_resolver("Deal")
+async def _deal_node(info: Ctx, parts: tuple[str, ...]) -> Deal | None:
+    found = await info.context.loaders.deal.load(parts[0])
+    return Deal(deal=found) if found else None
+
+
+@node_resolver("Team")
+async def _team_node(info: Ctx, parts: tuple[str, ...]) -> Team | None:
+    return await team_by_code(info, parts[0])
+
+
+@node_resolver("Order")
+def _order_node(info: Ctx, parts: tuple[str, ...]) -> Order | None:
+    order = store.get_order(parts[0])
+    principal = info.context.principal
+    mine = principal is not None and order is not None and order.user_id == principal.user_id
+    return Order(order=order) if mine else None
 
 
 @strawberry.type

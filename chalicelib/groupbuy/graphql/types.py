@@ -5,10 +5,15 @@ from datetime import datetime
 
 import strawberry
 
+import chalicelib.groupbuy.graphql.loaders  # noqa: F401  (registers this feature's request loaders)
+
 from chalicelib.adapters.payments import JsapiParams
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy import store
-from chalicelib.catalog.graphql.types import Ctx, Money, Node, Product, Sku
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.relay import Node
+from chalicelib.catalog.graphql.types import Product, Sku
 from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size

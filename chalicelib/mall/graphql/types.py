@@ -1,7 +1,7 @@
 """Points mall (积分商城) types and root fields.
 
 ``MallQuery`` and ``MallMutation`` are mixed into the root Query and Mutation;
-``user_mall_redemptions`` is ``User.mallRedemptions``; ``mall_node`` answers
+``user_mall_redemptions`` is ``User.mallRedemptions``; the node resolvers answer
 ``node(id)`` for the two mall types. Resolvers only translate between GraphQL and
 chalicelib.mall.service.
 """
@@ -19,7 +19,10 @@ from chalicelib.core.principal import require_user
 from chalicelib.mall import service
 from chalicelib.core.clock import utc_now
 from chalicelib.mall import store
-from chalicelib.catalog.graphql.types import Ctx, Money, Node, Product, Sku, visible_product
+from chalicelib.core.graphql.context import Ctx, Loaders, loader
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.catalog.graphql.types import Product, Sku, visible_product
 from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
@@ -38,19 +41,14 @@ REDEMPTION_STATUS_TEXT = {
 }
 
 
-def _items_loader(info: Ctx) -> DataLoader[str, domain.MallItem | None]:
-    """One loader per request for the items redemptions point to: a page of
-    redemptions reads their items in one BatchGetItem."""
-    loaders = info.context.loaders
-    loader = getattr(loaders, "mall_item", None)
-    if loader is None:
-        async def load(ids: list[str]) -> list[domain.MallItem | None]:
-            found = store.items_by_id(ids)
-            return [found.get(i) for i in ids]
+@loader("mall_item")
+def _mall_item_loader(loaders: Loaders) -> DataLoader[str, domain.MallItem | None]:
+    """The items redemptions point to: a page of redemptions reads them in one BatchGetItem."""
+    async def load(ids: list[str]) -> list[domain.MallItem | None]:
+        found = store.items_by_id(ids)
+        return [found.get(i) for i in ids]
 
-        loader = DataLoader[str, Any](load_fn=load)
-        loaders.mall_item = loader
-    return loader
+    return DataLoader(load_fn=load)
 
 
 async def _sku(info: Ctx, product_id: str | None, sku_id: str | None) -> Sku | None:
@@ -200,7 +198,7 @@ class MallRedemption(Node):
 
     @strawberry.field(description="The item as it is now; null if it no longer exists.")
     async def item(self, info: Ctx) -> MallItem | None:
-        found = await _items_loader(info).load(self.redemption.item_id)
+        found = await info.context.loaders.mall_item.load(self.redemption.item_id)
         return MallItem(item=found) if found else None
 
     @strawberry.field
@@ -265,15 +263,18 @@ async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None,
     return mall_redemption_connection(info, root.user.id, first, after)
 
 
-async def mall_node(info: Ctx, type_name: str, item_or_redemption_id: str) -> Node | None:
-    """``node(id)`` for MallItem (inactive ones for operators only) and MallRedemption (yours only)."""
-    if type_name == "MallItem":
-        found = service.visible_item(info.context.principal, item_or_redemption_id)
-        return MallItem(item=found) if found else None
-    if type_name == "MallRedemption":
-        redemption = service.get_redemption(info.context.principal, item_or_redemption_id)
-        return MallRedemption(redemption=redemption) if redemption else None
-    return None
+@node_resolver("MallItem")
+def _mall_item_node(info: Ctx, parts: tuple[str, ...]) -> MallItem | None:
+    """Inactive items for operators only."""
+    found = service.visible_item(info.context.principal, parts[0])
+    return MallItem(item=found) if found else None
+
+
+@node_resolver("MallRedemption")
+def _mall_redemption_node(info: Ctx, parts: tuple[str, ...]) -> MallRedemption | None:
+    """Yours only."""
+    redemption = service.get_redemption(info.context.principal, parts[0])
+    return MallRedemption(redemption=redemption) if redemption else None
 
 
 # ---------------------------------------------------------------- root fields

@@ -9,7 +9,7 @@ from chalicelib.points import rules as domain
 from chalicelib.core.principal import Role, require_role, require_user
 from chalicelib.points import service
 from chalicelib.core.clock import utc_now
-from chalicelib.catalog.graphql.types import Ctx
+from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.points.graphql.types import PointsAccount, PointsRules, points_account

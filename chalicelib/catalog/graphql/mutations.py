@@ -1,25 +1,17 @@
-"""Root mutations. Each takes one ``input`` and returns a payload with ``errors``;
-resolvers only translate between GraphQL and the services."""
+"""Catalog mutations: categories (operators), products, SKUs and stock (merchants and operators).
+Each takes one ``input`` and returns a payload with ``errors``; resolvers only translate."""
 from __future__ import annotations
-
-from datetime import datetime
 
 import strawberry
 
-from chalicelib.adapters.wechat_login import wechat_login_for
+from chalicelib.catalog import service as catalog_service
+from chalicelib.catalog.graphql.types import Category, MediaKind, Product, ProductStatus, Sku
 from chalicelib.catalog.rules import Media as DomainMedia
 from chalicelib.catalog.rules import SkuAttribute as DomainSkuAttribute
-from chalicelib.accounts import service as auth_service
-from chalicelib.catalog import service as catalog_service
 from chalicelib.core.clock import utc_now
-from chalicelib.catalog.graphql.types import Category, Ctx, MediaKind, Product, ProductStatus, Sku
+from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
-from chalicelib.feeds.graphql.mutations import FeedMutation
-from chalicelib.mall.graphql.types import MallMutation
-from chalicelib.points.graphql.mutations import PointsMutation
-from chalicelib.accounts.graphql.types import User
 
 
 # ---------- inputs ----------
@@ -42,11 +34,6 @@ class SkuInput:
     currency: str = "CNY"
     attributes: list[SkuAttributeInput] = strawberry.field(default_factory=list)
     stock: int = 0
-
-
-@strawberry.input
-class LoginWithWechatInput:
-    code: str = strawberry.field(description="The one-time code from wx.login().")
 
 
 @strawberry.input
@@ -115,14 +102,6 @@ class AdjustStockInput:
 
 # ---------- payloads ----------
 @strawberry.type
-class LoginPayload:
-    token: str | None = None
-    expires_at: datetime | None = None
-    user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
 class CategoryPayload:
     category: Category | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
@@ -162,14 +141,7 @@ def _product_payload(record: catalog_service.ProductRecord, info: Ctx) -> Produc
 
 
 @strawberry.type
-class Mutation(GroupBuyMutation, PointsMutation, MallMutation, FeedMutation):
-    @strawberry.mutation(description="Exchange a WeChat mini-program login code for an access token.")
-    @payload_errors(LoginPayload)
-    def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload:
-        settings = info.context.settings
-        session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now())
-        return LoginPayload(token=session.token, expires_at=session.expires_at, user=User.of(session.user))
-
+class CatalogMutations:
     @strawberry.mutation(description="Operators only.")
     @payload_errors(CategoryPayload)
     def create_category(self, info: Ctx, input: CreateCategoryInput) -> CategoryPayload:

@@ -1,0 +1,99 @@
+"""The User type, which features extend with fields of their own.
+
+A feature adds fields to User by decorating a ``@strawberry.type`` mixin with
+``@user_fields`` in its GraphQL package (``orders`` from group-buy, ``points`` from
+points...). The root schema imports every feature before it builds the schema;
+then ``build_user_type()`` makes the type from the core fields here plus every
+registered mixin. A mixin
+registered after that is a programming error and raises at import.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.accounts import store as user_store
+from chalicelib.core import principal as domain
+from chalicelib.core.errors import Forbidden, InvalidId
+from chalicelib.core.graphql.ids import to_global_id
+
+Role = strawberry.enum(domain.Role, name="Role")
+
+_mixins: list[type] = []
+_built: type | None = None
+
+
+def user_fields(mixin: type) -> type:
+    """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.
+
+    The resolvers see ``self.user_id`` and may call ``self.require_self(info)``."""
+    if _built is not None:
+        raise RuntimeError(f"{mixin.__name__}: User was built already; register user fields at import")
+    _mixins.append(mixin)
+    return mixin
+
+
+@strawberry.type(name="UserCoreFields")
+class UserCoreFields:
+    user_id: strawberry.Private[str]
+    # Read only when a field needs it: `me { points }` or `me { orders }` costs no user read.
+    loaded: strawberry.Private[domain.User | None] = None
+
+    @property
+    def user(self) -> domain.User:
+        if self.loaded is None:
+            self.loaded = user_store.get_user(self.user_id)
+            if self.loaded is None:
+                raise InvalidId("the account of this token no longer exists")
+        return self.loaded
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self.user_id))
+
+    @strawberry.field
+    def role(self) -> Role:
+        return self.user.role
+
+    @strawberry.field
+    def display_name(self) -> str:
+        return self.user.display_name
+
+    @strawberry.field
+    def avatar_url(self) -> str | None:
+        return self.user.avatar_url
+
+    def require_self(self, info: Info, what: str = "your own data") -> None:
+        """Private fields of a User answer only to that user."""
+        principal = info.context.principal
+        if principal is None or principal.user_id != self.user_id:
+            raise Forbidden(f"only {what}")
+
+    @classmethod
+    def of(cls, user: domain.User) -> Any:
+        return cls(user_id=user.id, loaded=user)
+
+    @classmethod
+    def signed_in(cls, user_id: str) -> Any:
+        return cls(user_id=user_id)
+
+
+def build_user_type() -> type:
+    """Make User from the core fields and every registered mixin (once; the root schema calls this)."""
+    global _built, User
+    if _built is None:
+        bases = (UserCoreFields, *_mixins)
+        _built = User = strawberry.type(
+            type("User", bases, {"__module__": __name__}),
+            description="A person using Tuanstack. Personal data (openid, phone) is never exposed.",
+        )
+    return _built
+
+
+def __getattr__(name: str) -> Any:
+    # `user.User` before the root schema was built (a test calling a resolver directly).
+    if name == "User":
+        return build_user_type()
+    raise AttributeError(name)

@@ -1,0 +1,19 @@
+"""Feed loaders: whether the reader liked each post of a page, in one BatchGetItem."""
+from __future__ import annotations
+
+from strawberry.dataloader import DataLoader
+
+from chalicelib.core.graphql.context import Loaders, loader
+from chalicelib.feeds import social_store
+
+
+@loader("liked")
+def _liked(loaders: Loaders) -> DataLoader[tuple[str, str], bool]:
+    async def load(pairs: list[tuple[str, str]]) -> list[bool]:  # (reader, post)
+        by_reader: dict[str, set[str]] = {}
+        for reader, post in pairs:
+            by_reader.setdefault(reader, set()).add(post)
+        liked = {reader: social_store.likes_of(reader, posts) for reader, posts in by_reader.items()}
+        return [post in liked[reader] for reader, post in pairs]
+
+    return DataLoader(load_fn=load)

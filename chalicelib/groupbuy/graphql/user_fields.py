@@ -1,0 +1,36 @@
+"""Group-buy's fields on User: your orders and your teams."""
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.accounts.graphql.user import user_fields
+from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.groupbuy import store as groupbuy_store
+from chalicelib.groupbuy.graphql.types import (
+    OrderConnection,
+    TeamConnection,
+    order_connection,
+    team_connection_of_seats,
+)
+
+OWN = "your own orders, teams and points"
+
+
+@user_fields
+@strawberry.type
+class GroupBuyUserFields:
+    @strawberry.field(description="Your group-buy orders, newest first.")
+    def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection:
+        self.require_self(info, OWN)
+        scope = f"orders:{self.user_id}"
+        orders, more = groupbuy_store.user_orders(self.user_id, page_size(first), after_position(scope, after))
+        return order_connection(scope, orders, more)
+
+    @strawberry.field(description="Teams you opened or joined, newest first.")
+    def teams(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
+        self.require_self(info, OWN)
+        scope = f"teams:{self.user_id}"
+        seats, more = groupbuy_store.user_seats(self.user_id, page_size(first), after_position(scope, after))
+        teams = groupbuy_store.teams_by_id({s.team_id for s in seats}) if seats else {}
+        return team_connection_of_seats(scope, seats, teams, more)

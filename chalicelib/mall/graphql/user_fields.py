@@ -1,0 +1,17 @@
+"""The points mall's field on User: your redemptions."""
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from chalicelib.accounts.graphql.user import user_fields
+from chalicelib.mall.graphql.types import MallRedemptionConnection, user_mall_redemptions
+
+
+@user_fields
+@strawberry.type
+class MallUserFields:
+    @strawberry.field(description="Your points-mall redemptions, newest first.")
+    async def mall_redemptions(self, info: Info, first: int | None = None,
+                               after: str | None = None) -> MallRedemptionConnection:
+        return await user_mall_redemptions(self, info, first, after)
