@@ -6,6 +6,9 @@ import os
 
 from chalice import Chalice, Cron, Rate, Response
 
+# Every item type registered before any handler reads the table (see chalicelib/models.py).
+import chalicelib.models  # noqa: F401
+
 # Powertools owns logging (JSON); Chalice's own handler on the same "tuanstack" logger would
 # print every line a second time, unstructured.
 app = Chalice(app_name="tuanstack", configure_logs=False)

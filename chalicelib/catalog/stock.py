@@ -18,8 +18,10 @@ from datetime import datetime
 from chalicelib.catalog.rules import Stock
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.errors import InvalidState, NotFound, OutOfStock
-from chalicelib.core.table import idempotency, keys
-from chalicelib.core.table.models import ReservationItem, SkuItem, TableItem
+from chalicelib.core.table import idempotency
+from chalicelib.catalog import keys
+from chalicelib.catalog.models import ReservationItem, SkuItem
+from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 

@@ -14,17 +14,10 @@ from pynamodb.exceptions import PutError
 from chalicelib.catalog.rules import Category, Media, MediaKind, Product, ProductStatus, Sku, SkuAttribute, Stock
 from chalicelib.core.errors import Conflict
 from chalicelib.core.money import Money
-from chalicelib.core.table import keys
+from chalicelib.catalog import keys
 from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.models import (
-    AttributeMap,
-    CategoryItem,
-    MediaMap,
-    ProductItem,
-    ProductTagItem,
-    SkuItem,
-    TableItem,
-)
+from chalicelib.catalog.models import AttributeMap, CategoryItem, MediaMap, ProductItem, ProductTagItem, SkuItem
+from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 

@@ -59,7 +59,8 @@ from chalicelib.feeds.rules import PostState, cursor_position, feed_ref, is_big_
 from chalicelib.core.observability import count, logger
 from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.batch import batch_write
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import keys
 from chalicelib.feeds.social import BIG_AUTHOR_ENV, big_author_threshold
 
 ENTRY_LIFETIME = timedelta(days=90)  # entries carry ttl = published_at + 90 days
@@ -120,7 +121,7 @@ def handle_profile_record(new_image: Mapping[str, Any], old_image: Mapping[str, 
     new_image, old_image = new_image or {}, old_image or {}
     image = new_image or old_image
     pk, sk = str(image.get("PK", "")), image.get("SK")
-    prefix = keys.user_pk("")
+    prefix = accounts_keys.user_pk("")
     if sk != keys.PROFILE_SK or not pk.startswith(prefix) or not new_image:
         return
     threshold = big_author_threshold()

@@ -47,7 +47,8 @@ from chalicelib.feeds.rules import (
     source_fetch_size,
 )
 from chalicelib.core.ids import is_id
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds.posts_store import PostView, posts_by_id, to_post_view
@@ -248,7 +249,7 @@ def author_standing(author_id: str) -> tuple[int, bool]:
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        profile = ProfileItem.get(keys.user_pk(author_id), keys.PROFILE_SK, consistent_read=True)
+        profile = ProfileItem.get(accounts_keys.user_pk(author_id), keys.PROFILE_SK, consistent_read=True)
     except DoesNotExist:
         return 0, False
     return int(profile.followers or 0), bool(profile.big_author)

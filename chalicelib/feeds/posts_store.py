@@ -49,11 +49,15 @@ from chalicelib.feeds.rules import (
 )
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import User
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.catalog import keys as catalog_keys
+from chalicelib.feeds import keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.catalog.store import to_product
 from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
-from chalicelib.core.table.models import ProductItem, TableItem, UserItem
+from chalicelib.accounts.models import UserItem
+from chalicelib.catalog.models import ProductItem
+from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.accounts.store import to_user
 
@@ -216,7 +220,7 @@ def _decision_item(decision: ModerationDecision) -> DecisionItem:
 
 
 def _profile_ref(user_id: str) -> ProfileItem:
-    return ProfileItem(keys.user_pk(user_id), keys.PROFILE_SK)
+    return ProfileItem(accounts_keys.user_pk(user_id), keys.PROFILE_SK)
 
 
 def profile_counter(tx: Transaction, label: str, user_id: str, attribute: Any, delta: int) -> None:
@@ -467,8 +471,8 @@ def write_reads(product_ids: Sequence[str], author_id: str, *, reviewed_product:
     author's purchase of the reviewed product, and for an edit the post itself."""
     from chalicelib.feeds.social_store import is_purchase, purchase_key
 
-    wanted = [(keys.product_pk(p), keys.PRODUCT_SK) for p in product_ids]
-    wanted.append((keys.user_pk(author_id), keys.USER_SK))
+    wanted = [(catalog_keys.product_pk(p), catalog_keys.PRODUCT_SK) for p in product_ids]
+    wanted.append((accounts_keys.user_pk(author_id), accounts_keys.USER_SK))
     if reviewed_product is not None:
         wanted.append(purchase_key(author_id, reviewed_product))
     if post_id is not None:

@@ -28,7 +28,8 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
 from chalicelib.core.principal import Role, User
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.feeds.models import (
     CommentItem,
@@ -40,7 +41,8 @@ from chalicelib.feeds.models import (
     PurchaseItem,
     ReportItem,
 )
-from chalicelib.core.table.models import TableItem, UserItem
+from chalicelib.accounts.models import UserItem
+from chalicelib.core.table.models import TableItem
 from chalicelib.feeds.posts_store import (
     PostChanged,
     PostView,
@@ -217,7 +219,7 @@ def _profile(user_item: UserItem, profile: ProfileItem | None) -> Profile:
 def get_profile(user_id: str, *, consistent: bool = False) -> Profile | None:
     """A user's public profile: ONE Query over ``USER#<id>`` (the user and its counters)."""
     user_item, profile = None, None
-    for item in TableItem.query(keys.user_pk(user_id), consistent_read=consistent):
+    for item in TableItem.query(accounts_keys.user_pk(user_id), consistent_read=consistent):
         if isinstance(item, UserItem):
             user_item = item
         elif isinstance(item, ProfileItem):
@@ -238,7 +240,7 @@ def follow(follower_id: str, author_id: str, at: datetime, *, pull: bool, mark_b
     author_actions = [ProfileItem.followers.add(1), ProfileItem.type.set(ProfileItem)]
     if mark_big:
         author_actions.append(ProfileItem.big_author.set(True))
-    tx.update("author", ProfileItem(keys.user_pk(author_id), keys.PROFILE_SK), author_actions)
+    tx.update("author", ProfileItem(accounts_keys.user_pk(author_id), keys.PROFILE_SK), author_actions)
     if pull:
         tx.update("pulls", FeedPullsItem(keys.feed_pk(follower_id), keys.FEED_PULLS_SK),
                   [FeedPullsItem.authors.add({author_id}), FeedPullsItem.type.set(FeedPullsItem)])

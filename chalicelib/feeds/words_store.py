@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError
 
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds.models import ModerationWordItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds.posts_store import dt, ts

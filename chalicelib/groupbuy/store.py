@@ -21,20 +21,16 @@ from chalicelib.groupbuy.rules import Deal, DealPrice, DealTerms, Order, OrderSt
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.money import Money
 from chalicelib.points.rules import checkout_source
-from chalicelib.core.table import idempotency, keys
+from chalicelib.core.table import idempotency
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.catalog import keys as catalog_keys
+from chalicelib.groupbuy import keys
 from chalicelib.points import store as points
 from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.models import (
-    DealBuyerItem,
-    DealItem,
-    DealStockItem,
-    OrderItem,
-    SeatItem,
-    SkuItem,
-    TableItem,
-    TeamItem,
-    UserItem,
-)
+from chalicelib.accounts.models import UserItem
+from chalicelib.catalog.models import SkuItem
+from chalicelib.core.table.models import TableItem
+from chalicelib.groupbuy.models import DealBuyerItem, DealItem, DealStockItem, OrderItem, SeatItem, TeamItem
 from chalicelib.catalog.stock import Reservation, ReservationState, StockKey, add_reserve, add_resolve, add_return_sold
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
@@ -189,7 +185,7 @@ def create_deal(deal: Deal) -> None:
         GSI1PK=keys.ACTIVE_DEALS, GSI1SK=deal.id,
     ), TableItem.PK.does_not_exist())
     for sku_id, units in deal.stock.items():
-        tx.update(f"sku:{sku_id}", SkuItem(keys.product_pk(terms.product_id), keys.sku_sk(sku_id)),
+        tx.update(f"sku:{sku_id}", SkuItem(catalog_keys.product_pk(terms.product_id), catalog_keys.sku_sk(sku_id)),
                   [SkuItem.available.add(-units)], TableItem.PK.exists() & (SkuItem.available >= units))
         tx.put(f"stock:{sku_id}", DealStockItem(keys.deal_pk(deal.id), keys.deal_stock_sk(sku_id),
                                                 deal_id=deal.id, sku_id=sku_id, available=units))
@@ -253,14 +249,14 @@ def active_deals(limit: int, after: str | None) -> tuple[list[Deal], bool]:
 # ---------- reads for the join path ----------
 def team_and_user(team_id: str, user_id: str) -> tuple[Team | None, UserItem | None]:
     """The team and the joining user in ONE request (BatchGetItem)."""
-    found = batch_get([(keys.team_pk(team_id), keys.TEAM_SK), (keys.user_pk(user_id), keys.USER_SK)])
+    found = batch_get([(keys.team_pk(team_id), keys.TEAM_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK)])
     team = next((to_team(i) for i in found if isinstance(i, TeamItem)), None)
     user = next((i for i in found if isinstance(i, UserItem)), None)
     return team, user
 
 
 def deal_and_user(deal_id: str, user_id: str) -> tuple[Deal | None, UserItem | None]:
-    found = batch_get([(keys.deal_pk(deal_id), keys.DEAL_SK), (keys.user_pk(user_id), keys.USER_SK)])
+    found = batch_get([(keys.deal_pk(deal_id), keys.DEAL_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK)])
     deal = next((to_deal(i) for i in found if isinstance(i, DealItem)), None)
     user = next((i for i in found if isinstance(i, UserItem)), None)
     return deal, user

@@ -36,7 +36,9 @@ from chalicelib.mall.rules import (
     RedemptionState,
 )
 from chalicelib.points.rules import InsufficientPoints
-from chalicelib.core.table import idempotency, keys
+from chalicelib.core.table import idempotency
+from chalicelib.core.table import keys as core_keys
+from chalicelib.mall import keys
 from chalicelib.points import store as points_store
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.models import IdempotencyItem, TableItem
@@ -283,7 +285,7 @@ def find_replay(request: IdempotentRequest) -> Redemption | None:
     """The redemption this key made before, if it made one (one GetItem, plus one for
     the redemption when there is one). The same key with another item is refused."""
     try:
-        claimed = IdempotencyItem.get(keys.idempotency_pk(request.scope, request.key), keys.IDEMPOTENCY_SK,
+        claimed = IdempotencyItem.get(core_keys.idempotency_pk(request.scope, request.key), core_keys.IDEMPOTENCY_SK,
                                       consistent_read=True)
     except DoesNotExist:
         return None

@@ -46,7 +46,7 @@ from chalicelib.core.observability import count, flush_metrics, logger
 from chalicelib.groupbuy import store as groupbuy_store
 from chalicelib.points import store as points_store
 from chalicelib.points import jobs_store
-from chalicelib.core.table.keys import POINTS_SHARDS
+from chalicelib.points.keys import POINTS_SHARDS
 from chalicelib.points import service as points
 from chalicelib.core.clock import iso
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.core.table.keys import (
+from chalicelib.points.keys import (
     ACCOUNT_SK,
     lots_expiring_bucket,
     pending_due_bucket,

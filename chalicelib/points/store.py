@@ -33,7 +33,7 @@ from chalicelib.points import rules
 from chalicelib.core.errors import InvalidCursor, InvalidState
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
-from chalicelib.core.table.keys import (
+from chalicelib.points.keys import (
     ACCOUNT_SK,
     ENTRY_PREFIX,
     LOT_PREFIX,

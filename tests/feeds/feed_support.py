@@ -20,7 +20,8 @@ from chalicelib.feeds.rules import Engagement, discover_sort_key, feed_time
 from chalicelib.core.ids import new_id
 from chalicelib.core.table import batch
 from chalicelib.feeds import feed_store as feeds_store
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
@@ -121,7 +122,7 @@ def unfollow(follower_id: str, author_id: str) -> None:
 
 
 def set_followers(author_id: str, followers: int) -> None:
-    ProfileItem(keys.user_pk(author_id), keys.PROFILE_SK, followers=followers).save()
+    ProfileItem(accounts_keys.user_pk(author_id), keys.PROFILE_SK, followers=followers).save()
 
 
 def set_pulls(reader_id: str, *author_ids: str) -> None:

@@ -12,7 +12,8 @@ from chalicelib.core.principal import Principal, Role
 from chalicelib.feeds import reading as feeds
 from chalicelib.core.table import batch
 from chalicelib.feeds import feed_store as store
-from chalicelib.core.table import keys
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, PostItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
@@ -251,7 +252,7 @@ def test_the_sticky_big_author_flag_counts_as_big(emulator, monkeypatch):
     monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, "100")
     author, readers = new_id(), fs.user_ids(3)
     fs.follow_many(author, readers)
-    profile = {"PK": keys.user_pk(author), "SK": keys.PROFILE_SK, "type": "Profile"}
+    profile = {"PK": accounts_keys.user_pk(author), "SK": keys.PROFILE_SK, "type": "Profile"}
     feed_fanout.handle_profile_record({**profile, "followers": 3, "big_author": True},
                                       {**profile, "followers": 2, "big_author": False})
     assert all(fs.pulls(r) == {author} for r in readers)

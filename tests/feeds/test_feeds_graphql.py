@@ -262,7 +262,7 @@ def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
               "media": [{"url": "https://img.example.com/show.jpg"}]}
 
     def counted() -> bool:  # the stream counts the paid order as a purchase
-        from chalicelib.core.table import keys
+        from chalicelib.feeds import keys
         from chalicelib.feeds.models import PurchaseItem
 
         found = list(PurchaseItem.query(keys.purchases_pk(buyer_id), consistent_read=True))

@@ -28,7 +28,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.feeds import moderation, posts, social
 from chalicelib.feeds.moderation import ContentRejected, WordAction
 from chalicelib.feeds.posts import ProductNotAvailable
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds import posts_store
 from chalicelib.accounts import store as users_store
 from chalicelib.core.table.models import TableItem

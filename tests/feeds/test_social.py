@@ -22,7 +22,7 @@ from chalicelib.feeds.rules import (
 from chalicelib.core.ids import new_id
 from chalicelib.feeds import reading as feeds, moderation, posts, social
 from chalicelib.feeds.moderation import ContentRejected
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds import posts_store
 from chalicelib.feeds import social_store
 from tests.feeds.test_posts import (

@@ -24,7 +24,7 @@ from chalicelib.feeds.rules import (
     discover_sort_key,
 )
 from chalicelib.feeds import social
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds import posts_store
 from chalicelib.feeds.models import LikeItem
 from chalicelib.core.table.models import TableItem

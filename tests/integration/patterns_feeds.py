@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalicelib.feeds.rules import feed_time
 from chalicelib.core.ids import new_id
 from chalicelib.feeds import feed_store as store
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds import fanout as feed_fanout
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of

@@ -17,7 +17,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.feeds import moderation, posts, social
 from chalicelib.feeds.moderation import WordAction
 from chalicelib.catalog import store as catalog_store
-from chalicelib.core.table import keys
+from chalicelib.feeds import keys
 from chalicelib.feeds import words_store
 from chalicelib.feeds import posts_store
 from chalicelib.feeds import social_store

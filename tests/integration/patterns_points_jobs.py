@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from chalicelib.points import store
 from chalicelib.points import jobs_store
-from chalicelib.core.table.keys import points_shard
+from chalicelib.points.keys import points_shard
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _CHINA = timezone(timedelta(hours=8))

@@ -16,10 +16,11 @@ from chalicelib.groupbuy.rules import OrderState
 from chalicelib.points.rules import EntryKind, PointsRules, Tier
 from chalicelib.points import service as svc
 from chalicelib.points import jobs
-from chalicelib.core.table import keys
+from chalicelib.groupbuy import keys as groupbuy_keys
+from chalicelib.points import keys
 from chalicelib.points import store
 from chalicelib.points import jobs_store
-from chalicelib.core.table.models import OrderItem
+from chalicelib.groupbuy.models import OrderItem
 from devstack.context import LambdaContext
 from devstack.jobs import JOBS, scheduled_event
 from devstack.project import PROJECT_ROOT
@@ -257,11 +258,11 @@ def _order(user: str, paid: datetime | None, amount: int, state: OrderState = Or
     """An order as the group-buy store keeps it (its id sorts by creation time)."""
     created = (paid or NOW) - timedelta(minutes=5)
     order_id = str(ULID.from_datetime(created))
-    OrderItem(keys.order_pk(order_id), keys.ORDER_SK, order_id=order_id, user_id=user, team_id="T", deal_id="D",
+    OrderItem(groupbuy_keys.order_pk(order_id), groupbuy_keys.ORDER_SK, order_id=order_id, user_id=user, team_id="T", deal_id="D",
               product_id="P", sku_id="S", quantity=1, amount=amount, currency="CNY", state=state.value,
               created_at=store.stamp_of(created), pay_by=store.stamp_of(created + timedelta(minutes=15)),
               paid_at=store.stamp_of(paid) if paid else None, captured=amount if paid else 0, refunded=refunded,
-              GSI1PK=keys.user_orders(user), GSI1SK=order_id).save()
+              GSI1PK=groupbuy_keys.user_orders(user), GSI1SK=order_id).save()
 
 
 def test_segments_come_from_paid_orders_that_were_not_cancelled_or_refunded():

@@ -29,10 +29,10 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog import store as catalog_store
-from chalicelib.core.table import keys
+from chalicelib.catalog import keys
 from chalicelib.catalog import stock as stock_store
 from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.models import ReservationItem
+from chalicelib.catalog.models import ReservationItem
 from chalicelib.catalog.stock import ReservationState, StockKey
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)

@@ -1,0 +1,32 @@
+"""Every item type of the single table, registered in one place.
+
+PynamoDB maps an item to its class by the ``type`` discriminator, and only knows
+the classes whose modules were imported. app.py imports this module before any
+handler runs, so a Query or a stream record that meets another feature's item
+never finds its discriminator unknown. tests/core/test_models_registry.py fails
+when a model is declared and not listed here.
+"""
+from __future__ import annotations
+
+import chalicelib.accounts.models
+import chalicelib.catalog.models
+import chalicelib.core.table.models
+import chalicelib.feeds.models
+import chalicelib.feeds.social_store  # PurchaseOrderItem
+import chalicelib.groupbuy.models
+import chalicelib.mall.store  # the mall's items
+import chalicelib.points.store  # noqa: F401  (the points items)
+from chalicelib.core.table.models import TableItem
+
+
+def registered_discriminators() -> dict[str, type[TableItem]]:
+    """Every discriminator value and its class."""
+    found: dict[str, type[TableItem]] = {}
+    pending = list(TableItem.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        value = cls._get_discriminator_attribute().get_discriminator(cls)
+        if value is not None:
+            found[value] = cls
+    return found
