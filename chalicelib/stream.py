@@ -122,14 +122,13 @@ def _feed_changed(kind: str, new: dict[str, Any], old: dict[str, Any]) -> None:
 
 
 def _order_hooks(new: dict[str, Any], old: dict[str, Any]) -> None:
-    from datetime import datetime
-
+    from chalicelib.core.clock import from_iso
     from chalicelib.points import hooks as points_hooks
     from chalicelib.feeds import social
 
     state, before = new.get("state"), old.get("state")
     if state == "PAID_AWAITING_TEAM" and before == "AWAITING_PAYMENT":
-        paid_at = datetime.fromisoformat(new["paid_at"].replace("Z", "+00:00"))
+        paid_at = from_iso(new["paid_at"])
         points_hooks.on_order_paid(new["user_id"], new["order_id"], new["product_id"], int(new.get("captured", 0)),
                                    paid_at)
         social.on_order_paid(new["user_id"], new["order_id"], new["product_id"])

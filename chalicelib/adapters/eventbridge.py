@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.core.clock import iso
 from chalicelib.core.observability import logger
 from chalicelib.adapters.events import DomainEvent, PublishFailed
 
@@ -124,7 +125,9 @@ def _json_value(value: Any) -> Any:
     """Amounts read from DynamoDB arrive as Decimal, times as datetime."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else str(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
         return dict(value)

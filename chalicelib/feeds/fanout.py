@@ -56,6 +56,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.feeds.rules import PostState, cursor_position, feed_ref, is_big_author
+from chalicelib.core.clock import from_iso
 from chalicelib.core.observability import count, logger
 from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.batch import batch_write
@@ -172,7 +173,7 @@ def _followers(image: Mapping[str, Any]) -> int:
 
 
 def _published(published_at: str) -> datetime:
-    return datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    return from_iso(published_at)
 
 
 def _position(post_id: str, published_at: str) -> str:

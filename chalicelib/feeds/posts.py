@@ -21,6 +21,7 @@ from chalicelib.feeds import rules
 from chalicelib.catalog.rules import MediaKind, Product, ProductStatus
 from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
 from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
+from chalicelib.core.clock import from_iso
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.principal import Principal, require_user
 from chalicelib.core.observability import count
@@ -173,7 +174,7 @@ def on_post_changed(new: Mapping[str, Any], old: Mapping[str, Any]) -> int:
         return 0
     if old.get("published_at") or not new.get("published_at"):
         return 0
-    published_at = store.dt(str(new["published_at"]))
+    published_at = from_iso(str(new["published_at"]))
     return points_hooks.on_post_approved(str(new["author_id"]), str(new["post_id"]), published_at)
 
 
@@ -204,7 +205,7 @@ def follow_discover_key(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     entered = old.get("state") != PostState.PUBLISHED.value
     if not entered and engagement == _engagement(old):
         return False
-    post_id, published_at = str(new["post_id"]), store.dt(str(new["published_at"]))
+    post_id, published_at = str(new["post_id"]), from_iso(str(new["published_at"]))
     if new.get("GSI2SK") == store.discover_position(engagement, published_at, post_id):
         return False
     return store.set_discover_key(post_id, engagement, published_at)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -47,6 +47,7 @@ from chalicelib.feeds.rules import (
     discover_sort_key,
     feed_time,
 )
+from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import User
 from chalicelib.accounts import keys as accounts_keys
@@ -92,14 +93,6 @@ class PostView:
     version: int = 1
 
 
-def ts(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def dt(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 # ---------------------------------------------------------------- mapping
 def to_post_view(item: PostItem) -> PostView:
     content = PostContent(
@@ -109,8 +102,8 @@ def to_post_view(item: PostItem) -> PostView:
     )
     post = Post(
         id=item.post_id, author_id=item.author_id, content=content, state=PostState(item.state),
-        created_at=dt(item.created_at), updated_at=dt(item.updated_at),
-        published_at=dt(item.published_at) if item.published_at else None,
+        created_at=from_iso(item.created_at), updated_at=from_iso(item.updated_at),
+        published_at=from_iso(item.published_at) if item.published_at else None,
         verified_purchase=bool(item.verified_purchase), open_reports=int(item.open_reports or 0),
         engagement=Engagement(int(item.likes or 0), int(item.comments or 0), int(item.shares or 0)),
     )
@@ -129,7 +122,7 @@ def to_decision(item: DecisionItem) -> ModerationDecision:
     return ModerationDecision(
         post_id=item.post_id, moderator_id=item.moderator_id, action=ModerationAction(item.action),
         reason=item.reason, from_state=PostState(item.from_state), to_state=PostState(item.to_state),
-        at=dt(item.at),
+        at=from_iso(item.at),
     )
 
 
@@ -191,8 +184,8 @@ def _post_item(view: PostView) -> PostItem:
         media=[MediaMap(url=m.url, kind=m.kind.value) for m in content.media],
         product_ids=list(content.product_ids), products=[snapshot_map(c) for c in view.products],
         tags=list(content.tags), sponsored=content.sponsored, state=post.state.value,
-        verified_purchase=post.verified_purchase, created_at=ts(post.created_at), updated_at=ts(post.updated_at),
-        published_at=ts(post.published_at) if post.published_at else None,
+        verified_purchase=post.verified_purchase, created_at=iso(post.created_at), updated_at=iso(post.updated_at),
+        published_at=iso(post.published_at) if post.published_at else None,
         likes=post.engagement.likes, comments=post.engagement.comments, shares=post.engagement.shares,
         open_reports=post.open_reports, rejection_reason=view.rejection_reason, version=view.version,
         GSI1PK=index.gsi1pk, GSI1SK=index.gsi1sk, GSI2PK=index.gsi2pk, GSI2SK=index.gsi2sk,
@@ -215,7 +208,7 @@ def _decision_item(decision: ModerationDecision) -> DecisionItem:
         keys.post_pk(decision.post_id), keys.decision_sk(decision_id),
         decision_id=decision_id, post_id=decision.post_id, moderator_id=decision.moderator_id,
         action=decision.action.value, reason=decision.reason, from_state=decision.from_state.value,
-        to_state=decision.to_state.value, at=ts(decision.at),
+        to_state=decision.to_state.value, at=iso(decision.at),
     )
 
 
@@ -325,14 +318,14 @@ def add_transition(tx: Transaction, before: PostView, after: Post, *, decision: 
     previous = before.post
     actions: list[Any] = [
         PostItem.state.set(after.state.value),
-        PostItem.updated_at.set(ts(after.updated_at)),
+        PostItem.updated_at.set(iso(after.updated_at)),
         PostItem.version.set(before.version + 1),
         PostItem.rejection_reason.set(rejection_reason),
         *_index_actions(previous, after),
         *extra_actions,
     ]
     if after.published_at != previous.published_at:
-        actions.append(PostItem.published_at.set(ts(after.published_at) if after.published_at else None))
+        actions.append(PostItem.published_at.set(iso(after.published_at) if after.published_at else None))
     if after.open_reports != previous.open_reports:
         actions.append(PostItem.open_reports.set(after.open_reports))
     if condition is None:

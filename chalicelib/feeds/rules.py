@@ -25,12 +25,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from chalicelib.catalog.rules import Media, MediaKind
+from chalicelib.core.clock import is_iso, iso
 from chalicelib.core.errors import (
     ErrorCode,
     Forbidden,
@@ -62,10 +63,8 @@ DISCOVER_DECAY_SECONDS = 45_000  # 12.5 h of recency is worth 10x the engagement
 DISCOVER_KEY_SCALE = 10**6  # key resolution: a millionth of a score unit (0.045 s of recency)
 DISCOVER_KEY_WIDTH = 16
 
-FEED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the store's timestamp format
 SYSTEM_MODERATOR = "system"  # the actor of automatic screening and report hiding
 
-_FEED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _TAG = re.compile(r"^[\w-]+$")  # \w is Unicode: letters of any script (中文), digits, '_'
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
@@ -555,12 +554,12 @@ class FeedRef(NamedTuple):
     """One entry of a feed. Tuple order is feed order: (published_at, post_id),
     newest is largest. A post has one published_at everywhere (it never changes)."""
 
-    published_at: str  # FEED_TIME_FORMAT
+    published_at: str  # core.clock.iso
     post_id: str
 
 
 def feed_time(moment: datetime) -> str:
-    return _aware(moment).astimezone(timezone.utc).strftime(FEED_TIME_FORMAT)
+    return iso(_aware(moment))
 
 
 def feed_ref(published_at: datetime, post_id: str) -> FeedRef:
@@ -576,12 +575,8 @@ def cursor_position(ref: FeedRef) -> str:
 
 def parse_cursor_position(position: str, field: str = "after") -> FeedRef:
     published_at, sep, post_id = position.partition("#") if isinstance(position, str) else ("", "", "")
-    if not sep or not _FEED_TIME.match(published_at) or not is_id(post_id):
+    if not sep or not is_iso(published_at) or not is_id(post_id):
         raise InvalidCursor("this cursor is not valid", field)
-    try:
-        datetime.strptime(published_at, FEED_TIME_FORMAT)
-    except ValueError:
-        raise InvalidCursor("this cursor is not valid", field) from None
     return FeedRef(published_at, post_id)
 
 

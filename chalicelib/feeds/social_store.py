@@ -27,6 +27,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
+from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.principal import Role, User
 from chalicelib.accounts import keys as accounts_keys
 from chalicelib.feeds import keys
@@ -47,10 +48,8 @@ from chalicelib.feeds.posts_store import (
     PostChanged,
     PostView,
     add_transition,
-    dt,
     engagement_update,
     profile_counter,
-    ts,
 )
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
@@ -70,7 +69,7 @@ def like(post_id: str, user_id: str, at: datetime) -> bool:
     is published. False if the user had liked it already (nothing written);
     PostNotVisible if the post is not published (or does not exist)."""
     tx = Transaction()
-    tx.put("like", LikeItem(keys.post_pk(post_id), keys.like_sk(user_id), user_id=user_id, created_at=ts(at)),
+    tx.put("like", LikeItem(keys.post_pk(post_id), keys.like_sk(user_id), user_id=user_id, created_at=iso(at)),
            TableItem.PK.does_not_exist())
     engagement_update(tx, post_id, likes=1)
     return _commit(tx, "like")
@@ -124,7 +123,7 @@ def add_comment(comment: Comment, author_name: str) -> None:
     tx.put("comment", CommentItem(
         keys.post_pk(comment.post_id), keys.comment_sk(comment.id), comment_id=comment.id,
         post_id=comment.post_id, author_id=comment.author_id, author_name=author_name, body=comment.body,
-        created_at=ts(comment.created_at),
+        created_at=iso(comment.created_at),
     ), TableItem.PK.does_not_exist())
     engagement_update(tx, comment.post_id, comments=1)
     _commit(tx, "comment")
@@ -137,7 +136,7 @@ class StoredComment:
 
 
 def _to_comment(item: CommentItem) -> StoredComment:
-    return StoredComment(Comment(item.comment_id, item.post_id, item.author_id, item.body, dt(item.created_at)),
+    return StoredComment(Comment(item.comment_id, item.post_id, item.author_id, item.body, from_iso(item.created_at)),
                          item.author_name or "")
 
 
@@ -183,7 +182,7 @@ def report(view: PostView, filed: Report, hidden: tuple[Post, ModerationDecision
     tx = Transaction()
     tx.put("report", ReportItem(keys.post_pk(post.id), keys.report_sk(filed.reporter_id),
                                 reporter_id=filed.reporter_id, reason=filed.reason.value, note=filed.note,
-                                created_at=ts(filed.at)), TableItem.PK.does_not_exist())
+                                created_at=iso(filed.at)), TableItem.PK.does_not_exist())
     unchanged = (PostItem.open_reports == post.open_reports) & (PostItem.state == post.state.value)
     if hidden is None:
         tx.update("post", PostItem(keys.post_pk(post.id), keys.POST_SK), [PostItem.open_reports.add(1)], unchanged)
@@ -233,7 +232,7 @@ def follow(follower_id: str, author_id: str, at: datetime, *, pull: bool, mark_b
     following (nothing written)."""
     tx = Transaction()
     tx.put("follow", FollowItem(keys.follow_pk(follower_id), keys.following_sk(author_id), follower_id=follower_id,
-                                author_id=author_id, created_at=ts(at),
+                                author_id=author_id, created_at=iso(at),
                                 GSI1PK=keys.author_followers(author_id), GSI1SK=follower_id),
            TableItem.PK.does_not_exist())
     profile_counter(tx, "follower", follower_id, ProfileItem.following, 1)
@@ -302,7 +301,7 @@ def record_purchase(user_id: str, order_id: str, product_id: str, at: datetime) 
     False if this order was counted already (a redelivered record)."""
     tx = Transaction()
     tx.put("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id),
-                                      product_id=product_id, created_at=ts(at)), TableItem.PK.does_not_exist())
+                                      product_id=product_id, created_at=iso(at)), TableItem.PK.does_not_exist())
     tx.update("purchase", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
               [PurchaseItem.paid_orders.add(1), PurchaseItem.type.set(PurchaseItem)])
     return _commit(tx, "order")

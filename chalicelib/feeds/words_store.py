@@ -18,7 +18,7 @@ from pynamodb.exceptions import DeleteError
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import ModerationWordItem
 from chalicelib.core.table.models import TableItem
-from chalicelib.feeds.posts_store import dt, ts
+from chalicelib.core.clock import from_iso, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +32,13 @@ class StoredWord:
 
 def _to_word(item: ModerationWordItem) -> StoredWord:
     return StoredWord(item.SK.removeprefix(keys.WORD_PREFIX), item.word, item.action, item.added_by,
-                      dt(item.added_at))
+                      from_iso(item.added_at))
 
 
 def put_word(key: str, word: str, action: str, added_by: str, added_at: datetime) -> None:
     """Add the word, or change the action of one listed already (same key)."""
     ModerationWordItem(keys.MODERATION_WORDS_PK, keys.word_sk(key), word=word, action=action, added_by=added_by,
-                       added_at=ts(added_at)).save()
+                       added_at=iso(added_at)).save()
 
 
 def delete_word(key: str) -> bool:

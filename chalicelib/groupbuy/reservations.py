@@ -6,13 +6,13 @@ seat: the order is cancelled, the seat released, the team gets the seat again
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import flush_metrics, logger, metrics
 from chalicelib.catalog import service as catalog
-from chalicelib.core.clock import utc_now
+from chalicelib.core.clock import from_iso, utc_now
 
 ORDER_OWNER_PREFIX = "order:"
 
@@ -20,7 +20,7 @@ ORDER_OWNER_PREFIX = "order:"
 def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     reservation_id = event["reservationId"]
     moment = now or utc_now()
-    expires = datetime.strptime(event["expiresAt"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    expires = from_iso(event["expiresAt"])
     if moment < expires:
         # A timer that fires early must not take someone's paid-for window away; Step
         # Functions retries the task (the state machine's Retry) after its interval.

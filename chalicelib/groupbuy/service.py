@@ -39,7 +39,7 @@ from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
 from chalicelib.core.observability import count, logger
-from chalicelib.core.clock import iso
+from chalicelib.core.clock import accept, iso
 from chalicelib.catalog import store as catalog_store
 from chalicelib.groupbuy import store
 from chalicelib.catalog import stock as stock_store
@@ -53,6 +53,8 @@ CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
 # ---------- deals ----------
 def create_deal(principal: Principal | None, new: NewDeal, now: datetime) -> Deal:
     caller = require_role(principal, Role.MERCHANT, Role.OPERATOR)
+    # Client instants are checked where they enter: a zone, a storable range (core.clock).
+    new = replace(new, starts_at=accept(new.starts_at, "startsAt"), ends_at=accept(new.ends_at, "endsAt"))
     record = catalog_store.product_record(new.product_id, consistent=True)
     if record is None:
         raise NotFound("no such product", "productId")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.errors import NotFound
 from chalicelib.groupbuy.rules import Deal, DealPrice, DealTerms, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.core.idempotency import IdempotentRequest
@@ -47,14 +48,6 @@ def _update_if(item: TableItem, actions: list, condition) -> bool:
     return True
 
 
-def _ts(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dt(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-
-
 def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:
     return StockKey(keys.deal_pk(deal_id), keys.deal_stock_sk(sku_id))
 
@@ -83,11 +76,11 @@ def to_deal(item: DealItem) -> Deal:
         merchant_id=item.merchant_id,
         terms=_terms(item, int(item.team_size)),
         team_lifetime_seconds=int(item.team_lifetime_seconds),
-        starts_at=_dt(item.starts_at),
-        ends_at=_dt(item.ends_at),
+        starts_at=from_iso(item.starts_at),
+        ends_at=from_iso(item.ends_at),
         stock={k: int(v) for k, v in item.stock.as_dict().items()} if hasattr(item.stock, "as_dict")
         else {k: int(v) for k, v in dict(item.stock).items()},
-        created_at=_dt(item.created_at),
+        created_at=from_iso(item.created_at),
         ended=bool(item.ended),
     )
 
@@ -100,8 +93,8 @@ def to_team(item: TeamItem) -> Team:
         state=TeamState(item.state),
         held=int(item.taken) - int(item.paid),
         paid=int(item.paid),
-        opened_at=_dt(item.opened_at),
-        expires_at=_dt(item.expires_at),
+        opened_at=from_iso(item.opened_at),
+        expires_at=from_iso(item.expires_at),
         completed_virtually=bool(item.completed_virtually),
     )
 
@@ -110,7 +103,7 @@ def to_seat(item: SeatItem) -> Seat:
     return Seat(
         team_id=item.team_id, user_id=item.user_id, order_id=item.order_id, state=SeatState(item.state),
         is_leader=bool(item.is_leader), display_name=item.display_name, avatar_url=item.avatar_url,
-        joined_at=_dt(item.joined_at),
+        joined_at=from_iso(item.joined_at),
     )
 
 
@@ -119,8 +112,8 @@ def to_order(item: OrderItem) -> Order:
         id=item.order_id, user_id=item.user_id, team_id=item.team_id, deal_id=item.deal_id,
         product_id=item.product_id, sku_id=item.sku_id, quantity=int(item.quantity),
         amount=Money(int(item.amount), item.currency), state=OrderState(item.state),
-        created_at=_dt(item.created_at), pay_by=_dt(item.pay_by),
-        paid_at=_dt(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
+        created_at=from_iso(item.created_at), pay_by=from_iso(item.pay_by),
+        paid_at=from_iso(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
         points_used=int(item.points_used or 0), discount=int(item.discount or 0),
     )
@@ -139,9 +132,9 @@ def _team_item(team: Team) -> TeamItem:
         state=team.state.value, taken=team.held + team.paid, paid=team.paid, size=terms.team_size,
         prices=_price_maps(terms), currency=terms.prices[0].price.currency,
         payment_window_seconds=terms.payment_window_seconds, per_user_limit=terms.per_user_limit,
-        virtual_min_paid=terms.virtual_min_paid, opened_at=_ts(team.opened_at), expires_at=_ts(team.expires_at),
+        virtual_min_paid=terms.virtual_min_paid, opened_at=iso(team.opened_at), expires_at=iso(team.expires_at),
         GSI1PK=keys.deal_open_teams(terms.deal_id) if open_ else None,
-        GSI1SK=f"{_ts(team.expires_at)}#{team.id}" if open_ else None,
+        GSI1SK=f"{iso(team.expires_at)}#{team.id}" if open_ else None,
     )
 
 
@@ -150,7 +143,7 @@ def _seat_item(seat: Seat) -> SeatItem:
         keys.team_pk(seat.team_id), keys.seat_sk(seat.user_id),
         team_id=seat.team_id, user_id=seat.user_id, order_id=seat.order_id, state=seat.state.value,
         is_leader=seat.is_leader, display_name=seat.display_name, avatar_url=seat.avatar_url,
-        joined_at=_ts(seat.joined_at),
+        joined_at=iso(seat.joined_at),
         GSI2PK=keys.user_teams(seat.user_id), GSI2SK=seat.order_id,
     )
 
@@ -160,8 +153,8 @@ def _order_item(order: Order) -> OrderItem:
         keys.order_pk(order.id), keys.ORDER_SK,
         order_id=order.id, user_id=order.user_id, team_id=order.team_id, deal_id=order.deal_id,
         product_id=order.product_id, sku_id=order.sku_id, quantity=order.quantity, amount=order.amount.amount,
-        currency=order.amount.currency, state=order.state.value, created_at=_ts(order.created_at),
-        pay_by=_ts(order.pay_by), points_used=order.points_used, discount=order.discount,
+        currency=order.amount.currency, state=order.state.value, created_at=iso(order.created_at),
+        pay_by=iso(order.pay_by), points_used=order.points_used, discount=order.discount,
         GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
     )
 
@@ -181,7 +174,7 @@ def create_deal(deal: Deal) -> None:
         currency=terms.prices[0].price.currency, stock=dict(deal.stock), team_size=terms.team_size,
         team_lifetime_seconds=deal.team_lifetime_seconds, payment_window_seconds=terms.payment_window_seconds,
         per_user_limit=terms.per_user_limit, virtual_min_paid=terms.virtual_min_paid,
-        starts_at=_ts(deal.starts_at), ends_at=_ts(deal.ends_at), created_at=_ts(deal.created_at),
+        starts_at=iso(deal.starts_at), ends_at=iso(deal.ends_at), created_at=iso(deal.created_at),
         GSI1PK=keys.ACTIVE_DEALS, GSI1SK=deal.id,
     ), TableItem.PK.does_not_exist())
     for sku_id, units in deal.stock.items():
@@ -288,7 +281,7 @@ def open_teams(deal_id: str, limit: int, after: str | None) -> tuple[list[Team],
 
 
 def open_team_position(team: Team) -> str:
-    return f"{_ts(team.expires_at)}#{team.id}"
+    return f"{iso(team.expires_at)}#{team.id}"
 
 
 # ---------- taking a seat ----------
@@ -316,7 +309,7 @@ class SeatRefused(Exception):
 def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
     tx.put("seat", _seat_item(request.seat), TableItem.PK.does_not_exist())
     tx.put("order", _order_item(request.order), TableItem.PK.does_not_exist())
-    add_reserve(tx, request.reservation, _ts(now))
+    add_reserve(tx, request.reservation, iso(now))
     limit = request.team.terms.per_user_limit
     q = request.order.quantity
     tx.update("limit", _buyer(request.team.terms.deal_id, request.order.user_id), [DealBuyerItem.units.add(q)],
@@ -354,7 +347,7 @@ def join_team(request: SeatRequest, now: datetime) -> None:
     # attributes, and an unpaid joiner must count against the size like a paid one.
     tx.update(
         "team", TeamItem(keys.team_pk(request.team.id), keys.TEAM_SK), [TeamItem.taken.add(1)],
-        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.expires_at > _ts(now)) & (TeamItem.taken < size),
+        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.expires_at > iso(now)) & (TeamItem.taken < size),
     )
     _seat_writes(tx, request, now)
     _commit_seat(tx, request)
@@ -394,7 +387,7 @@ def _seat_ref(order: Order) -> SeatItem:
 
 def _reservation_of(order: Order) -> Reservation:
     return Reservation(id=order.id, stock=deal_stock_key(order.deal_id, order.sku_id), quantity=order.quantity,
-                       state=ReservationState.HELD, owner_id=f"order:{order.id}", expires_at=_ts(order.pay_by))
+                       state=ReservationState.HELD, owner_id=f"order:{order.id}", expires_at=iso(order.pay_by))
 
 
 def release_seat(order: Order, now: datetime) -> bool:
@@ -410,7 +403,7 @@ def release_seat(order: Order, now: datetime) -> bool:
               TeamItem.taken >= 1)
     tx.update("limit", _buyer(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
               DealBuyerItem.units >= order.quantity)
-    add_resolve(tx, _reservation_of(order), ReservationState.RELEASED, _ts(now))
+    add_resolve(tx, _reservation_of(order), ReservationState.RELEASED, iso(now))
     try:
         tx.commit()
     except TransactionCancelled as error:
@@ -430,7 +423,7 @@ def apply_payment(order: Order, transaction_id: str | None, amount: int, now: da
     """Paid in time into an open team: the seat turns paid, the stock sold."""
     tx = Transaction(client_request_token=f"pay-{order.id}")
     tx.update("order", _order_ref(order), [
-        OrderItem.state.set(OrderState.PAID_AWAITING_TEAM.value), OrderItem.paid_at.set(_ts(now)),
+        OrderItem.state.set(OrderState.PAID_AWAITING_TEAM.value), OrderItem.paid_at.set(iso(now)),
         OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
     ], (OrderItem.state == OrderState.AWAITING_PAYMENT.value) & (OrderItem.captured == 0))
     tx.update("seat", _seat_ref(order), [SeatItem.state.set(SeatState.PAID.value)],
@@ -438,7 +431,7 @@ def apply_payment(order: Order, transaction_id: str | None, amount: int, now: da
     tx.update("team", TeamItem(keys.team_pk(order.team_id), keys.TEAM_SK),
               [TeamItem.paid.add(1)],
               (TeamItem.state == TeamState.OPEN.value) & (TeamItem.taken > TeamItem.paid))
-    add_resolve(tx, _reservation_of(order), ReservationState.COMMITTED, _ts(now))
+    add_resolve(tx, _reservation_of(order), ReservationState.COMMITTED, iso(now))
     try:
         tx.commit()
     except TransactionCancelled as error:
@@ -449,7 +442,7 @@ def record_late_capture(order: Order, transaction_id: str | None, amount: int, n
     """Money captured for an order that can no longer be filled (cancelled, or its
     team closed): keep the capture on record and send it back. False if already recorded."""
     return _update_if(_order_ref(order), [
-        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(_ts(now)),
+        OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(iso(now)),
         OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
     ], (OrderItem.state == OrderState.CANCELLED.value) & (OrderItem.captured == 0))
 
@@ -459,7 +452,7 @@ def mark_succeeded_if_full(team_id: str, now: datetime) -> bool:
     caller wins however many payments land together."""
     return _update_if(
         TeamItem(keys.team_pk(team_id), keys.TEAM_SK),
-        [TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(_ts(now)),
+        [TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(iso(now)),
          TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove()],
         (TeamItem.state == TeamState.OPEN.value) & (TeamItem.paid == TeamItem.size),
     )
@@ -472,7 +465,7 @@ def close_team(team: Team, state: TeamState, virtually: bool, paid_orders: list[
     tx = Transaction()
     tx.update("team", TeamItem(keys.team_pk(team.id), keys.TEAM_SK), [
         TeamItem.state.set(state.value), TeamItem.completed_virtually.set(virtually),
-        TeamItem.closed_at.set(_ts(now)), TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove(),
+        TeamItem.closed_at.set(iso(now)), TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove(),
     ], (TeamItem.state == TeamState.OPEN.value) & (TeamItem.taken == len(paid_orders))
        & (TeamItem.paid == len(paid_orders)))
     if state is TeamState.FAILED:

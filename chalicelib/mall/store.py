@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.errors import IdempotencyKeyReused, InvalidState
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.mall.rules import (
@@ -91,14 +92,6 @@ class MallRedemptionItem(TableItem, discriminator="MallRedemption"):
 
 
 # ---------------------------------------------------------------- mapping
-def _ts(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dt(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-
-
 def _int(value) -> int | None:
     return None if value is None else int(value)
 
@@ -113,7 +106,7 @@ def to_item(record: MallItemRecord) -> MallItem:
         stock=int(record.stock), description=record.description or "", image_url=record.image_url,
         per_user_limit=int(record.per_user_limit), active=bool(record.active), product_id=record.product_id,
         sku_id=record.sku_id, coupon=coupon, redeemed=int(record.redeemed or 0),
-        created_at=_dt(record.created_at), updated_at=_dt(record.updated_at),
+        created_at=from_iso(record.created_at), updated_at=from_iso(record.updated_at),
     )
 
 
@@ -131,7 +124,7 @@ def _item_record(item: MallItem, version: int) -> MallItemRecord:
         per_user_limit=item.per_user_limit, active=item.active, product_id=item.product_id, sku_id=item.sku_id,
         coupon_value=coupon.value if coupon else None, coupon_min_order=coupon.min_order if coupon else None,
         coupon_valid_days=coupon.valid_days if coupon else None,
-        created_at=_ts(item.created_at), updated_at=_ts(item.updated_at or item.created_at), version=version,
+        created_at=iso(item.created_at), updated_at=iso(item.updated_at or item.created_at), version=version,
         GSI1PK=gsi_pk, GSI1SK=gsi_sk,
     )
 
@@ -142,9 +135,9 @@ def to_redemption(item: MallRedemptionItem) -> Redemption:
         coupon = CouponTerms(int(item.coupon_value), int(item.coupon_min_order or 0), int(item.coupon_valid_days or 0))
     return Redemption(
         id=item.redemption_id, user_id=item.user_id, item_id=item.item_id, kind=MallItemKind(item.kind),
-        title=item.title, points=int(item.points), state=RedemptionState(item.state), created_at=_dt(item.created_at),
+        title=item.title, points=int(item.points), state=RedemptionState(item.state), created_at=from_iso(item.created_at),
         coupon_code=item.coupon_code, coupon=coupon,
-        coupon_expires_at=_dt(item.coupon_expires_at) if item.coupon_expires_at else None,
+        coupon_expires_at=from_iso(item.coupon_expires_at) if item.coupon_expires_at else None,
         product_id=item.product_id, sku_id=item.sku_id,
     )
 
@@ -154,10 +147,10 @@ def _redemption_item(r: Redemption) -> MallRedemptionItem:
     return MallRedemptionItem(
         keys.mall_redemption_pk(r.id), keys.MALL_REDEMPTION_SK,
         redemption_id=r.id, user_id=r.user_id, item_id=r.item_id, kind=r.kind.value, title=r.title,
-        points=r.points, state=r.state.value, created_at=_ts(r.created_at), coupon_code=r.coupon_code,
+        points=r.points, state=r.state.value, created_at=iso(r.created_at), coupon_code=r.coupon_code,
         coupon_value=coupon.value if coupon else None, coupon_min_order=coupon.min_order if coupon else None,
         coupon_valid_days=coupon.valid_days if coupon else None,
-        coupon_expires_at=_ts(r.coupon_expires_at) if r.coupon_expires_at else None,
+        coupon_expires_at=iso(r.coupon_expires_at) if r.coupon_expires_at else None,
         product_id=r.product_id, sku_id=r.sku_id,
         GSI1PK=keys.user_mall_redemptions(r.user_id), GSI1SK=r.id,
     )
@@ -204,7 +197,7 @@ def update_item(before: StoredItem, after: MallItem) -> bool:
         MallItemRecord.points_price.set(after.points_price),
         MallItemRecord.per_user_limit.set(after.per_user_limit),
         MallItemRecord.active.set(after.active),
-        MallItemRecord.updated_at.set(_ts(after.updated_at or after.created_at)),
+        MallItemRecord.updated_at.set(iso(after.updated_at or after.created_at)),
         MallItemRecord.version.add(1),
         MallItemRecord.image_url.set(after.image_url) if after.image_url else MallItemRecord.image_url.remove(),
         *([MallItemRecord.GSI1PK.set(gsi_pk), MallItemRecord.GSI1SK.set(gsi_sk)] if gsi_pk

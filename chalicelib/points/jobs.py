@@ -48,7 +48,7 @@ from chalicelib.points import store as points_store
 from chalicelib.points import jobs_store
 from chalicelib.points.keys import POINTS_SHARDS
 from chalicelib.points import service as points
-from chalicelib.core.clock import iso
+from chalicelib.core.clock import accept, iso
 
 RELEASE_PENDING = "release-pending"
 EXPIRE = "expire"
@@ -321,11 +321,9 @@ OPTIONS = {
 
 
 def parse_now(text: str) -> datetime:
-    """An ISO 8601 time with its zone (``2025-06-08T12:00:00+08:00``, ``...Z``)."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(f"now needs a zone: {text!r}")
-    return moment
+    """An ISO 8601 time with its zone (``2025-06-08T12:00:00+08:00``, ``...Z``), in
+    core.clock's range (else ValidationFailed on ``now``)."""
+    return accept(text, "now")
 
 
 def _int(name: str, value: Any, low: int, high: int) -> int:

@@ -28,8 +28,9 @@ from chalicelib.points.keys import (
     points_accounts_bucket,
     points_pk,
 )
+from chalicelib.core.clock import iso
 from chalicelib.core.table.models import TableItem
-from chalicelib.points.store import PointsAccountItem, PointsLotItem, PointsPendingItem, stamp_of
+from chalicelib.points.store import PointsAccountItem, PointsLotItem, PointsPendingItem
 
 PAGE_SIZE = 100
 StartKey = dict[str, Any]  # DynamoDB's LastEvaluatedKey, opaque to callers
@@ -64,7 +65,7 @@ def pending_due_page(release_day: date, shard: int, now: datetime, start: StartK
     ``now``, soonest first; the key to pass as ``start`` for the next page, or None."""
     # The sort key is ``<release>#<user>#<source>``: everything up to ``<now>#\uffff``
     # is due (an earning released exactly at ``now`` included, as ``due_pending`` does).
-    upper = f"{stamp_of(now)}#\uffff"
+    upper = f"{iso(now)}#\uffff"
     items = TableItem.gsi1.query(pending_due_bucket(release_day, shard), TableItem.GSI1SK <= upper,
                                  limit=limit, page_size=limit, last_evaluated_key=start)
     found = [DuePending(item.GSI1SK.split("#", 2)[1], item.source, item.release_at)
@@ -114,7 +115,7 @@ def record_standing(seen: Standing, tier: str, segment: str, now: datetime) -> b
     if tier != seen.tier:
         actions.append(PointsAccountItem.tier.set(tier))
     if segment != seen.segment:
-        actions += [PointsAccountItem.segment.set(segment), PointsAccountItem.segmented_at.set(stamp_of(now))]
+        actions += [PointsAccountItem.segment.set(segment), PointsAccountItem.segmented_at.set(iso(now))]
     if not actions:
         return True
     # An account posted to only by check-ins has no growth attribute: it reads as 0.

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 from chalicelib.points import rules
+from chalicelib.core.clock import iso
 from chalicelib.core.errors import IdempotencyKeyReused, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
@@ -176,7 +177,7 @@ def award_post(user_id: str, post_id: str, now: datetime, config: PointsRules | 
 def release_due(user_id: str, now: datetime) -> int:
     """Release the user's pending points whose return window has closed; returns how many."""
     released = 0
-    for due in store.due_pending(user_id, store.stamp_of(now)):
+    for due in store.due_pending(user_id, iso(now)):
         if store.release_pending(user_id, due.source):
             released += due.amount
     return released

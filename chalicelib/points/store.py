@@ -30,6 +30,7 @@ from pynamodb.attributes import BooleanAttribute, JSONAttribute, MapAttribute, N
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.points import rules
+from chalicelib.core.clock import iso
 from chalicelib.core.errors import InvalidCursor, InvalidState
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
@@ -326,7 +327,7 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
     if amount < 0 or (amount == 0 and not (check_in or growth)):
         raise ValueError("earn a positive amount")
     tx = Transaction()
-    stamp = stamp_of(now)
+    stamp = iso(now)
     expiry = rules.expires_on(now)
     pending = None
     actions = [PointsAccountItem.earned.add(amount)]
@@ -339,7 +340,7 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
         condition = (PointsAccountItem.last_check_in == last.isoformat()) if last else \
             PointsAccountItem.last_check_in.does_not_exist()
     if pending_until is not None and amount:
-        release = stamp_of(pending_until)
+        release = iso(pending_until)
         pending = pending_sk(release, source)
         actions.append(PointsAccountItem.pending.add(amount))
         tx.put("pending", PointsPendingItem(points_pk(user_id), pending, source=source, amount=amount,
@@ -412,7 +413,7 @@ def add_spend(tx: Transaction, user_id: str, source: str, amount: int, taken: Ma
     labels: ``lot:<n>`` (a lot changed since ``plan_take``: plan again), ``account``
     (not enough points), ``source`` (this source was spent before)."""
     _lots_take(tx, user_id, taken)
-    entry_id = _entry_put(tx, user_id, kind, -amount, source, stamp_of(now), reason=reason, lots_map=dict(taken))
+    entry_id = _entry_put(tx, user_id, kind, -amount, source, iso(now), reason=reason, lots_map=dict(taken))
     _guard_put(tx, user_id, source, kind, amount, entry_id, lots_map=dict(taken))
     _account_update(tx, user_id, [PointsAccountItem.available.add(-amount), PointsAccountItem.spent.add(amount)],
                     PointsAccountItem.available >= amount)
@@ -474,7 +475,7 @@ def adjust(user_id: str, source: str, delta: int, reason: str, operator_id: str,
     """An operator's correction, positive or negative; never below zero."""
     if delta == 0:
         raise ValueError("adjust by a non-zero amount")
-    stamp = stamp_of(now)
+    stamp = iso(now)
     if delta > 0:
         expiry = rules.expires_on(now)
         tx = Transaction()
@@ -519,7 +520,7 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
         if guard.pending_sk is None:
             raise PointsAlreadyReleased("these points were released; adjust instead", "source")
         tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
-        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, -amount, reverse_source, stamp_of(now))
+        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, -amount, reverse_source, iso(now))
         growth = int(guard.growth or 0)  # money refunded is no longer money paid
         _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.earned.add(-amount),
                                       PointsAccountItem.growth.add(-growth)],
@@ -534,11 +535,11 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
                 expired += back
             else:
                 _lot_add(tx, user_id, expiry, back, f"lot:{i}")
-        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, amount, reverse_source, stamp_of(now), lots_map=lots_map)
+        entry_id = _entry_put(tx, user_id, EntryKind.REVERSE, amount, reverse_source, iso(now), lots_map=lots_map)
         actions = [PointsAccountItem.spent.add(-amount), PointsAccountItem.available.add(amount - expired)]
         if expired:
             actions.append(PointsAccountItem.expired.add(expired))
-            _entry_put(tx, user_id, EntryKind.EXPIRE, -expired, f"expire:{reverse_source}", stamp_of(now),
+            _entry_put(tx, user_id, EntryKind.EXPIRE, -expired, f"expire:{reverse_source}", iso(now),
                        label="expired_entry")
         _account_update(tx, user_id, actions, PointsAccountItem.spent >= amount)
     else:
@@ -571,7 +572,7 @@ def expire(user_id: str, now: datetime) -> int:
         if amount:
             lots_map = {e.isoformat(): r for e, r in due if r}
             source = f"expire:{due[0][0].isoformat()}:{new_id()}"  # a lot is deleted once: the condition guards
-            entry_id = _entry_put(tx, user_id, EntryKind.EXPIRE, -amount, source, stamp_of(now), lots_map=lots_map)
+            entry_id = _entry_put(tx, user_id, EntryKind.EXPIRE, -amount, source, iso(now), lots_map=lots_map)
             _guard_put(tx, user_id, source, EntryKind.EXPIRE, amount, entry_id, lots_map=lots_map)
             _account_update(tx, user_id, [PointsAccountItem.available.add(-amount),
                                           PointsAccountItem.expired.add(amount)],
@@ -582,10 +583,6 @@ def expire(user_id: str, now: datetime) -> int:
             continue  # a lot changed under us: read again
         total += amount
     raise PointsBusy("the points account is busy; try again")
-
-
-def stamp_of(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------- rules as configuration
@@ -621,5 +618,5 @@ def forget_cached_rules() -> None:
 
 
 def put_rules(value: rules.PointsRules, now: datetime) -> None:
-    PointsRulesItem(RULES_PK, RULES_SK, rules=value.to_dict(), updated_at=stamp_of(now)).save()
+    PointsRulesItem(RULES_PK, RULES_SK, rules=value.to_dict(), updated_at=iso(now)).save()
     forget_cached_rules()

@@ -182,3 +182,20 @@ def _product_of(sku_id: str) -> str:
 
     product, _ = from_global_id(sku_id, "Sku")
     return to_global_id("Product", product)
+
+
+@pytest.mark.parametrize(("field", "value"), [("startsAt", "0001-01-01T00:00:00+00:00"),
+                                              ("startsAt", "1969-12-31T23:59:59+00:00"),
+                                              ("endsAt", "9999-12-31T23:59:59-08:00")])
+def test_a_deal_with_an_instant_out_of_range_is_refused_and_the_deals_still_read(gql, deal, merchant, field, value):
+    before = gql(DEALS)
+    assert before.get("errors") is None
+    given = {"productId": _product_of(deal["sku"]), "prices": [{"skuId": deal["sku"], "price": 990}],
+             "stock": [{"skuId": deal["sku"], "quantity": 5}], "startsAt": _iso(-timedelta(minutes=1)),
+             "endsAt": _iso(timedelta(days=1)), field: value}
+    refused = gql(CREATE_DEAL, {"input": given}, token=merchant)["data"]["createDeal"]
+    assert refused["deal"] is None
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID", [field])]
+    listed = gql("{ deals(first: 100) { edges { node { id } } } }")
+    assert listed == {"data": {"deals": {"edges": [{"node": {"id": deal["id"]}}]}}}
+    assert gql(DEALS) == before  # nothing changed: no deal, the same stock

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.core.clock import iso
 from chalicelib.core.errors import IdempotencyKeyReused
 from chalicelib.core.idempotency import RETENTION_SECONDS, IdempotentRequest
 from chalicelib.core.table import keys
@@ -28,7 +29,7 @@ def claim(tx: Transaction, request: IdempotentRequest, now: datetime, result_id:
             keys.IDEMPOTENCY_SK,
             fingerprint=request.fingerprint,
             result_id=result_id,
-            created_at=now.isoformat(),
+            created_at=iso(now),
             ttl=int(now.timestamp()) + RETENTION_SECONDS,
         ),
         TableItem.PK.does_not_exist(),

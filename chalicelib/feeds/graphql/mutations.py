@@ -7,7 +7,7 @@ import strawberry
 
 from chalicelib.feeds import rules as domain
 from chalicelib.catalog.rules import Media as DomainMedia
-from chalicelib.core.clock import utc_now
+from chalicelib.core.clock import iso, utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.catalog.graphql.types import MediaKind
 from chalicelib.core.graphql.errors import UserError, payload_errors
@@ -194,7 +194,7 @@ def _author(user_id: str) -> Author | None:
 
 def _word(listed) -> ModerationWord:
     return ModerationWord(word=listed.word, action=ModerationWordAction(listed.action.value),
-                          added_at=listed.added_at.isoformat())
+                          added_at=iso(listed.added_at))
 
 
 @node_resolver("Post")

@@ -95,12 +95,6 @@ class OrderPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _aware(moment: datetime, field: str) -> datetime:
-    if moment.tzinfo is None:
-        raise ValidationFailed("give a time zone (e.g. 2026-12-01T10:00:00+08:00)", field)
-    return moment
-
-
 def _sku_of_product(sku_gid: str, product_id: str | None, field: str) -> tuple[str, str]:
     product, sku = from_global_id(sku_gid, "Sku", field)
     if product_id is not None and product != product_id:
@@ -129,7 +123,7 @@ class GroupBuyMutation:
                          for i, p in enumerate(input.prices)),
             stock=tuple((_sku_of_product(s.sku_id, product_id, f"stock.{i}.skuId")[1], s.quantity)
                         for i, s in enumerate(input.stock)),
-            starts_at=_aware(input.starts_at, "startsAt"), ends_at=_aware(input.ends_at, "endsAt"),
+            starts_at=input.starts_at, ends_at=input.ends_at,  # checked by the service
             currency=input.currency, team_size=input.team_size, team_lifetime_seconds=input.team_lifetime_seconds,
             payment_window_seconds=input.payment_window_seconds, per_user_limit=input.per_user_limit,
             virtual_min_paid=input.virtual_success_min_paid,
