@@ -1,6 +1,6 @@
 """The following feed's fan-out on write, driven by the table stream.
 
-Called by the stream consumer (workflows/table_stream.py) with the record's images
+Called by the stream consumer (chalicelib/stream.py) with the record's images
 as Powertools gives them (plain dicts; numbers are ``Decimal``; an absent image is
 ``{}``):
 

@@ -1,6 +1,6 @@
 """Test data for the feeds, written straight into the table with the feed models (as
 the post and social stores will write them), and a stream consumer that routes
-Post, Profile and Follow records to the fan-out the way workflows/table_stream.py
+Post, Profile and Follow records to the fan-out the way chalicelib/stream.py
 does, through Powertools' batch processor and the real stream poller.
 
 Visibility is an index property: a PUBLISHED post carries the author feed (GSI1)
@@ -24,7 +24,9 @@ from chalicelib.accounts import keys as accounts_keys
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.stream import change_of, handlers_of
 from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds import stream_handlers  # noqa: F401  (registers the Profile and Follow handlers)
 from devstack.streams import StreamPoller
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -157,16 +159,15 @@ _processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def route(record: DynamoDBRecord) -> None:
-    """What table_stream.handle_record does for the feed's records."""
-    new = (record.dynamodb.new_image if record.dynamodb else None) or {}
-    old = (record.dynamodb.old_image if record.dynamodb else None) or {}
-    kind = new.get("type") or old.get("type")
-    if kind == "Post":
-        feed_fanout.handle_post_record(new, old)
-    elif kind == "Profile":
-        feed_fanout.handle_profile_record(new, old)
-    elif kind == "Follow":
-        feed_fanout.handle_follow_record(new, old)
+    """The fan-out's part of the stream consumer: Post, Profile and Follow records to the fan-out only."""
+    change = change_of(record)
+    if change is None:
+        return
+    if change.item_type == "Post":
+        feed_fanout.handle_post_record(change.new.raw(), change.old.raw())
+    elif change.item_type in ("Profile", "Follow"):
+        for handler in handlers_of(change.item_type):
+            handler(change)
 
 
 def consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def test_engagement_needs_a_signed_in_user_and_a_post_id():
 # ---------------------------------------------------------------- the discover key, through the stream
 @pytest.fixture
 def stream(emulator):
-    """The app's real table stream consumer (workflows/table_stream.py), drained by hand."""
+    """The app's real table stream consumer (chalicelib/stream.py), drained by hand."""
     (poller,) = StreamPoller.for_app(app_module.app, emulator.endpoint_url, os.environ["TUANSTACK_TABLE"])
     yield poller
     poller.stop()

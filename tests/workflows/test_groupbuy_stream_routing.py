@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from chalicelib.adapters.messaging import local_outbox
 from chalicelib import stream as table_stream
+from chalicelib.groupbuy import stream_handlers as groupbuy_stream
 
 EXPIRES = "2030-01-01T00:00:00Z"
 
@@ -14,7 +15,7 @@ EXPIRES = "2030-01-01T00:00:00Z"
 @pytest.fixture
 def started(monkeypatch):
     calls = []
-    monkeypatch.setattr(table_stream, "start_once",
+    monkeypatch.setattr(groupbuy_stream, "start_once",
                         lambda arn, name, payload: calls.append((arn.rsplit("-", 1)[-1], name, payload)) or True)
     local_outbox().clear()
     return calls
