@@ -39,7 +39,7 @@ from ..domain.idempotency import idempotent_request
 from ..domain.ids import new_id
 from ..domain.users import Principal, Role, may_manage, require_role
 from ..observability import count, logger
-from .clock import iso
+from .clock import NotYet, iso
 from ..store import catalog as catalog_store
 from ..store import groupbuy as store
 from ..store import stock as stock_store
@@ -286,7 +286,7 @@ def expire_seat(order_id: str, now: datetime) -> bool:
     if order is None or order.state is not OrderState.AWAITING_PAYMENT:
         return False
     if now < order.pay_by:
-        raise RuntimeError("the payment window has not passed yet")  # early timer: retried later
+        raise NotYet("the payment window has not passed yet")  # early timer: retried later
     released = store.release_seat(order, now)
     if released:
         count("SeatsExpired")
@@ -348,7 +348,7 @@ def close_team_at_deadline(team_id: str, now: datetime) -> dict[str, Any]:
     if team.state is not TeamState.OPEN:
         return {"teamId": team_id, "state": team.state.value, "closedNow": False}
     if now < team.expires_at:
-        raise RuntimeError("the team's deadline has not passed yet")  # early timer: retried
+        raise NotYet("the team's deadline has not passed yet")  # early timer: retried
     # Unpaid seats first, each once; then the team with its paid orders in one transaction.
     for seat in seats:
         if seat.state is SeatState.HELD:
