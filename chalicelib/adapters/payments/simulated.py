@@ -178,7 +178,8 @@ class SimulatedPayments:
             if not payment.captured:
                 payment.captured = paid
                 payment.transaction_id = f"simulated-{uuid.uuid4().hex}"
-                payment.paid_at = datetime.now(_CHINA_TIME).isoformat(timespec="seconds")
+                # success_time as WeChat sends it: whole seconds, China time, from the clock
+                payment.paid_at = datetime.fromtimestamp(self._clock(), _CHINA_TIME).isoformat(timespec="seconds")
             event = self._event(order_id, payment)
         body = json.dumps({
             "id": str(uuid.uuid4()),
