@@ -92,6 +92,11 @@ class SimulatedPayments:
         with self._lock:
             self._payments: dict[str, _Payment] = {}
             self._refunds: dict[str, SimulatedRefund] = {}
+        self.clear_refund_faults()
+
+    def clear_refund_faults(self) -> None:
+        """Refunds behave again (payments and refunds made are kept)."""
+        with self._lock:
             self._fail_next = 0
             self._fail_forever = False
             self._time_out_next: list[bool] = []  # per coming call: was the refund applied?
