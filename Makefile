@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL_DIR := devstack/graphiql
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/.installed
-PORT ?= 8000
-AWS_PORT ?= 4566
+# Ports: TUANSTACK_PORT / TUANSTACK_AWS_PORT (environment) are the one source every
+# command reads (python -m devstack, devstack.demo, devstack.jobs); `make dev PORT=9000
+# AWS_PORT=4567` sets them. Unset, the commands default to 8000 and 4566.
+PORTS = $(if $(PORT),TUANSTACK_PORT=$(PORT)) $(if $(AWS_PORT),TUANSTACK_AWS_PORT=$(AWS_PORT))
 
 .PHONY: dev test package lint bench clean schema job
 
@@ -20,15 +22,15 @@ $(GRAPHIQL_STAMP): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.jso
 	cd $(GRAPHIQL_DIR) && npm ci --no-audit --no-fund --silent
 	touch $@
 
-## make dev: the API on 127.0.0.1:$(PORT) against an embedded emulated AWS, with demo data
+## make dev [PORT=8000] [AWS_PORT=4566]: the API on 127.0.0.1 against an embedded emulated AWS, with demo data
 dev: $(STAMP) $(GRAPHIQL_STAMP)
-	$(BIN)/python -m devstack --port $(PORT) --aws-port $(AWS_PORT)
+	$(PORTS) $(BIN)/python -m devstack
 
 ## make job JOB=release-pending|expire|recompute-tiers [NOW=2026-01-01T00:05:00+08:00]: run a scheduled
 ## points job once against the running `make dev` stack (NOW defaults to the current time)
 job: $(STAMP)
 	@test -n "$(JOB)" || { echo "usage: make job JOB=release-pending|expire|recompute-tiers [NOW=<ISO time with zone>]"; exit 2; }
-	$(BIN)/python -m devstack.jobs $(JOB) $(if $(NOW),--now "$(NOW)") --aws-port $(AWS_PORT)
+	$(PORTS) $(BIN)/python -m devstack.jobs $(JOB) $(if $(NOW),--now "$(NOW)")
 
 ## make test: the whole suite, plus the deploy template checked by cfn-lint
 test: $(STAMP) $(GRAPHIQL_STAMP)

@@ -56,6 +56,13 @@ def simulated_capture() -> Response:
     return simulate_capture(app.current_request)
 
 
+@app.route("/payments/simulated/refund-faults", methods=["POST"], content_types=["application/json"])
+def simulated_refund_faults() -> Response:
+    from chalicelib.groupbuy.payment_routes import simulate_refund_faults
+
+    return simulate_refund_faults(app.current_request)
+
+
 @app.route("/health", methods=["GET"])
 def health() -> dict[str, str]:
     return {"status": "ok"}

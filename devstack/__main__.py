@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from devstack.ports import add_port_options
 from devstack.stack import DevStack
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("TUANSTACK_PORT", "8000")),
-                        help="API port on 127.0.0.1 (env TUANSTACK_PORT, default 8000)")
-    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("TUANSTACK_AWS_PORT", "4566")),
-                        help="emulated AWS port on 127.0.0.1 (env TUANSTACK_AWS_PORT, default 4566)")
+    add_port_options(parser, api_use="API port on 127.0.0.1", aws_use="emulated AWS port on 127.0.0.1")
     parser.add_argument("--state-file", type=Path, default=None,
                         help="keep the table's items in this file across restarts")
     parser.add_argument("--no-seed", action="store_true", help="start with an empty table")

@@ -1,13 +1,15 @@
 """The README's two group-buy stories, run against a running `make dev`:
 
-    .venv/bin/python -m devstack.demo [--url http://127.0.0.1:8000] [--quick]
+    .venv/bin/python -m devstack.demo [--port 8000] [--quick]
 
 1. success: alice opens a team on the 2-person mango deal, bob joins by its share
    code, both pay (simulated provider) → the team succeeds at once, orders go to ship;
 2. expiry: alice opens a team on the 3-person flash deal and pays, nobody else
    joins; at the deadline the team fails and alice is refunded.
-`--quick` runs story 2 on a fresh 12-second deal the demo merchant creates, instead
-of the seeded 90-second one. Everything goes through the public HTTP API.
+`--quick` runs story 2 on a 12-second deal the demo merchant creates on the first
+quick run and every later run reuses, instead of the seeded 90-second one.
+Everything goes through the public HTTP API. `--port` (or TUANSTACK_PORT, as for
+`make dev`) finds a moved stack; `--url` gives the API's base URL instead.
 """
 from __future__ import annotations
 
@@ -59,6 +61,13 @@ def _document(operation: str) -> str:
     raise KeyError(operation)
 
 
+def _ok(payload: dict[str, Any]) -> dict[str, Any]:
+    """A mutation's payload, or its typed errors raised (e.g. LIMIT_REACHED)."""
+    if payload.get("errors"):
+        raise RuntimeError(", ".join(f"{e['code']}: {e['message']}" for e in payload["errors"]))
+    return payload
+
+
 def _wait_for(check, what: str, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while True:
@@ -70,9 +79,14 @@ def _wait_for(check, what: str, timeout: float) -> Any:
         time.sleep(0.5)
 
 
+def _deals(client: Client) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in client.gql("Deals")["deals"]["edges"]]
+
+
 def _deal(client: Client, team_size: int) -> dict[str, Any]:
-    deals = client.gql("Deals")["deals"]["edges"]
-    return next(d["node"] for d in deals if d["node"]["teamSize"] == team_size)
+    """The seeded deal of this size (not the quick one, which is listed first)."""
+    return next(d for d in _deals(client)
+                if d["teamSize"] == team_size and d["teamLifetimeSeconds"] != QUICK_LIFETIME_SECONDS)
 
 
 def _order_state(client: Client, order_id: str) -> str:
@@ -85,11 +99,11 @@ def story_success(base: str, say=print) -> dict[str, Any]:
     alice, bob = anonymous.login("demo:alice"), anonymous.login("demo:bob")
     deal = _deal(anonymous, 2)
     sku = deal["prices"][0]["skuId"]
-    opened = alice.gql("OpenTeam", {"dealId": deal["id"], "skuId": sku})["openTeam"]
+    opened = _ok(alice.gql("OpenTeam", {"dealId": deal["id"], "skuId": sku})["openTeam"])
     code = opened["team"]["shareCode"]
     say(f"alice opened team {code}: order {opened['order']['statusText']}, pay by {opened['order']['payBy']}")
     say(f"  alice pays: {anonymous.pay(opened['order']['id'])}")
-    joined = bob.gql("JoinTeam", {"shareCode": code, "skuId": sku})["joinTeam"]
+    joined = _ok(bob.gql("JoinTeam", {"shareCode": code, "skuId": sku})["joinTeam"])
     say(f"bob joined by share code {code}: {joined['team']['seatsTaken']}/{opened['team']['size']} seats")
     say(f"  bob pays: {anonymous.pay(joined['order']['id'])}")
     team = anonymous.gql("TeamByShareCode", {"shareCode": code})["teamByShareCode"]
@@ -103,23 +117,11 @@ def story_expiry(base: str, quick: bool = False, say=print) -> dict[str, Any]:
     anonymous = Client(base)
     alice = anonymous.login("demo:alice")
     if quick:
-        merchant = anonymous.login("demo:merchant")
-        template = _deal(anonymous, 3)
-        sku = template["prices"][0]["skuId"]
-        product_id = _product_of_sku(sku)
-        now = datetime.now(timezone.utc)
-        created = merchant.gql("CreateDeal", {"input": {
-            "productId": product_id, "prices": [{"skuId": sku, "price": 1990}],
-            "stock": [{"skuId": sku, "quantity": 5}], "teamSize": 3, "teamLifetimeSeconds": 12,
-            "paymentWindowSeconds": 6, "startsAt": (now - timedelta(minutes=1)).isoformat(),
-            "endsAt": (now + timedelta(days=1)).isoformat()}})["createDeal"]
-        if created["errors"]:
-            raise RuntimeError(created["errors"])
-        deal_id = created["deal"]["id"]
+        deal_id, sku = quick_deal(anonymous)
     else:
         deal = _deal(anonymous, 3)
         deal_id, sku = deal["id"], deal["prices"][0]["skuId"]
-    opened = alice.gql("OpenTeam", {"dealId": deal_id, "skuId": sku})["openTeam"]
+    opened = _ok(alice.gql("OpenTeam", {"dealId": deal_id, "skuId": sku})["openTeam"])
     code = opened["team"]["shareCode"]
     say(f"alice opened team {code} of 3; it expires at {opened['team']['expiresAt']}")
     say(f"  alice pays: {anonymous.pay(opened['order']['id'])}")
@@ -131,6 +133,31 @@ def story_expiry(base: str, quick: bool = False, say=print) -> dict[str, Any]:
     return {"team": team, "alice_order": opened["order"]["id"]}
 
 
+QUICK_LIFETIME_SECONDS = 12  # the seeded flash deal's is 90: the two are told apart by it
+
+
+def quick_deal(anonymous: Client) -> tuple[str, str]:
+    """The 12-second 3-person deal for `--quick`: the one an earlier run created if
+    it still has stock, else a new one (so repeated runs do not pile up deals)."""
+    template = next(d for d in _deals(anonymous)
+                    if d["teamSize"] == 3 and d["teamLifetimeSeconds"] != QUICK_LIFETIME_SECONDS)
+    sku = template["prices"][0]["skuId"]
+    for deal in _deals(anonymous):
+        if (deal["teamSize"], deal["teamLifetimeSeconds"]) == (3, QUICK_LIFETIME_SECONDS) and any(
+                s["skuId"] == sku and s["available"] > 0 for s in deal["stock"]):
+            return deal["id"], sku
+    merchant = anonymous.login("demo:merchant")
+    now = datetime.now(timezone.utc)
+    created = merchant.gql("CreateDeal", {"input": {
+        "productId": _product_of_sku(sku), "prices": [{"skuId": sku, "price": 1990}],
+        "stock": [{"skuId": sku, "quantity": 20}], "teamSize": 3, "teamLifetimeSeconds": QUICK_LIFETIME_SECONDS,
+        "paymentWindowSeconds": 6, "perUserLimit": 10, "startsAt": (now - timedelta(minutes=1)).isoformat(),
+        "endsAt": (now + timedelta(days=30)).isoformat()}})["createDeal"]
+    if created["errors"]:
+        raise RuntimeError(created["errors"])
+    return created["deal"]["id"], sku
+
+
 def _product_of_sku(sku_global_id: str) -> str:
     import base64
 
@@ -139,11 +166,21 @@ def _product_of_sku(sku_global_id: str) -> str:
     return base64.urlsafe_b64encode(f"Product:{product_id}".encode()).decode().rstrip("=")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from devstack.ports import HOST, add_port_options
+
+    parser = argparse.ArgumentParser(prog="python -m devstack.demo", description=__doc__.splitlines()[0])
+    add_port_options(parser, api_use="the running stack's API port",
+                     aws_use="the running stack's emulated AWS port (not used: the demo only calls the API)")
+    parser.add_argument("--url", default=None, help="the API's base URL (instead of --port)")
+    parser.add_argument("--quick", action="store_true", help="story 2 on a 12-second deal instead of 90 seconds")
+    args = parser.parse_args(argv)
+    args.url = (args.url or f"http://{HOST}:{args.port}").rstrip("/")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     print("== story 1: a team fills and succeeds")
     story_success(args.url)
     print("== story 2: a team expires and its members are refunded")

@@ -1,7 +1,7 @@
 """`python -m devstack.jobs`: run a scheduled points job now, against the running `make dev` stack.
 
     python -m devstack.jobs <release-pending|expire|recompute-tiers> [--now 2026-01-01T00:05:00+08:00]
-        [--aws-port 4566] [--lookback-days N] [--years N] [--shard N ...] [--max-users N] [--resume JSON]
+        [--port 8000] [--aws-port 4566] [--lookback-days N] [--years N] [--shard N ...] [--max-users N] [--resume JSON]
 
 The job's own function in app.py is called the way EventBridge calls it (a
 "Scheduled Event" whose detail carries `now` and the options), with a stand-in
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import socket
 import sys
 import uuid
@@ -23,6 +22,7 @@ from typing import Any
 
 from devstack import naming
 from devstack.context import LambdaContext
+from devstack.ports import add_port_options
 
 HOST = "127.0.0.1"
 # Job name (as given on the command line) -> its scheduled function in app.py.
@@ -54,8 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("job", choices=sorted(JOBS))
     parser.add_argument("--now", default=None,
                         help="ISO 8601 time with its zone, e.g. 2026-01-01T00:05:00+08:00 (default: now)")
-    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("TUANSTACK_AWS_PORT", "4566")),
-                        help="the running stack's emulated AWS port (env TUANSTACK_AWS_PORT, default 4566)")
+    add_port_options(parser, api_use="the running stack's API port (not used: jobs talk to the emulated AWS)",
+                     aws_use="the running stack's emulated AWS port")
     parser.add_argument("--table", default=naming.DEFAULT_TABLE_NAME, help=argparse.SUPPRESS)
     parser.add_argument("--lookback-days", type=int, help="release-pending: UTC days looked back (default 14)")
     parser.add_argument("--years", type=int, help="expire: years of expiry dates looked at (default 3)")

@@ -115,7 +115,10 @@ def _call(handler: Handler, body: Any, context: LambdaContext, response_headers:
     try:
         result = handler(event, context)
     except Exception as exc:  # noqa: BLE001 (any exception is a function error, as on Lambda)
-        log.exception("function %s failed (request %s)", context.function_name, context.aws_request_id)
+        if getattr(exc, "expected_retry", False):  # e.g. a timer that woke early: one line, no traceback
+            log.info("function %s: %s (%s; retried)", context.function_name, exc, type(exc).__name__)
+        else:
+            log.exception("function %s failed (request %s)", context.function_name, context.aws_request_id)
         response_headers["x-amz-function-error"] = "Unhandled"
         return _error_payload(type(exc).__name__, str(exc), traceback.format_exception(exc))
     try:

@@ -86,3 +86,11 @@ def accept(value: datetime | str, field: str | tuple[str, ...]) -> datetime:
     if moment is None or not in_range(moment):
         raise ValidationFailed(f"give a time from {iso(EARLIEST)} to {iso(LATEST)}", field)
     return moment.replace(microsecond=0)
+
+
+class NotYet(RuntimeError):
+    """A timer woke before its moment: expected, not a fault. The state machine's
+    Retry runs the task again after its interval (Lambda reports the error type
+    ``NotYet``; the local stack logs it as one info line, without a traceback)."""
+
+    expected_retry = True

@@ -44,13 +44,7 @@ from chalicelib.feeds.models import (
 )
 from chalicelib.accounts.models import UserItem
 from chalicelib.core.table.models import TableItem
-from chalicelib.feeds.posts_store import (
-    PostChanged,
-    PostView,
-    add_transition,
-    engagement_update,
-    profile_counter,
-)
+from chalicelib.feeds.posts_store import PostChanged, PostView, add_transition, engagement_update, profile_counter
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import flush_metrics, logger, metrics
 from chalicelib.catalog import service as catalog
-from chalicelib.core.clock import from_iso, utc_now
+from chalicelib.core.clock import NotYet, from_iso, utc_now
 
 ORDER_OWNER_PREFIX = "order:"
 
@@ -24,7 +24,7 @@ def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[
     if moment < expires:
         # A timer that fires early must not take someone's paid-for window away; Step
         # Functions retries the task (the state machine's Retry) after its interval.
-        raise RuntimeError("reservation has not expired yet")
+        raise NotYet("reservation has not expired yet")
     try:
         owner = event.get("ownerId") or _owner_of(reservation_id)
         if owner.startswith(ORDER_OWNER_PREFIX):

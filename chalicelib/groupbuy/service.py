@@ -39,7 +39,7 @@ from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
 from chalicelib.core.observability import count, logger
-from chalicelib.core.clock import accept, iso
+from chalicelib.core.clock import NotYet, accept, iso
 from chalicelib.catalog import store as catalog_store
 from chalicelib.groupbuy import store
 from chalicelib.catalog import stock as stock_store
@@ -112,7 +112,9 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
     price = team.terms.price_of(sku_id)
     discount, taken = _checkout_points(caller, points, price.amount)
     order_id = new_id()
-    pay_by = min(now + timedelta(seconds=team.terms.payment_window_seconds), team.expires_at)
+    # Whole seconds, as stored: what the buyer is told is what the rules apply (and a
+    # provider's success time, in whole seconds, is late exactly when it is >= payBy).
+    pay_by = min(now + timedelta(seconds=team.terms.payment_window_seconds), team.expires_at).replace(microsecond=0)
     order = Order(
         id=order_id, user_id=caller.user_id, team_id=team.id, deal_id=team.terms.deal_id,
         product_id=team.terms.product_id, sku_id=sku_id, quantity=1,
@@ -222,7 +224,7 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
         raise DealNotActive("this deal is not running now", "dealId")
     deal.terms.price_of(sku_id)
     team = Team(id=rules.new_share_code(), terms=deal.terms, leader_id=caller.user_id, state=TeamState.OPEN,
-                held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now))
+                held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now).replace(microsecond=0))
     request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points)
     taken = _take_seat(store.open_team, request, caller, idempotency_key, payments,
                        getattr(user, "wechat_openid", None), now, "openTeam")
@@ -288,7 +290,7 @@ def expire_seat(order_id: str, now: datetime) -> bool:
     if order is None or order.state is not OrderState.AWAITING_PAYMENT:
         return False
     if now < order.pay_by:
-        raise RuntimeError("the payment window has not passed yet")  # early timer: retried later
+        raise NotYet("the payment window has not passed yet")  # early timer: retried later
     released = store.release_seat(order, now)
     if released:
         count("SeatsExpired")
@@ -298,8 +300,11 @@ def expire_seat(order_id: str, now: datetime) -> bool:
 # ---------- payments ----------
 def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
     """Apply a verified payment notification. Idempotent and order-independent:
-    'applied', 'duplicate', 'late' (captured for a seat that is gone: refunded),
-    'ignored' (not a capture) or 'unknown_order'."""
+    'applied', 'duplicate', 'late' (captured for a seat that is gone, or after its
+    payBy: refunded), 'ignored' (not a capture) or 'unknown_order'.
+
+    Whether a capture was in time is decided by the provider's success time against
+    the seat's payBy, not by whether the seat's timer has run yet."""
     if event.state is not PaymentState.SUCCESS:
         return "ignored"
     order = store.get_order(event.order_id)
@@ -317,26 +322,45 @@ def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
                                                                              event.amount, now):
             return "late"
         return "amount_mismatch"
-    if order.state is OrderState.AWAITING_PAYMENT:
+    if order.state is OrderState.AWAITING_PAYMENT and paid_at(event, now) < order.pay_by:
         try:
             store.apply_payment(order, event.transaction_id, event.amount, now)
         except PaymentNotApplied:
-            current = store.get_order(order.id) or order
-            if current.captured:
-                return "duplicate"
-            if current.state is OrderState.AWAITING_PAYMENT:
-                # Its team closed while the money was on its way: release the seat, refund.
-                store.release_seat(current, now)
-                current = store.get_order(order.id) or current
-            if current.state is OrderState.CANCELLED and store.record_late_capture(
-                    current, event.transaction_id, event.amount, now):
-                return "late"
-            return "duplicate"
+            # Its team closed while the money was on its way: release the seat, refund.
+            return _refund_late_capture(order, event, now)
         count("SeatsPaid")
         if store.mark_succeeded_if_full(order.team_id, now):
             count("TeamsSucceeded")
         return "applied"
-    if order.state is OrderState.CANCELLED and store.record_late_capture(order, event.transaction_id, event.amount, now):
+    # Captured after payBy (the seat is released now if its timer has not run yet), or
+    # for a seat already given back: the money goes back.
+    return _refund_late_capture(order, event, now)
+
+
+def paid_at(event: PaymentEvent, now: datetime) -> datetime:
+    """When the payer paid, by the provider (WeChat's success_time, RFC 3339 with its
+    zone); the notification's arrival if the provider did not say."""
+    try:
+        moment = datetime.fromisoformat(event.paid_at.replace("Z", "+00:00")) if event.paid_at else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        return now
+    return moment
+
+
+def _refund_late_capture(order: Order, event: PaymentEvent, now: datetime) -> str:
+    """A capture that cannot pay for its seat: the seat is released if it is still
+    held, and the capture recorded on the cancelled order, which turns REFUNDING
+    (the stream starts the refund). Once only: 'duplicate' after that."""
+    current = store.get_order(order.id) or order
+    if current.captured:
+        return "duplicate"
+    if current.state is OrderState.AWAITING_PAYMENT:
+        store.release_seat(current, now)
+        current = store.get_order(order.id) or current
+    if current.state is OrderState.CANCELLED and store.record_late_capture(
+            current, event.transaction_id, event.amount, now):
         count("LateCaptures")
         return "late"
     return "duplicate"
@@ -350,7 +374,7 @@ def close_team_at_deadline(team_id: str, now: datetime) -> dict[str, Any]:
     if team.state is not TeamState.OPEN:
         return {"teamId": team_id, "state": team.state.value, "closedNow": False}
     if now < team.expires_at:
-        raise RuntimeError("the team's deadline has not passed yet")  # early timer: retried
+        raise NotYet("the team's deadline has not passed yet")  # early timer: retried
     # Unpaid seats first, each once; then the team with its paid orders in one transaction.
     for seat in seats:
         if seat.state is SeatState.HELD:

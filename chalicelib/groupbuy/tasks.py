@@ -17,8 +17,8 @@ timeout after the work was done), so every task is idempotent:
 
 Exceptions propagate as Lambda errors whose errorType is the class name:
 ``PaymentError`` and ``PublishFailed`` (retried by the refund machine),
-``RefundNotPossible`` and the rest (caught: the order is marked REFUND_FAILED), ``RuntimeError`` from a timer
-that woke early (retried by the lifecycle machine).
+``RefundNotPossible`` and the rest (caught: the order is marked REFUND_FAILED), ``NotYet`` (a
+``RuntimeError``) from a timer that woke early (retried by the lifecycle machine).
 """
 from __future__ import annotations
 

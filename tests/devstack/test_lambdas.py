@@ -107,3 +107,48 @@ def test_a_function_without_a_local_handler_fails_instead_of_echoing(emulator, c
     response = clients.awslambda.invoke(FunctionName=naming.function_name("orphan"), Payload=b"{}")
     assert response["FunctionError"] == "Unhandled"
     assert json.loads(response["Payload"].read())["errorType"] == "Runtime.HandlerNotFound"
+
+
+def test_a_timer_that_woke_early_is_one_info_line_and_a_real_failure_keeps_its_traceback(
+    emulator, clients, handlers, region, caplog
+) -> None:
+    """`make dev`'s log: the expected "not yet" retries of the timers (the task
+    raises NotYet, Retry runs it again) are no tracebacks; real errors still are."""
+    import logging
+
+    from chalicelib.core.clock import NotYet
+
+    create_functions(emulator.endpoint_url, region, ["early", "broken"])
+
+    def early(event, context):
+        raise NotYet("the team's deadline has not passed yet")
+
+    def broken(event, context):
+        raise KeyError("teamId")
+
+    handlers["early"], handlers["broken"] = early, broken
+    with caplog.at_level(logging.INFO, logger="devstack.lambdas"):
+        for name, error_type in (("early", "NotYet"), ("broken", "KeyError")):
+            answer = clients.awslambda.invoke(FunctionName=naming.function_name(name), Payload=b"{}")
+            assert answer["FunctionError"] == "Unhandled"
+            assert json.loads(answer["Payload"].read())["errorType"] == error_type
+    early_lines = [r for r in caplog.records if "early" in r.getMessage()]
+    assert [(r.levelno, r.exc_info) for r in early_lines] == [(logging.INFO, None)]
+    assert "not passed yet" in early_lines[0].getMessage()
+    broken_lines = [r for r in caplog.records if "broken" in r.getMessage()]
+    assert [r.levelno for r in broken_lines] == [logging.ERROR] and broken_lines[0].exc_info
+
+
+def test_the_timer_tasks_raise_not_yet_when_woken_early() -> None:
+    from datetime import datetime, timezone
+
+    import pytest
+
+    from chalicelib.core.clock import NotYet
+    from chalicelib.groupbuy.reservations import release_expired
+
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with pytest.raises(NotYet):
+        release_expired({"reservationId": "r1", "expiresAt": "2026-01-01T00:00:01Z", "ownerId": "order:o1"},
+                        now=moment)
+    assert NotYet.__mro__[1] is RuntimeError and NotYet("x").expected_retry

@@ -92,6 +92,11 @@ class SimulatedPayments:
         with self._lock:
             self._payments: dict[str, _Payment] = {}
             self._refunds: dict[str, SimulatedRefund] = {}
+        self.clear_refund_faults()
+
+    def clear_refund_faults(self) -> None:
+        """Refunds behave again (payments and refunds made are kept)."""
+        with self._lock:
             self._fail_next = 0
             self._fail_forever = False
             self._time_out_next: list[bool] = []  # per coming call: was the refund applied?
@@ -178,7 +183,8 @@ class SimulatedPayments:
             if not payment.captured:
                 payment.captured = paid
                 payment.transaction_id = f"simulated-{uuid.uuid4().hex}"
-                payment.paid_at = datetime.now(_CHINA_TIME).isoformat(timespec="seconds")
+                # success_time as WeChat sends it: whole seconds, China time, from the clock
+                payment.paid_at = datetime.fromtimestamp(self._clock(), _CHINA_TIME).isoformat(timespec="seconds")
             event = self._event(order_id, payment)
         body = json.dumps({
             "id": str(uuid.uuid4()),

@@ -1,0 +1,141 @@
+"""What the README says about `make dev`'s demo data is true of the seeded stack.
+
+The numbers and examples are read from README.md (and the comments of
+graphql/operations/), not copied here: edit the README or the seed alone and this
+fails. Runs against `python -m devstack` over HTTP, as a reader would."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from devstack.demo import Client, story_success
+from devstack.project import PROJECT_ROOT
+from devstack.seed import DEMO_USERS
+from tests.devstack.devstack_process import devstack
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+OPERATIONS = sorted((PROJECT_ROOT / "graphql" / "operations").glob("*.graphql"))
+
+
+def said(pattern: str) -> tuple[str, ...]:
+    """The README's statement matching `pattern` (whitespace-insensitive): its groups."""
+    match = re.search(pattern.replace(" ", r"\s+"), README, re.S)
+    assert match, f"the README no longer says {pattern!r}: update this test with it"
+    return match.groups()
+
+
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def fen(yuan: str) -> int:
+    whole, _, cents = yuan.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with devstack() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def anonymous(stack) -> Client:
+    return Client(stack.api)
+
+
+def _wait(check, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"waited {timeout:.0f}s for {what}"
+        time.sleep(0.3)
+    return value
+
+
+def test_every_demo_code_the_docs_name_is_a_seeded_user_with_the_role_they_say(anonymous):
+    texts = [README] + [path.read_text(encoding="utf-8") for path in OPERATIONS]
+    named = {name for text in texts for name in re.findall(r"demo:(\w+)", text)}
+    assert named and named <= set(DEMO_USERS), f"not seeded: {named - set(DEMO_USERS)}"
+    roles: dict[str, str] = {}
+    for text in texts:
+        for name, role in re.findall(r"demo:(\w+)\)?,? (?:an?|the) (operator|customer|merchant)\b", text):
+            roles[name] = role.upper()
+    for name in re.findall(r"\*\*(?:Operators|Moderate)\*\* \((?:as )?`demo:(\w+)`\)", README):
+        roles[name] = "OPERATOR"
+    assert roles, "the docs say which demo code has which role"
+    query = "mutation($code: String!) { loginWithWechat(input: {code: $code}) { user { role displayName } } }"
+    for name, role in roles.items():
+        user = anonymous.post("/graphql", {"query": query, "variables": {"code": f"demo:{name}"}})
+        assert user["data"]["loginWithWechat"]["user"] == {"role": role, "displayName": DEMO_USERS[name][1]}
+
+
+def test_the_seeded_deals_are_the_ones_the_stories_describe(anonymous):
+    mango_size, apple_size, apple_seconds = map(int, said(
+        r'a (\d+)-person mango deal, and a (\d+)-person apple "flash" deal whose teams expire (\d+) seconds'))
+    (window_minutes,) = said(r"holding her seat for (\d+) minutes")
+    (limit,) = said(r"The mango deal allows (\d+) units per person")
+    query = """{ deals(first: 10) { edges { node { teamSize teamLifetimeSeconds paymentWindowSeconds perUserLimit
+                product { name } } } } }"""
+    deals = {d["node"]["product"]["name"].split()[0].lower(): d["node"]
+             for d in anonymous.post("/graphql", {"query": query})["data"]["deals"]["edges"]}
+    assert set(deals) == {"hainan", "yantai"}
+    mango, apples = deals["hainan"], deals["yantai"]
+    assert (mango["teamSize"], mango["paymentWindowSeconds"], mango["perUserLimit"]) == (
+        mango_size, int(window_minutes) * 60, int(limit))
+    assert (apples["teamSize"], apples["teamLifetimeSeconds"]) == (apple_size, apple_seconds)
+
+
+def test_alice_s_points_checkout_and_the_mall_are_as_the_points_story_says(stack, anonymous):
+    total, welcome, last_year, posts_points, posts, per_post = map(number, said(
+        r"gives alice (\S+) points: (\S+) as a welcome gift, (\S+) earned last year.*?"
+        r"and (\d+) for her (\d+) seeded posts \(an approved post earns (\d+)\)"))
+    assert total == welcome + last_year + posts_points and posts_points == posts * per_post
+    alice = anonymous.login("demo:alice")
+    # The post points come through the stream, shortly after start.
+    _wait(lambda: alice.gql("MyPoints")["me"]["points"]["available"] == total, f"alice's {total} points")
+
+    points, price, order_total = said(r"`points: (\d+)` on the mango deal \(¥([\d.]+)\).*?the order is ¥([\d.]+)")
+    deal = next(d["node"] for d in anonymous.gql("Deals")["deals"]["edges"] if d["node"]["teamSize"] == 2)
+    assert deal["prices"][0]["price"]["amount"] == fen(price)
+    # Story 1 by hand, then the demo's story 1: alice still has room for the points story.
+    for _ in range(2):
+        story_success(stack.api, say=lambda _: None)
+    opened = alice.gql("OpenTeamWithPoints", {"dealId": deal["id"], "skuId": deal["prices"][0]["skuId"],
+                                              "points": int(points)})["openTeam"]
+    assert opened["errors"] == []
+    assert opened["order"]["amount"] == {"amount": fen(order_total), "currency": "CNY"}
+    assert opened["order"]["pointsUsed"] == int(points)
+
+    (check_in,) = said(r"`CheckIn` → (\d+) points")
+    assert alice.gql("CheckIn")["checkIn"]["points"] == int(check_in)
+
+    coupon_yuan, coupon_points, mango_points = said(
+        r"`MallItems` lists a ¥(\d+) coupon \((\S+) points\) and a mango \((\S+) points\)")
+    items = [edge["node"] for edge in anonymous.gql("MallItems")["mallItems"]["edges"]]
+    coupon = next(i for i in items if i["kind"] == "COUPON")
+    product = next(i for i in items if i["kind"] == "PRODUCT")
+    assert coupon["pointsPrice"] == number(coupon_points) and coupon["coupon"]["value"]["amount"] == fen(coupon_yuan)
+    assert product["pointsPrice"] == number(mango_points) and "mango" in product["title"].lower()
+
+
+def test_the_word_list_and_the_evasion_examples_are_screened_as_the_feeds_story_says(anonymous):
+    blocked_list, review_word = said(r"blocked words \(([^)]*)\) and one that sends a post to the review queue "
+                                     r"\(`([^`]+)`\)")
+    blocked = re.findall(r"`([^`]+)`", blocked_list)
+    (examples,) = said(r"\*\*Screening\.\*\* (.*?) \(evasions of blocked words\)")
+    evasions = re.findall(r"`([^`]+)`", examples)
+    assert len(blocked) >= 2 and len(evasions) >= 3
+    bob = anonymous.login("demo:bob")
+
+    def publish(text: str) -> dict:
+        return bob.gql("PublishPost", {"input": {"kind": "NOTE", "title": "试一试", "body": f"今天买的 {text} 水果"}})[
+            "publishPost"]
+
+    for text in blocked + evasions:
+        result = publish(text)
+        assert result["post"] is None and [e["code"] for e in result["errors"]] == ["CONTENT_REJECTED"], text
+    held = publish(review_word)
+    assert held["errors"] == [] and held["post"]["state"] == "PENDING_REVIEW"
