@@ -33,7 +33,8 @@ from chalicelib.core.errors import (
 )
 from chalicelib.feeds.rules import ModerationAction, ModerationDecision
 from chalicelib.core.ids import is_id
-from chalicelib.feeds.screen import WordList, normalise
+from chalicelib.feeds.readings import normalise
+from chalicelib.feeds.screen import WordList
 from chalicelib.core.principal import Principal, Role, require_role, require_user
 from chalicelib.core.observability import count
 from chalicelib.feeds import words_store
