@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.table.keys import (
     ACCOUNT_SK,
@@ -29,6 +29,7 @@ from chalicelib.core.table.keys import (
     points_pk,
 )
 from chalicelib.core.clock import iso
+from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.points.store import PointsAccountItem, PointsLotItem, PointsPendingItem
 
@@ -127,10 +128,4 @@ def record_standing(seen: Standing, tier: str, segment: str, now: datetime) -> b
         else PointsAccountItem.tier.does_not_exist()
     condition &= (PointsAccountItem.segment == seen.segment) if seen.segment is not None \
         else PointsAccountItem.segment.does_not_exist()
-    try:
-        PointsAccountItem(points_pk(seen.user_id), ACCOUNT_SK).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(PointsAccountItem(points_pk(seen.user_id), ACCOUNT_SK), actions, condition)
