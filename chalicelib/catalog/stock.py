@@ -9,18 +9,18 @@ Invariants, each held by a condition DynamoDB checks atomically:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from datetime import datetime
-
-from chalicelib.catalog.rules import Stock
-from chalicelib.core.idempotency import IdempotentRequest
-from chalicelib.core.errors import InvalidState, NotFound, OutOfStock
-from chalicelib.core.table import idempotency
 from chalicelib.catalog import keys
 from chalicelib.catalog.models import ReservationItem, SkuItem
+from chalicelib.catalog.rules import Stock
+from chalicelib.core.errors import InvalidState, NotFound, OutOfStock
+from chalicelib.core.idempotency import IdempotentRequest
+from chalicelib.core.table import idempotency
+from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
@@ -56,22 +56,14 @@ def _counter(stock: StockKey) -> SkuItem:
     return SkuItem(stock.pk, stock.sk)
 
 
-def _conditional(error: UpdateError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
-
-
 def _counters(item: SkuItem) -> Stock:
     return Stock(int(item.available), int(item.reserved), int(item.sold))
 
 
 def set_available(stock: StockKey, available: int) -> Stock:
     item = _counter(stock)
-    try:
-        item.update(actions=[SkuItem.available.set(available)], condition=TableItem.PK.exists())
-    except UpdateError as error:
-        if _conditional(error):
-            raise NotFound("no such stock item", "skuId") from error
-        raise
+    if not update_if(item, [SkuItem.available.set(available)], TableItem.PK.exists()):
+        raise NotFound("no such stock item", "skuId")
     return _counters(item)
 
 
@@ -81,14 +73,10 @@ def adjust_available(stock: StockKey, delta: int) -> Stock:
     if delta < 0:
         condition &= SkuItem.available >= -delta
     item = _counter(stock)
-    try:
-        item.update(actions=[SkuItem.available.add(delta)], condition=condition)
-    except UpdateError as error:
-        if _conditional(error):
-            if not TableItem.count(stock.pk, TableItem.SK == stock.sk):
-                raise NotFound("no such stock item", "skuId") from error
-            raise OutOfStock("not enough available stock to remove", "delta") from error
-        raise
+    if not update_if(item, [SkuItem.available.add(delta)], condition):
+        if not TableItem.count(stock.pk, TableItem.SK == stock.sk):
+            raise NotFound("no such stock item", "skuId")
+        raise OutOfStock("not enough available stock to remove", "delta")
     return _counters(item)
 
 

@@ -9,14 +9,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pynamodb.exceptions import PutError
-
-from chalicelib.catalog.rules import Category, Media, MediaKind, Product, ProductStatus, Sku, SkuAttribute, Stock
+from chalicelib.catalog import keys
+from chalicelib.catalog.models import (
+    AttributeMap,
+    CategoryItem,
+    MediaMap,
+    ProductItem,
+    ProductTagItem,
+    SkuItem,
+)
+from chalicelib.catalog.rules import (
+    Category,
+    Media,
+    MediaKind,
+    Product,
+    ProductStatus,
+    Sku,
+    SkuAttribute,
+    Stock,
+)
 from chalicelib.core.errors import Conflict
 from chalicelib.core.money import Money
-from chalicelib.catalog import keys
 from chalicelib.core.table.batch import batch_get
-from chalicelib.catalog.models import AttributeMap, CategoryItem, MediaMap, ProductItem, ProductTagItem, SkuItem
+from chalicelib.core.table.conditional import put_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
@@ -128,12 +143,8 @@ def put_category(category: Category) -> None:
         GSI1PK=keys.CATEGORY_TREE,
         GSI1SK=category.id,
     )
-    try:
-        item.save(condition=TableItem.PK.does_not_exist())
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict("this category exists already", "id") from error
-        raise
+    if not put_if(item, TableItem.PK.does_not_exist()):
+        raise Conflict("this category exists already", "id")
 
 
 def category_tree() -> list[Category]:

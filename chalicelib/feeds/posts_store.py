@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.catalog.rules import Media, MediaKind, Product
 from chalicelib.feeds.rules import (
@@ -54,6 +54,7 @@ from chalicelib.accounts import keys as accounts_keys
 from chalicelib.catalog import keys as catalog_keys
 from chalicelib.feeds import keys
 from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.conditional import update_if
 from chalicelib.catalog.store import to_product
 from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.accounts.models import UserItem
@@ -409,12 +410,8 @@ def share(post_id: str) -> PostView | None:
     the write left it (ALL_NEW). None if it is not published (or does not exist):
     nothing is written."""
     item = _post_ref(post_id)
-    try:
-        item.update(actions=[PostItem.shares.add(1)], condition=PostItem.state == PostState.PUBLISHED.value)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
+    if not update_if(item, [PostItem.shares.add(1)], PostItem.state == PostState.PUBLISHED.value):
+        return None
     return to_post_view(item)
 
 
@@ -438,13 +435,7 @@ def set_discover_key(post_id: str, engagement: Engagement, published_at: datetim
     condition = ((PostItem.state == PostState.PUBLISHED.value) & _count_is(PostItem.likes, engagement.likes)
                  & _count_is(PostItem.comments, engagement.comments) & _count_is(PostItem.shares, engagement.shares)
                  & (PostItem.GSI2SK < position))
-    try:
-        _post_ref(post_id).update(actions=[PostItem.GSI2SK.set(position)], condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(_post_ref(post_id), [PostItem.GSI2SK.set(position)], condition)
 
 
 # ---------------------------------------------------------------- the read before a publish or an edit

@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DeleteError
-
+from chalicelib.core.clock import from_iso, iso
+from chalicelib.core.table.conditional import delete_if
+from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import ModerationWordItem
-from chalicelib.core.table.models import TableItem
-from chalicelib.core.clock import from_iso, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +42,7 @@ def put_word(key: str, word: str, action: str, added_by: str, added_at: datetime
 
 def delete_word(key: str) -> bool:
     """False if the word was not listed."""
-    try:
-        ModerationWordItem(keys.MODERATION_WORDS_PK, keys.word_sk(key)).delete(condition=TableItem.PK.exists())
-    except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return delete_if(ModerationWordItem(keys.MODERATION_WORDS_PK, keys.word_sk(key)), TableItem.PK.exists())
 
 
 def all_words() -> list[StoredWord]:

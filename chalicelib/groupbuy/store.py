@@ -14,38 +14,50 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.accounts.models import UserItem
+from chalicelib.catalog import keys as catalog_keys
+from chalicelib.catalog.models import SkuItem
+from chalicelib.catalog.stock import (
+    Reservation,
+    ReservationState,
+    StockKey,
+    add_reserve,
+    add_resolve,
+    add_return_sold,
+)
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.errors import NotFound
-from chalicelib.groupbuy.rules import Deal, DealPrice, DealTerms, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.money import Money
-from chalicelib.points.rules import checkout_source
 from chalicelib.core.table import idempotency
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.catalog import keys as catalog_keys
-from chalicelib.groupbuy import keys
-from chalicelib.points import store as points
 from chalicelib.core.table.batch import batch_get
-from chalicelib.accounts.models import UserItem
-from chalicelib.catalog.models import SkuItem
+from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
-from chalicelib.groupbuy.models import DealBuyerItem, DealItem, DealStockItem, OrderItem, SeatItem, TeamItem
-from chalicelib.catalog.stock import Reservation, ReservationState, StockKey, add_reserve, add_resolve, add_return_sold
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
-
-
-def _update_if(item: TableItem, actions: list, condition) -> bool:
-    """One conditional UpdateItem: False when the condition (the item's expected
-    state) does not hold, i.e. someone else already made the move."""
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+from chalicelib.groupbuy import keys
+from chalicelib.groupbuy.models import (
+    DealBuyerItem,
+    DealItem,
+    DealStockItem,
+    OrderItem,
+    SeatItem,
+    TeamItem,
+)
+from chalicelib.groupbuy.rules import (
+    Deal,
+    DealPrice,
+    DealTerms,
+    Order,
+    OrderState,
+    Seat,
+    SeatState,
+    Team,
+    TeamState,
+)
+from chalicelib.points import store as points
+from chalicelib.points.rules import checkout_source
 
 
 def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:
@@ -441,7 +453,7 @@ def apply_payment(order: Order, transaction_id: str | None, amount: int, now: da
 def record_late_capture(order: Order, transaction_id: str | None, amount: int, now: datetime) -> bool:
     """Money captured for an order that can no longer be filled (cancelled, or its
     team closed): keep the capture on record and send it back. False if already recorded."""
-    return _update_if(_order_ref(order), [
+    return update_if(_order_ref(order), [
         OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.paid_at.set(iso(now)),
         OrderItem.transaction_id.set(transaction_id or ""), OrderItem.captured.set(amount),
     ], (OrderItem.state == OrderState.CANCELLED.value) & (OrderItem.captured == 0))
@@ -450,7 +462,7 @@ def record_late_capture(order: Order, transaction_id: str | None, amount: int, n
 def mark_succeeded_if_full(team_id: str, now: datetime) -> bool:
     """The payment that fills the team closes it as succeeded, at once; exactly one
     caller wins however many payments land together."""
-    return _update_if(
+    return update_if(
         TeamItem(keys.team_pk(team_id), keys.TEAM_SK),
         [TeamItem.state.set(TeamState.SUCCEEDED.value), TeamItem.closed_at.set(iso(now)),
          TeamItem.GSI1PK.remove(), TeamItem.GSI1SK.remove()],
@@ -507,14 +519,14 @@ def complete_refund(order: Order, stock_was_sold: bool, now: datetime) -> bool:
 
 def fail_refund(order: Order, reason: str) -> bool:
     """The refund could not be made: the order stays visible to operators until retried."""
-    return _update_if(_order_ref(order), [
+    return update_if(_order_ref(order), [
         OrderItem.state.set(OrderState.REFUND_FAILED.value), OrderItem.refund_error.set(reason[:200]),
         OrderItem.GSI2PK.set(keys.REFUND_FAILED_ORDERS), OrderItem.GSI2SK.set(order.id),
     ], OrderItem.state == OrderState.REFUNDING.value)
 
 
 def retry_refund(order: Order) -> bool:
-    return _update_if(_order_ref(order), [
+    return update_if(_order_ref(order), [
         OrderItem.state.set(OrderState.REFUNDING.value), OrderItem.refund_attempt.add(1),
         OrderItem.GSI2PK.remove(), OrderItem.GSI2SK.remove(),
     ], OrderItem.state == OrderState.REFUND_FAILED.value)

@@ -21,11 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.errors import IdempotencyKeyReused, InvalidState
 from chalicelib.core.idempotency import IdempotentRequest
+from chalicelib.core.table import idempotency
+from chalicelib.core.table import keys as core_keys
+from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.conditional import update_if
+from chalicelib.core.table.models import IdempotencyItem, TableItem
+from chalicelib.mall import keys
 from chalicelib.mall.rules import (
     CouponTerms,
     MallItem,
@@ -36,13 +42,8 @@ from chalicelib.mall.rules import (
     Redemption,
     RedemptionState,
 )
-from chalicelib.points.rules import InsufficientPoints
-from chalicelib.core.table import idempotency
-from chalicelib.core.table import keys as core_keys
-from chalicelib.mall import keys
 from chalicelib.points import store as points_store
-from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.models import IdempotencyItem, TableItem
+from chalicelib.points.rules import InsufficientPoints
 
 
 # ---------------------------------------------------------------- models
@@ -213,13 +214,7 @@ def update_item(before: StoredItem, after: MallItem) -> bool:
     if after.stock != before.item.stock:
         actions.append(MallItemRecord.stock.set(after.stock))
         condition &= MallItemRecord.stock == before.item.stock
-    try:
-        MallItemRecord(keys.mall_item_pk(after.id), keys.MALL_ITEM_SK).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(MallItemRecord(keys.mall_item_pk(after.id), keys.MALL_ITEM_SK), actions, condition)
 
 
 def active_items(limit: int, after: str | None) -> tuple[list[MallItem], bool]:

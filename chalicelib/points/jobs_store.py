@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.core.clock import iso
+from chalicelib.core.table.conditional import update_if
+from chalicelib.core.table.models import TableItem
 from chalicelib.points.keys import (
     ACCOUNT_SK,
     lots_expiring_bucket,
@@ -28,8 +31,6 @@ from chalicelib.points.keys import (
     points_accounts_bucket,
     points_pk,
 )
-from chalicelib.core.clock import iso
-from chalicelib.core.table.models import TableItem
 from chalicelib.points.store import PointsAccountItem, PointsLotItem, PointsPendingItem
 
 PAGE_SIZE = 100
@@ -127,10 +128,4 @@ def record_standing(seen: Standing, tier: str, segment: str, now: datetime) -> b
         else PointsAccountItem.tier.does_not_exist()
     condition &= (PointsAccountItem.segment == seen.segment) if seen.segment is not None \
         else PointsAccountItem.segment.does_not_exist()
-    try:
-        PointsAccountItem(points_pk(seen.user_id), ACCOUNT_SK).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(PointsAccountItem(points_pk(seen.user_id), ACCOUNT_SK), actions, condition)
