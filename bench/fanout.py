@@ -60,10 +60,11 @@ def main() -> None:
     from chalicelib.core.ids import new_id
     from chalicelib.feeds import feed_store as store
     from chalicelib.feeds import fanout as feed_fanout
+    from chalicelib.feeds import social
     from tests.feeds import feed_support as fs
 
     threshold = feed_fanout.big_author_threshold()
-    default_threshold = os.environ.get(feed_fanout.BIG_AUTHOR_ENV)
+    default_threshold = os.environ.get(social.BIG_AUTHOR_ENV)
     results = []
     for n in sizes:
         emulator.reset()
@@ -77,7 +78,7 @@ def main() -> None:
         setup = time.perf_counter() - started
 
         # Below the threshold (raised past n for the measurement, whatever the default): pushed.
-        os.environ[feed_fanout.BIG_AUTHOR_ENV] = str(n + 1)
+        os.environ[social.BIG_AUTHOR_ENV] = str(n + 1)
         push_times, push_ops, fanouts = [], [], []
         for post_id, published in posts[-args.runs:]:  # the newest: the pushed reader sees them on top
             emulator.clear_log()
@@ -87,15 +88,15 @@ def main() -> None:
             push_ops.append(dict(emulator.dynamodb_counts()))
         assert all(f.readers == n for f in fanouts)
         # At or above it: nothing is pushed (the record costs the profile read).
-        os.environ[feed_fanout.BIG_AUTHOR_ENV] = str(n)
+        os.environ[social.BIG_AUTHOR_ENV] = str(n)
         emulator.clear_log()
         big = feed_fanout.push_post(posts[0][0], author, feed_time(posts[0][1]))
         assert big.big_author and big.readers == 0
         big_ops = dict(emulator.dynamodb_counts())
         if default_threshold is None:
-            os.environ.pop(feed_fanout.BIG_AUTHOR_ENV, None)
+            os.environ.pop(social.BIG_AUTHOR_ENV, None)
         else:
-            os.environ[feed_fanout.BIG_AUTHOR_ENV] = default_threshold
+            os.environ[social.BIG_AUTHOR_ENV] = default_threshold
 
         pushed_reader = followers[0]  # already has the fanned-out posts; give it the rest too
         for post_id, published in posts[:-args.runs]:
@@ -131,7 +132,7 @@ def main() -> None:
         print(f"  {n:>6,} followers measured (setup {r['setup_s']} s, push {r['push_ms_median']} ms)", flush=True)
 
     print()
-    print(f"big-author threshold: {threshold:,} followers ({feed_fanout.BIG_AUTHOR_ENV}, "
+    print(f"big-author threshold: {threshold:,} followers ({social.BIG_AUTHOR_ENV}, "
           f"default {DEFAULT_BIG_AUTHOR_FOLLOWERS:,}); for the push figures it is set above each size, "
           f"for 'when big' to the size itself")
     print(f"emulator times, {args.runs} posts and {args.reads} reads each")

@@ -15,7 +15,7 @@ import chalicelib.feeds.models
 import chalicelib.feeds.social_store  # PurchaseOrderItem
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items
-import chalicelib.points.store  # noqa: F401  (the points items)
+import chalicelib.points.store  # noqa: F401 -- the points items
 from chalicelib.core.table.models import TableItem
 
 

@@ -62,7 +62,7 @@ from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.batch import batch_write
 from chalicelib.accounts import keys as accounts_keys
 from chalicelib.feeds import keys
-from chalicelib.feeds.social import BIG_AUTHOR_ENV, big_author_threshold
+from chalicelib.feeds.social import big_author_threshold
 
 ENTRY_LIFETIME = timedelta(days=90)  # entries carry ttl = published_at + 90 days
 PULL_WORKERS = 8  # UpdateItems in flight when an author turns big

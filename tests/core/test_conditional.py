@@ -5,7 +5,8 @@ import pytest
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core.table.conditional import applied, delete_if, put_if, update_if
-from chalicelib.core.table.models import CategoryItem, TableItem
+from chalicelib.catalog.models import CategoryItem
+from chalicelib.core.table.models import TableItem
 
 
 def _category(name: str = "Fruit") -> CategoryItem:

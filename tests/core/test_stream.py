@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-import chalicelib.stream  # noqa: F401  (the app's registrations)
+import chalicelib.stream  # noqa: F401 -- the app's registrations
 from chalicelib.core import stream
 from chalicelib.core.stream import Image, change_of, handlers_of, on_change
 

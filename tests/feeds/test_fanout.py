@@ -17,6 +17,7 @@ from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, PostItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds.social import BIG_AUTHOR_ENV
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 
@@ -159,7 +160,7 @@ def test_unfollowing_takes_the_author_out_of_the_feed(emulator):
 
 # ---------------------------------------------------------------- big authors
 def test_a_big_author_is_pulled_not_pushed(emulator, monkeypatch):
-    monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, "50")
+    monkeypatch.setenv(BIG_AUTHOR_ENV, "50")
     big, small = new_id(), new_id()
     readers = fs.user_ids(60)
     fs.follow_many(big, readers)
@@ -187,7 +188,7 @@ def test_a_big_author_is_pulled_not_pushed(emulator, monkeypatch):
 
 
 def test_crossing_the_threshold_up_and_down(emulator, monkeypatch):
-    monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, "5")
+    monkeypatch.setenv(BIG_AUTHOR_ENV, "5")
     author = new_id()
     readers = fs.user_ids(4)
     fs.follow_many(author, readers)
@@ -223,12 +224,12 @@ def test_crossing_the_threshold_up_and_down(emulator, monkeypatch):
 
 
 def test_the_threshold_comes_from_the_environment(monkeypatch):
-    monkeypatch.delenv(feed_fanout.BIG_AUTHOR_ENV, raising=False)
+    monkeypatch.delenv(BIG_AUTHOR_ENV, raising=False)
     assert feed_fanout.big_author_threshold() == DEFAULT_BIG_AUTHOR_FOLLOWERS
-    monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, " 1200 ")
+    monkeypatch.setenv(BIG_AUTHOR_ENV, " 1200 ")
     assert feed_fanout.big_author_threshold() == 1200
     for bad in ("0", "-3", "many"):
-        monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, bad)
+        monkeypatch.setenv(BIG_AUTHOR_ENV, bad)
         with pytest.raises(ValueError):
             feed_fanout.big_author_threshold()
 
@@ -249,7 +250,7 @@ def test_the_sticky_big_author_flag_counts_as_big(emulator, monkeypatch):
     """Once the profile keeps ``big_author`` (set by the social store when a follow
     reaches the threshold), setting it is the crossing, and a flagged author is
     not pushed even below the threshold."""
-    monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, "100")
+    monkeypatch.setenv(BIG_AUTHOR_ENV, "100")
     author, readers = new_id(), fs.user_ids(3)
     fs.follow_many(author, readers)
     profile = {"PK": accounts_keys.user_pk(author), "SK": keys.PROFILE_SK, "type": "Profile"}

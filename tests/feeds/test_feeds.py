@@ -17,6 +17,7 @@ from chalicelib.core.table import batch
 from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds import social
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 
@@ -32,7 +33,7 @@ def newest_first(posts: dict[str, object]) -> list[str]:
 
 @pytest.fixture
 def threshold(monkeypatch):
-    monkeypatch.setenv(feed_fanout.BIG_AUTHOR_ENV, "5")
+    monkeypatch.setenv(social.BIG_AUTHOR_ENV, "5")
     return 5
 
 

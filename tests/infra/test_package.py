@@ -2,7 +2,6 @@
 linted by cfn-lint, wired the way the local stack assumes, least privilege."""
 from __future__ import annotations
 
-import json
 import zipfile
 
 import pytest

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
 from chalicelib.groupbuy.rules import OrderState, TeamState

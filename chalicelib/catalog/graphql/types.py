@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from chalicelib.catalog import rules as domain
 from chalicelib.catalog import service as catalog_service
@@ -12,7 +11,7 @@ from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.graphql.loaders import prime_skus
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.core.graphql.relay import Node
 from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size

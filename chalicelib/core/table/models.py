@@ -9,10 +9,7 @@ imports them all, so no discriminator is ever unknown for want of an import.
 from __future__ import annotations
 
 from pynamodb.attributes import (
-    BooleanAttribute,
     DiscriminatorAttribute,
-    ListAttribute,
-    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
 )

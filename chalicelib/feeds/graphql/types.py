@@ -8,7 +8,7 @@ from datetime import datetime
 
 import strawberry
 
-import chalicelib.feeds.graphql.loaders  # noqa: F401  (registers this feature's request loaders)
+import chalicelib.feeds.graphql.loaders  # noqa: F401 -- registers this feature's request loaders
 
 from chalicelib.feeds import rules as domain
 from chalicelib.core.principal import Role
