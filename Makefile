@@ -50,5 +50,17 @@ bench: $(STAMP)
 	$(BIN)/python bench/moderation.py
 	$(BIN)/python bench/fanout.py
 
+## make lint: ruff (ruff.toml) and the import contracts (.importlinter); `make test` runs it first.
+## Both always run, so one failure does not hide the other. COLUMNS keeps each import on one line.
+LINT_PATHS := app.py chalicelib devstack tests bench tools
+lint: $(STAMP)
+	@rc=0; \
+	$(BIN)/ruff check --no-cache $(LINT_PATHS) || rc=1; \
+	COLUMNS=$${COLUMNS:-160} $(BIN)/lint-imports --no-cache || rc=1; \
+	exit $$rc
+
+# `make test` lints first (a prerequisite added here, so the test rule above stays as it is).
+test: lint
+
 clean:
 	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules .devstack
