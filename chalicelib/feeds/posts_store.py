@@ -53,6 +53,7 @@ from chalicelib.core.principal import User
 from chalicelib.core.table import keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.catalog.store import to_product
 from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.core.table.models import ProductItem, TableItem, UserItem
@@ -233,14 +234,11 @@ def posts_by_id(post_ids: Iterable[str]) -> dict[str, PostView]:
     return {item.post_id: to_post_view(item) for item in found if isinstance(item, PostItem)}
 
 
-def review_queue(limit: int, after: str | None = None) -> tuple[list[tuple[PostView, str]], bool]:
+def review_queue(limit: int, after: str | None = None) -> Page[PostView]:
     """Posts waiting for a moderator (screened for review, or hidden by reports),
-    oldest first, each with its queue position: one Query. ``after`` is the position
-    of the last post seen."""
-    condition = TableItem.GSI1SK > after if after else None
-    items = [i for i in TableItem.gsi1.query(keys.MODERATION_QUEUE, condition, scan_index_forward=True,
-                                             limit=limit + 1, page_size=limit + 1) if isinstance(i, PostItem)]
-    return [(to_post_view(i), i.GSI1SK) for i in items[:limit]], len(items) > limit
+    oldest first: one Query. A position is a post's place in the queue."""
+    return query_page(TableItem.gsi1, keys.MODERATION_QUEUE, limit, after, forward=True,
+                      kinds=PostItem).map(to_post_view)
 
 
 def decisions(post_id: str) -> list[ModerationDecision]:

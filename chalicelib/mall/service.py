@@ -21,6 +21,7 @@ from chalicelib.core.observability import count
 from chalicelib.catalog import store as catalog_store
 from chalicelib.mall import store
 from chalicelib.mall.store import RedeemOutcome
+from chalicelib.core.table.paging import Page
 
 MAX_PAGE = 100
 REDEEM_OPERATION = "redeemMallItem"
@@ -115,12 +116,12 @@ def visible_item(principal: Principal | None, item_id: str) -> MallItem | None:
     return None
 
 
-def active_items(first: int, after: str | None = None) -> tuple[list[MallItem], bool]:
+def active_items(first: int, after: str | None = None) -> Page[MallItem]:
     """Active items newest first (sold-out ones too: they show as sold out)."""
     return store.active_items(_page(first), _after(after))
 
 
-def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> tuple[list[Redemption], bool]:
+def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> Page[Redemption]:
     caller = require_user(principal)
     return store.user_redemptions(caller.user_id, _page(first), _after(after))
 

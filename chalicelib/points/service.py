@@ -20,7 +20,8 @@ from chalicelib.core.money import require_whole
 from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
 from chalicelib.core.principal import Principal, Role, require_user
 from chalicelib.points import store
-from chalicelib.points.store import Account, AccountView, DailyCapReached, EntryPage, PendingRelease
+from chalicelib.points.store import Account, AccountView, DailyCapReached, Entry, PendingRelease
+from chalicelib.core.table.paging import Page
 
 MAX_PAGE = 100
 ADJUST_KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,64}")
@@ -103,7 +104,7 @@ def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> P
                          acc.last_check_in == today)
 
 
-def ledger(user_id: str, first: int, after: str | None = None) -> EntryPage:
+def ledger(user_id: str, first: int, after: str | None = None) -> Page[Entry]:
     if not 1 <= first <= MAX_PAGE:
         raise ValidationFailed(f"first is 1 to {MAX_PAGE}", "first")
     return store.ledger_page(user_id, first, after)

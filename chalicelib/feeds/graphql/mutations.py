@@ -22,7 +22,7 @@ from chalicelib.feeds.graphql.types import (
 )
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
-from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.connection import connection
 
 
 # ---------------------------------------------------------------- inputs and payloads
@@ -233,13 +233,9 @@ class FeedQuery:
     @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
     def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
         from chalicelib.feeds import moderation
-        from chalicelib.feeds.feed_store import FeedPage
 
-        def read(n: int, at: str | None) -> FeedPage:
-            found, position = moderation.review_queue(info.context.principal, n, at)
-            return FeedPage(found, position is not None, position)
-
-        return feed_connection("review-queue", first, after, read)
+        return feed_connection("review-queue", first, after,
+                               lambda n, at: moderation.review_queue_page(info.context.principal, n, at))
 
     @strawberry.field(description="Operators: the sensitive-word list.")
     def moderation_words(self, info: Ctx, first: int | None = None,
@@ -247,13 +243,8 @@ class FeedQuery:
         from chalicelib.feeds import moderation
 
         scope = "moderation-words"
-        found, position = moderation.list_words(info.context.principal, page_size(first),
-                                                after_position(scope, after))
-        edges = [ModerationWordEdge(node=_word(w), cursor=encode_cursor(scope, w.key)) for w in found]
-        end = encode_cursor(scope, position) if position else None
-        return ModerationWordConnection(edges=edges, page_info=PageInfo(
-            has_next_page=position is not None, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=end))
+        page = moderation.words_page(info.context.principal, page_size(first), after_position(scope, after))
+        return connection(ModerationWordConnection, ModerationWordEdge, scope, page, _word)
 
 
 # ---------------------------------------------------------------- mutations

@@ -51,5 +51,4 @@ class GroupBuyQuery:
     def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection:
         require_role(info.context.principal, Role.OPERATOR)
         scope = "refund-failed"
-        orders, more = store.refund_failed_orders(page_size(first), after_position(scope, after))
-        return order_connection(scope, orders, more)
+        return order_connection(scope, store.refund_failed_orders(page_size(first), after_position(scope, after)))

@@ -20,7 +20,7 @@ from chalicelib.mall import service
 from chalicelib.core.clock import utc_now
 from chalicelib.mall import store
 from chalicelib.catalog.graphql.types import Ctx, Money, Node, Product, Sku, visible_product
-from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
@@ -232,18 +232,12 @@ class MallRedemptionConnection:
     page_info: PageInfo
 
 
-def _page_info(edges: list, more: bool) -> PageInfo:
-    return PageInfo(has_next_page=more, has_previous_page=False,
-                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
-
-
 ITEMS_SCOPE = "mall-items"
 
 
 def mall_item_connection(first: int | None, after: str | None) -> MallItemConnection:
-    items, more = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
-    edges = [MallItemEdge(node=MallItem(item=i), cursor=encode_cursor(ITEMS_SCOPE, i.id)) for i in items]
-    return MallItemConnection(edges=edges, page_info=_page_info(edges, more))
+    page = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
+    return connection(MallItemConnection, MallItemEdge, ITEMS_SCOPE, page, lambda i: MallItem(item=i))
 
 
 def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
@@ -253,10 +247,9 @@ def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
     if principal.user_id != user_id:
         raise Forbidden("only your own redemptions")
     scope = f"mall-redemptions:{user_id}"
-    redemptions, more = service.my_redemptions(principal, page_size(first), after_position(scope, after))
-    edges = [MallRedemptionEdge(node=MallRedemption(redemption=r), cursor=encode_cursor(scope, r.id))
-             for r in redemptions]
-    return MallRedemptionConnection(edges=edges, page_info=_page_info(edges, more))
+    page = service.my_redemptions(principal, page_size(first), after_position(scope, after))
+    return connection(MallRedemptionConnection, MallRedemptionEdge, scope, page,
+                      lambda r: MallRedemption(redemption=r))
 
 
 async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None,
