@@ -24,3 +24,8 @@ def seed_category_with_products(gql, operator: str, merchant: str, *, count: int
     category = create_category(gql, operator)
     ids = [create_product(gql, merchant, category, name=f"Product {i}", skus_each=skus_each)["id"] for i in range(count)]
     return category, ids
+
+
+def pair(page) -> tuple[list, bool]:
+    """A store's ``Page`` as (items, has_more), for short assertions."""
+    return page.items, page.has_more

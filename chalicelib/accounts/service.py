@@ -5,14 +5,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.adapters.wechat_login import WechatLogin
-from chalicelib.core.settings import Settings
-from chalicelib.core.ids import new_id
-from chalicelib.core.principal import Role, User
 from chalicelib.accounts import store as user_store
-from chalicelib.core.observability import count
+from chalicelib.adapters.wechat_login import WechatLogin
 from chalicelib.core import tokens
 from chalicelib.core.clock import iso
+from chalicelib.core.ids import new_id
+from chalicelib.core.observability import count
+from chalicelib.core.principal import Role, User
+from chalicelib.core.settings import Settings
 
 WECHAT = "WECHAT"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.core.principal import Role, User
 from chalicelib.accounts import keys
 from chalicelib.accounts.models import IdentityItem, UserItem
+from chalicelib.core.principal import Role, User
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 

@@ -19,9 +19,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.adapters.events import DomainEvent, PublishFailed
 from chalicelib.core.clock import iso
 from chalicelib.core.observability import logger
-from chalicelib.adapters.events import DomainEvent, PublishFailed
 
 SOURCE = "tuanstack"
 MAX_ENTRIES_PER_CALL = 10  # the PutEvents API limit

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 
-from chalicelib.core.observability import logger
 from chalicelib.adapters.events import DomainEvent, Notification
+from chalicelib.core.observability import logger
 
 
 class LocalOutbox:

@@ -17,11 +17,11 @@ import os
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from chalicelib.core.settings import Settings
 from chalicelib.adapters.eventbridge import EventBridgePublisher
 from chalicelib.adapters.events import EventPublisher, Notifier
 from chalicelib.adapters.local_outbox import LocalOutbox
 from chalicelib.adapters.wechat_notify import StableAccessToken, WechatSubscribeNotifier
+from chalicelib.core.settings import Settings
 
 EVENTS_VAR = "TUANSTACK_EVENTS"
 NOTIFICATIONS_VAR = "TUANSTACK_NOTIFICATIONS"

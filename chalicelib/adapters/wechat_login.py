@@ -16,8 +16,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
 
-from chalicelib.core.settings import Settings
 from chalicelib.core.errors import LoginFailed
+from chalicelib.core.settings import Settings
 
 _CODE = re.compile(r"^[\x21-\x7e]{1,128}$")
 # errcodes documented for code2session: what the caller should be told.

@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chalicelib.core.observability import count, logger
 from chalicelib.adapters.events import Notification, NotificationFailed, NotificationRejected
+from chalicelib.core.observability import count, logger
 
 USER_REFUSED = 43101  # the user did not subscribe (or spent the one message a subscription allows)
 TOKEN_INVALID = frozenset({40001, 42001})  # invalid credential / access_token expired

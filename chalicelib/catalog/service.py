@@ -5,19 +5,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from chalicelib.catalog import rules
+from chalicelib.catalog import rules, store
+from chalicelib.catalog import stock as stock_store
 from chalicelib.catalog.rules import Category, Media, Product, ProductStatus, Sku, SkuAttribute, Stock
+from chalicelib.catalog.stock import Reservation, ReservationState, StockKey
+from chalicelib.catalog.store import ProductRecord
+from chalicelib.core.clock import iso, utc_now
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
-from chalicelib.core.principal import Principal, Role, may_manage, require_role
-from chalicelib.catalog import store
-from chalicelib.catalog import stock as stock_store
-from chalicelib.catalog.store import ProductRecord
-from chalicelib.catalog.stock import Reservation, ReservationState, StockKey
-from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.observability import count
-from chalicelib.core.clock import iso, utc_now
+from chalicelib.core.principal import Principal, Role, may_manage, require_role
 
 MANAGERS = (Role.MERCHANT, Role.OPERATOR)
 

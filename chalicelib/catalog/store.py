@@ -10,29 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chalicelib.catalog import keys
-from chalicelib.catalog.models import (
-    AttributeMap,
-    CategoryItem,
-    MediaMap,
-    ProductItem,
-    ProductTagItem,
-    SkuItem,
-)
-from chalicelib.catalog.rules import (
-    Category,
-    Media,
-    MediaKind,
-    Product,
-    ProductStatus,
-    Sku,
-    SkuAttribute,
-    Stock,
-)
+from chalicelib.catalog.models import AttributeMap, CategoryItem, MediaMap, ProductItem, ProductTagItem, SkuItem
+from chalicelib.catalog.rules import Category, Media, MediaKind, Product, ProductStatus, Sku, SkuAttribute, Stock
 from chalicelib.core.errors import Conflict
 from chalicelib.core.money import Money
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import put_if
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 
@@ -275,45 +260,21 @@ def update_sku_details(record: ProductRecord, sku: Sku, price_from: int | None) 
         raise
 
 
-# ---------- listings ----------
-@dataclass(frozen=True, slots=True)
-class Page:
-    products: list[Product]
-    has_next: bool
+# ---------- listings (newest first; a position is a product id) ----------
+def active_products_in_category(category_id: str, limit: int, after_product_id: str | None) -> Page[Product]:
+    return query_page(TableItem.gsi1, keys.category_products(category_id), limit, after_product_id).map(to_product)
 
 
-def active_products_in_category(category_id: str, limit: int, after_product_id: str | None) -> Page:
-    return _product_page(keys.category_products(category_id), limit, after_product_id)
+def merchant_products(merchant_id: str, limit: int, after_product_id: str | None) -> Page[Product]:
+    return query_page(TableItem.gsi2, keys.merchant_products(merchant_id), limit, after_product_id).map(to_product)
 
 
-def merchant_products(merchant_id: str, limit: int, after_product_id: str | None) -> Page:
-    items = _index_page(keys.merchant_products(merchant_id), limit, after_product_id, index=TableItem.gsi2)
-    return Page([to_product(i) for i in items[:limit]], has_next=len(items) > limit)
-
-
-def active_products_with_tag(tag: str, limit: int, after_product_id: str | None) -> Page:
-    links = _index_page(keys.tag_products(tag), limit, after_product_id)
-    ids = [item.product_id for item in links]
-    found = products_by_id(ids[:limit]) if ids else {}
+def active_products_with_tag(tag: str, limit: int, after_product_id: str | None) -> Page[Product]:
+    links = query_page(TableItem.gsi1, keys.tag_products(tag), limit, after_product_id)
+    found = products_by_id([item.product_id for item in links.items]) if links.items else {}
     # A link can outlive its product's activity for an instant (index lag): skip it.
-    products = [found[i] for i in ids[:limit] if i in found and found[i].is_visible_to_customers]
-    return Page(products, has_next=len(ids) > limit)
-
-
-def _product_page(index_pk: str, limit: int, after_product_id: str | None) -> Page:
-    items = _index_page(index_pk, limit, after_product_id)
-    return Page([to_product(i) for i in items[:limit]], has_next=len(items) > limit)
-
-
-def _index_page(index_pk: str, limit: int, after_product_id: str | None, index=TableItem.gsi1) -> list[TableItem]:
-    """``limit + 1`` items newest first, so the caller knows if a next page exists."""
-    sort_key = TableItem.GSI1SK if index is TableItem.gsi1 else TableItem.GSI2SK
-    condition = sort_key < after_product_id if after_product_id else None
-    return list(
-        index.query(
-            index_pk, condition, scan_index_forward=False, limit=limit + 1, page_size=limit + 1
-        )
-    )
+    return links.map(lambda link: found.get(link.product_id)).keep(
+        lambda product: product is not None and product.is_visible_to_customers)
 
 
 def skus_of_category_page(category_id: str, products: list[Product]) -> dict[str, list[Sku]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.core.settings import Settings
 from chalicelib.core.errors import Unauthenticated
 from chalicelib.core.principal import Principal, Role
+from chalicelib.core.settings import Settings
 
 ALGORITHM = "HS256"
 

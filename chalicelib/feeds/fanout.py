@@ -55,13 +55,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.feeds.rules import PostState, cursor_position, feed_ref, is_big_author
+from chalicelib.accounts import keys as accounts_keys
 from chalicelib.core.clock import from_iso
 from chalicelib.core.observability import count, logger
-from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.batch import batch_write
-from chalicelib.accounts import keys as accounts_keys
+from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import keys
+from chalicelib.feeds.rules import PostState, cursor_position, feed_ref, is_big_author
 from chalicelib.feeds.social import big_author_threshold
 
 ENTRY_LIFETIME = timedelta(days=90)  # entries carry ttl = published_at + 90 days

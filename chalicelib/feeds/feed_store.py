@@ -37,7 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.accounts import keys as accounts_keys
 from chalicelib.core.errors import InvalidCursor
+from chalicelib.core.ids import is_id
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import keys
+from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
+from chalicelib.feeds.posts_store import PostView, posts_by_id, to_post_view
 from chalicelib.feeds.rules import (
     FeedRef,
     cursor_position,
@@ -46,12 +52,6 @@ from chalicelib.feeds.rules import (
     parse_cursor_position,
     source_fetch_size,
 )
-from chalicelib.core.ids import is_id
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.feeds import keys
-from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
-from chalicelib.core.table.models import TableItem
-from chalicelib.feeds.posts_store import PostView, posts_by_id, to_post_view
 
 MAX_PAGE = 100  # posts on a page: one BatchGetItem
 OVERFETCH = 5  # following feed: candidates read beyond the page, for entries of removed posts

@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from chalicelib.feeds import rules
 from chalicelib.core.errors import (
     Conflict,
     ErrorCode,
@@ -31,15 +30,15 @@ from chalicelib.core.errors import (
     PageSizeExceeded,
     ValidationFailed,
 )
-from chalicelib.feeds.rules import ModerationAction, ModerationDecision
 from chalicelib.core.ids import is_id
-from chalicelib.feeds.readings import normalise
-from chalicelib.feeds.screen import WordList
-from chalicelib.core.principal import Principal, Role, require_role, require_user
 from chalicelib.core.observability import count
-from chalicelib.feeds import words_store
-from chalicelib.feeds import posts_store
+from chalicelib.core.principal import Principal, Role, require_role, require_user
+from chalicelib.core.table.paging import Page
+from chalicelib.feeds import posts_store, rules, words_store
 from chalicelib.feeds.posts_store import PostChanged, PostView
+from chalicelib.feeds.readings import normalise
+from chalicelib.feeds.rules import ModerationAction, ModerationDecision
+from chalicelib.feeds.screen import WordList
 
 CACHE_TTL_SECONDS = 60.0
 MAX_WORD_LENGTH = 50
@@ -194,15 +193,19 @@ def _first(first: int) -> int:
     return first
 
 
-def list_words(principal: Principal | None, first: int, after: str | None = None
-               ) -> tuple[list[ListedWord], str | None]:
-    """A page of the list in key order, and the position to continue after (None at the end)."""
+def words_page(principal: Principal | None, first: int, after: str | None = None) -> Page[ListedWord]:
+    """A page of the list in key order (a position is a word's key)."""
     require_role(principal, Role.OPERATOR)
     if after is not None and (not isinstance(after, str) or not after or len(after) > 4 * MAX_WORD_LENGTH):
         raise InvalidCursor("this cursor is not valid", "after")
-    found, more = words_store.words_page(_first(first), after)
-    words = [_listed(w) for w in found]
-    return words, (words[-1].key if more and words else None)
+    return words_store.words_page(_first(first), after).map(_listed)
+
+
+def list_words(principal: Principal | None, first: int, after: str | None = None
+               ) -> tuple[list[ListedWord], str | None]:
+    """A page of the list in key order, and the position to continue after (None at the end)."""
+    page = words_page(principal, first, after)
+    return page.items, (page.end if page.has_more else None)
 
 
 # ---------------------------------------------------------------- the review queue and decisions
@@ -212,15 +215,20 @@ def _post_id(post_id: object) -> str:
     return post_id
 
 
-def review_queue(principal: Principal | None, first: int, after: str | None = None
-                 ) -> tuple[list[PostView], str | None]:
-    """Posts waiting for a moderator, oldest first, and the position to continue
-    after (None at the end): one Query."""
+def review_queue_page(principal: Principal | None, first: int, after: str | None = None) -> Page[PostView]:
+    """Posts waiting for a moderator, oldest first (a position is a post's place in
+    the queue): one Query."""
     require_role(principal, Role.OPERATOR)
     if after is not None:
         rules.parse_cursor_position(after)  # InvalidCursor unless "<time>#<post id>"
-    found, more = posts_store.review_queue(_first(first), after)
-    return [view for view, _ in found], (found[-1][1] if more and found else None)
+    return posts_store.review_queue(_first(first), after)
+
+
+def review_queue(principal: Principal | None, first: int, after: str | None = None
+                 ) -> tuple[list[PostView], str | None]:
+    """``review_queue_page`` as the posts and the position to continue after (None at the end)."""
+    page = review_queue_page(principal, first, after)
+    return page.items, (page.end if page.has_more else None)
 
 
 def approve(principal: Principal | None, post_id: str, reason: str, now: datetime) -> PostView:

@@ -17,17 +17,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib.feeds import rules
 from chalicelib.catalog.rules import MediaKind, Product, ProductStatus
-from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
-from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
 from chalicelib.core.clock import from_iso
+from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.principal import Principal, require_user
 from chalicelib.core.observability import count
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.feeds import moderation, rules
 from chalicelib.feeds import posts_store as store
 from chalicelib.feeds.posts_store import PostChanged, PostView, ProductCard, WriteReads
-from chalicelib.feeds import moderation
+from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
 from chalicelib.points import hooks as points_hooks
 
 MEDIA_HOSTS_ENV = "TUANSTACK_MEDIA_HOSTS"  # comma-separated upload hosts; unset: any public https host

@@ -35,7 +35,23 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.store import to_user
+from chalicelib.catalog import keys as catalog_keys
+from chalicelib.catalog.models import ProductItem
 from chalicelib.catalog.rules import Media, MediaKind, Product
+from chalicelib.catalog.store import to_product
+from chalicelib.core.clock import from_iso, iso
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import User
+from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.conditional import update_if
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
+from chalicelib.feeds import keys
+from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.feeds.rules import (
     Engagement,
     ModerationAction,
@@ -47,21 +63,6 @@ from chalicelib.feeds.rules import (
     discover_sort_key,
     feed_time,
 )
-from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.ids import new_id
-from chalicelib.core.principal import User
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.catalog import keys as catalog_keys
-from chalicelib.feeds import keys
-from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.conditional import update_if
-from chalicelib.catalog.store import to_product
-from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
-from chalicelib.accounts.models import UserItem
-from chalicelib.catalog.models import ProductItem
-from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.transactions import Transaction, TransactionCancelled
-from chalicelib.accounts.store import to_user
 
 QUEUED_STATES = frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN})  # wait in the review queue
 
@@ -237,14 +238,11 @@ def posts_by_id(post_ids: Iterable[str]) -> dict[str, PostView]:
     return {item.post_id: to_post_view(item) for item in found if isinstance(item, PostItem)}
 
 
-def review_queue(limit: int, after: str | None = None) -> tuple[list[tuple[PostView, str]], bool]:
+def review_queue(limit: int, after: str | None = None) -> Page[PostView]:
     """Posts waiting for a moderator (screened for review, or hidden by reports),
-    oldest first, each with its queue position: one Query. ``after`` is the position
-    of the last post seen."""
-    condition = TableItem.GSI1SK > after if after else None
-    items = [i for i in TableItem.gsi1.query(keys.MODERATION_QUEUE, condition, scan_index_forward=True,
-                                             limit=limit + 1, page_size=limit + 1) if isinstance(i, PostItem)]
-    return [(to_post_view(i), i.GSI1SK) for i in items[:limit]], len(items) > limit
+    oldest first: one Query. A position is a post's place in the queue."""
+    return query_page(TableItem.gsi1, keys.MODERATION_QUEUE, limit, after, forward=True,
+                      kinds=PostItem).map(to_post_view)
 
 
 def decisions(post_id: str) -> list[ModerationDecision]:

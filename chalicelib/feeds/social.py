@@ -24,19 +24,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from chalicelib.feeds import rules
-from chalicelib.core.errors import Conflict, InvalidCursor, InvalidId, NotFound, PageSizeExceeded, ValidationFailed
-from chalicelib.feeds.rules import Comment, PostNotVisible, ReportReason
-from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.principal import Principal, require_user
-from chalicelib.core.observability import count
-from chalicelib.feeds import posts_store
-from chalicelib.feeds import social_store as store
 from chalicelib.accounts import store as users_store
-from chalicelib.feeds.posts_store import PostChanged, PostView
-from chalicelib.feeds.social_store import Profile, StoredComment
-from chalicelib.feeds import moderation
 from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import Conflict, InvalidCursor, InvalidId, NotFound, PageSizeExceeded, ValidationFailed
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.observability import count
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.core.table.paging import Page
+from chalicelib.feeds import moderation, posts_store, rules
+from chalicelib.feeds import social_store as store
+from chalicelib.feeds.posts_store import PostChanged, PostView
+from chalicelib.feeds.rules import Comment, PostNotVisible, ReportReason
+from chalicelib.feeds.social_store import Profile, StoredComment
 
 REPORT_THRESHOLD_ENV = "TUANSTACK_REPORT_THRESHOLD"
 BIG_AUTHOR_ENV = "TUANSTACK_BIG_AUTHOR_FOLLOWERS"
@@ -174,12 +173,16 @@ def comment(principal: Principal | None, post_id: str, body: str, now: datetime)
     return StoredComment(made, name)
 
 
+def comments_page(post_id: str, first: int, after: str | None = None) -> Page[StoredComment]:
+    """A post's comments newest first (a position is a comment id): one Query. For a
+    post the reader may see (the caller checks)."""
+    return store.comments_page(_id(post_id, "postId", "post"), _first(first), _after_id(after))
+
+
 def comments(post_id: str, first: int, after: str | None = None) -> tuple[list[StoredComment], str | None]:
-    """A post's comments newest first, and the comment id to continue after (None
-    at the end): one Query. For a post the reader may see (the caller checks)."""
-    post_id = _id(post_id, "postId", "post")
-    found, more = store.comments_page(post_id, _first(first), _after_id(after))
-    return found, (found[-1].comment.id if more and found else None)
+    """``comments_page`` as the comments and the comment id to continue after (None at the end)."""
+    page = comments_page(post_id, first, after)
+    return page.items, (page.end if page.has_more else None)
 
 
 def delete_comment(principal: Principal | None, post_id: str, comment_id: str) -> None:
@@ -265,14 +268,14 @@ def is_following(principal: Principal | None, author_id: str) -> bool:
 
 def followers(author_id: str, first: int, after: str | None = None) -> tuple[list[str], str | None]:
     """An author's followers' ids, and the id to continue after (None at the end)."""
-    found, more = store.followers_page(_id(author_id, "authorId", "user"), _first(first), _after_id(after))
-    return found, (found[-1] if more and found else None)
+    page = store.followers_page(_id(author_id, "authorId", "user"), _first(first), _after_id(after))
+    return page.items, (page.end if page.has_more else None)
 
 
 def following(user_id: str, first: int, after: str | None = None) -> tuple[list[str], str | None]:
     """The ids of the authors a user follows, and the id to continue after."""
-    found, more = store.following_page(_id(user_id, "userId", "user"), _first(first), _after_id(after))
-    return found, (found[-1] if more and found else None)
+    page = store.following_page(_id(user_id, "userId", "user"), _first(first), _after_id(after))
+    return page.items, (page.end if page.has_more else None)
 
 
 # ---------------------------------------------------------------- purchases (stream hooks)

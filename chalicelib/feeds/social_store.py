@@ -26,12 +26,15 @@ from datetime import datetime
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
+from chalicelib.accounts import keys as accounts_keys
+from chalicelib.accounts.models import UserItem
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.principal import Role, User
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.feeds import keys
 from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
+from chalicelib.feeds import keys
 from chalicelib.feeds.models import (
     CommentItem,
     FeedPullsItem,
@@ -42,11 +45,8 @@ from chalicelib.feeds.models import (
     PurchaseItem,
     ReportItem,
 )
-from chalicelib.accounts.models import UserItem
-from chalicelib.core.table.models import TableItem
 from chalicelib.feeds.posts_store import PostChanged, PostView, add_transition, engagement_update, profile_counter
-from chalicelib.core.table.transactions import Transaction, TransactionCancelled
-
+from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
 
 
 class PurchaseOrderItem(TableItem, discriminator="PurchaseOrder"):
@@ -141,14 +141,11 @@ def get_comment(post_id: str, comment_id: str) -> StoredComment | None:
         return None
 
 
-def comments_page(post_id: str, limit: int, after: str | None = None) -> tuple[list[StoredComment], bool]:
-    """A post's comments newest first (ids are ULIDs): one Query. ``after`` is the id
-    of the last comment seen; the key range ends at it, so it is read and skipped."""
-    upper = keys.comment_sk(after) if after else keys.COMMENT_PREFIX + "~"
-    query = TableItem.query(keys.post_pk(post_id), TableItem.SK.between(keys.COMMENT_PREFIX, upper),
-                            scan_index_forward=False, limit=limit + 2, page_size=limit + 2)
-    found = [_to_comment(i) for i in query if isinstance(i, CommentItem) and i.comment_id != after]
-    return found[:limit], len(found) > limit
+def comments_page(post_id: str, limit: int, after: str | None = None) -> Page[StoredComment]:
+    """A post's comments newest first (ids are ULIDs; a position is a comment id): one Query."""
+    page = query_page(TableItem, keys.post_pk(post_id), limit, keys.comment_sk(after) if after else None,
+                      prefix=keys.COMMENT_PREFIX, kinds=CommentItem)
+    return page.map(_to_comment).positions_as(lambda sk: sk.removeprefix(keys.COMMENT_PREFIX))
 
 
 def delete_comment(post_id: str, comment_id: str, author_id: str) -> bool:
@@ -262,23 +259,18 @@ def is_following(follower_id: str, author_id: str) -> bool:
     return True
 
 
-def followers_page(author_id: str, limit: int, after: str | None = None) -> tuple[list[str], bool]:
-    """An author's followers by follower id: one Query on GSI1."""
-    condition = TableItem.GSI1SK > after if after else None
-    items = list(TableItem.gsi1.query(keys.author_followers(author_id), condition, limit=limit + 1,
-                                      page_size=limit + 1))
-    ids = [i.follower_id for i in items if isinstance(i, FollowItem)]
-    return ids[:limit], len(ids) > limit
+def followers_page(author_id: str, limit: int, after: str | None = None) -> Page[str]:
+    """An author's followers' ids, by id (a position is a follower id): one Query on GSI1."""
+    return query_page(TableItem.gsi1, keys.author_followers(author_id), limit, after, forward=True,
+                      kinds=FollowItem).map(lambda i: i.follower_id)
 
 
-def following_page(follower_id: str, limit: int, after: str | None = None) -> tuple[list[str], bool]:
-    """The authors a reader follows, by author id: one Query on the base table."""
-    lower = keys.following_sk(after) if after else keys.FOLLOWING_PREFIX
-    condition = (TableItem.SK > lower) if after else TableItem.SK.startswith(keys.FOLLOWING_PREFIX)
-    items = [i for i in TableItem.query(keys.follow_pk(follower_id), condition, limit=limit + 1,
-                                        page_size=limit + 1) if isinstance(i, FollowItem)]
-    ids = [i.author_id for i in items]
-    return ids[:limit], len(ids) > limit
+def following_page(follower_id: str, limit: int, after: str | None = None) -> Page[str]:
+    """The ids of the authors a reader follows, by id (a position is an author id):
+    one Query on the base table."""
+    page = query_page(TableItem, keys.follow_pk(follower_id), limit, keys.following_sk(after) if after else None,
+                      forward=True, prefix=keys.FOLLOWING_PREFIX, kinds=FollowItem)
+    return page.map(lambda i: i.author_id).positions_as(lambda sk: sk.removeprefix(keys.FOLLOWING_PREFIX))
 
 
 def pulled_authors(reader_id: str) -> set[str]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.conditional import delete_if
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import ModerationWordItem
 
@@ -52,9 +53,8 @@ def all_words() -> list[StoredWord]:
         if isinstance(i, ModerationWordItem)]
 
 
-def words_page(limit: int, after: str | None = None) -> tuple[list[StoredWord], bool]:
-    """Listed words in key order, ``limit`` at a time; ``after`` is the last key seen."""
-    condition = (TableItem.SK > keys.word_sk(after)) if after else TableItem.SK.startswith(keys.WORD_PREFIX)
-    items = [i for i in TableItem.query(keys.MODERATION_WORDS_PK, condition, limit=limit + 1, page_size=limit + 1)
-             if isinstance(i, ModerationWordItem)]
-    return [_to_word(i) for i in items[:limit]], len(items) > limit
+def words_page(limit: int, after: str | None = None) -> Page[StoredWord]:
+    """Listed words in key order, ``limit`` at a time; a position is a word's key."""
+    page = query_page(TableItem, keys.MODERATION_WORDS_PK, limit, keys.word_sk(after) if after else None,
+                      forward=True, prefix=keys.WORD_PREFIX, kinds=ModerationWordItem)
+    return page.map(_to_word).positions_as(lambda sk: sk.removeprefix(keys.WORD_PREFIX))

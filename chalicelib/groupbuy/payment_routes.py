@@ -12,10 +12,9 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib.adapters.payments import InvalidNotification
-from chalicelib.core.settings import settings
-from chalicelib.core.observability import begin_request, flush_metrics, logger
 from chalicelib.core.clock import utc_now
-
+from chalicelib.core.observability import begin_request, flush_metrics, logger
+from chalicelib.core.settings import settings
 
 MAX_ORDER_ID = 128  # longer is not an order id: refused before any read
 
@@ -76,8 +75,8 @@ def simulate_capture(request: Request) -> Response:
     order_id = body.get("orderId") if isinstance(body, dict) else None
     if not isinstance(order_id, str):
         return _answer(400, "INVALID", 'send {"orderId": "..."}')
-    from chalicelib.core.graphql.ids import from_global_id
     from chalicelib.core.errors import InvalidId
+    from chalicelib.core.graphql.ids import from_global_id
     from chalicelib.groupbuy.store import get_order
 
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.core.errors import NotFound
-from chalicelib.core.observability import flush_metrics, logger, metrics
 from chalicelib.catalog import service as catalog
 from chalicelib.core.clock import NotYet, from_iso, utc_now
+from chalicelib.core.errors import NotFound
+from chalicelib.core.observability import flush_metrics, logger, metrics
 
 ORDER_OWNER_PREFIX = "order:"
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.accounts import store as user_store
 from chalicelib.adapters.payments import (
     JsapiParams,
     PaymentError,
@@ -20,7 +21,10 @@ from chalicelib.adapters.payments import (
     RefundRequest,
     RefundStatus,
 )
-from chalicelib.groupbuy import rules
+from chalicelib.catalog import stock as stock_store
+from chalicelib.catalog import store as catalog_store
+from chalicelib.catalog.stock import Reservation, ReservationState
+from chalicelib.core.clock import NotYet, accept, iso
 from chalicelib.core.errors import (
     AlreadyInTeam,
     DealNotActive,
@@ -34,18 +38,13 @@ from chalicelib.core.errors import (
     TeamExpired,
     TeamFull,
 )
-from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
-from chalicelib.core.principal import Principal, Role, may_manage, require_role
 from chalicelib.core.observability import count, logger
-from chalicelib.core.clock import NotYet, accept, iso
-from chalicelib.catalog import store as catalog_store
-from chalicelib.groupbuy import store
-from chalicelib.catalog import stock as stock_store
-from chalicelib.accounts import store as user_store
+from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.groupbuy import rules, store
+from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.groupbuy.store import PaymentNotApplied, SeatRefused, SeatRequest
-from chalicelib.catalog.stock import Reservation, ReservationState
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
 
@@ -185,8 +184,8 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
 def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -> None:
     """Write the seat; when its points' lots changed meanwhile (a concurrent spend),
     plan them again. Not enough points any more is NOT_ENOUGH_POINTS."""
-    from chalicelib.points.rules import InsufficientPoints, PointsBusy
     from chalicelib.points import store as points_store
+    from chalicelib.points.rules import InsufficientPoints, PointsBusy
 
     for _ in range(attempts):
         try:

@@ -35,16 +35,10 @@ from chalicelib.core.table import idempotency
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.groupbuy import keys
-from chalicelib.groupbuy.models import (
-    DealBuyerItem,
-    DealItem,
-    DealStockItem,
-    OrderItem,
-    SeatItem,
-    TeamItem,
-)
+from chalicelib.groupbuy.models import DealBuyerItem, DealItem, DealStockItem, OrderItem, SeatItem, TeamItem
 from chalicelib.groupbuy.rules import (
     Deal,
     DealPrice,
@@ -237,18 +231,9 @@ def deal_stock(deal_id: str) -> dict[str, tuple[int, int, int]]:
     return result
 
 
-def _page(index, index_pk: str, limit: int, after: str | None, forward: bool = False) -> tuple[list[TableItem], bool]:
-    sort_key = TableItem.GSI1SK if index is TableItem.gsi1 else TableItem.GSI2SK
-    condition = None
-    if after:
-        condition = sort_key > after if forward else sort_key < after
-    items = list(index.query(index_pk, condition, scan_index_forward=forward, limit=limit + 1, page_size=limit + 1))
-    return items[:limit], len(items) > limit
-
-
-def active_deals(limit: int, after: str | None) -> tuple[list[Deal], bool]:
-    items, more = _page(TableItem.gsi1, keys.ACTIVE_DEALS, limit, after)
-    return [to_deal(i) for i in items], more
+def active_deals(limit: int, after: str | None) -> Page[Deal]:
+    """Newest first; a position is a deal id."""
+    return query_page(TableItem.gsi1, keys.ACTIVE_DEALS, limit, after).map(to_deal)
 
 
 # ---------- reads for the join path ----------
@@ -287,9 +272,9 @@ def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | N
     return team, seats
 
 
-def open_teams(deal_id: str, limit: int, after: str | None) -> tuple[list[Team], bool]:
-    items, more = _page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, after, forward=True)
-    return [to_team(i) for i in items], more
+def open_teams(deal_id: str, limit: int, after: str | None) -> Page[Team]:
+    """Soonest deadline first; a position is ``open_team_position``."""
+    return query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, after, forward=True).map(to_team)
 
 
 def open_team_position(team: Team) -> str:
@@ -374,19 +359,19 @@ def orders_by_id(ids: Iterable[str]) -> dict[str, Order]:
     return _many(OrderItem, ((keys.order_pk(i), keys.ORDER_SK) for i in ids), to_order, lambda i: i.order_id)
 
 
-def user_orders(user_id: str, limit: int, after: str | None) -> tuple[list[Order], bool]:
-    items, more = _page(TableItem.gsi1, keys.user_orders(user_id), limit, after)
-    return [to_order(i) for i in items], more
+def user_orders_page(user_id: str, limit: int, after: str | None) -> Page[Order]:
+    """Newest first; a position is an order id."""
+    return query_page(TableItem.gsi1, keys.user_orders(user_id), limit, after).map(to_order)
 
 
-def user_seats(user_id: str, limit: int, after: str | None) -> tuple[list[Seat], bool]:
-    items, more = _page(TableItem.gsi2, keys.user_teams(user_id), limit, after)
-    return [to_seat(i) for i in items], more
+def user_seats_page(user_id: str, limit: int, after: str | None) -> Page[Seat]:
+    """Newest first; a position is the seat's order id."""
+    return query_page(TableItem.gsi2, keys.user_teams(user_id), limit, after).map(to_seat)
 
 
-def refund_failed_orders(limit: int, after: str | None) -> tuple[list[Order], bool]:
-    items, more = _page(TableItem.gsi2, keys.REFUND_FAILED_ORDERS, limit, after)
-    return [to_order(i) for i in items], more
+def refund_failed_orders(limit: int, after: str | None) -> Page[Order]:
+    """Newest first; a position is an order id."""
+    return query_page(TableItem.gsi2, keys.REFUND_FAILED_ORDERS, limit, after).map(to_order)
 
 
 def _order_ref(order: Order) -> OrderItem:

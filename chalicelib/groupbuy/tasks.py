@@ -28,12 +28,12 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.events import DomainEvent, Notification, NotificationFailed
-from chalicelib.core.settings import settings
-from chalicelib.groupbuy.rules import OrderState, SeatState
-from chalicelib.core.observability import count, flush_metrics, logger
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.core.observability import count, flush_metrics, logger
+from chalicelib.core.settings import settings
+from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import OrderState, SeatState
 
 REASON_LIMIT = 200  # the store keeps this much of a refund's failure reason
 
@@ -53,8 +53,8 @@ def _publish(events: list[DomainEvent]) -> None:
 
 def _notify(user_ids: Iterable[str], template: str, data: Mapping[str, str]) -> None:
     """Best effort: a notification never holds up money or stock."""
-    from chalicelib.adapters.messaging import notifier_for
     from chalicelib.accounts.store import wechat_openid
+    from chalicelib.adapters.messaging import notifier_for
 
     user_ids = list(user_ids)
     try:

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.mall import rules
+from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.rules import ProductStatus
 from chalicelib.core.errors import Conflict, InvalidCursor, InvalidState, NotFound, PageSizeExceeded
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.mall.rules import CouponTerms, MallItem, MallItemChanges, MallItemGone, MallItemKind, Redemption
-from chalicelib.core.principal import Principal, Role, require_role, require_user
 from chalicelib.core.observability import count
-from chalicelib.catalog import store as catalog_store
-from chalicelib.mall import store
+from chalicelib.core.principal import Principal, Role, require_role, require_user
+from chalicelib.core.table.paging import Page
+from chalicelib.mall import rules, store
+from chalicelib.mall.rules import CouponTerms, MallItem, MallItemChanges, MallItemGone, MallItemKind, Redemption
 from chalicelib.mall.store import RedeemOutcome
 
 MAX_PAGE = 100
@@ -115,12 +115,12 @@ def visible_item(principal: Principal | None, item_id: str) -> MallItem | None:
     return None
 
 
-def active_items(first: int, after: str | None = None) -> tuple[list[MallItem], bool]:
+def active_items(first: int, after: str | None = None) -> Page[MallItem]:
     """Active items newest first (sold-out ones too: they show as sold out)."""
     return store.active_items(_page(first), _after(after))
 
 
-def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> tuple[list[Redemption], bool]:
+def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> Page[Redemption]:
     caller = require_user(principal)
     return store.user_redemptions(caller.user_id, _page(first), _after(after))
 

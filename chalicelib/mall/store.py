@@ -31,6 +31,7 @@ from chalicelib.core.table import keys as core_keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import IdempotencyItem, TableItem
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.mall import keys
 from chalicelib.mall.rules import (
     CouponTerms,
@@ -217,14 +218,10 @@ def update_item(before: StoredItem, after: MallItem) -> bool:
     return update_if(MallItemRecord(keys.mall_item_pk(after.id), keys.MALL_ITEM_SK), actions, condition)
 
 
-def active_items(limit: int, after: str | None) -> tuple[list[MallItem], bool]:
+def active_items(limit: int, after: str | None) -> Page[MallItem]:
     """Active items newest first: one Query of the sparse GSI1 partition
-    (eventually consistent: stock may lag the item by a moment)."""
-    condition = TableItem.GSI1SK < after if after else None
-    found = list(TableItem.gsi1.query(keys.MALL_ACTIVE_ITEMS, condition, scan_index_forward=False,
-                                      limit=limit + 1, page_size=limit + 1))
-    items = [to_item(r) for r in found if isinstance(r, MallItemRecord)]
-    return items[:limit], len(found) > limit
+    (eventually consistent: stock may lag the item by a moment). A position is an item id."""
+    return query_page(TableItem.gsi1, keys.MALL_ACTIVE_ITEMS, limit, after, kinds=MallItemRecord).map(to_item)
 
 
 def redeemed_by(item_id: str, user_id: str) -> int:
@@ -246,13 +243,10 @@ def get_redemption(redemption_id: str, *, consistent: bool = True) -> Redemption
     return to_redemption(item)
 
 
-def user_redemptions(user_id: str, limit: int, after: str | None) -> tuple[list[Redemption], bool]:
-    """A user's redemptions newest first: one Query of their GSI1 partition."""
-    condition = TableItem.GSI1SK < after if after else None
-    found = list(TableItem.gsi1.query(keys.user_mall_redemptions(user_id), condition, scan_index_forward=False,
-                                      limit=limit + 1, page_size=limit + 1))
-    redemptions = [to_redemption(i) for i in found if isinstance(i, MallRedemptionItem)]
-    return redemptions[:limit], len(found) > limit
+def user_redemptions(user_id: str, limit: int, after: str | None) -> Page[Redemption]:
+    """A user's redemptions newest first: one Query of their GSI1 partition. A position is a redemption id."""
+    return query_page(TableItem.gsi1, keys.user_mall_redemptions(user_id), limit, after,
+                      kinds=MallRedemptionItem).map(to_redemption)
 
 
 @dataclass(frozen=True, slots=True)

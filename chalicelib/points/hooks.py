@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from chalicelib.core.clock import utc_now
 from chalicelib.core.observability import count
 from chalicelib.points import service as points
-from chalicelib.core.clock import utc_now
 
 
 def on_order_paid(user_id: str, order_id: str, product_id: str, paid_fen: int, paid_at: datetime) -> int:

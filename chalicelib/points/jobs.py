@@ -39,16 +39,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from chalicelib.points import rules
-from chalicelib.points import segments
-from chalicelib.groupbuy.rules import Order, OrderState
+from chalicelib.core.clock import accept, iso
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.observability import count, flush_metrics, logger
 from chalicelib.groupbuy import store as groupbuy_store
-from chalicelib.points import store as points_store
-from chalicelib.points import jobs_store
-from chalicelib.points.keys import POINTS_SHARDS
+from chalicelib.groupbuy.rules import Order, OrderState
+from chalicelib.points import jobs_store, rules, segments
 from chalicelib.points import service as points
-from chalicelib.core.clock import accept, iso
+from chalicelib.points import store as points_store
+from chalicelib.points.keys import POINTS_SHARDS
 
 RELEASE_PENDING = "release-pending"
 EXPIRE = "expire"
@@ -228,15 +227,15 @@ def purchases(user_id: str, now: datetime) -> list[segments.Purchase]:
     found: list[segments.Purchase] = []
     after = None
     while True:
-        orders, more = groupbuy_store.user_orders(user_id, ORDERS_PAGE, after)
-        for order in orders:
+        page = groupbuy_store.user_orders_page(user_id, ORDERS_PAGE, after)
+        for order in page.items:
             if order.created_at < oldest:
                 return found
             if order.state in PURCHASED and order.paid_at is not None:
                 found.append(segments.Purchase(order.paid_at, paid_amount(order)))
-        if not more or not orders:
+        if not page.has_more or page.end is None:
             return found
-        after = orders[-1].id
+        after = page.end
 
 
 def standing_for(growth: int, user_purchases: list[segments.Purchase], now: datetime,
@@ -276,14 +275,15 @@ def recompute_standing(now: datetime, *, shards: Iterable[int] | None = None, re
         while True:
             if budget.spent(run.users):
                 return _stopped(run, {"shard": shard, "after": after})
-            page, more = jobs_store.accounts_page(shard, after)
-            for account in page:
+            page = jobs_store.accounts_page(shard, after)
+            for account in page.items:
                 if budget.spent(run.users):
                     return _stopped(run, {"shard": shard, "after": after})
                 run.visit(account.user_id, recompute, account)
                 after = account.user_id
-            if not more:
+            if not page.has_more:
                 break
+            after = page.end
     return _done(run)
 
 
@@ -322,8 +322,11 @@ OPTIONS = {
 
 def parse_now(text: str) -> datetime:
     """An ISO 8601 time with its zone (``2025-06-08T12:00:00+08:00``, ``...Z``), in
-    core.clock's range (else ValidationFailed on ``now``)."""
-    return accept(text, "now")
+    core.clock's range; else ValueError, as for the other options."""
+    try:
+        return accept(text, "now")
+    except ValidationFailed as refused:
+        raise ValueError(f"now: {refused.message}: {text!r}") from None
 
 
 def _int(name: str, value: Any, low: int, high: int) -> int:

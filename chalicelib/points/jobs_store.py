@@ -24,6 +24,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.core.clock import iso
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
 from chalicelib.points.keys import (
     ACCOUNT_SK,
     lots_expiring_bucket,
@@ -84,14 +85,11 @@ def lots_expiring_page(expires_on: date, shard: int, start: StartKey | None = No
     return users, items.last_evaluated_key
 
 
-def accounts_page(shard: int, after: str | None = None, limit: int = PAGE_SIZE) -> tuple[list[Standing], bool]:
-    """Accounts of one shard by user id, after the user id ``after``; and whether
-    there are more (one Query of ``limit + 1``)."""
-    condition = TableItem.GSI2SK > after if after else None
-    items = list(TableItem.gsi2.query(points_accounts_bucket(shard), condition, limit=limit + 1,
-                                      page_size=limit + 1))
-    accounts = [_standing(item.GSI2SK, item) for item in items if isinstance(item, PointsAccountItem)]
-    return accounts[:limit], len(items) > limit
+def accounts_page(shard: int, after: str | None = None, limit: int = PAGE_SIZE) -> Page[Standing]:
+    """Accounts of one shard by user id, after the user id ``after`` (one Query)."""
+    page = query_page(TableItem.gsi2, points_accounts_bucket(shard), limit, after, forward=True,
+                      kinds=PointsAccountItem)
+    return page.map(lambda item: _standing(item.GSI2SK, item))
 
 
 def standing(user_id: str) -> Standing | None:

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from chalicelib.points import rules
 from chalicelib.core.clock import iso
 from chalicelib.core.errors import IdempotencyKeyReused, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
-from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
 from chalicelib.core.principal import Principal, Role, require_user
-from chalicelib.points import store
-from chalicelib.points.store import Account, AccountView, DailyCapReached, EntryPage, PendingRelease
+from chalicelib.core.table.paging import Page
+from chalicelib.points import rules, store
+from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
+from chalicelib.points.store import Account, AccountView, DailyCapReached, Entry, PendingRelease
 
 MAX_PAGE = 100
 ADJUST_KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,64}")
@@ -103,7 +103,7 @@ def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> P
                          acc.last_check_in == today)
 
 
-def ledger(user_id: str, first: int, after: str | None = None) -> EntryPage:
+def ledger(user_id: str, first: int, after: str | None = None) -> Page[Entry]:
     if not 1 <= first <= MAX_PAGE:
         raise ValidationFailed(f"first is 1 to {MAX_PAGE}", "first")
     return store.ledger_page(user_id, first, after)

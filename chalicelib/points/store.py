@@ -29,11 +29,13 @@ from datetime import date, datetime, timezone
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.points import rules
 from chalicelib.core.clock import iso
 from chalicelib.core.errors import InvalidCursor, InvalidState
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.transactions import MAX_ITEMS, Transaction, TransactionCancelled
+from chalicelib.points import rules
 from chalicelib.points.keys import (
     ACCOUNT_SK,
     ENTRY_PREFIX,
@@ -53,8 +55,7 @@ from chalicelib.points.keys import (
     post_day_sk,
     source_pk,
 )
-from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.transactions import MAX_ITEMS, Transaction, TransactionCancelled
+from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
 
 MAX_LOTS = 20  # lots one spend may touch; with one lot per expiry year, far above need
 RETRIES = 40  # optimistic retries when a lot changed between read and write
@@ -163,12 +164,6 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class EntryPage:
-    entries: list[Entry]
-    has_next: bool
-
-
-@dataclass(frozen=True, slots=True)
 class PendingRelease:
     source: str
     amount: int
@@ -219,18 +214,13 @@ def account_view(user_id: str) -> AccountView:
     return AccountView(_account(user_id, account), tuple(sorted(found_lots)), tuple(pending))
 
 
-def ledger_page(user_id: str, limit: int, after: str | None = None) -> EntryPage:
-    """Entries newest first, one Query; ``after`` is the last entry id of the previous page."""
+def ledger_page(user_id: str, limit: int, after: str | None = None) -> Page[Entry]:
+    """Entries newest first, one Query; a position is an entry id."""
     if after is not None and not is_id(after):
         raise InvalidCursor("not a ledger cursor", "after")
-    upper = entry_sk(after) if after else ENTRY_PREFIX + "\uffff"
-    condition = TableItem.SK.between(ENTRY_PREFIX, upper)
-    # ``between`` includes its upper end: the cursor's own entry comes back first, so ask for one more.
-    extra = 2 if after else 1
-    items = list(PointsEntryItem.query(points_pk(user_id), condition, scan_index_forward=False,
-                                       limit=limit + extra, page_size=limit + extra, consistent_read=True))
-    items = [i for i in items if i.SK != upper]  # between is inclusive: drop the cursor itself
-    return EntryPage([_entry(i) for i in items[:limit]], len(items) > limit)
+    page = query_page(PointsEntryItem, points_pk(user_id), limit, entry_sk(after) if after else None,
+                      prefix=ENTRY_PREFIX, consistent_read=True)
+    return page.map(_entry).positions_as(lambda sk: sk[len(ENTRY_PREFIX):])
 
 
 def all_entries(user_id: str) -> list[Entry]:

@@ -16,7 +16,6 @@ from chalicelib.feeds import reading as feeds
 from chalicelib.core.table import batch
 from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.models import TableItem
-from chalicelib.feeds import fanout as feed_fanout
 from chalicelib.feeds import social
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all

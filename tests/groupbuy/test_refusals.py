@@ -84,7 +84,7 @@ def test_bad_deals_are_refused_with_the_field_and_move_no_stock(change, field):
     _, sku, merchant = deal_setup(now=now, stock=5)
     from chalicelib.catalog import store as catalog_store
 
-    product = next(iter(store.active_deals(1, None)[0])).terms.product_id
+    product = store.active_deals(1, None).items[0].terms.product_id
     before = catalog_store.product_record(product, consistent=True).skus[0].stock
     fields = {"product_id": product, "prices": ((sku, 990),), "stock": ((sku, 1),), "starts_at": now,
               "ends_at": now + timedelta(days=1), "team_size": 3}

@@ -22,6 +22,7 @@ from chalicelib.feeds import words_store
 from chalicelib.feeds import posts_store
 from chalicelib.feeds import social_store
 from chalicelib.accounts import store as users_store
+from tests.factories import pair
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
@@ -88,9 +89,9 @@ def posts_waiting_for_review_oldest_first(emulator, category):
            .post.id for i in range(3)]
     moderation.forget_cached_words()
     emulator.clear_log()
-    first, more = posts_store.review_queue(2)
-    rest, last = posts_store.review_queue(2, first[-1][1])
-    assert [v.post.id for v, _ in first + rest] == ids and more and not last
+    first = posts_store.review_queue(2)
+    rest = posts_store.review_queue(2, first.end)
+    assert [v.post.id for v in first.items + rest.items] == ids and first.has_more and not rest.has_more
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
 
@@ -151,8 +152,8 @@ def a_post_s_comments_newest_first(emulator, category):
     ids = [social.comment(bob, view.post.id, f"nice {i}", _NOW).comment.id for i in range(3)]
     social.like(bob, view.post.id, _NOW)  # beside the comments in the partition, never in their range
     emulator.clear_log()
-    first, more = social_store.comments_page(view.post.id, 2)
-    rest, last = social_store.comments_page(view.post.id, 2, first[-1].comment.id)
+    first, more = pair(social_store.comments_page(view.post.id, 2))
+    rest, last = pair(social_store.comments_page(view.post.id, 2, first[-1].comment.id))
     assert [c.comment.id for c in first + rest] == ids[::-1] and more and not last
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
@@ -196,8 +197,8 @@ def an_author_s_followers(emulator, category):
     for fan in fans:
         social.follow(fan, alice.user_id, _NOW)
     emulator.clear_log()
-    first, more = social_store.followers_page(alice.user_id, 2)
-    rest, last = social_store.followers_page(alice.user_id, 2, first[-1])
+    first, more = pair(social_store.followers_page(alice.user_id, 2))
+    rest, last = pair(social_store.followers_page(alice.user_id, 2, first[-1]))
     assert first + rest == sorted(f.user_id for f in fans) and more and not last
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
@@ -208,8 +209,8 @@ def the_authors_a_reader_follows(emulator, category):
     for author in authors:
         social.follow(bob, author.user_id, _NOW)
     emulator.clear_log()
-    first, more = social_store.following_page(bob.user_id, 2)
-    rest, last = social_store.following_page(bob.user_id, 2, first[-1])
+    first, more = pair(social_store.following_page(bob.user_id, 2))
+    rest, last = pair(social_store.following_page(bob.user_id, 2, first[-1]))
     assert first + rest == sorted(a.user_id for a in authors) and more and not last
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
@@ -237,7 +238,7 @@ def the_sensitive_word_list(emulator, category):
         words_store.put_word(word, word, "BLOCK", _OPERATOR.user_id, _NOW)
     emulator.clear_log()
     assert [w.key for w in words_store.all_words()] == ["alpha", "bravo", "charlie"]
-    first, more = words_store.words_page(2)
+    first, more = pair(words_store.words_page(2))
     assert [w.key for w in first] == ["alpha", "bravo"] and more
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 

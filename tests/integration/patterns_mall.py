@@ -10,6 +10,7 @@ from chalicelib.core.principal import Principal, Role
 from chalicelib.mall import service as mall
 from chalicelib.mall import store as mall_store
 from chalicelib.points import store as points_store
+from tests.factories import pair
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
@@ -31,8 +32,8 @@ def active_mall_items_newest_first(emulator, category):
     ids = [_coupon(f"C{i}").id for i in range(3)]
     _coupon("hidden", active=False)
     emulator.clear_log()
-    first, more = mall_store.active_items(2, None)
-    rest, last = mall_store.active_items(2, first[-1].id)
+    first, more = pair(mall_store.active_items(2, None))
+    rest, last = pair(mall_store.active_items(2, first[-1].id))
     assert [i.id for i in first + rest] == ids[::-1]
     assert more and not last
     assert emulator.dynamodb_operations() == ["Query", "Query"]
@@ -44,7 +45,7 @@ def a_user_s_mall_redemptions_newest_first(emulator, category):
     ids = [mall.redeem(_ALICE, item.id, f"key-{i:04d}", _NOW + timedelta(seconds=i)).redemption.id
            for i in range(3)]
     emulator.clear_log()
-    found, more = mall_store.user_redemptions(_ALICE.user_id, 10, None)
+    found, more = pair(mall_store.user_redemptions(_ALICE.user_id, 10, None))
     assert [r.id for r in found] == ids[::-1] and not more
     assert emulator.dynamodb_operations() == ["Query"]
 
@@ -73,4 +74,4 @@ def edit_a_mall_item(emulator, category):
     emulator.clear_log()
     hidden = mall.set_active(_OPERATOR, item.id, False, _NOW)
     assert emulator.dynamodb_operations() == ["GetItem", "UpdateItem"]
-    assert not hidden.active and mall_store.active_items(10, None) == ([], False)
+    assert not hidden.active and pair(mall_store.active_items(10, None)) == ([], False)

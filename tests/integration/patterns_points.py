@@ -32,7 +32,7 @@ def a_member_s_points_ledger_newest_first(emulator, category):
     emulator.clear_log()
     page = svc.ledger(USER, 2)
     assert emulator.dynamodb_operations() == ["Query"]
-    assert [e.amount for e in page.entries] == [12, 11] and page.has_next
+    assert [e.amount for e in page.items] == [12, 11] and page.has_more
 
 
 def post_points_once(emulator, category):

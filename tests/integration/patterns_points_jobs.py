@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from chalicelib.points import store
-from chalicelib.points import jobs_store
+from chalicelib.points import jobs_store, store
 from chalicelib.points.keys import points_shard
+from tests.factories import pair
 
 _NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 _CHINA = timezone(timedelta(hours=8))
@@ -52,10 +52,10 @@ def points_accounts_by_shard(emulator, category):
     for user in users:
         store.post_earn(user, "welcome", 5, _NOW, growth=1)
     emulator.clear_log()
-    page, more = jobs_store.accounts_page(points_shard(users[0]), None, limit=2)
+    page, more = pair(jobs_store.accounts_page(points_shard(users[0]), None, limit=2))
     assert [a.user_id for a in page] == users[:2] and more
     assert emulator.dynamodb_operations() == ["Query"]
     emulator.clear_log()
-    rest, more = jobs_store.accounts_page(points_shard(users[0]), page[-1].user_id, limit=2)
+    rest, more = pair(jobs_store.accounts_page(points_shard(users[0]), page[-1].user_id, limit=2))
     assert [(a.user_id, a.growth) for a in rest] == [(users[2], 1)] and not more
     assert emulator.dynamodb_operations() == ["Query"]

@@ -21,6 +21,7 @@ from chalicelib.catalog import store
 from chalicelib.catalog import stock as stock_store
 from chalicelib.accounts import store as user_store
 from chalicelib.catalog.stock import ReservationState, StockKey
+from tests.factories import pair
 
 DOC = Path(__file__).parents[2] / "docs" / "data-model.md"
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
@@ -58,15 +59,15 @@ def products_of_a_category_newest_first(emulator, category):
     _product(category.id, name="draft", status=ProductStatus.DRAFT)
     emulator.clear_log()
     first = store.active_products_in_category(category.id, 3, None)
-    rest = store.active_products_in_category(category.id, 3, first.products[-1].id)
-    assert [p.id for p in first.products + rest.products] == ids[::-1]
-    assert first.has_next and not rest.has_next
+    rest = store.active_products_in_category(category.id, 3, first.items[-1].id)
+    assert [p.id for p in first.items + rest.items] == ids[::-1]
+    assert first.has_more and not rest.has_more
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
 
 def skus_of_a_page_of_a_category_s_products(emulator, category):
     records = [_product(category.id, name=f"P{i}", skus=2) for i in range(4)]
-    page = store.active_products_in_category(category.id, 2, None).products
+    page = store.active_products_in_category(category.id, 2, None).items
     emulator.clear_log()
     skus = store.skus_of_category_page(category.id, page)
     assert set(skus) == {p.id for p in page}
@@ -80,7 +81,7 @@ def products_with_a_tag_newest_first(emulator, category):
     _product(category.id, name="other", tags=("winter",))
     emulator.clear_log()
     page = store.active_products_with_tag("summer", 10, None)
-    assert [p.id for p in page.products] == tagged[::-1]
+    assert [p.id for p in page.items] == tagged[::-1]
     assert emulator.dynamodb_operations() == ["Query", "BatchGetItem"]
 
 
@@ -88,7 +89,7 @@ def a_merchant_s_products_any_status(emulator, category):
     ids = [_product(category.id, status=s).product.id for s in (ProductStatus.DRAFT, ProductStatus.ACTIVE)]
     emulator.clear_log()
     page = store.merchant_products(MERCHANT.user_id, 10, None)
-    assert [p.id for p in page.products] == ids[::-1]
+    assert [p.id for p in page.items] == ids[::-1]
     assert emulator.dynamodb_operations() == ["Query"]
 
 
@@ -153,7 +154,7 @@ def active_deals_newest_first(emulator, category):
 
     _, deal, _, _ = _gb()
     emulator.clear_log()
-    deals, more = gb.active_deals(10, None)
+    deals, more = pair(gb.active_deals(10, None))
     assert [d.id for d in deals] == [deal.id] and not more
     assert emulator.dynamodb_operations() == ["Query"]
 
@@ -201,7 +202,7 @@ def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
     first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
     second = groupbuy.open_team(user("b"), deal.id, sku, None, payments, utc_now() + timedelta(seconds=2)).team
     emulator.clear_log()
-    teams, _ = gb.open_teams(deal.id, 10, None)
+    teams = gb.open_teams(deal.id, 10, None).items
     assert [t.id for t in teams] == [first.id, second.id]
     assert emulator.dynamodb_operations() == ["Query"]
 
@@ -240,7 +241,7 @@ def a_user_s_orders_newest_first(emulator, category):
     buyer = user("buyer")
     orders = [groupbuy.open_team(buyer, deal.id, sku, None, payments, utc_now()).order.id]
     emulator.clear_log()
-    found, _ = gb.user_orders(buyer.user_id, 10, None)
+    found = gb.user_orders_page(buyer.user_id, 10, None).items
     assert [o.id for o in found] == orders
     assert emulator.dynamodb_operations() == ["Query"]
 
@@ -253,7 +254,7 @@ def a_user_s_teams_newest_first(emulator, category):
     buyer = user("buyer")
     team = groupbuy.open_team(buyer, deal.id, sku, None, payments, utc_now()).team
     emulator.clear_log()
-    seats, _ = gb.user_seats(buyer.user_id, 10, None)
+    seats = gb.user_seats_page(buyer.user_id, 10, None).items
     teams = gb.teams_by_id({s.team_id for s in seats})
     assert list(teams) == [team.id]
     assert emulator.dynamodb_operations() == ["Query", "BatchGetItem"]
@@ -270,7 +271,7 @@ def orders_whose_refund_failed(emulator, category):
     groupbuy.close_team_at_deadline(taken.team.id, taken.team.expires_at + timedelta(seconds=1))
     groupbuy.mark_refund_failed(taken.order.id, "provider down")
     emulator.clear_log()
-    failed, _ = gb.refund_failed_orders(10, None)
+    failed = gb.refund_failed_orders(10, None).items
     assert [o.id for o in failed] == [taken.order.id]
     assert emulator.dynamodb_operations() == ["Query"]
 

@@ -12,15 +12,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from ulid import ULID
 
-from chalicelib.groupbuy.rules import OrderState
-from chalicelib.points.rules import EntryKind, PointsRules, Tier
-from chalicelib.points import service as svc
-from chalicelib.points import jobs
+from chalicelib.core.clock import iso
 from chalicelib.groupbuy import keys as groupbuy_keys
-from chalicelib.points import keys
-from chalicelib.points import store
-from chalicelib.points import jobs_store
 from chalicelib.groupbuy.models import OrderItem
+from chalicelib.groupbuy.rules import OrderState
+from chalicelib.points import jobs, jobs_store, keys, store
+from chalicelib.points import service as svc
+from chalicelib.points.rules import EntryKind, PointsRules, Tier
 from devstack.context import LambdaContext
 from devstack.jobs import JOBS, scheduled_event
 from devstack.project import PROJECT_ROOT
@@ -244,8 +242,7 @@ def test_an_account_changing_under_the_job_is_read_again(monkeypatch):
     real = jobs_store.accounts_page
 
     def stale_index(shard, after=None, limit=jobs_store.PAGE_SIZE):
-        page, more = real(shard, after, limit)
-        return [jobs_store.Standing(a.user_id, 0, a.tier, a.segment) for a in page], more  # growth lags
+        return real(shard, after, limit).map(lambda a: jobs_store.Standing(a.user_id, 0, a.tier, a.segment))  # growth lags
 
     monkeypatch.setattr(jobs_store, "accounts_page", stale_index)
     summary = jobs.recompute_standing(NOW)
@@ -260,8 +257,8 @@ def _order(user: str, paid: datetime | None, amount: int, state: OrderState = Or
     order_id = str(ULID.from_datetime(created))
     OrderItem(groupbuy_keys.order_pk(order_id), groupbuy_keys.ORDER_SK, order_id=order_id, user_id=user, team_id="T", deal_id="D",
               product_id="P", sku_id="S", quantity=1, amount=amount, currency="CNY", state=state.value,
-              created_at=store.stamp_of(created), pay_by=store.stamp_of(created + timedelta(minutes=15)),
-              paid_at=store.stamp_of(paid) if paid else None, captured=amount if paid else 0, refunded=refunded,
+              created_at=iso(created), pay_by=iso(created + timedelta(minutes=15)),
+              paid_at=iso(paid) if paid else None, captured=amount if paid else 0, refunded=refunded,
               GSI1PK=groupbuy_keys.user_orders(user), GSI1SK=order_id).save()
 
 
@@ -312,8 +309,8 @@ def test_reading_orders_stops_past_the_90_days(emulator, monkeypatch):
 
 
 def test_segments_from_group_buy_orders_made_through_the_services():
-    from chalicelib.groupbuy import service as groupbuy
     from chalicelib.core.clock import utc_now
+    from chalicelib.groupbuy import service as groupbuy
     from tests.groupbuy.support import RecordingPayments, capture, deal_setup, user
 
     payments = RecordingPayments()

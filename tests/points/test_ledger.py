@@ -57,19 +57,19 @@ def test_a_ledger_page_is_one_query_newest_first_with_a_cursor(emulator):
     first = svc.ledger(USER, 3)
     assert emulator.dynamodb_counts() == {"Query": 1}
     emulator.clear_log()
-    rest = svc.ledger(USER, 3, first.entries[-1].id)
+    rest = svc.ledger(USER, 3, first.items[-1].id)
     assert emulator.dynamodb_counts() == {"Query": 1}
-    assert [e.amount for e in first.entries + rest.entries] == [14, 13, 12, 11, 10]
-    assert first.has_next and not rest.has_next
+    assert [e.amount for e in first.items + rest.items] == [14, 13, 12, 11, 10]
+    assert first.has_more and not rest.has_more
     with pytest.raises(InvalidCursor):
         svc.ledger(USER, 3, "nope")
     pages, after = [], None
-    while True:  # exact page boundaries: 2 + 2 + 1, has_next true until the last
+    while True:  # exact page boundaries: 2 + 2 + 1, has_more true until the last
         page = svc.ledger(USER, 2, after)
-        pages.append(([e.amount for e in page.entries], page.has_next))
-        if not page.has_next:
+        pages.append(([e.amount for e in page.items], page.has_more))
+        if not page.has_more:
             break
-        after = page.entries[-1].id
+        after = page.items[-1].id
     assert pages == [([14, 13], True), ([12, 11], True), ([10], False)]
     with pytest.raises(ValidationFailed):
         svc.ledger(USER, svc.MAX_PAGE + 1)
@@ -226,7 +226,7 @@ def test_adjustments_need_an_operator_and_a_reason_and_never_go_below_zero():
         svc.adjust(OPERATOR, USER, -101, "too much", NOW)
     assert svc.adjust(OPERATOR, USER, -100, "fraud", NOW, key="case-42")
     assert not svc.adjust(OPERATOR, USER, -100, "fraud", NOW, key="case-42")
-    entry = store.ledger_page(USER, 1).entries[0]
+    entry = store.ledger_page(USER, 1).items[0]
     assert (entry.kind, entry.amount, entry.reason, entry.operator_id) == (EntryKind.ADJUST, -100, "fraud",
                                                                           OPERATOR.user_id)
     _balance_is_sum_of_entries()

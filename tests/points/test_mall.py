@@ -31,6 +31,7 @@ from chalicelib.mall import service as svc
 from chalicelib.mall import store as mall_store
 from chalicelib.points import store as points_store
 from tests.conftest import fresh_table
+from tests.factories import pair
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
@@ -90,7 +91,7 @@ def _snapshot(user: Principal, item_id: str) -> Snapshot:
         account.available, account.spent, len(points_store.all_entries(user.user_id)),
         stored.item.stock if stored else -1, stored.item.redeemed if stored else -1,
         mall_store.redeemed_by(item_id, user.user_id),
-        len(svc.my_redemptions(user, 100)[0]),
+        len(svc.my_redemptions(user, 100).items),
     )
 
 
@@ -108,12 +109,12 @@ def test_an_operator_creates_items_and_only_active_ones_are_listed_newest_first(
     first = svc.create_item(OPERATOR, _coupon(title="First"), NOW)
     hidden = svc.create_item(OPERATOR, _coupon(title="Hidden", active=False), NOW)
     product = svc.create_item(OPERATOR, _product_item(), NOW)
-    items, more = svc.active_items(10)
+    items, more = pair(svc.active_items(10))
     assert [i.id for i in items] == [product.id, first.id] and not more
     assert items[0].kind is MallItemKind.PRODUCT and items[0].sku_id == product.sku_id
     assert items[1].coupon == CouponTerms(1000, 9900, 30) and items[1].title == "First"
-    page, more = svc.active_items(1)
-    rest, last = svc.active_items(1, page[-1].id)
+    page, more = pair(svc.active_items(1))
+    rest, last = pair(svc.active_items(1, page[-1].id))
     assert [i.id for i in page + rest] == [product.id, first.id] and more and not last
     assert svc.visible_item(ALICE, hidden.id) is None
     assert svc.visible_item(OPERATOR, hidden.id) == hidden
@@ -129,7 +130,7 @@ def test_only_operators_create_or_change_items(principal, code):
     _refused(code, None, svc.update_item, principal, item.id, MallItemChanges(title="Mine now"), NOW)
     _refused(code, None, svc.set_active, principal, item.id, False, NOW)
     assert svc.get_item(item.id) == item
-    assert [i.id for i in svc.active_items(10)[0]] == [item.id]
+    assert [i.id for i in svc.active_items(10).items] == [item.id]
 
 
 @pytest.mark.parametrize("overrides, code, field", [
@@ -151,7 +152,7 @@ def test_only_operators_create_or_change_items(principal, code):
 ])
 def test_a_coupon_item_is_validated_field_by_field(overrides, code, field):
     _refused(code, field, svc.create_item, OPERATOR, _coupon(**overrides), NOW)
-    assert svc.active_items(10) == ([], False)
+    assert pair(svc.active_items(10)) == ([], False)
 
 
 def test_a_product_item_needs_a_catalog_sku_and_no_coupon_terms():
@@ -162,7 +163,7 @@ def test_a_product_item_needs_a_catalog_sku_and_no_coupon_terms():
              _product_item(sku=(product_id, sku_id), coupon=CouponTerms(100)), NOW)
     _refused(ErrorCode.NOT_FOUND, "skuId", svc.create_item, OPERATOR,
              _product_item(sku=(product_id, "01J0000000000000000000NOPE")), NOW)
-    assert svc.active_items(10) == ([], False)
+    assert pair(svc.active_items(10)) == ([], False)
 
 
 def test_an_edit_changes_the_fields_given_and_deactivating_hides_the_item():
@@ -179,9 +180,9 @@ def test_an_edit_changes_the_fields_given_and_deactivating_hides_the_item():
              MallItemChanges(product_id="01J0000000000000000000PROD", sku_id="01J00000000000000000000SKU"), later)
     _refused(ErrorCode.NOT_FOUND, "id", svc.update_item, OPERATOR, new_id(), MallItemChanges(title="x"), later)
     assert not svc.set_active(OPERATOR, item.id, False, later).active
-    assert svc.active_items(10) == ([], False)
+    assert pair(svc.active_items(10)) == ([], False)
     assert svc.set_active(OPERATOR, item.id, True, later).active
-    assert [i.id for i in svc.active_items(10)[0]] == [item.id]
+    assert [i.id for i in svc.active_items(10).items] == [item.id]
 
 
 def test_an_edit_from_a_stale_read_conflicts_but_a_redemption_does_not():
@@ -239,15 +240,15 @@ def test_redeeming_a_coupon_takes_the_points_with_a_readable_ledger_entry():
     assert redemption.coupon_expires_at == NOW + timedelta(days=30)
     account = points_store.get_account(ALICE.user_id)
     assert (account.available, account.spent) == (800, 200)
-    entry = points_store.ledger_page(ALICE.user_id, 1).entries[0]
+    entry = points_store.ledger_page(ALICE.user_id, 1).items[0]
     assert (entry.kind, entry.amount, entry.source, entry.reason) == (
         EntryKind.REDEEM, -200, f"mall:{redemption.id}", "¥10 off orders over ¥99")
     assert _snapshot(ALICE, item.id) == Snapshot(800, 200, 2, 9, 1, 1, 1)
-    listed, more = svc.my_redemptions(ALICE, 10)
+    listed, more = pair(svc.my_redemptions(ALICE, 10))
     assert listed == [redemption] and not more
     assert svc.get_redemption(ALICE, redemption.id) == redemption
     assert svc.get_redemption(BOB, redemption.id) is None  # someone else's does not exist
-    assert svc.my_redemptions(BOB, 10) == ([], False)
+    assert pair(svc.my_redemptions(BOB, 10)) == ([], False)
 
 
 def test_redeeming_a_product_leaves_it_to_ship_and_lists_newest_first():
@@ -260,8 +261,8 @@ def test_redeeming_a_product_leaves_it_to_ship_and_lists_newest_first():
         RedemptionState.TO_SHIP, product.product_id, product.sku_id, None)
     assert points_store.get_account(ALICE.user_id).available == 2000 - 500 - 200
     assert svc.get_item(product.id).stock == 4
-    page, more = svc.my_redemptions(ALICE, 1)
-    rest, last = svc.my_redemptions(ALICE, 1, page[-1].id)
+    page, more = pair(svc.my_redemptions(ALICE, 1))
+    rest, last = pair(svc.my_redemptions(ALICE, 1, page[-1].id))
     assert [r.id for r in page + rest] == [second.id, first.id] and more and not last
 
 
@@ -390,7 +391,7 @@ def test_ten_customers_racing_for_the_last_three_units_exactly_three_win_every_t
         assert outcomes == {"redeemed": 3, "MALL_ITEM_GONE": 7}, (round_, outcomes)
         stored = svc.get_item(item.id)
         assert (stored.stock, stored.redeemed) == (0, 3), round_
-        winners = [c for c in customers if svc.my_redemptions(c, 10)[0]]
+        winners = [c for c in customers if svc.my_redemptions(c, 10).items]
         assert len(winners) == 3, round_
         for c in customers:
             account = points_store.get_account(c.user_id)
@@ -415,4 +416,4 @@ def test_one_customer_with_300_points_redeeming_from_8_threads_gets_exactly_3():
         stored = svc.get_item(item.id)
         assert (stored.stock, stored.redeemed) == (97, 3), round_
         assert mall_store.redeemed_by(item.id, ALICE.user_id) == 3
-        assert len(svc.my_redemptions(ALICE, 10)[0]) == 3
+        assert len(svc.my_redemptions(ALICE, 10).items) == 3

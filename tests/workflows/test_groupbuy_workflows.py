@@ -13,6 +13,7 @@ from datetime import timedelta
 import app as app_module
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from chalicelib.core.clock import iso
 from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
@@ -129,7 +130,7 @@ def test_d_a_refund_that_never_succeeds_waits_for_an_operator_whose_retry_refund
     assert history("refund", f"{order.id}-0").count("LambdaFunctionScheduled") == 4 + 1  # 4 refunds, 1 mark
     failed = store.get_order(order.id)
     assert failed.state is OrderState.REFUND_FAILED
-    assert [o.id for o in store.refund_failed_orders(10, None)[0]] == [order.id]
+    assert [o.id for o in store.refund_failed_orders(10, None).items] == [order.id]
     (event,) = stack.events({order.id}, "RefundFailed")
     assert (event.idempotency_key, event.detail["error"]) == (f"{order.id}:REFUND_FAILED:0", "PaymentError")
     assert stack.payments.refunds_for(order.id) == []
@@ -141,7 +142,7 @@ def test_d_a_refund_that_never_succeeds_waits_for_an_operator_whose_retry_refund
     second = wait_execution("refund", f"{order.id}-1")
     assert second["status"] == "SUCCEEDED", second
     assert store.get_order(order.id).state is OrderState.REFUNDED
-    assert store.refund_failed_orders(10, None)[0] == []
+    assert store.refund_failed_orders(10, None).items == []
     assert len(stack.payments.refunds_for(order.id)) == 1
     assert store.deal_stock(stack.deal.id)[stack.sku] == (STOCK, 0, 0)
     assert execution_names("refund") == [f"{order.id}-0", f"{order.id}-1"]
@@ -255,7 +256,7 @@ def test_g_an_unpaid_seat_is_released_by_its_payment_timer_exactly_once(stack):
     assert store.deal_stock(stack.deal.id)[stack.sku] == (STOCK - 1, 0, 1)
 
     again = app_module.app.handler_map["release_expired_reservation"](
-        {"reservationId": joiner.id, "expiresAt": store._ts(joiner.pay_by), "ownerId": f"order:{joiner.id}"}, None)
+        {"reservationId": joiner.id, "expiresAt": iso(joiner.pay_by), "ownerId": f"order:{joiner.id}"}, None)
     assert again == {"reservationId": joiner.id, "released": False}
     assert store.deal_stock(stack.deal.id)[stack.sku] == (STOCK - 1, 0, 1)
     assert store.get_team(team_id, consistent=True).remaining_seats == 2

@@ -33,8 +33,8 @@ import re
 import threading
 from collections.abc import Mapping
 
-from chalicelib.core.settings import Settings
 from chalicelib.adapters.payments import PaymentProvider
+from chalicelib.core.settings import Settings
 
 _lock = threading.Lock()
 _cached: PaymentProvider | None = None

@@ -9,12 +9,13 @@ from chalicelib.catalog import rules as domain
 from chalicelib.catalog import service as catalog_service
 from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.graphql.loaders import prime_skus
+from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.relay import Node
-from chalicelib.core.graphql.cursors import encode_cursor
 from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import Node
+from chalicelib.core.table.paging import Page
 
 if TYPE_CHECKING:
     from chalicelib.feeds.graphql.types import PostConnection
@@ -187,17 +188,8 @@ class ProductConnection:
     page_info: PageInfo
 
 
-def connection_of(scope: str, page: catalog_store.Page) -> ProductConnection:
-    edges = [ProductEdge(node=Product(product=p), cursor=encode_cursor(scope, p.id)) for p in page.products]
-    return ProductConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=False,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
+def connection_of(scope: str, page: Page[domain.Product]) -> ProductConnection:
+    return connection(ProductConnection, ProductEdge, scope, page, lambda p: Product(product=p))
 
 
 async def products_in_category(info: Ctx, category_id: str, first: int | None, after: str | None) -> ProductConnection:
@@ -207,6 +199,9 @@ async def products_in_category(info: Ctx, category_id: str, first: int | None, a
     if page.products and _selects_skus(info):
         skus = catalog_store.skus_of_category_page(category_id, page.products)
         prime_skus(info.context.loaders, skus, page.products)
+    if page.items and _selects_skus(info):
+        skus = catalog_store.skus_of_category_page(category_id, page.items)
+        prime_skus(info.context.loaders, skus, page.items)
     return connection_of(scope, page)
 
 

@@ -12,8 +12,8 @@ import hashlib
 import hmac
 import json
 
-from chalicelib.core.settings import settings
 from chalicelib.core.errors import InvalidCursor
+from chalicelib.core.settings import settings
 
 _SIGNATURE_BYTES = 16
 

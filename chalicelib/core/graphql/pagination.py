@@ -13,7 +13,8 @@ DEFAULT_PAGE_SIZE = 20
 @strawberry.type
 class PageInfo:
     has_next_page: bool
-    has_previous_page: bool
+    has_previous_page: bool = strawberry.field(
+        description="True exactly when this page was requested with `after` (paging is forward only).")
     start_cursor: str | None
     end_cursor: str | None
 

@@ -16,11 +16,11 @@ from typing import Any
 import strawberry
 from chalice.app import Request, Response
 
-from chalicelib.core.settings import settings
 from chalicelib.core.errors import Unauthenticated
-from chalicelib.core.observability import begin_request, flush_metrics, logger
-from chalicelib.core.tokens import principal_from_header
 from chalicelib.core.graphql.context import RequestContext
+from chalicelib.core.observability import begin_request, flush_metrics, logger
+from chalicelib.core.settings import settings
+from chalicelib.core.tokens import principal_from_header
 
 MAX_BODY_BYTES = 64 * 1024
 

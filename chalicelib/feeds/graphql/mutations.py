@@ -5,12 +5,16 @@ from enum import Enum
 
 import strawberry
 
-from chalicelib.feeds import rules as domain
+from chalicelib.catalog.graphql.types import MediaKind
 from chalicelib.catalog.rules import Media as DomainMedia
 from chalicelib.core.clock import iso, utc_now
+from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.catalog.graphql.types import MediaKind
 from chalicelib.core.graphql.errors import UserError, payload_errors
+from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import node_resolver
+from chalicelib.feeds import rules as domain
 from chalicelib.feeds.graphql.types import (
     Author,
     Comment,
@@ -21,10 +25,6 @@ from chalicelib.feeds.graphql.types import (
     feed_connection,
     visible_post,
 )
-from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
-from chalicelib.core.graphql.cursors import encode_cursor
-from chalicelib.core.graphql.relay import node_resolver
 
 
 # ---------------------------------------------------------------- inputs and payloads
@@ -217,8 +217,8 @@ class FeedQuery:
 
     @strawberry.field(description="Posts of the authors you follow, newest first (signed in).")
     def following_feed(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
-        from chalicelib.feeds import reading as feeds
         from chalicelib.core.principal import require_user
+        from chalicelib.feeds import reading as feeds
 
         caller = require_user(info.context.principal)
         return feed_connection(f"following:{caller.user_id}", first, after,
@@ -246,13 +246,9 @@ class FeedQuery:
     @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
     def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
         from chalicelib.feeds import moderation
-        from chalicelib.feeds.feed_store import FeedPage
 
-        def read(n: int, at: str | None) -> FeedPage:
-            found, position = moderation.review_queue(info.context.principal, n, at)
-            return FeedPage(found, position is not None, position)
-
-        return feed_connection("review-queue", first, after, read)
+        return feed_connection("review-queue", first, after,
+                               lambda n, at: moderation.review_queue_page(info.context.principal, n, at))
 
     @strawberry.field(description="Operators: the sensitive-word list.")
     def moderation_words(self, info: Ctx, first: int | None = None,
@@ -260,13 +256,8 @@ class FeedQuery:
         from chalicelib.feeds import moderation
 
         scope = "moderation-words"
-        found, position = moderation.list_words(info.context.principal, page_size(first),
-                                                after_position(scope, after))
-        edges = [ModerationWordEdge(node=_word(w), cursor=encode_cursor(scope, w.key)) for w in found]
-        end = encode_cursor(scope, position) if position else None
-        return ModerationWordConnection(edges=edges, page_info=PageInfo(
-            has_next_page=position is not None, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=end))
+        page = moderation.words_page(info.context.principal, page_size(first), after_position(scope, after))
+        return connection(ModerationWordConnection, ModerationWordEdge, scope, page, _word)
 
 
 # ---------------------------------------------------------------- mutations
@@ -284,8 +275,7 @@ class FeedMutation:
     @strawberry.mutation(description="Edit your post; it is screened again.")
     @payload_errors(PostPayload)
     def edit_post(self, info: Ctx, input: EditPostInput) -> PostPayload:
-        from chalicelib.feeds import posts
-        from chalicelib.feeds import posts_store
+        from chalicelib.feeds import posts, posts_store
 
         post_id = _post_id(input.post_id)
         current = posts_store.get_post(post_id)

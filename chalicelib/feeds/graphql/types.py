@@ -9,18 +9,18 @@ from datetime import datetime
 import strawberry
 
 import chalicelib.feeds.graphql.loaders  # noqa: F401 -- registers this feature's request loaders
-
-from chalicelib.feeds import rules as domain
+from chalicelib.catalog.graphql.types import Media, Product, visible_product
+from chalicelib.core.graphql.connection import connection
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import Node
 from chalicelib.core.principal import Role
+from chalicelib.core.table.paging import Page
+from chalicelib.feeds import rules as domain
 from chalicelib.feeds.feed_store import FeedPage
 from chalicelib.feeds.posts_store import PostView, ProductCard
-from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.relay import Node
-from chalicelib.catalog.graphql.types import Media, Product, visible_product
-from chalicelib.core.graphql.cursors import encode_cursor
-from chalicelib.core.graphql.ids import to_global_id
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 
 PostKind = strawberry.enum(domain.PostKind, name="PostKind")
 PostState = strawberry.enum(domain.PostState, name="PostState",
@@ -170,9 +170,8 @@ class Post(Node):
         from chalicelib.feeds import social
 
         scope = f"comments:{self._post.id}"
-        found, position = social.comments(self._post.id, page_size(first), after_position(scope, after))
-        edges = [CommentEdge(node=Comment.of(c), cursor=encode_cursor(scope, c.comment.id)) for c in found]
-        return CommentConnection(edges=edges, page_info=_page_info(edges, position is not None, after))
+        page = social.comments_page(self._post.id, page_size(first), after_position(scope, after))
+        return connection(CommentConnection, CommentEdge, scope, page, Comment.of)
 
     @strawberry.field(description="Every moderation decision on this post, oldest first: for operators and the "
                                   "post's author; null for anyone else.")
@@ -228,34 +227,26 @@ class PostConnection:
     page_info: PageInfo
 
 
-def _page_info(edges: list, more: bool, after: str | None) -> PageInfo:
-    return PageInfo(has_next_page=more, has_previous_page=after is not None,
-                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
-
-
 END_OF_FEED = ""  # the position of a last page's edges: paging on from it gives an empty page
 
 
 def feed_connection(scope: str, first: int | None, after: str | None,
-                    read: Callable[[int, str | None], FeedPage]) -> PostConnection:
+                    read: Callable[[int, str | None], FeedPage | Page]) -> PostConnection:
     """A feed page as a connection: ``read(page size, position)`` is the service."""
     size, position = page_size(first), after_position(scope, after)
     if after is not None and position == END_OF_FEED:
-        return PostConnection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=True,
-                                                           start_cursor=None, end_cursor=None))
-    return post_connection(scope, read(size, position), after)
+        return connection(PostConnection, PostEdge, scope, Page([], False, after=END_OF_FEED), Post)
+    return post_connection(scope, read(size, position), position)
 
 
-def post_connection(scope: str, page: FeedPage, after: str | None) -> PostConnection:
-    """Every edge of a page carries the page's continuation (the services continue
-    from the last post they returned, which for a merged feed is a composite
-    position, not a post id)."""
-    edges = [PostEdge(node=Post(view=v), cursor=encode_cursor(scope, page.position or END_OF_FEED))
-             for v in page.posts]
-    end = encode_cursor(scope, page.position) if page.position else None
-    info = PageInfo(has_next_page=page.has_more, has_previous_page=after is not None,
-                    start_cursor=edges[0].cursor if edges else None, end_cursor=end)
-    return PostConnection(edges=edges, page_info=info)
+def post_connection(scope: str, page: FeedPage | Page, after: str | None) -> PostConnection:
+    """A store's Page gives every edge its own cursor. A FeedPage (the feeds resume
+    from a position, for a merged feed a composite one, not from a post) gives every
+    edge the page's continuation, or END_OF_FEED on a last page."""
+    if isinstance(page, FeedPage):
+        page = Page(page.posts, page.has_more, [], page.position, after)
+    return connection(PostConnection, PostEdge, scope, page, lambda v: Post(view=v),
+                      fallback=page.end or END_OF_FEED)
 
 
 @strawberry.type(description="A person's public profile: who they are, their counters, their posts.")

@@ -5,14 +5,14 @@ from datetime import datetime
 
 import strawberry
 
-from chalicelib.core.errors import ValidationFailed
-from chalicelib.groupbuy.rules import NewDeal
-from chalicelib.groupbuy import service
 from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
-from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.groupbuy import service
+from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
+from chalicelib.groupbuy.rules import NewDeal
 
 
 def _payments(info: Ctx):

@@ -3,22 +3,22 @@ from __future__ import annotations
 
 import strawberry
 
-from chalicelib.groupbuy.rules import is_share_code
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.core.principal import Role, require_role
 from chalicelib.groupbuy import store
-from chalicelib.core.graphql.context import Ctx
 from chalicelib.groupbuy.graphql.types import (
     Deal,
     DealConnection,
+    Order,
     OrderConnection,
     Team,
     deal_connection,
     order_connection,
 )
-from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import after_position, page_size
-from chalicelib.core.graphql.relay import node_resolver
-from chalicelib.groupbuy.graphql.types import Order
+from chalicelib.groupbuy.rules import is_share_code
 
 
 async def team_by_code(info: Ctx, code: str) -> Team | None:
@@ -72,5 +72,4 @@ class GroupBuyQuery:
     def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection:
         require_role(info.context.principal, Role.OPERATOR)
         scope = "refund-failed"
-        orders, more = store.refund_failed_orders(page_size(first), after_position(scope, after))
-        return order_connection(scope, orders, more)
+        return order_connection(scope, store.refund_failed_orders(page_size(first), after_position(scope, after)))

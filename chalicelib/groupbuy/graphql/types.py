@@ -6,17 +6,17 @@ from datetime import datetime
 import strawberry
 
 import chalicelib.groupbuy.graphql.loaders  # noqa: F401 -- registers this feature's request loaders
-
 from chalicelib.adapters.payments import JsapiParams
+from chalicelib.catalog.graphql.types import Product, Sku
+from chalicelib.core.graphql.connection import connection
+from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.money import Money
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import Node
+from chalicelib.core.table.paging import Page
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy import store
-from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.relay import Node
-from chalicelib.catalog.graphql.types import Product, Sku
-from chalicelib.core.graphql.cursors import encode_cursor
-from chalicelib.core.graphql.ids import to_global_id
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 
 TeamState = strawberry.enum(domain.TeamState, name="TeamState")
 OrderState = strawberry.enum(domain.OrderState, name="OrderState",
@@ -124,10 +124,8 @@ class Deal(Node):
     @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
     def open_teams(self, first: int | None = None, after: str | None = None) -> TeamConnection:
         scope = f"deal-teams:{self.deal.id}"
-        teams, more = store.open_teams(self.deal.id, page_size(first), after_position(scope, after))
-        edges = [TeamEdge(node=Team(team=t), cursor=encode_cursor(scope, store.open_team_position(t)))
-                 for t in teams]
-        return TeamConnection(edges=edges, page_info=_page_info(edges, more))
+        page = store.open_teams(self.deal.id, page_size(first), after_position(scope, after))
+        return connection(TeamConnection, TeamEdge, scope, page, lambda t: Team(team=t))
 
 
 @strawberry.type(description="A member as other members see them: a public profile, nothing private.")
@@ -302,25 +300,19 @@ class PaymentParams:
                    package=params.package, sign_type=params.sign_type, pay_sign=params.pay_sign)
 
 
-def _page_info(edges: list, more: bool) -> PageInfo:
-    return PageInfo(has_next_page=more, has_previous_page=False,
-                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
-
-
-def order_connection(scope: str, orders: list[domain.Order], more: bool) -> OrderConnection:
-    edges = [OrderEdge(node=Order(order=o), cursor=encode_cursor(scope, o.id)) for o in orders]
-    return OrderConnection(edges=edges, page_info=_page_info(edges, more))
+def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:
+    """Orders by id (a position is an order id)."""
+    return connection(OrderConnection, OrderEdge, scope, page, lambda o: Order(order=o))
 
 
 def deal_connection(first: int | None, after: str | None) -> DealConnection:
     scope = "deals"
-    deals, more = store.active_deals(page_size(first), after_position(scope, after))
-    edges = [DealEdge(node=Deal(deal=d), cursor=encode_cursor(scope, d.id)) for d in deals]
-    return DealConnection(edges=edges, page_info=_page_info(edges, more))
+    page = store.active_deals(page_size(first), after_position(scope, after))
+    return connection(DealConnection, DealEdge, scope, page, lambda d: Deal(deal=d))
 
 
-def team_connection_of_seats(scope: str, seats: list[domain.Seat], teams: dict[str, domain.Team],
-                             more: bool) -> TeamConnection:
-    edges = [TeamEdge(node=Team(team=teams[s.team_id]), cursor=encode_cursor(scope, s.order_id))
-             for s in seats if s.team_id in teams]
-    return TeamConnection(edges=edges, page_info=_page_info(edges, more))
+def team_connection_of_seats(scope: str, seats: Page[domain.Seat], teams: dict[str, domain.Team]) -> TeamConnection:
+    """The teams of a page of seats (a position is the seat's order id); a seat whose
+    team is gone is skipped."""
+    return connection(TeamConnection, TeamEdge, scope, seats.keep(lambda s: s.team_id in teams),
+                      lambda s: Team(team=teams[s.team_id]))

@@ -24,13 +24,13 @@ class GroupBuyUserFields:
     def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection:
         self.require_self(info, OWN)
         scope = f"orders:{self.user_id}"
-        orders, more = groupbuy_store.user_orders(self.user_id, page_size(first), after_position(scope, after))
-        return order_connection(scope, orders, more)
+        return order_connection(scope, groupbuy_store.user_orders_page(self.user_id, page_size(first),
+                                                                       after_position(scope, after)))
 
     @strawberry.field(description="Teams you opened or joined, newest first.")
     def teams(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
         self.require_self(info, OWN)
         scope = f"teams:{self.user_id}"
-        seats, more = groupbuy_store.user_seats(self.user_id, page_size(first), after_position(scope, after))
-        teams = groupbuy_store.teams_by_id({s.team_id for s in seats}) if seats else {}
-        return team_connection_of_seats(scope, seats, teams, more)
+        seats = groupbuy_store.user_seats_page(self.user_id, page_size(first), after_position(scope, after))
+        teams = groupbuy_store.teams_by_id({s.team_id for s in seats.items}) if seats.items else {}
+        return team_connection_of_seats(scope, seats, teams)

@@ -13,20 +13,19 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from chalicelib.mall import rules as domain
-from chalicelib.core.errors import Forbidden
-from chalicelib.core.principal import require_user
-from chalicelib.mall import service
-from chalicelib.core.clock import utc_now
-from chalicelib.mall import store
-from chalicelib.core.graphql.context import Ctx, Loaders, loader
-from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.catalog.graphql.types import Product, Sku, visible_product
-from chalicelib.core.graphql.cursors import encode_cursor
+from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import Forbidden
+from chalicelib.core.graphql.connection import connection
+from chalicelib.core.graphql.context import Ctx, Loaders, loader
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
+from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.core.principal import require_user
+from chalicelib.mall import rules as domain
+from chalicelib.mall import service, store
 
 CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 
@@ -230,18 +229,12 @@ class MallRedemptionConnection:
     page_info: PageInfo
 
 
-def _page_info(edges: list, more: bool) -> PageInfo:
-    return PageInfo(has_next_page=more, has_previous_page=False,
-                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
-
-
 ITEMS_SCOPE = "mall-items"
 
 
 def mall_item_connection(first: int | None, after: str | None) -> MallItemConnection:
-    items, more = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
-    edges = [MallItemEdge(node=MallItem(item=i), cursor=encode_cursor(ITEMS_SCOPE, i.id)) for i in items]
-    return MallItemConnection(edges=edges, page_info=_page_info(edges, more))
+    page = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
+    return connection(MallItemConnection, MallItemEdge, ITEMS_SCOPE, page, lambda i: MallItem(item=i))
 
 
 def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
@@ -251,10 +244,9 @@ def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
     if principal.user_id != user_id:
         raise Forbidden("only your own redemptions")
     scope = f"mall-redemptions:{user_id}"
-    redemptions, more = service.my_redemptions(principal, page_size(first), after_position(scope, after))
-    edges = [MallRedemptionEdge(node=MallRedemption(redemption=r), cursor=encode_cursor(scope, r.id))
-             for r in redemptions]
-    return MallRedemptionConnection(edges=edges, page_info=_page_info(edges, more))
+    page = service.my_redemptions(principal, page_size(first), after_position(scope, after))
+    return connection(MallRedemptionConnection, MallRedemptionEdge, scope, page,
+                      lambda r: MallRedemption(redemption=r))
 
 
 async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None,

@@ -5,13 +5,13 @@ from datetime import date
 
 import strawberry
 
-from chalicelib.points import rules as domain
-from chalicelib.core.principal import Role, require_role, require_user
-from chalicelib.points import service
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.principal import Role, require_role, require_user
+from chalicelib.points import rules as domain
+from chalicelib.points import service
 from chalicelib.points.graphql.types import PointsAccount, PointsRules, points_account
 
 CheckInOutcome = strawberry.enum(service.CheckInOutcome, name="CheckInOutcome")

@@ -5,12 +5,12 @@ from datetime import date
 
 import strawberry
 
+from chalicelib.core.graphql.connection import connection
+from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.points import rules as domain
 from chalicelib.points import service
 from chalicelib.points.store import Entry
-from chalicelib.core.graphql.cursors import encode_cursor
-from chalicelib.core.graphql.ids import to_global_id
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 
 PointsEntryKind = strawberry.enum(domain.EntryKind, name="PointsEntryKind")
 
@@ -82,10 +82,7 @@ class PointsEntryConnection:
 def ledger_connection(user_id: str, first: int | None, after: str | None) -> PointsEntryConnection:
     scope = f"points:{user_id}"
     page = service.ledger(user_id, page_size(first), after_position(scope, after))
-    edges = [PointsEntryEdge(node=PointsEntry(entry=e), cursor=encode_cursor(scope, e.id)) for e in page.entries]
-    return PointsEntryConnection(edges=edges, page_info=PageInfo(
-        has_next_page=page.has_next, has_previous_page=after is not None,
-        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+    return connection(PointsEntryConnection, PointsEntryEdge, scope, page, lambda e: PointsEntry(entry=e))
 
 
 @strawberry.type(description="A member's points (积分), growth value (成长值) and tier.")
