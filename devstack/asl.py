@@ -11,6 +11,9 @@ left unsubstituted. Parallel branches and Map processors are scopes of their own
 """
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from devstack.template import placeholders
@@ -116,3 +119,60 @@ def _reachable(start: str, states: dict[str, Any]) -> set[str]:
         if isinstance(state, dict):
             pending.extend(target for _, target in _transitions(state) if isinstance(target, str))
     return seen
+
+
+# ---- timing: how long a definition waits, apart from what it does ----
+@dataclass(frozen=True)
+class Timing:
+    """Upper bounds on a definition's own waits, for local test runs.
+
+    A Retry's IntervalSeconds, BackoffRate and MaxDelaySeconds and a Wait's
+    Seconds only say how long to wait before the next step; which steps run,
+    how many attempts a Retry makes (MaxAttempts), what is caught, and waits
+    that come from the data (SecondsPath, TimestampPath: a deadline) are
+    behaviour and are never touched. moto's parser takes whole seconds only
+    (IntervalSeconds and MaxDelaySeconds >= 1, BackoffRate >= 1.0).
+    """
+
+    retry_interval_seconds: int = 1
+    retry_backoff_rate: float = 1.0
+    retry_max_delay_seconds: int = 1
+    wait_seconds: int = 1
+
+
+# The only fields with_timing changes: those of a Retry entry, and a Wait state's.
+RETRY_TIMING_FIELDS = frozenset({"IntervalSeconds", "BackoffRate", "MaxDelaySeconds"})
+WAIT_TIMING_FIELDS = frozenset({"Seconds"})
+
+
+def with_timing(definition: dict[str, Any], timing: Timing) -> dict[str, Any]:
+    """A copy of the definition whose waits are at most `timing`'s (never longer)."""
+    result = copy.deepcopy(definition)
+    for state in iter_states(result):
+        if state.get("Type") == "Wait" and isinstance(state.get("Seconds"), int):
+            state["Seconds"] = min(state["Seconds"], timing.wait_seconds)
+        for retrier in state.get("Retry", []) or []:
+            if not isinstance(retrier, dict):
+                continue
+            for field, bound in (
+                ("IntervalSeconds", timing.retry_interval_seconds),
+                ("BackoffRate", timing.retry_backoff_rate),
+                ("MaxDelaySeconds", timing.retry_max_delay_seconds),
+            ):
+                if isinstance(retrier.get(field), (int, float)):
+                    retrier[field] = type(retrier[field])(min(retrier[field], bound))
+    return result
+
+
+def iter_states(scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every state of a definition, nested Parallel branches and Map processors included."""
+    for state in (scope.get("States") or {}).values():
+        if not isinstance(state, dict):
+            continue
+        yield state
+        for branch in state.get("Branches", []) or []:
+            if isinstance(branch, dict):
+                yield from iter_states(branch)
+        processor = state.get("ItemProcessor", state.get("Iterator"))
+        if isinstance(processor, dict):
+            yield from iter_states(processor)

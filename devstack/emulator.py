@@ -36,20 +36,31 @@ class QuietRequestHandler(MotoRequestHandler):
 
 
 class SerialisedDynamoDB:
-    """WSGI middleware: one DynamoDB request at a time, each one counted."""
+    """WSGI middleware: one DynamoDB request at a time, each one counted.
+
+    Every request (any service) is also noted in ``seen``: what the emulator was
+    asked since ``forget_seen()``, so a test harness knows how much state there
+    is to undo (nothing, the table's items, or everything).
+    """
 
     def __init__(self, app: Callable[..., Any]) -> None:
         self.app = app
         self.lock = threading.Lock()
         self._counts_lock = threading.Lock()
         self.operations: list[str] = []
+        self.seen: set[str] = set()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(DYNAMODB_TARGET_PREFIX):
+            path = environ.get("PATH_INFO", "")
+            if not path.startswith("/moto-api/"):
+                with self._counts_lock:
+                    self.seen.add(target or f"{environ.get('REQUEST_METHOD', '')} {path}")
             return self.app(environ, start_response)
         with self._counts_lock:
             self.operations.append(target[len(DYNAMODB_TARGET_PREFIX):])
+            self.seen.add(target)
         with self.lock:
             # Consume the whole response inside the lock: moto builds it lazily.
             return list(self.app(environ, start_response))
@@ -112,6 +123,18 @@ class Emulator:
 
     def dynamodb_counts(self) -> Counter[str]:
         return Counter(self.dynamodb_operations())
+
+    # ---- what was asked since forget_seen(), for harnesses that undo it ----
+    def seen(self) -> set[str]:
+        """Every request kind since the last forget_seen(): `X-Amz-Target`
+        (e.g. "DynamoDB_20120810.PutItem", "AWSStepFunctions.StartExecution")
+        or "METHOD /path" for services without one (Lambda, IAM)."""
+        with self.dynamodb._counts_lock:
+            return set(self.dynamodb.seen)
+
+    def forget_seen(self) -> None:
+        with self.dynamodb._counts_lock:
+            self.dynamodb.seen.clear()
 
     def _moto_api(self, path: str, body: dict[str, Any] | None) -> None:
         data = json.dumps(body).encode() if body is not None else b""

@@ -22,7 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from devstack import naming
-from devstack.asl import check_definition
+from devstack.asl import Timing, check_definition, with_timing
 from devstack.clients import emulator_client
 from devstack.project import TEMPLATE_PATH, lambda_function_names, load_app
 from devstack.template import (
@@ -91,10 +91,13 @@ def create_resources(
     *,
     lambda_names: Iterable[str] | None = None,
     template_path: Path = TEMPLATE_PATH,
+    timing: Timing | None = None,
 ) -> LocalResources:
     """Create (or keep) the table, roles, functions and state machines; return their ARNs.
 
-    lambda_names defaults to the `@app.lambda_function`s of app.py.
+    lambda_names defaults to the `@app.lambda_function`s of app.py. With `timing`
+    (test runs), the state machines wait at most that long between retries and
+    in Wait states with fixed Seconds (devstack/asl.py: only timing fields change).
     """
     template = load_template(template_path)
     names = list(lambda_function_names(load_app()) if lambda_names is None else lambda_names)
@@ -110,7 +113,7 @@ def create_resources(
     states_role = _ensure_role(clients.iam, naming.STATES_ROLE_NAME, STATES_TRUST)
     machines: dict[str, str] = {}
     for logical_id, definition in state_machine_definitions(
-        template, template_path.parent, region, table_name, names
+        template, template_path.parent, region, table_name, names, timing=timing
     ).items():
         machines[logical_id] = _ensure_state_machine(
             clients.stepfunctions, naming.state_machine_name(logical_id), definition, states_role
@@ -160,8 +163,11 @@ def state_machine_definitions(
     region: str,
     table_name: str,
     lambda_names: Iterable[str],
+    *,
+    timing: Timing | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Each state machine's ASL with local ARNs substituted, validated like AWS would."""
+    """Each state machine's ASL with local ARNs substituted, validated like AWS would
+    (and with `timing`'s shorter waits, if given)."""
     resolve = local_resolver(template, region, table_name, lambda_names)
     definitions = {}
     for logical_id, resource in resources_of_type(template, STATE_MACHINE_TYPE).items():
@@ -171,7 +177,7 @@ def state_machine_definitions(
         }
         definition = substitute(load_definition(resource, template_dir), substitutions)
         check_definition(logical_id, definition)
-        definitions[logical_id] = definition
+        definitions[logical_id] = definition if timing is None else with_timing(definition, timing)
     return definitions
 
 
@@ -309,15 +315,18 @@ def _ensure_function(awslambda: Any, handler_name: str, role_arn: str) -> str:
 def _ensure_state_machine(stepfunctions: Any, name: str, definition: Mapping[str, Any], role_arn: str) -> str:
     body = json.dumps(definition)
     try:
-        return stepfunctions.create_state_machine(name=name, definition=body, roleArn=role_arn)["stateMachineArn"]
+        arn = stepfunctions.create_state_machine(name=name, definition=body, roleArn=role_arn)["stateMachineArn"]
     except ClientError as error:
         if error.response["Error"]["Code"] != "StateMachineAlreadyExists":
             raise
-    arn = next(
-        machine["stateMachineArn"]
-        for page in stepfunctions.get_paginator("list_state_machines").paginate()
-        for machine in page["stateMachines"]
-        if machine["name"] == name
-    )
-    stepfunctions.update_state_machine(stateMachineArn=arn, definition=body, roleArn=role_arn)
+        arn = next(
+            machine["stateMachineArn"]
+            for page in stepfunctions.get_paginator("list_state_machines").paginate()
+            for machine in page["stateMachines"]
+            if machine["name"] == name
+        )
+    # moto answers a create of an existing name with the existing machine,
+    # definition unchanged (AWS raises StateMachineAlreadyExists): compare.
+    if json.loads(stepfunctions.describe_state_machine(stateMachineArn=arn)["definition"]) != definition:
+        stepfunctions.update_state_machine(stateMachineArn=arn, definition=body, roleArn=role_arn)
     return arn

@@ -1,4 +1,4 @@
-"""One serialised emulator per test session; a fresh table for each test.
+"""One serialised emulator per test session (per xdist worker); a fresh table for each test.
 
 The environment is set before anything from chalicelib is imported: models read
 the table name and endpoint when their module loads, as they do in Lambda.
@@ -11,6 +11,7 @@ import secrets
 
 import pytest
 
+from devstack.asl import Timing
 from devstack.emulator import Emulator
 from devstack.environment import apply_environment, local_environment
 from devstack.resources import create_resources
@@ -30,17 +31,72 @@ def emulator() -> Emulator:
     return EMULATOR
 
 
+# What a test may have asked the emulator without leaving anything behind but
+# items in the suite's table (and their stream records): undoing that only needs
+# the table re-created. Anything else (a state machine started, a function or
+# table created, the emulator reconfigured) re-creates every resource.
+ITEM_OPERATIONS = {
+    f"DynamoDB_20120810.{operation}"
+    for operation in (
+        "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+        "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
+        "BatchExecuteStatement", "ExecuteTransaction", "DescribeTable", "ListTables",
+        "DescribeTimeToLive", "DescribeEndpoints",
+    )
+}
+STREAM_READS = {
+    f"DynamoDBStreams_20120810.{operation}"
+    for operation in ("ListStreams", "DescribeStream", "GetShardIterator", "GetRecords")
+}
+_resources_created = False
+# Retries and fixed Wait states wait one second locally (moto's minimum), not the
+# deployed intervals; tests/infra/test_local_timing.py proves nothing else differs.
+# Deadlines (TimestampPath) stay real: the product decides time rules by instants.
+TEST_TIMING = Timing()
+
+
+def _table_properties() -> dict:
+    from devstack import naming
+    from devstack.template import load_template
+
+    return load_template()["Resources"][naming.TABLE_LOGICAL_ID]["Properties"]
+
+
 def fresh_table(emulator: Emulator = EMULATOR) -> None:
     """Forget everything and create an empty table. moto copies the whole table
-    for every transaction, so long tests that write a lot call this between rounds."""
+    for every transaction, so long tests that write a lot call this between rounds.
+
+    Only what was asked since the last call is undone: nothing after a test that
+    never reached the emulator; the table alone (a new one, with a new stream)
+    after a test that only read and wrote items; otherwise the emulator is reset
+    and every resource of infra/template.json created again.
+    """
+    global _resources_created
     from chalicelib.feeds.moderation import forget_cached_words
     from chalicelib.points.store import forget_cached_rules
 
-    emulator.reset()
-    forget_cached_rules()  # the stored rules and words went with the table
+    forget_cached_rules()  # the stored rules and words go with the table
     forget_cached_words()
-    create_resources(emulator.endpoint_url, os.environ["AWS_REGION"], table_name=os.environ["TUANSTACK_TABLE"])
+    seen = emulator.seen()
+    if not _resources_created or not seen <= ITEM_OPERATIONS | STREAM_READS:
+        emulator.reset()
+        create_resources(
+            emulator.endpoint_url, os.environ["AWS_REGION"], table_name=os.environ["TUANSTACK_TABLE"], timing=TEST_TIMING
+        )
+        _resources_created = True
+    elif seen:
+        _recreate_table(emulator)
+    emulator.forget_seen()
     emulator.clear_log()
+
+
+def _recreate_table(emulator: Emulator) -> None:
+    from devstack.clients import emulator_client
+    from devstack.resources import _ensure_table
+
+    dynamodb = emulator_client("dynamodb", emulator.endpoint_url, os.environ["AWS_REGION"])
+    dynamodb.delete_table(TableName=os.environ["TUANSTACK_TABLE"])
+    _ensure_table(dynamodb, os.environ["TUANSTACK_TABLE"], _table_properties())
 
 
 @pytest.fixture(autouse=True)
