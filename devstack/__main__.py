@@ -22,7 +22,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.splitlines()[0])
     add_port_options(parser, api_use="API port on 127.0.0.1", aws_use="emulated AWS port on 127.0.0.1")
     parser.add_argument("--state-file", type=Path, default=None,
-                        help="keep the table's items in this file across restarts")
+                        help="keep the items and simulated payments in this file (and a journal beside it) "
+                             "across restarts and crashes")
     parser.add_argument("--no-seed", action="store_true", help="start with an empty table")
     return parser.parse_args(argv)
 

@@ -21,7 +21,7 @@ from devstack.emulator import Emulator
 from devstack.environment import apply_environment, local_environment
 from devstack.project import PROJECT_ROOT, load_app
 from devstack.resources import LocalResources, create_resources
-from devstack.state import load_items, save_items
+from devstack.state import Journal, JournalingApp, new_journal_name, restore, save_items
 from devstack.streams import StreamPoller
 
 HOST = "127.0.0.1"  # never 0.0.0.0: the stack has dummy credentials and no auth in front
@@ -57,6 +57,8 @@ class DevStack:
         self._server: LocalDevServer | None = None
         self._server_thread: threading.Thread | None = None
         self._pollers: list[StreamPoller] = []
+        self._journal: Journal | None = None
+        self._journaling: JournalingApp | None = None
 
     @property
     def urls(self) -> Urls:
@@ -86,6 +88,7 @@ class DevStack:
         lambdas.install()
         lambdas.register_app(app)
         restored = self._restore()
+        self._start_journal()  # before any new write: seeding is kept too
         if not restored and self.seed:
             _seed_demo_data()
         # Restored items were delivered by the run that wrote them.
@@ -95,6 +98,10 @@ class DevStack:
         )
         for poller in self._pollers:
             poller.start()
+        if restored:
+            from devstack.rearm import rearm
+
+            rearm(app, self.emulator.endpoint_url, self.region, self.table_name)
         self._server_thread = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
         self._server_thread.start()
 
@@ -109,8 +116,17 @@ class DevStack:
         for poller in self._pollers:
             poller.stop()
         self._pollers = []
+        journal, self._journal = self._journal, None
+        if journal is not None:
+            if self._journaling is not None:
+                self._journaling.journal = None
+            _simulated_payments(watch=None)
+            journal.close()
         if save and self.state_file is not None and self.emulator.running and self.resources is not None:
-            count = save_items(self.emulator.endpoint_url, self.region, self.table_name, self.state_file)
+            count = save_items(self.emulator.endpoint_url, self.region, self.table_name, self.state_file,
+                               payments=_simulated_payments_state())
+            if journal is not None:
+                journal.path.unlink(missing_ok=True)  # folded into the snapshot just written
             log.info("saved %d items to %s", count, self.state_file)
         if self.emulator.running:
             self.emulator.stop()
@@ -118,9 +134,33 @@ class DevStack:
     def _restore(self) -> bool:
         if self.state_file is None or not self.state_file.exists():
             return False
-        count = load_items(self.emulator.endpoint_url, self.region, self.table_name, self.state_file)
-        log.info("restored %d items from %s", count, self.state_file)
-        return True
+        restored = restore(self.emulator.endpoint_url, self.region, self.table_name, self.state_file)
+        if restored.payments is not None:
+            provider = _simulated_payments()
+            if provider is not None:
+                provider.import_state(restored.payments)
+        log.info("restored %d items and %d journaled writes from %s", restored.items, restored.writes,
+                 self.state_file)
+        return bool(restored.items or restored.writes)
+
+    def _start_journal(self) -> None:
+        """Fold what was restored into a fresh snapshot, then journal every write
+        from here on (see devstack/state.py): a crash loses at most the last write."""
+        if self.state_file is None:
+            return
+        previous = _journal_named_in(self.state_file)
+        name = new_journal_name(self.state_file)
+        save_items(self.emulator.endpoint_url, self.region, self.table_name, self.state_file,
+                   payments=_simulated_payments_state(), journal=name)
+        if previous is not None:
+            previous.unlink(missing_ok=True)
+        journal = self._journal = Journal(self.state_file.parent / name)
+        if self._journaling is None:
+            # Inside the emulator's DynamoDB lock: journal order is the order writes applied in.
+            self._journaling = JournalingApp(self.emulator.dynamodb.app)
+            self.emulator.dynamodb.app = self._journaling
+        self._journaling.journal = journal
+        _simulated_payments(watch=lambda state: journal.append({"simulated_payments": state}))
 
     def _chalice_config(self, app: Any) -> Config:
         # Not CLIFactory.create_config_obj: that loads .chalice/config.json and
@@ -131,6 +171,42 @@ class DevStack:
             project_dir=str(PROJECT_ROOT),
             chalice_app=app,
         )
+
+
+def _journal_named_in(state_file: Path) -> Path | None:
+    from devstack.state import read_snapshot
+
+    try:
+        name = read_snapshot(state_file).get("journal") if state_file.exists() else None
+    except ValueError:
+        return None
+    return state_file.parent / name if name else None
+
+
+_UNSET: Any = object()
+
+
+def _simulated_payments(watch: Any = _UNSET) -> Any:
+    """The process's SIMULATED payment provider (None with another one); `watch`
+    sets or clears its change callback."""
+    from chalicelib.adapters.payments.factory import payment_provider_for
+    from chalicelib.adapters.payments.simulated import SimulatedPayments
+    from chalicelib.config import settings
+
+    try:
+        provider = payment_provider_for(settings())
+    except RuntimeError:
+        return None
+    if not isinstance(provider, SimulatedPayments):
+        return None
+    if watch is not _UNSET:
+        provider.watch(watch)
+    return provider
+
+
+def _simulated_payments_state() -> dict | None:
+    provider = _simulated_payments()
+    return provider.export_state() if provider is not None else None
 
 
 def _seed_demo_data() -> None:

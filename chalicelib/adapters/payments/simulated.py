@@ -12,7 +12,9 @@ It behaves like WeChat Pay where the group-buy flow depends on it:
   or may not have been applied, as happens with a real provider.
 
 State is in memory, shared by all threads of the process (the factory hands out
-one instance), and guarded by one lock.
+one instance), and guarded by one lock. ``export_state``/``import_state`` and the
+``watch`` callback let the local stack keep payments and refunds across restarts
+(injected faults are not kept).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.adapters.payments import (
@@ -85,6 +87,7 @@ class SimulatedPayments:
         self._timeout_seconds = timeout_seconds
         self._clock = clock
         self._lock = threading.Lock()
+        self._on_change: Callable[[dict], None] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -101,6 +104,35 @@ class SimulatedPayments:
             self._fail_forever = False
             self._time_out_next: list[bool] = []  # per coming call: was the refund applied?
             self._slow_next = 0
+
+    # -- keeping the state (the local stack's --state-file) -----------------------
+
+    def watch(self, on_change: Callable[[dict], None] | None) -> None:
+        """Call ``on_change(export_state())`` after every change of payments or
+        refunds, under the lock (so the calls come in the order of the changes)."""
+        with self._lock:
+            self._on_change = on_change
+
+    def export_state(self) -> dict:
+        with self._lock:
+            return self._export()
+
+    def import_state(self, state: dict) -> None:
+        """Payments and refunds as ``export_state`` gave them (replacing the current ones)."""
+        payments = {order_id: _Payment(**fields) for order_id, fields in state.get("payments", {}).items()}
+        refunds = {refund_id: SimulatedRefund(**{**fields, "status": RefundStatus(fields["status"])})
+                   for refund_id, fields in state.get("refunds", {}).items()}
+        with self._lock:
+            self._payments, self._refunds = payments, refunds
+
+    def _export(self) -> dict:
+        return {"payments": {order_id: asdict(p) for order_id, p in self._payments.items()},
+                "refunds": {refund_id: {**asdict(r), "status": r.status.value} for refund_id, r in self._refunds.items()}}
+
+    def _changed(self) -> None:
+        """Under the lock."""
+        if self._on_change is not None:
+            self._on_change(self._export())
 
     # -- fault injection --------------------------------------------------------
 
@@ -152,6 +184,7 @@ class SimulatedPayments:
             if payment is None:
                 payment = _Payment(request.amount, request.currency, f"simulated_{secrets.token_hex(12)}")
                 self._payments[request.order_id] = payment
+                self._changed()
             elif payment.captured:
                 raise PaymentRejected("simulated: the order is already paid (ORDERPAID)")
             elif (payment.amount, payment.currency) != (request.amount, request.currency):
@@ -185,6 +218,7 @@ class SimulatedPayments:
                 payment.transaction_id = f"simulated-{uuid.uuid4().hex}"
                 # success_time as WeChat sends it: whole seconds, China time, from the clock
                 payment.paid_at = datetime.fromtimestamp(self._clock(), _CHINA_TIME).isoformat(timespec="seconds")
+                self._changed()
             event = self._event(order_id, payment)
         body = json.dumps({
             "id": str(uuid.uuid4()),
@@ -264,6 +298,7 @@ class SimulatedPayments:
                 raise PaymentRejected("simulated: the refund id is used by another refund (INVALID_REQUEST)")
             if existing.status is RefundStatus.PROCESSING:
                 existing = self._refunds[request.refund_id] = replace(existing, status=RefundStatus.SUCCESS)
+                self._changed()
             return RefundResult(existing.refund_id, existing.status, existing.provider_refund_id)
         payment = self._payments.get(request.order_id)
         if payment is None or not payment.captured:
@@ -282,6 +317,7 @@ class SimulatedPayments:
         refund = SimulatedRefund(request.refund_id, request.order_id, request.amount, request.currency,
                                  status, f"simulated-refund-{uuid.uuid4().hex}")
         self._refunds[request.refund_id] = refund
+        self._changed()
         return RefundResult(refund.refund_id, refund.status, refund.provider_refund_id)
 
     # -- helpers ----------------------------------------------------------------

@@ -288,3 +288,27 @@ def test_reset_forgets_payments_and_faults(captured):
 def test_a_short_key_is_refused():
     with pytest.raises(ValueError):
         SimulatedPayments(b"short")
+
+
+def test_its_state_is_exported_on_every_change_and_a_new_instance_takes_it_back():
+    """What the local stack's --state-file keeps: payments and refunds (JSON), so a
+    seat opened before a restart can be captured and refunded after it."""
+    first = SimulatedPayments(KEY)
+    exported: list[dict] = []
+    first.watch(exported.append)
+    first.create_jsapi_payment(payment_request())
+    first.create_jsapi_payment(payment_request("01JH8Y3V6Q9ZK2M4N5P7R8S9TB", 1990))
+    first.simulate_capture(ORDER)
+    first.process_next_refunds_slowly(1)
+    assert first.refund(refund_request()).status is RefundStatus.PROCESSING
+    assert len(exported) == 4 and exported[-1] == first.export_state()
+    json.dumps(exported[-1])  # plain JSON
+
+    second = SimulatedPayments(KEY)
+    second.import_state(json.loads(json.dumps(exported[-1])))
+    assert second.captured(ORDER) == 2990
+    assert second.refund(refund_request()).status is RefundStatus.SUCCESS  # the same refund, now paid
+    assert [r.amount for r in second.refunds_for(ORDER)] == [2990]
+    other = "01JH8Y3V6Q9ZK2M4N5P7R8S9TB"
+    event = second.parse_notification(*second.simulate_capture(other))
+    assert (event.order_id, event.amount) == (other, 1990)
