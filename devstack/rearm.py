@@ -37,8 +37,8 @@ def _text(item: dict[str, Any], name: str) -> str | None:
 
 
 def rearm(app: Any, endpoint_url: str, region: str, table_name: str) -> dict[str, int]:
-    from chalicelib.workflows.executions import start_once
-    from chalicelib.workflows.table_stream import REFUND_ARN, TEAM_SETTLEMENT_ARN
+    from chalicelib.core.executions import start_once
+    from chalicelib.groupbuy.stream_handlers import REFUND_ARN, TEAM_SETTLEMENT_ARN
 
     items = _scan(endpoint_url, region, table_name)
     timers = [item for item in items

@@ -191,7 +191,7 @@ def _simulated_payments(watch: Any = _UNSET) -> Any:
     sets or clears its change callback."""
     from chalicelib.adapters.payments.factory import payment_provider_for
     from chalicelib.adapters.payments.simulated import SimulatedPayments
-    from chalicelib.config import settings
+    from chalicelib.core.settings import settings
 
     try:
         provider = payment_provider_for(settings())
