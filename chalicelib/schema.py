@@ -10,14 +10,14 @@ from functools import lru_cache
 
 import strawberry
 
-# Features extend User by registering mixins at import: these imports come before User is built.
+# Features add fields to other features' types (User, Product) when these modules are imported.
 import chalicelib.catalog.graphql.user_fields
+import chalicelib.feeds.graphql.product_fields
 import chalicelib.groupbuy.graphql.user_fields
 import chalicelib.mall.graphql.user_fields
 import chalicelib.points.graphql.user_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
-from chalicelib.accounts.graphql.user import build_user_type
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
@@ -42,8 +42,6 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation):
     pass
 
-
-build_user_type()
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author]

@@ -2,20 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from chalicelib.accounts import service as auth_service
-from chalicelib.accounts.graphql import user
+from chalicelib.accounts.graphql.user import User
 from chalicelib.adapters.wechat_login import wechat_login_for
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
-
-if TYPE_CHECKING:
-    from chalicelib.accounts.graphql.user import User
-
 
 @strawberry.input
 class LoginWithWechatInput:
@@ -26,7 +20,7 @@ class LoginWithWechatInput:
 class LoginPayload:
     token: str | None = None
     expires_at: datetime | None = None
-    user: Annotated[User, strawberry.lazy("chalicelib.accounts.graphql.user")] | None = None
+    user: User | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -37,4 +31,4 @@ class AccountMutations:
     def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload:
         settings = info.context.settings
         session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now())
-        return LoginPayload(token=session.token, expires_at=session.expires_at, user=user.User.of(session.user))
+        return LoginPayload(token=session.token, expires_at=session.expires_at, user=User.of(session.user))

@@ -2,14 +2,10 @@
 
 A feature adds fields to User by decorating a ``@strawberry.type`` mixin with
 ``@user_fields`` in its GraphQL package (``orders`` from group-buy, ``points`` from
-points...). The root schema imports every feature before it builds the schema;
-then ``build_user_type()`` makes the type from the core fields here plus every
-registered mixin. A mixin
-registered after that is a programming error and raises at import.
+points...; see core/graphql/extend.py). The root schema imports those modules
+before it builds the schema.
 """
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,26 +13,14 @@ from strawberry.types import Info
 from chalicelib.accounts import store as user_store
 from chalicelib.core import principal as domain
 from chalicelib.core.errors import Forbidden, InvalidId
+from chalicelib.core.graphql.extend import extends
 from chalicelib.core.graphql.ids import to_global_id
 
 Role = strawberry.enum(domain.Role, name="Role")
 
-_mixins: list[type] = []
-_built: type | None = None
 
-
-def user_fields(mixin: type) -> type:
-    """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.
-
-    The resolvers see ``self.user_id`` and may call ``self.require_self(info)``."""
-    if _built is not None:
-        raise RuntimeError(f"{mixin.__name__}: User was built already; register user fields at import")
-    _mixins.append(mixin)
-    return mixin
-
-
-@strawberry.type(name="UserCoreFields")
-class UserCoreFields:
+@strawberry.type(description="A person using Tuanstack. Personal data (openid, phone) is never exposed.")
+class User:
     user_id: strawberry.Private[str]
     # Read only when a field needs it: `me { points }` or `me { orders }` costs no user read.
     loaded: strawberry.Private[domain.User | None] = None
@@ -72,28 +56,16 @@ class UserCoreFields:
             raise Forbidden(f"only {what}")
 
     @classmethod
-    def of(cls, user: domain.User) -> Any:
+    def of(cls, user: domain.User) -> User:
         return cls(user_id=user.id, loaded=user)
 
     @classmethod
-    def signed_in(cls, user_id: str) -> Any:
+    def signed_in(cls, user_id: str) -> User:
         return cls(user_id=user_id)
 
 
-def build_user_type() -> type:
-    """Make User from the core fields and every registered mixin (once; the root schema calls this)."""
-    global _built, User
-    if _built is None:
-        bases = (UserCoreFields, *_mixins)
-        _built = User = strawberry.type(
-            type("User", bases, {"__module__": __name__}),
-            description="A person using Tuanstack. Personal data (openid, phone) is never exposed.",
-        )
-    return _built
+def user_fields(mixin: type) -> type:
+    """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.
 
-
-def __getattr__(name: str) -> Any:
-    # `user.User` before the root schema was built (a test calling a resolver directly).
-    if name == "User":
-        return build_user_type()
-    raise AttributeError(name)
+    The resolvers see ``self.user_id`` and may call ``self.require_self(info)``."""
+    return extends(User)(mixin)

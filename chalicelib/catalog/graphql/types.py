@@ -1,8 +1,6 @@
 """Catalog types: Category, Product, Sku, and their connections."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from chalicelib.catalog import rules as domain
@@ -16,9 +14,6 @@ from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
-
-if TYPE_CHECKING:
-    from chalicelib.feeds.graphql.types import PostConnection
 
 ProductStatus = strawberry.enum(domain.ProductStatus, name="ProductStatus")
 MediaKind = strawberry.enum(domain.MediaKind, name="MediaKind")
@@ -144,16 +139,6 @@ class Product(Node):
     async def category(self, info: Ctx) -> Category | None:
         found = await info.context.loaders.category.load(self.product.category_id)
         return Category(category=found) if found else None
-
-    @strawberry.field(description="Published posts (种草) linking this product, newest first.")
-    def posts(self, first: int | None = None, after: str | None = None
-              ) -> Annotated[PostConnection, strawberry.lazy("chalicelib.feeds.graphql.types")]:
-        from chalicelib.feeds import reading as feeds
-        from chalicelib.feeds.graphql.types import feed_connection
-
-        product = self.product.id
-        return feed_connection(f"product-posts:{product}", first, after,
-                               lambda n, at: feeds.product_feed(product, n, at))
 
     @strawberry.field
     async def skus(self, info: Ctx) -> list[Sku]:

@@ -1,0 +1,19 @@
+"""Feeds' field on catalog's Product: the posts that link it (a product page's buyer shows)."""
+from __future__ import annotations
+
+import strawberry
+
+from chalicelib.catalog.graphql.types import Product
+from chalicelib.core.graphql.extend import extends
+from chalicelib.feeds import reading as feeds
+from chalicelib.feeds.graphql.types import PostConnection, feed_connection
+
+
+@extends(Product)
+@strawberry.type
+class ProductPostsFields:
+    @strawberry.field(description="Published posts (种草) linking this product, newest first.")
+    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
+        product = self.product.id
+        return feed_connection(f"product-posts:{product}", first, after,
+                               lambda n, at: feeds.product_feed(product, n, at))
