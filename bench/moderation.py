@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.feeds.readings import normalise
-from chalicelib.feeds.screen import WordList
+from chalicelib.feeds.readings import normalise  # noqa: E402
+from chalicelib.feeds.screen import WordList  # noqa: E402
 
 CHINESE = [
     "这款面霜质地很清爽，涂上去很快就吸收了，味道也淡淡的。",

@@ -12,10 +12,10 @@ import chalicelib.accounts.models
 import chalicelib.catalog.models
 import chalicelib.core.table.models
 import chalicelib.feeds.models
-import chalicelib.feeds.social_store  # PurchaseOrderItem
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items
-import chalicelib.points.store  # noqa: F401 -- the points items
+import chalicelib.points.store  # the points items
+import chalicelib.purchases.models  # noqa: F401
 from chalicelib.core.table.models import TableItem
 
 

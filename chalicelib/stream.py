@@ -1,6 +1,6 @@
 """The table's change stream: every feature's handlers, registered by importing them.
 
-Handlers of one item type (an Order: points, feeds, group-buy) are independent of
+Handlers of one item type (an Order: points, purchases, group-buy) are independent of
 each other and idempotent, so neither their order nor a redelivery after any
 failure matters. See chalicelib/core/stream.py for the routing, and each
 feature's stream_handlers.py for what it does.
@@ -10,7 +10,8 @@ from __future__ import annotations
 import chalicelib.catalog.stream_handlers
 import chalicelib.feeds.stream_handlers
 import chalicelib.groupbuy.stream_handlers
-import chalicelib.points.stream_handlers  # noqa: F401
+import chalicelib.points.stream_handlers
+import chalicelib.purchases.stream_handlers  # noqa: F401
 from chalicelib.core.stream import handle_batch, handle_record
 
 __all__ = ["handle_batch", "handle_record"]

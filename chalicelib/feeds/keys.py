@@ -80,19 +80,7 @@ def author_followers(author_id: str) -> str:
     return f"USER#{author_id}#FOLLOWERS"
 
 
-def purchases_pk(user_id: str) -> str:
-    """Products a user has paid for (reviews show "verified purchase")."""
-    return f"PURCHASES#{user_id}"
-
-
-def purchase_sk(product_id: str) -> str:
-    return f"PRODUCT#{product_id}"
 
 
 def word_sk(word: str) -> str:
     return f"{WORD_PREFIX}{word}"
-
-
-def purchase_order_sk(order_id: str) -> str:
-    """Guards a paid order's purchase count: put with the +1, deleted with the −1."""
-    return f"ORDER#{order_id}"

@@ -140,12 +140,6 @@ class FeedPullsItem(TableItem, discriminator="FeedPulls"):
     authors = UnicodeSetAttribute(default=set)
 
 
-class PurchaseItem(TableItem, discriminator="Purchase"):
-    """``PURCHASES#<user>`` / ``PRODUCT#<product>``: paid orders of a product not refunded."""
-
-    paid_orders = NumberAttribute(default=0)
-
-
 class ModerationWordItem(TableItem, discriminator="ModerationWord"):
     """``CONFIG#MODERATION_WORDS`` / ``WORD#<word>``: BLOCK refuses the text; REVIEW
     publishes it to the review queue instead of the feeds."""

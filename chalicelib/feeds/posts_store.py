@@ -451,7 +451,7 @@ def write_reads(product_ids: Sequence[str], author_id: str, *, reviewed_product:
                 post_id: str | None = None) -> WriteReads:
     """ONE BatchGetItem: the linked products (at most 9), the author's user item, the
     author's purchase of the reviewed product, and for an edit the post itself."""
-    from chalicelib.feeds.social_store import is_purchase, purchase_key
+    from chalicelib.purchases.published import is_purchase, purchase_key
 
     wanted = [(catalog_keys.product_pk(p), catalog_keys.PRODUCT_SK) for p in product_ids]
     wanted.append((accounts_keys.user_pk(author_id), accounts_keys.USER_SK))

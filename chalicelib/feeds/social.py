@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from chalicelib.accounts import store as users_store
-from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import Conflict, InvalidCursor, InvalidId, NotFound, PageSizeExceeded, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
@@ -279,20 +278,6 @@ def following(user_id: str, first: int, after: str | None = None) -> tuple[list[
 
 
 # ---------------------------------------------------------------- purchases (stream hooks)
-def on_order_paid(user_id: str, order_id: str, product_id: str, now: datetime | None = None) -> bool:
-    """An order was paid: its product counts as bought by the user (a review of it
-    shows "verified purchase"). Once per order: a redelivered record returns False."""
-    _require_ids(user_id, order_id, product_id)
-    return store.record_purchase(user_id, order_id, product_id, now or utc_now())
-
-
-def on_order_refunded(user_id: str, order_id: str, product_id: str) -> bool:
-    """An order was refunded: it no longer counts. Once per order, and only if it was
-    counted (a refund of an order never paid changes nothing)."""
-    _require_ids(user_id, order_id, product_id)
-    return store.cancel_purchase(user_id, order_id, product_id)
-
-
 def _require_ids(*values: str) -> None:
     if not all(isinstance(v, str) and v for v in values):
         raise ValidationFailed("user, order and product ids are required")

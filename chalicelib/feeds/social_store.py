@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts import keys as accounts_keys
@@ -42,19 +41,10 @@ from chalicelib.feeds.models import (
     LikeItem,
     PostItem,
     ProfileItem,
-    PurchaseItem,
     ReportItem,
 )
 from chalicelib.feeds.posts_store import PostChanged, PostView, add_transition, engagement_update, profile_counter
 from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
-
-
-class PurchaseOrderItem(TableItem, discriminator="PurchaseOrder"):
-    """Guards one paid order's count in its product's PurchaseItem: put with the +1,
-    deleted with the -1, each only if absent / present."""
-
-    product_id = UnicodeAttribute()
-    created_at = UnicodeAttribute()
 
 
 # ---------------------------------------------------------------- likes
@@ -279,35 +269,3 @@ def pulled_authors(reader_id: str) -> set[str]:
                    or ())
     except DoesNotExist:
         return set()
-
-
-# ---------------------------------------------------------------- purchases
-def record_purchase(user_id: str, order_id: str, product_id: str, at: datetime) -> bool:
-    """ONE transaction: the order's guard, if absent, and the product's count + 1.
-    False if this order was counted already (a redelivered record)."""
-    tx = Transaction()
-    tx.put("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id),
-                                      product_id=product_id, created_at=iso(at)), TableItem.PK.does_not_exist())
-    tx.update("purchase", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
-              [PurchaseItem.paid_orders.add(1), PurchaseItem.type.set(PurchaseItem)])
-    return _commit(tx, "order")
-
-
-def cancel_purchase(user_id: str, order_id: str, product_id: str) -> bool:
-    """The refund's side: the guard deleted, if present, and the count - 1. False if
-    the order was not counted (never paid, or refunded already)."""
-    tx = Transaction()
-    tx.delete("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id)),
-              TableItem.PK.exists())
-    tx.update("purchase", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
-              [PurchaseItem.paid_orders.add(-1), PurchaseItem.type.set(PurchaseItem)])
-    return _commit(tx, "order")
-
-
-def purchase_key(user_id: str, product_id: str) -> tuple[str, str]:
-    return keys.purchases_pk(user_id), keys.purchase_sk(product_id)
-
-
-def is_purchase(item: TableItem) -> bool:
-    """A PurchaseItem saying the product was paid for and not refunded."""
-    return isinstance(item, PurchaseItem) and int(item.paid_orders or 0) > 0

@@ -4,9 +4,7 @@
   withdrawn when it stops being visible), its discover key follows its engagement
   counts (set here, not on the likes' hot path), and its first publication earns
   its author points; a follow, unfollow or an author crossing the big-author
-  threshold updates the readers' feeds (fanout.py; every write is idempotent);
-- a paid order counts its product as bought (reviews show "verified purchase"),
-  a refunded one no longer does.
+  threshold updates the readers' feeds (fanout.py; every write is idempotent).
 """
 from __future__ import annotations
 
@@ -33,16 +31,3 @@ def follow_changed(change: Change) -> None:
     from chalicelib.feeds import fanout
 
     fanout.handle_follow_record(change.new.raw(), change.old.raw())
-
-
-@on_change("Order")
-def order_changed(change: Change) -> None:
-    if not (change.inserted or change.modified) or not change.moved("state"):
-        return
-    from chalicelib.feeds import social
-
-    new, state, before = change.new, change.new.get("state"), change.old.get("state")
-    if state == "PAID_AWAITING_TEAM" and before == "AWAITING_PAYMENT":
-        social.on_order_paid(new["user_id"], new["order_id"], new["product_id"])
-    elif state in ("REFUNDING", "REFUNDED") and before not in ("REFUNDING", "REFUNDED", "REFUND_FAILED"):
-        social.on_order_refunded(new["user_id"], new["order_id"], new["product_id"])

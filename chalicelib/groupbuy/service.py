@@ -42,6 +42,7 @@ from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.core.table.transactions import TransactionCancelled
 from chalicelib.groupbuy import rules, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.groupbuy.store import PaymentNotApplied, SeatRefused, SeatRequest
@@ -87,7 +88,7 @@ def create_deal(principal: Principal | None, new: NewDeal, now: datetime) -> Dea
     deal = replace(deal, terms=replace(deal.terms, deal_id=deal.id))
     try:
         store.create_deal(deal)
-    except store.TransactionCancelled as error:
+    except TransactionCancelled as error:
         raise OutOfStock("the SKU's stock changed meanwhile; try again", "stock") from error
     count("DealsCreated")
     return deal

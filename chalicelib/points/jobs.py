@@ -5,7 +5,7 @@
 - ``expire_points`` (daily, just after midnight China time): lots past their expiry
   date are swept (``points.expire``, per user, oldest lot first).
 - ``recompute_standing`` (daily): every account's tier (from growth and the stored
-  rules) and RFM segment (``domain.segments``, from the user's group-buy orders) are
+  rules) and RFM segment (``segments``, from the user's purchase history) are
   written onto the account when they changed.
 
 Every job is idempotent and resumable: the per-user operations are (a released
@@ -42,12 +42,11 @@ from typing import Any
 from chalicelib.core.clock import accept, iso
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.observability import count, flush_metrics, logger
-from chalicelib.groupbuy import store as groupbuy_store
-from chalicelib.groupbuy.rules import Order, OrderState
 from chalicelib.points import jobs_store, rules, segments
 from chalicelib.points import service as points
 from chalicelib.points import store as points_store
 from chalicelib.points.keys import POINTS_SHARDS
+from chalicelib.purchases.published import paid_orders_newest_first
 
 RELEASE_PENDING = "release-pending"
 EXPIRE = "expire"
@@ -56,14 +55,9 @@ RECOMPUTE_TIERS = "recompute-tiers"
 DEFAULT_LOOKBACK_DAYS = 14  # pending earnings due up to this many UTC days ago are still found
 DEFAULT_EXPIRY_YEARS = 3  # expiry dates (Dec 31) looked at: the last N years
 MARGIN_MS = 30_000  # stop with this much of the Lambda's time left (a tenth of it if shorter)
-ORDERS_PAGE = 50
-# An order is paid within its payment window of being created (minutes): reading
-# orders created up to a day before the segments' lookback finds every purchase in it.
+# The purchase history is in order of creation and an order is paid within its payment
+# window (minutes) of being created: reading a day past the lookback finds every purchase in it.
 ORDER_SLACK = timedelta(days=1)
-# Paid and neither cancelled nor refunded (nor being refunded). PAID_AWAITING_TEAM is a
-# purchase until its team fails; the next daily run sees the refund.
-PURCHASED = frozenset({OrderState.PAID_AWAITING_TEAM, OrderState.TO_SHIP, OrderState.SHIPPED,
-                       OrderState.COMPLETED})
 STALE_RETRIES = 3  # an account changing under the tier job: read it again this many times
 
 
@@ -213,29 +207,17 @@ def expire_points(now: datetime, *, years: int = DEFAULT_EXPIRY_YEARS, shards: I
 
 
 # ---------------------------------------------------------------- tiers and RFM segments
-def paid_amount(order: Order) -> int:
-    """What the customer actually paid for an order, net of refunds (fen)."""
-    if order.captured:
-        return max(0, order.captured - order.refunded)
-    return order.amount.amount
-
-
 def purchases(user_id: str, now: datetime) -> list[segments.Purchase]:
-    """The user's purchases that can matter at ``now``: paid group-buy orders, not
-    cancelled or refunded, newest first; stops paging past the segments' lookback."""
+    """The user's purchases that can matter at ``now``: paid orders not refunded (the
+    purchase history keeps exactly those, net of partial refunds), newest first;
+    stops reading past the segments' lookback."""
     oldest = now - segments.LOOKBACK - ORDER_SLACK
     found: list[segments.Purchase] = []
-    after = None
-    while True:
-        page = groupbuy_store.user_orders_page(user_id, ORDERS_PAGE, after)
-        for order in page.items:
-            if order.created_at < oldest:
-                return found
-            if order.state in PURCHASED and order.paid_at is not None:
-                found.append(segments.Purchase(order.paid_at, paid_amount(order)))
-        if not page.has_more or page.end is None:
-            return found
-        after = page.end
+    for order in paid_orders_newest_first(user_id):
+        if order.paid_at < oldest:
+            break
+        found.append(segments.Purchase(order.paid_at, order.amount))
+    return found
 
 
 def standing_for(growth: int, user_purchases: list[segments.Purchase], now: datetime,

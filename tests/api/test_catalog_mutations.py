@@ -20,7 +20,7 @@ from tests.api.catalog_ops import (
     UPDATE_PRODUCT,
     UPDATE_SKU,
 )
-from tests.api.catalog_support import (  # noqa: F401 -- other_merchant is a fixture
+from tests.api.catalog_support import (  # noqa: F401  # other_merchant is a fixture
     assert_no_traceback,
     create_category,
     create_product,

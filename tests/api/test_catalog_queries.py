@@ -19,7 +19,7 @@ from tests.api.catalog_ops import (
     PRODUCTS_BY_TAG,
     UPDATE_PRODUCT,
 )
-from tests.api.catalog_support import (  # noqa: F401 -- other_merchant is a fixture
+from tests.api.catalog_support import (  # noqa: F401  # other_merchant is a fixture
     TAG_IDS,
     assert_no_traceback,
     create_category,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-import chalicelib.stream  # noqa: F401 -- the app's registrations
+import chalicelib.stream  # noqa: F401  # the app's registrations
 from chalicelib.core import stream
 from chalicelib.core.stream import Image, change_of, handlers_of, on_change
 
@@ -53,8 +53,8 @@ def test_numbers_read_as_integers_with_a_default():
     assert (image.number("a"), image.number("b"), image.number("c"), image.number("missing", 5)) == (7, 0, 0, 5)
 
 
-def test_the_app_routes_orders_to_points_feeds_and_group_buy():
+def test_the_app_routes_orders_to_points_purchases_and_group_buy():
     owners = {h.__module__ for h in handlers_of("Order")}
-    assert owners == {"chalicelib.points.stream_handlers", "chalicelib.feeds.stream_handlers",
+    assert owners == {"chalicelib.points.stream_handlers", "chalicelib.purchases.stream_handlers",
                       "chalicelib.groupbuy.stream_handlers"}
     assert {h.__module__ for h in handlers_of("Post")} == {"chalicelib.feeds.stream_handlers"}

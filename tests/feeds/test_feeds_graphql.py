@@ -262,8 +262,8 @@ def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
               "media": [{"url": "https://img.example.com/show.jpg"}]}
 
     def counted() -> bool:  # the stream counts the paid order as a purchase
-        from chalicelib.feeds import keys
-        from chalicelib.feeds.models import PurchaseItem
+        from chalicelib.purchases import keys
+        from chalicelib.purchases.models import PurchaseItem
 
         found = list(PurchaseItem.query(keys.purchases_pk(buyer_id), consistent_read=True))
         return any(getattr(item, "paid_orders", 0) for item in found)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.purchases import service as purchases
 from chalicelib.catalog.rules import Media, MediaKind, ProductStatus
 from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, NotFound, Unauthenticated, ValidationFailed
 from chalicelib.feeds.rules import (
@@ -280,12 +281,12 @@ def test_a_review_of_a_bought_product_is_a_verified_purchase_until_refunded():
     order = new_id()
     review = draft(kind=PostKind.REVIEW, products=(product,))
     assert posts.publish(alice, review, NOW).post.verified_purchase is False
-    assert social.on_order_paid(alice.user_id, order, product, NOW) is True
-    assert social.on_order_paid(alice.user_id, order, product, NOW) is False  # redelivered: counted once
+    assert purchases.on_order_paid(alice.user_id, order, product, NOW, 2990) is True
+    assert purchases.on_order_paid(alice.user_id, order, product, NOW, 2990) is False  # redelivered: counted once
     assert posts.publish(alice, review, NOW).post.verified_purchase is True
     assert posts.publish(alice, replace(review, kind=PostKind.NOTE), NOW).post.verified_purchase is False
-    assert social.on_order_refunded(alice.user_id, order, product) is True
-    assert social.on_order_refunded(alice.user_id, order, product) is False
+    assert purchases.on_order_refunded(alice.user_id, order, product) is True
+    assert purchases.on_order_refunded(alice.user_id, order, product) is False
     assert posts.publish(alice, review, NOW).post.verified_purchase is False
 
 
@@ -294,11 +295,11 @@ def test_two_paid_orders_need_two_refunds():
     [product] = make_products()
     orders = [new_id(), new_id()]
     for order in orders:
-        social.on_order_paid(alice.user_id, order, product, NOW)
-    social.on_order_refunded(alice.user_id, orders[0], product)
+        purchases.on_order_paid(alice.user_id, order, product, NOW, 2990)
+    purchases.on_order_refunded(alice.user_id, orders[0], product)
     review = draft(kind=PostKind.REVIEW, products=(product,))
     assert posts.publish(alice, review, NOW).post.verified_purchase is True
-    social.on_order_refunded(alice.user_id, orders[1], product)
+    purchases.on_order_refunded(alice.user_id, orders[1], product)
     assert posts.publish(alice, review, NOW).post.verified_purchase is False
 
 

@@ -9,6 +9,8 @@ import pytest
 import app as app_module
 from devstack.streams import StreamPoller
 
+from chalicelib.purchases import keys as purchase_keys
+from chalicelib.purchases import service as purchases
 from chalicelib.core.errors import InvalidCursor, InvalidId, NotFound, Unauthenticated, ValidationFailed
 from chalicelib.feeds.rules import (
     CannotFollowSelf,
@@ -22,7 +24,6 @@ from chalicelib.feeds.rules import (
 from chalicelib.core.ids import new_id
 from chalicelib.feeds import reading as feeds, moderation, posts, social
 from chalicelib.feeds.moderation import ContentRejected
-from chalicelib.feeds import keys
 from chalicelib.feeds import posts_store
 from chalicelib.feeds import social_store
 from tests.feeds.test_posts import (
@@ -431,6 +432,6 @@ def test_a_profile_is_one_query(emulator):
 
 def test_purchase_hooks_need_their_ids():
     with pytest.raises(ValidationFailed):
-        social.on_order_paid("", new_id(), new_id())
+        purchases.on_order_paid("", new_id(), new_id(), NOW, 100)
     assert social_store.pulled_authors(new_id()) == set()
-    assert keys.purchases_pk("u") == "PURCHASES#u"
+    assert purchase_keys.purchases_pk("u") == "PURCHASES#u"

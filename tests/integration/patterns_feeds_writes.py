@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from chalicelib.purchases import service as purchases
+from chalicelib.purchases import store as purchases_store
 from chalicelib.feeds import rules
 from chalicelib.catalog.rules import Media
 from chalicelib.feeds.rules import Comment, PostDraft, PostKind, PostState, Report, ReportReason
@@ -53,7 +55,7 @@ def _post(author: Principal, products: tuple[str, ...] = (), body: str = "Sweet 
 def products_author_and_purchase_before_a_post_is_written(emulator, category):
     alice = _user("Alice")
     products = tuple(_product(category) for _ in range(3))
-    social.on_order_paid(alice.user_id, new_id(), products[0], _NOW)
+    purchases.on_order_paid(alice.user_id, new_id(), products[0], _NOW, 2990)
     emulator.clear_log()
     reads = posts_store.write_reads(products, alice.user_id, reviewed_product=products[0])
     assert set(reads.products) == set(products) and reads.author.display_name == "Alice" and reads.purchased
@@ -228,8 +230,8 @@ def count_a_paid_order_s_purchase_once(emulator, category):
     alice = _user("Alice")
     product, order = _product(category), new_id()
     emulator.clear_log()
-    assert social_store.record_purchase(alice.user_id, order, product, _NOW)
-    assert not social_store.record_purchase(alice.user_id, order, product, _NOW)
+    assert purchases_store.record_purchase(alice.user_id, order, product, _NOW, 2990)
+    assert not purchases_store.record_purchase(alice.user_id, order, product, _NOW, 2990)
     assert emulator.dynamodb_operations() == ["TransactWriteItems", "TransactWriteItems"]
 
 

@@ -59,3 +59,22 @@ def points_accounts_by_shard(emulator, category):
     rest, more = pair(jobs_store.accounts_page(points_shard(users[0]), page[-1].user_id, limit=2))
     assert [(a.user_id, a.growth) for a in rest] == [(users[2], 1)] and not more
     assert emulator.dynamodb_operations() == ["Query"]
+
+
+def a_user_s_paid_orders_newest_first(emulator, category):
+    from chalicelib.purchases import service as purchases
+    from chalicelib.purchases import store as purchases_store
+
+    user = _same_shard_users(1)[0]
+    orders = [f"01J0000000000000000000ORD{i}" for i in range(3)]
+    for days, order in zip((3, 2, 1), orders, strict=True):
+        purchases.on_order_paid(user, order, "P", _NOW - timedelta(days=days), 1000 * days)
+    purchases.on_order_paid(user, "01J0000000000000000000ORD9", "P2", _NOW, 500)
+    purchases.on_order_refunded(user, "01J0000000000000000000ORD9", "P2")
+    emulator.clear_log()
+    first = purchases_store.paid_orders_page(user, 2)
+    second = purchases_store.paid_orders_page(user, 2, first.end)
+    assert [o.order_id for o in first.items + second.items] == orders[::-1]  # the refunded one is gone
+    assert [o.amount for o in first.items + second.items] == [1000, 2000, 3000]
+    assert (first.has_more, second.has_more) == (True, False)
+    assert emulator.dynamodb_operations() == ["Query", "Query"]

@@ -10,15 +10,17 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecordEventName
 from ulid import ULID
 
 from chalicelib.core.clock import iso
-from chalicelib.groupbuy import keys as groupbuy_keys
-from chalicelib.groupbuy.models import OrderItem
+from chalicelib.core.stream import Change, Image
 from chalicelib.groupbuy.rules import OrderState
 from chalicelib.points import jobs, jobs_store, keys, store
 from chalicelib.points import service as svc
 from chalicelib.points.rules import EntryKind, PointsRules, Tier
+from chalicelib.purchases import service as purchases
+from chalicelib.purchases import stream_handlers as purchases_stream
 from devstack.context import LambdaContext
 from devstack.jobs import JOBS, scheduled_event
 from devstack.project import PROJECT_ROOT
@@ -252,14 +254,25 @@ def test_an_account_changing_under_the_job_is_read_again(monkeypatch):
 
 def _order(user: str, paid: datetime | None, amount: int, state: OrderState = OrderState.TO_SHIP,
            refunded: int = 0) -> None:
-    """An order as the group-buy store keeps it (its id sorts by creation time)."""
+    """An order's life as the table stream tells it to the purchase history, the only
+    thing the segments read (its id sorts by creation time, as group-buy's do)."""
     created = (paid or NOW) - timedelta(minutes=5)
     order_id = str(ULID.from_datetime(created))
-    OrderItem(groupbuy_keys.order_pk(order_id), groupbuy_keys.ORDER_SK, order_id=order_id, user_id=user, team_id="T", deal_id="D",
-              product_id="P", sku_id="S", quantity=1, amount=amount, currency="CNY", state=state.value,
-              created_at=iso(created), pay_by=iso(created + timedelta(minutes=15)),
-              paid_at=iso(paid) if paid else None, captured=amount if paid else 0, refunded=refunded,
-              GSI1PK=groupbuy_keys.user_orders(user), GSI1SK=order_id).save()
+    life = [{"type": "Order", "order_id": order_id, "user_id": user, "product_id": "P", "amount": amount,
+             "captured": 0, "refunded": 0, "state": OrderState.AWAITING_PAYMENT.value}]
+    if paid:
+        life.append({**life[-1], "state": OrderState.PAID_AWAITING_TEAM.value, "paid_at": iso(paid), "captured": amount})
+    if state in (OrderState.REFUNDING, OrderState.REFUNDED):
+        life.append({**life[-1], "state": OrderState.REFUNDING.value})
+    if state not in (OrderState.AWAITING_PAYMENT, OrderState.PAID_AWAITING_TEAM, OrderState.REFUNDING):
+        life.append({**life[-1], "state": state.value})
+    if refunded:
+        life.append({**life[-1], "refunded": refunded})
+    before: dict = {}
+    for image in life:
+        event = DynamoDBRecordEventName.MODIFY if before else DynamoDBRecordEventName.INSERT
+        purchases_stream.order_changed(Change("Order", event, Image(image), Image(before)))
+        before = image
 
 
 def test_segments_come_from_paid_orders_that_were_not_cancelled_or_refunded():
@@ -300,7 +313,7 @@ def test_a_partly_refunded_order_counts_what_was_kept():
 
 
 def test_reading_orders_stops_past_the_90_days(emulator, monkeypatch):
-    monkeypatch.setattr(jobs, "ORDERS_PAGE", 2)
+    monkeypatch.setattr(purchases, "HISTORY_PAGE", 2)
     for days in (1, 2, 100, 101, 102, 103):
         _order(USER, NOW - timedelta(days=days), 10_000)
     emulator.clear_log()
@@ -308,7 +321,24 @@ def test_reading_orders_stops_past_the_90_days(emulator, monkeypatch):
     assert emulator.dynamodb_operations() == ["Query", "Query"]  # not the third page
 
 
-def test_segments_from_group_buy_orders_made_through_the_services():
+def _deliver_orders_to_the_purchase_history(emulator) -> None:
+    """The table stream's Order records, to the purchase history's handler only."""
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+    from chalicelib.core.stream import change_of
+    from devstack.streams import StreamPoller
+
+    def consumer(event: dict, context: object) -> dict:
+        for raw in event["Records"]:
+            change = change_of(DynamoDBRecord(raw))
+            if change is not None and change.item_type == "Order":
+                purchases_stream.order_changed(change)
+        return {"batchItemFailures": []}
+
+    StreamPoller(emulator.endpoint_url, os.environ["TUANSTACK_TABLE"], consumer).drain()
+
+
+def test_segments_from_group_buy_orders_made_through_the_services(emulator):
     from chalicelib.core.clock import utc_now
     from chalicelib.groupbuy import service as groupbuy
     from tests.groupbuy.support import RecordingPayments, capture, deal_setup, user
@@ -323,6 +353,7 @@ def test_segments_from_group_buy_orders_made_through_the_services():
     now = utc_now() + timedelta(minutes=1)
     svc.earn_on_paid_order(alice.user_id, paid.id, paid.amount.amount, now, config=RULES)
     svc.check_in(bob.user_id, now, config=RULES)
+    _deliver_orders_to_the_purchase_history(emulator)
 
     summary = jobs.recompute_standing(now)
     assert (summary["users"], summary["errors"]) == (2, 0)

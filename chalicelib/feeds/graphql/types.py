@@ -8,7 +8,7 @@ from datetime import datetime
 
 import strawberry
 
-import chalicelib.feeds.graphql.loaders  # noqa: F401 -- registers this feature's request loaders
+import chalicelib.feeds.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.catalog.graphql.types import Media, Product, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import strawberry
 
-import chalicelib.groupbuy.graphql.loaders  # noqa: F401 -- registers this feature's request loaders
+import chalicelib.groupbuy.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.adapters.payments import JsapiParams
 from chalicelib.catalog.graphql.types import Product, Sku
 from chalicelib.core.graphql.connection import connection
