@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.accounts import keys as accounts_keys
+from chalicelib.accounts.published import users as accounts_keys
 from chalicelib.core.clock import from_iso
 from chalicelib.core.observability import count, logger
 from chalicelib.core.table.batch import batch_write

@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.accounts import keys as accounts_keys
+from chalicelib.accounts.published import users as accounts_keys
 from chalicelib.core.errors import InvalidCursor
 from chalicelib.core.ids import is_id
 from chalicelib.core.table.models import TableItem

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib.catalog.rules import MediaKind, Product, ProductStatus
+from chalicelib.catalog.published.rules import MediaKind, Product, ProductStatus
 from chalicelib.core.clock import from_iso
 from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
 from chalicelib.core.ids import is_id, new_id
@@ -27,7 +27,7 @@ from chalicelib.feeds import moderation, rules
 from chalicelib.feeds import posts_store as store
 from chalicelib.feeds.posts_store import PostChanged, PostView, ProductCard, WriteReads
 from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
-from chalicelib.points import hooks as points_hooks
+from chalicelib.points.published import hooks as points_hooks
 
 MEDIA_HOSTS_ENV = "TUANSTACK_MEDIA_HOSTS"  # comma-separated upload hosts; unset: any public https host
 EDIT_ATTEMPTS = 3

@@ -35,13 +35,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.accounts.models import UserItem
-from chalicelib.accounts.store import to_user
-from chalicelib.catalog import keys as catalog_keys
-from chalicelib.catalog.models import ProductItem
-from chalicelib.catalog.rules import Media, MediaKind, Product
-from chalicelib.catalog.store import to_product
+from chalicelib.accounts.published import users as accounts_keys
+from chalicelib.accounts.published.users import UserItem, to_user
+from chalicelib.catalog.published import products as catalog_keys
+from chalicelib.catalog.published.products import ProductItem, to_product
+from chalicelib.catalog.published.rules import Media, MediaKind, Product
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import User

@@ -30,7 +30,7 @@ from enum import Enum
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from chalicelib.catalog.rules import Media, MediaKind
+from chalicelib.catalog.published.rules import Media, MediaKind
 from chalicelib.core.clock import is_iso, iso
 from chalicelib.core.errors import (
     ErrorCode,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from chalicelib.accounts import store as users_store
+from chalicelib.accounts.published import users as users_store
 from chalicelib.core.errors import Conflict, InvalidCursor, InvalidId, NotFound, PageSizeExceeded, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count

@@ -25,8 +25,8 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.published import users as accounts_keys
+from chalicelib.accounts.published.users import UserItem
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.principal import Role, User
 from chalicelib.core.table.batch import batch_get

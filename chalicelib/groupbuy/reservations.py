@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.catalog import service as catalog
+from chalicelib.catalog.published import stock as catalog
 from chalicelib.core.clock import NotYet, from_iso, utc_now
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import flush_metrics, logger, metrics
@@ -44,6 +44,6 @@ def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[
 
 def _owner_of(reservation_id: str) -> str:
     """For executions started before the stream passed ``ownerId`` in their input."""
-    from chalicelib.catalog import stock as stock_store
+    from chalicelib.catalog.published import stock as stock_store
 
     return stock_store.get_reservation(reservation_id).owner_id

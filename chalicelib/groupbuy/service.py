@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.accounts import store as user_store
+from chalicelib.accounts.published import users as user_store
 from chalicelib.adapters.payments import (
     JsapiParams,
     PaymentError,
@@ -21,9 +21,9 @@ from chalicelib.adapters.payments import (
     RefundRequest,
     RefundStatus,
 )
-from chalicelib.catalog import stock as stock_store
-from chalicelib.catalog import store as catalog_store
-from chalicelib.catalog.stock import Reservation, ReservationState
+from chalicelib.catalog.published import products as catalog_store
+from chalicelib.catalog.published import stock as stock_store
+from chalicelib.catalog.published.stock import Reservation, ReservationState
 from chalicelib.core.clock import NotYet, accept, iso
 from chalicelib.core.errors import (
     AlreadyInTeam,
@@ -136,8 +136,8 @@ def _checkout_points(caller: Principal, points: int | None, price_fen: int) -> t
     half the price) and the lots they come from; refused before anything is written."""
     if not points:
         return 0, None
-    from chalicelib.points import rules as points_rules
-    from chalicelib.points import store as points_store
+    from chalicelib.points.published import checkout as points_rules
+    from chalicelib.points.published import checkout as points_store
 
     discount = points_rules.check_redemption(points, price_fen, points_rules.UNLIMITED, points_store.get_rules())
     return discount, points_store.plan_take(caller.user_id, points)  # NOT_ENOUGH_POINTS if the lots lack them
@@ -185,8 +185,8 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
 def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -> None:
     """Write the seat; when its points' lots changed meanwhile (a concurrent spend),
     plan them again. Not enough points any more is NOT_ENOUGH_POINTS."""
-    from chalicelib.points import store as points_store
-    from chalicelib.points.rules import InsufficientPoints, PointsBusy
+    from chalicelib.points.published import checkout as points_store
+    from chalicelib.points.published.checkout import InsufficientPoints, PointsBusy
 
     for _ in range(attempts):
         try:

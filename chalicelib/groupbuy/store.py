@@ -16,11 +16,11 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.accounts.models import UserItem
-from chalicelib.catalog import keys as catalog_keys
-from chalicelib.catalog.models import SkuItem
-from chalicelib.catalog.stock import (
+from chalicelib.accounts.published import users as accounts_keys
+from chalicelib.accounts.published.users import UserItem
+from chalicelib.catalog.published import products as catalog_keys
+from chalicelib.catalog.published.products import SkuItem
+from chalicelib.catalog.published.stock import (
     Reservation,
     ReservationState,
     StockKey,
@@ -50,8 +50,8 @@ from chalicelib.groupbuy.rules import (
     Team,
     TeamState,
 )
-from chalicelib.points import store as points
-from chalicelib.points.rules import checkout_source
+from chalicelib.points.published import checkout as points
+from chalicelib.points.published.checkout import checkout_source
 
 
 def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:

@@ -53,7 +53,7 @@ def _publish(events: list[DomainEvent]) -> None:
 
 def _notify(user_ids: Iterable[str], template: str, data: Mapping[str, str]) -> None:
     """Best effort: a notification never holds up money or stock."""
-    from chalicelib.accounts.store import wechat_openid
+    from chalicelib.accounts.published.users import wechat_openid
     from chalicelib.adapters.messaging import notifier_for
 
     user_ids = list(user_ids)
@@ -119,7 +119,7 @@ def settle_team(event: dict[str, Any]) -> dict[str, Any]:
             detail={"teamId": team_id, "virtual": virtual, "paid": len(result["members"]),
                     "orderIds": list(result.get("orders", []))},
         )])
-        from chalicelib.points import hooks as points_hooks
+        from chalicelib.points.published import hooks as points_hooks
 
         points_hooks.on_team_succeeded(team_id, list(result["members"]))
         _notify(result["members"], "team_succeeded", {"teamId": team_id, "virtual": str(virtual).lower()})

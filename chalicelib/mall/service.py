@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.catalog import store as catalog_store
-from chalicelib.catalog.rules import ProductStatus
+from chalicelib.catalog.published import products as catalog_store
+from chalicelib.catalog.published.rules import ProductStatus
 from chalicelib.core.errors import Conflict, InvalidCursor, InvalidState, NotFound, PageSizeExceeded
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import is_id, new_id

@@ -43,8 +43,8 @@ from chalicelib.mall.rules import (
     Redemption,
     RedemptionState,
 )
-from chalicelib.points import store as points_store
-from chalicelib.points.rules import InsufficientPoints
+from chalicelib.points.published import checkout as points_store
+from chalicelib.points.published.checkout import InsufficientPoints
 
 
 # ---------------------------------------------------------------- models

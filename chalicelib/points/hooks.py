@@ -18,7 +18,7 @@ from chalicelib.points import service as points
 def on_order_paid(user_id: str, order_id: str, product_id: str, paid_fen: int, paid_at: datetime) -> int:
     """Points for what was actually paid, pending until the return window (counted
     from the payment) closes; ×2 when the product is green. Returns the points."""
-    from chalicelib.catalog import store as catalog_store
+    from chalicelib.catalog.published import products as catalog_store
 
     record = catalog_store.product_record(product_id)
     green = paid_fen if record is not None and record.product.green else 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 from chalicelib.core.clock import from_iso
 from chalicelib.core.stream import Change, on_change
 
-
 # Paid and not (being) refunded: a refund here is partial.
 KEPT_STATES = frozenset({"PAID_AWAITING_TEAM", "TO_SHIP", "SHIPPED", "COMPLETED"})
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 import strawberry
 
 from chalicelib.accounts import service as auth_service
@@ -10,6 +11,7 @@ from chalicelib.adapters.wechat_login import wechat_login_for
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
+
 
 @strawberry.input
 class LoginWithWechatInput:

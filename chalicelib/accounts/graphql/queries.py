@@ -7,6 +7,7 @@ from chalicelib.accounts.graphql.user import User
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.principal import require_user
 
+
 @strawberry.type
 class AccountQueries:
     @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")

@@ -5,8 +5,8 @@ from enum import Enum
 
 import strawberry
 
-from chalicelib.catalog.graphql.types import MediaKind
-from chalicelib.catalog.rules import Media as DomainMedia
+from chalicelib.catalog.published.graphql import MediaKind
+from chalicelib.catalog.published.rules import Media as DomainMedia
 from chalicelib.core.clock import iso, utc_now
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from chalicelib.catalog.graphql.types import Product
+from chalicelib.catalog.published.graphql import Product
 from chalicelib.core.graphql.extend import extends
 from chalicelib.feeds import reading as feeds
 from chalicelib.feeds.graphql.types import PostConnection, feed_connection

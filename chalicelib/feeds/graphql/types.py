@@ -9,7 +9,7 @@ from datetime import datetime
 import strawberry
 
 import chalicelib.feeds.graphql.loaders  # noqa: F401  # registers this feature's request loaders
-from chalicelib.catalog.graphql.types import Media, Product, visible_product
+from chalicelib.catalog.published.graphql import Media, Product, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import to_global_id

@@ -7,7 +7,7 @@ import strawberry
 
 import chalicelib.groupbuy.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.adapters.payments import JsapiParams
-from chalicelib.catalog.graphql.types import Product, Sku
+from chalicelib.catalog.published.graphql import Product, Sku
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import to_global_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from chalicelib.accounts.graphql.user import user_fields
+from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.core.graphql.pagination import after_position, page_size
 from chalicelib.groupbuy import store as groupbuy_store
 from chalicelib.groupbuy.graphql.types import (

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from chalicelib.catalog.graphql.types import Product, Sku, visible_product
+from chalicelib.catalog.published.graphql import Product, Sku, visible_product
 from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import Forbidden
 from chalicelib.core.graphql.connection import connection

@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from chalicelib.accounts.graphql.user import user_fields
+from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.points.graphql.types import PointsAccount, points_account
 
 

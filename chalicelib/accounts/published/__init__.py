@@ -1,0 +1,2 @@
+"""What other features may use of accounts: one module per need, each importing only what that need does
+(so a pure rules module can use the pure part without loading a store or GraphQL)."""

@@ -1,0 +1,6 @@
+"""Catalog rules other features build on (pure: media kinds, a product's status)."""
+from __future__ import annotations
+
+from chalicelib.catalog.rules import Media, MediaKind, Product, ProductStatus
+
+__all__ = ["Media", "MediaKind", "Product", "ProductStatus"]

@@ -1,0 +1,24 @@
+"""Stock within your transaction: reserve, resolve and return units of a SKU, and read or release a reservation."""
+from __future__ import annotations
+
+from chalicelib.catalog.service import release_reservation
+from chalicelib.catalog.stock import (
+    Reservation,
+    ReservationState,
+    StockKey,
+    add_reserve,
+    add_resolve,
+    add_return_sold,
+    get_reservation,
+)
+
+__all__ = [
+    "Reservation",
+    "ReservationState",
+    "StockKey",
+    "add_reserve",
+    "add_resolve",
+    "add_return_sold",
+    "get_reservation",
+    "release_reservation",
+]

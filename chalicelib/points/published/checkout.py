@@ -1,0 +1,18 @@
+"""Spending points within your transaction (checkout, the mall): the rules, the plan, the writes and their refusals."""
+from __future__ import annotations
+
+from chalicelib.points.rules import UNLIMITED, InsufficientPoints, PointsBusy, check_redemption, checkout_source
+from chalicelib.points.store import add_spend, get_rules, plan_take, spend, spend_labels
+
+__all__ = [
+    "InsufficientPoints",
+    "PointsBusy",
+    "UNLIMITED",
+    "add_spend",
+    "check_redemption",
+    "checkout_source",
+    "get_rules",
+    "plan_take",
+    "spend",
+    "spend_labels",
+]
