@@ -25,7 +25,8 @@ from chalicelib.core.errors import ValidationFailed
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
-_FORMAT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$")
+# ASCII digits only: a bare \d also matches other scripts' digits ("۲000"), which would parse and not read back.
+_FORMAT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z\Z")
 
 
 def utc_now() -> datetime:

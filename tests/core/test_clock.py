@@ -77,3 +77,9 @@ def test_the_formatter_refuses_what_the_parser_would_not_read():
         iso(datetime(1, 1, 1, tzinfo=UTC))
     with pytest.raises(ValueError):
         iso(datetime(2026, 1, 1))
+
+
+def test_digits_of_other_scripts_are_not_a_timestamp():
+    # Found by the round-trip property: "\d" matched the Persian two.
+    for text in ("۲000-01-01T00:00:00Z", "2000-01-01T00:00:0٠Z", "2000-01-01T00:00:00Z\n"):
+        assert not is_iso(text)

@@ -12,7 +12,7 @@ def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
     assert set(codes) == set(DEMO_USERS)
     tree = catalog_store.category_tree()
     assert len([c for c in tree if c.parent_id is None]) == 2
-    deals, _ = groupbuy_store.active_deals(10, None)
+    deals = groupbuy_store.active_deals(10, None).items
     assert sorted(d.terms.team_size for d in deals) == [2, 3]
     for name, (role, _) in DEMO_USERS.items():
         login = gql("mutation($c: String!) { loginWithWechat(input: {code: $c}) { user { role } } }",

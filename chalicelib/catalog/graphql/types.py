@@ -181,9 +181,6 @@ async def products_in_category(info: Ctx, category_id: str, first: int | None, a
     scope = f"category:{category_id}"
     size, position = page_size(first), after_position(scope, after)
     page = catalog_store.active_products_in_category(category_id, size, position)
-    if page.products and _selects_skus(info):
-        skus = catalog_store.skus_of_category_page(category_id, page.products)
-        prime_skus(info.context.loaders, skus, page.products)
     if page.items and _selects_skus(info):
         skus = catalog_store.skus_of_category_page(category_id, page.items)
         prime_skus(info.context.loaders, skus, page.items)
