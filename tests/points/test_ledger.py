@@ -179,7 +179,7 @@ def test_spending_takes_the_oldest_lot_first_and_expiry_sweeps_old_lots():
     assert svc.expire(USER, datetime(2026, 12, 31, 16, 0, tzinfo=UTC)) == 150
     account = store.get_account(USER)
     assert (account.available, account.expired) == (0, 150)
-    assert store.lots(USER) == []
+    assert [remaining for _, remaining in store.lots(USER) if remaining] == []
     _balance_is_sum_of_entries()
 
 
@@ -248,4 +248,18 @@ def test_points_returned_after_their_lot_expired_expire_at_once():
     account = store.get_account(USER)
     assert (account.available, account.spent, account.expired) == (0, 0, 500)
     assert sum(r for _, r in store.lots(USER)) == 0
+    _balance_is_sum_of_entries()
+
+
+def test_points_returned_into_a_lot_past_its_date_expire_at_once():
+    # Found by the ledger state machine: a redemption refunded after its lot's last day.
+    _fund(600, "old-order")  # a lot of 2025: its last day is 2026-12-31 (China time)
+    assert store.spend(USER, "mall:r1", 600, NOW)
+    late = datetime(2029, 1, 5, 4, 0, tzinfo=UTC)
+    assert store.reverse(USER, "mall:r1", late)
+    account = store.get_account(USER)
+    assert (account.available, account.spent, account.expired) == (0, 0, 600)
+    assert [remaining for _, remaining in store.lots(USER) if remaining] == []
+    kinds = Counter(e.kind.value for e in store.all_entries(USER))
+    assert kinds["EXPIRE"] == 1 and kinds["REVERSE"] == 1
     _balance_is_sum_of_entries()

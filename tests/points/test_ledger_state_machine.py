@@ -132,10 +132,19 @@ class LedgerMachine(RuleBasedStateMachine):
             self.c["earned"] -= amount
         else:
             assert store.reverse(self.user, source, self.now)
+            # Points returned into a lot past its date expire at once (docs/decisions.md):
+            # a late cancellation never revives expired points.
+            expired = 0
             for expiry, back in self.redeemed_lots[source]:
-                self.lots[expiry] = self.lots.get(expiry, 0) + back
+                if rules.is_expired(expiry, self.now):
+                    expired += back
+                else:
+                    self.lots[expiry] = self.lots.get(expiry, 0) + back
             self.c["spent"] -= amount
-            self.c["available"] += amount
+            self.c["available"] += amount - expired
+            self.c["expired"] += expired
+            if expired:
+                self.postings += 1  # the EXPIRE entry beside the REVERSE
         self.reversed.add(source)
         self.postings += 1
 
