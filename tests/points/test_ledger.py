@@ -260,6 +260,6 @@ def test_points_returned_into_a_lot_past_its_date_expire_at_once():
     account = store.get_account(USER)
     assert (account.available, account.spent, account.expired) == (0, 0, 600)
     assert [remaining for _, remaining in store.lots(USER) if remaining] == []
-    kinds = Counter(e.kind.value for e in store.all_entries(USER))
-    assert kinds["EXPIRE"] == 1 and kinds["REVERSE"] == 1
+    kinds = Counter(e.kind for e in store.all_entries(USER))
+    assert kinds[EntryKind.EXPIRE] == 1 and kinds[EntryKind.REVERSE] == 1
     _balance_is_sum_of_entries()
