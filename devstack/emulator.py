@@ -23,9 +23,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devstack import transactions
+from devstack import activity, transactions
 
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+# Requests that may add stream records: stream pollers are woken after them.
+DYNAMODB_WRITES = {
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+}
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -58,12 +63,16 @@ class SerialisedDynamoDB:
                 with self._counts_lock:
                     self.seen.add(target or f"{environ.get('REQUEST_METHOD', '')} {path}")
             return self.app(environ, start_response)
+        operation = target[len(DYNAMODB_TARGET_PREFIX):]
         with self._counts_lock:
-            self.operations.append(target[len(DYNAMODB_TARGET_PREFIX):])
+            self.operations.append(operation)
             self.seen.add(target)
         with self.lock:
             # Consume the whole response inside the lock: moto builds it lazily.
-            return list(self.app(environ, start_response))
+            response = list(self.app(environ, start_response))
+        if operation in DYNAMODB_WRITES:
+            activity.written()
+        return response
 
 
 class Emulator:
