@@ -75,13 +75,34 @@ class SerialisedDynamoDB:
         return response
 
 
+class Dispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, remembering which backend serves a host.
+
+    moto finds a request's backend by host on every request, listing its own
+    package directory each time (a listdir and ~150 stats): a pure function of
+    the host for a given moto install, so it is worked out once per host.
+    """
+
+    def __init__(self, create_app: Callable[..., Any]) -> None:
+        super().__init__(create_app)
+        self._backends_by_host: dict[str, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        if host is None:
+            return None
+        # Called under moto's dispatcher lock.
+        if host not in self._backends_by_host:
+            self._backends_by_host[host] = super().get_backend_for_host(host)
+        return self._backends_by_host[host]
+
+
 class Emulator:
     """A moto server on 127.0.0.1 with Step Functions executing for real."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
-        self.dynamodb = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self.dynamodb = SerialisedDynamoDB(Dispatcher(create_backend_app))
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
