@@ -32,9 +32,11 @@ job: $(STAMP)
 	@test -n "$(JOB)" || { echo "usage: make job JOB=release-pending|expire|recompute-tiers [NOW=<ISO time with zone>]"; exit 2; }
 	$(PORTS) $(BIN)/python -m devstack.jobs $(JOB) $(if $(NOW),--now "$(NOW)")
 
-## make test: the whole suite, plus the deploy template checked by cfn-lint
+## make test: the whole suite, plus the deploy template checked by cfn-lint; in parallel
+## (pytest-xdist, one emulator per worker; TEST_WORKERS=0 runs it in this one process)
+TEST_WORKERS ?= auto
 test: $(STAMP) $(GRAPHIQL_STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests
 
 ## make package: CloudFormation template + deployment zip in build/, offline
 package: $(STAMP)

@@ -23,9 +23,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devstack import transactions
+from devstack import activity, transactions
 
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+# Requests that may add stream records: stream pollers are woken after them.
+DYNAMODB_WRITES = {
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+}
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -58,12 +63,37 @@ class SerialisedDynamoDB:
                 with self._counts_lock:
                     self.seen.add(target or f"{environ.get('REQUEST_METHOD', '')} {path}")
             return self.app(environ, start_response)
+        operation = target[len(DYNAMODB_TARGET_PREFIX):]
         with self._counts_lock:
-            self.operations.append(target[len(DYNAMODB_TARGET_PREFIX):])
+            self.operations.append(operation)
             self.seen.add(target)
         with self.lock:
             # Consume the whole response inside the lock: moto builds it lazily.
-            return list(self.app(environ, start_response))
+            response = list(self.app(environ, start_response))
+        if operation in DYNAMODB_WRITES:
+            activity.written()
+        return response
+
+
+class Dispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, remembering which backend serves a host.
+
+    moto finds a request's backend by host on every request, listing its own
+    package directory each time (a listdir and ~150 stats): a pure function of
+    the host for a given moto install, so it is worked out once per host.
+    """
+
+    def __init__(self, create_app: Callable[..., Any]) -> None:
+        super().__init__(create_app)
+        self._backends_by_host: dict[str, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        if host is None:
+            return None
+        # Called under moto's dispatcher lock.
+        if host not in self._backends_by_host:
+            self._backends_by_host[host] = super().get_backend_for_host(host)
+        return self._backends_by_host[host]
 
 
 class Emulator:
@@ -72,7 +102,7 @@ class Emulator:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
-        self.dynamodb = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self.dynamodb = SerialisedDynamoDB(Dispatcher(create_backend_app))
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 

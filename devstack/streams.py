@@ -18,6 +18,9 @@ Failure semantics (ReportBatchItemFailures, which infra/template.json turns on):
 Retries wait with a capped backoff; like Lambda's default (no maximum retry
 attempts) a failing batch blocks its shard until it succeeds.
 
+An idle poller waits for the in-process emulator's next write (devstack/activity.py)
+or IDLE_POLL_SECONDS, whichever comes first.
+
 Records are read from the start of the stream (TRIM_HORIZON): on a new table that
 is what the deployed mapping sees, every write after the stack exists.
 `drain()` delivers until the stream is quiet, which makes tests deterministic.
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from devstack import naming
+from devstack import activity, naming
 from devstack.clients import emulator_client
 from devstack.context import LambdaContext
 from devstack.dynamodb_json import to_wire
@@ -115,6 +118,7 @@ class StreamPoller:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        activity.wake_all()
         if self._thread is not None:
             self._thread.join(timeout)
         self._thread = None
@@ -166,11 +170,12 @@ class StreamPoller:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            before = activity.generation()  # a write during the poll is not missed
             count, failed = self.poll_once()
             if failed:
                 self._stop.wait(self._backoff())
-            elif count == 0:
-                self._stop.wait(IDLE_POLL_SECONDS)
+            elif count == 0 and not self._stop.is_set():
+                activity.wait_for_write(before, IDLE_POLL_SECONDS)
 
     def _backoff(self) -> float:
         return min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, self._failures - 1))

@@ -26,6 +26,31 @@ apply_environment(
 )
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """Ids made while collecting are the same in every process.
+
+    Some parametrize lists hold fresh ids (`new_id()`), and so test ids; pytest-xdist
+    needs every worker to collect the same test ids. While collecting, the ULID
+    generator runs on a fixed clock and seeded randomness; afterwards it is the
+    real one again (its clock then is later, so ids stay monotonic).
+    """
+    import random
+
+    import ulid
+
+    generator = ulid.default_generator
+    clock, randomness = generator.clock, generator.randomness_source
+    seeded = random.Random(20260101)
+    collection_ms = iter(range(1_767_225_600_000, 1_767_225_600_000 + 10**9))  # from 2026-01-01T00:00Z
+    generator.clock = lambda: next(collection_ms)
+    generator.randomness_source = lambda _timestamp: seeded.randbytes(10)
+    try:
+        return (yield)
+    finally:
+        generator.clock, generator.randomness_source = clock, randomness
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Emulator:
     return EMULATOR

@@ -26,7 +26,7 @@ from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLin
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.stream import change_of, handlers_of
 from chalicelib.feeds import fanout as feed_fanout
-from chalicelib.feeds import stream_handlers  # noqa: F401  # registers the Profile and Follow handlers
+from chalicelib.feeds import stream_handlers
 from devstack.streams import StreamPoller
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
