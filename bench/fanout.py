@@ -56,11 +56,11 @@ def main() -> None:
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     })
     # After the environment: models read the table and endpoint when they load.
-    from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
     from chalicelib.core.ids import new_id
-    from chalicelib.feeds import feed_store as store
     from chalicelib.feeds import fanout as feed_fanout
+    from chalicelib.feeds import feed_store as store
     from chalicelib.feeds import social
+    from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
     from tests.feeds import feed_support as fs
 
     threshold = feed_fanout.big_author_threshold()

@@ -122,7 +122,7 @@ class Timing:
     def __init__(self) -> None:
         self.wall = self.cpu = 0.0
 
-    def __enter__(self) -> "Timing":
+    def __enter__(self) -> Timing:
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         return self
 

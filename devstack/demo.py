@@ -17,7 +17,7 @@ import argparse
 import json
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,7 @@ def quick_deal(anonymous: Client) -> tuple[str, str]:
                 s["skuId"] == sku and s["available"] > 0 for s in deal["stock"]):
             return deal["id"], sku
     merchant = anonymous.login("demo:merchant")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = merchant.gql("CreateDeal", {"input": {
         "productId": _product_of_sku(sku), "prices": [{"skuId": sku, "price": 1990}],
         "stock": [{"skuId": sku, "quantity": 20}], "teamSize": 3, "teamLifetimeSeconds": QUICK_LIFETIME_SECONDS,

@@ -17,7 +17,7 @@ import json
 import socket
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from devstack import naming
@@ -42,7 +42,7 @@ def scheduled_event(now: str, detail: dict[str, Any], region: str = naming.DEFAU
         "detail-type": "Scheduled Event",
         "source": "aws.events",
         "account": naming.LOCAL_ACCOUNT_ID,
-        "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": region,
         "resources": [],
         "detail": {**detail, "now": now},
@@ -81,7 +81,7 @@ def _reachable(port: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    now = args.now or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = args.now or datetime.now(UTC).isoformat(timespec="seconds")
     try:
         parsed = datetime.fromisoformat(now)
     except ValueError:

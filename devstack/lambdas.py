@@ -114,7 +114,7 @@ def _call(handler: Handler, body: Any, context: LambdaContext, response_headers:
         return _error_payload("InvalidRequestContentException", f"payload is not JSON: {exc}")
     try:
         result = handler(event, context)
-    except Exception as exc:  # noqa: BLE001 (any exception is a function error, as on Lambda)
+    except Exception as exc:
         if getattr(exc, "expected_retry", False):  # e.g. a timer that woke early: one line, no traceback
             log.info("function %s: %s (%s; retried)", context.function_name, exc, type(exc).__name__)
         else:

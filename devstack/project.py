@@ -24,7 +24,7 @@ def load_app() -> Any:
     root = str(PROJECT_ROOT)
     if root not in sys.path:
         sys.path.insert(0, root)
-    import app as app_module  # noqa: PLC0415 (the project root is only on sys.path now)
+    import app as app_module
 
     return app_module.app
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.adapters.wechat_login import LocalDemoLogin
-from chalicelib.core.settings import settings
-from chalicelib.catalog.rules import Media, ProductStatus, SkuAttribute
-from chalicelib.groupbuy.rules import NewDeal
-from chalicelib.core.principal import Principal, Role
-from chalicelib.core.observability import metrics
 from chalicelib.accounts import service as auth
+from chalicelib.adapters.wechat_login import LocalDemoLogin
 from chalicelib.catalog import service as catalog
-from chalicelib.groupbuy import service as groupbuy
-from chalicelib.core.clock import utc_now
 from chalicelib.catalog import store as catalog_store
+from chalicelib.catalog.rules import Media, ProductStatus, SkuAttribute
 from chalicelib.catalog.store import ProductRecord
+from chalicelib.core.clock import utc_now
+from chalicelib.core.observability import metrics
+from chalicelib.core.principal import Principal, Role
+from chalicelib.core.settings import settings
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.groupbuy.rules import NewDeal
 
 # demo login code -> (role, display name). Log in with `demo:<name>`.
 DEMO_USERS = {
@@ -111,8 +111,8 @@ def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRec
     blocked words and a word that sends a post to the review queue. The stream (started
     after seeding) fans the posts out and awards the post points."""
     from chalicelib.catalog.rules import Media
-    from chalicelib.feeds.rules import PostDraft, PostKind
     from chalicelib.feeds import moderation, posts, social
+    from chalicelib.feeds.rules import PostDraft, PostKind
 
     for word in BLOCKED_WORDS:
         moderation.add_word(operator, word, moderation.WordAction.BLOCK, now)
@@ -135,8 +135,8 @@ def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRec
 
 def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> None:
     """A coupon and a product in the points mall."""
-    from chalicelib.mall.rules import CouponTerms, MallItemKind
     from chalicelib.mall import service as mall
+    from chalicelib.mall.rules import CouponTerms, MallItemKind
 
     mall.create_item(operator, mall.NewMallItem(
         kind=MallItemKind.COUPON, title="¥5 off orders over ¥30", points_price=500, stock=100, per_user_limit=2,

@@ -237,7 +237,7 @@ class StreamPoller:
         )
         try:
             result = self.handler(event, context)
-        except Exception as error:  # noqa: BLE001 (Lambda retries the batch on any error)
+        except Exception as error:
             self.last_error = error
             log.exception("stream consumer %s failed; the batch will be retried", self.function_name)
             return sequence_numbers[0]

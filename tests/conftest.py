@@ -176,11 +176,11 @@ def gql(client) -> GraphQLClient:
 
 def demo_token(gql: GraphQLClient, name: str, role: str) -> str:
     """Register ``name`` with ``role`` (as the seed does) and log in with its demo code."""
-    from chalicelib.adapters.wechat_login import LocalDemoLogin
-    from chalicelib.core.settings import settings
-    from chalicelib.core.principal import Role
     from chalicelib.accounts.service import register_user
+    from chalicelib.adapters.wechat_login import LocalDemoLogin
     from chalicelib.core.clock import utc_now
+    from chalicelib.core.principal import Role
+    from chalicelib.core.settings import settings
 
     openid = LocalDemoLogin().exchange(f"demo:{name}").openid
     register_user(settings(), openid, Role(role), name.title(), utc_now())

@@ -82,7 +82,7 @@ class EventBridgePublisher:
             # Results come back in request order, one per entry.
             refused = [
                 (item, result["ErrorCode"])
-                for item, result in zip(batch, response["Entries"])
+                for item, result in zip(batch, response["Entries"], strict=True)
                 if result.get("ErrorCode")
             ]
             # The codes are not a closed, documented set: every refused entry is

@@ -18,19 +18,19 @@ the store could not write and read back.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib.core.errors import ValidationFailed
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 # ASCII digits only: a bare \d also matches other scripts' digits ("۲000"), which would parse and not read back.
 _FORMAT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z\Z")
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def in_range(moment: datetime) -> bool:
@@ -42,7 +42,7 @@ def iso(moment: datetime) -> str:
     Raises ValueError for a naive or out-of-range instant: it would not read back."""
     if not isinstance(moment, datetime) or not in_range(moment):
         raise ValueError(f"not a storable instant: {moment!r}")
-    m = moment.astimezone(timezone.utc)
+    m = moment.astimezone(UTC)
     return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
@@ -52,7 +52,7 @@ def from_iso(text: str) -> datetime:
     match = _FORMAT.match(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a timestamp: {text!r}")
-    moment = datetime(*(int(part) for part in match.groups()), tzinfo=timezone.utc)
+    moment = datetime(*(int(part) for part in match.groups()), tzinfo=UTC)
     if not in_range(moment):
         raise ValueError(f"timestamp out of range: {text!r}")
     return moment
@@ -81,7 +81,7 @@ def accept(value: datetime | str, field: str | tuple[str, ...]) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationFailed("give a time zone (e.g. 2026-12-01T10:00:00+08:00)", field)
     try:
-        moment = value.astimezone(timezone.utc)
+        moment = value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00:00+08:00 is before datetime.min in UTC
         moment = None
     if moment is None or not in_range(moment):

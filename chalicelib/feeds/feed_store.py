@@ -146,7 +146,7 @@ def following_page(reader_id: str, limit: int, after: str | None = None) -> Feed
     by_author: dict[str, list[FeedRef]] = {}
     exhausted = {_INBOX: len(entries) < fetch}
     read: dict[str, PostItem] = {}
-    for author, items in zip(authors, pulled_items):
+    for author, items in zip(authors, pulled_items, strict=True):
         by_author[author] = [ref for ref in (_post_ref(item) for item in items) if ref is not None]
         exhausted[author] = len(items) < fetch
         read.update((item.post_id, item) for item in items)

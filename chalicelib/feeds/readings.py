@@ -263,7 +263,7 @@ def _merge_runs(pieces: list[_Piece], belongs_with: Callable[[_Piece, _Piece], b
 
     Returns ``pieces`` itself when nothing merged (most texts) and never changes a piece."""
     runs: list[list[_Piece]] = []
-    for before, piece in zip([None, *pieces], pieces):
+    for before, piece in zip([None, *pieces], pieces, strict=False):
         if before is not None and belongs_with(before, piece):
             runs[-1].append(piece)
         else:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.core.clock import accept, iso
@@ -131,7 +131,7 @@ def _shards(shards: Iterable[int] | None) -> list[int]:
 
 
 def _utc_day(moment: datetime) -> date:
-    return moment.astimezone(timezone.utc).date()
+    return moment.astimezone(UTC).date()
 
 
 # ---------------------------------------------------------------- release pending points

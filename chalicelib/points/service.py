@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
+from itertools import pairwise
 
 from chalicelib.core.clock import iso
 from chalicelib.core.errors import IdempotencyKeyReused, ValidationFailed
@@ -294,7 +295,7 @@ def _check_tiers(tiers: list[rules.Tier]) -> None:
     names = [t.name.strip() for t in tiers]
     if any(not n or len(n) > 20 for n in names) or len(set(names)) != len(names):
         raise ValidationFailed("tier names are distinct, 1 to 20 characters", "tiers")
-    if tiers[0].min_growth != 0 or any(a.min_growth >= b.min_growth for a, b in zip(tiers, tiers[1:])):
+    if tiers[0].min_growth != 0 or any(a.min_growth >= b.min_growth for a, b in pairwise(tiers)):
         raise ValidationFailed("tiers start at 0 growth and rise strictly", "tiers")
     if any(t.multiplier_permille < 1000 or t.multiplier_permille > 10_000 for t in tiers):
         raise ValidationFailed("multipliers are 1000 (1×) to 10000 (10×) per mille", "tiers")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -147,7 +147,7 @@ class AccountView:
 
     account: Account
     lots: tuple[tuple[date, int], ...]  # oldest expiry first
-    pending: tuple["PendingRelease", ...]  # soonest release first
+    pending: tuple[PendingRelease, ...]  # soonest release first
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +335,7 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
         actions.append(PointsAccountItem.pending.add(amount))
         tx.put("pending", PointsPendingItem(points_pk(user_id), pending, source=source, amount=amount,
                                             expires_on=expiry.isoformat(), release_at=release,
-                                            GSI1PK=pending_due_bucket(pending_until.astimezone(timezone.utc).date(),
+                                            GSI1PK=pending_due_bucket(pending_until.astimezone(UTC).date(),
                                                                       points_shard(user_id)),
                                             GSI1SK=f"{release}#{user_id}#{source}"))
     else:

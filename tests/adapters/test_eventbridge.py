@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import boto3
@@ -21,7 +21,7 @@ from chalicelib.adapters.events import DomainEvent, PublishFailed
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@lru_cache(maxsize=None)
+@cache
 def aws(service: str):
     """Built once (loading a service model costs ~0.1 s); the emulator is reset, not the client."""
     return boto3.session.Session().client(service, region_name=os.environ["AWS_REGION"])

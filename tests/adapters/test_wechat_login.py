@@ -11,15 +11,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from chalicelib.adapters.wechat_login import Code2Session, LocalDemoLogin, wechat_login_for
-from chalicelib.core.settings import settings
 from chalicelib.core.errors import LoginFailed
+from chalicelib.core.settings import settings
 
 
 class FakeWechat(BaseHTTPRequestHandler):
     seen: list[dict] = []
     answers: dict[str, dict] = {}
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         FakeWechat.seen.append({"path": url.path, **query})

@@ -26,7 +26,7 @@ class FakeWechat(BaseHTTPRequestHandler):
     token_answers: list[dict] = []
     send_answers: list[dict] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         url = urlparse(self.path)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         query = {k: v[0] for k, v in parse_qs(url.query).items()}

@@ -353,8 +353,8 @@ def test_bad_variable_message_is_not_masked_in_production(merchant):
     """Outside local, unexpected errors are masked; a client's bad variable is not
     unexpected and must still say what is wrong."""
     from chalicelib.core.graphql.context import RequestContext
-    from chalicelib.schema import build_schema
     from chalicelib.core.settings import settings
+    from chalicelib.schema import build_schema
 
     prod = replace(settings(), stage="prod")
     variables = {"input": {"categoryId": _absent("Category"), "name": "Mango", "skus": [_sku(price=19.99)]}}

@@ -374,10 +374,10 @@ def _user_id(gql, token) -> str:
 
 
 def _bad_tokens(gql, merchant) -> dict[str, str]:
-    from chalicelib.core.settings import settings
-    from chalicelib.core.principal import Role
     from chalicelib.core import tokens
     from chalicelib.core.clock import utc_now
+    from chalicelib.core.principal import Role
+    from chalicelib.core.settings import settings
 
     config = settings()
     user = _user_id(gql, merchant)

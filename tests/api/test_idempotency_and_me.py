@@ -56,9 +56,9 @@ def test_a_malformed_key_is_refused(gql, operator, merchant):
 
 def test_concurrent_retries_with_one_key_apply_once(client, gql, operator, merchant):
     from chalicelib.catalog import service as catalog
-    from chalicelib.core.tokens import verify
-    from chalicelib.core.settings import settings
     from chalicelib.core.graphql.ids import from_global_id
+    from chalicelib.core.settings import settings
+    from chalicelib.core.tokens import verify
 
     product_id, sku_gid = _sku(gql, operator, merchant)
     pid, sid = from_global_id(sku_gid, "Sku")

@@ -2,7 +2,7 @@
 redemptions, refusals as payload errors, replays, and who may see what."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.factories import create_category, create_product
 
@@ -24,7 +24,7 @@ NODE = """query($id: ID!) { node(id: $id) { id ... on MallItem { title active } 
 
 COUPON = {"kind": "COUPON", "title": "¥10 off orders over ¥99", "pointsPrice": 200, "stock": 5, "active": True,
           "description": "满99减10", "coupon": {"value": 1000, "minOrder": 9900, "validDays": 30}}
-NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 
 
 def _user_id(token: str) -> str:

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.catalog import store as catalog_store
 from chalicelib.core.graphql import graphiql
 from chalicelib.core.graphql.context import RequestContext
-from chalicelib.schema import build_schema
 from chalicelib.core.settings import settings
-from chalicelib.catalog import store as catalog_store
+from chalicelib.schema import build_schema
 
 INTROSPECTION = "{ __schema { queryType { name } } }"
 

@@ -9,12 +9,12 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
-from chalicelib.core.errors import OutOfStock
-from chalicelib.core.principal import Principal, Role
 from chalicelib.catalog import service as catalog
-from chalicelib.core.clock import utc_now
 from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.stock import StockKey
+from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import OutOfStock
+from chalicelib.core.principal import Principal, Role
 from tests.conftest import fresh_table
 
 THREADS = 32

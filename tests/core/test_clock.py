@@ -1,16 +1,16 @@
 """core.clock: the one timestamp format, its parser, and the check on client instants."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.core.clock import EARLIEST, LATEST, accept, from_iso, iso, is_iso
+from chalicelib.core.clock import EARLIEST, LATEST, accept, from_iso, is_iso, iso
 from chalicelib.core.errors import ErrorCode, ValidationFailed
 
-UTC = timezone.utc
+UTC = UTC
 instants = st.datetimes(min_value=EARLIEST.replace(tzinfo=None), max_value=LATEST.replace(tzinfo=None),
                         timezones=st.just(UTC))
 zones = st.builds(lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-23 * 60 - 59, 23 * 60 + 59))
@@ -52,7 +52,7 @@ def test_whatever_accept_lets_in_is_stored_and_read_back(value):
 @pytest.mark.parametrize("value", [
     "0001-01-01T00:00:00+00:00", "1969-12-31T23:59:59Z", "0999-06-01T00:00:00Z", "9999-12-31T23:59:59-00:01",
     "0001-01-01T00:00:00+08:00", "2026-12-01T10:00:00", "tomorrow", datetime(1, 1, 1, tzinfo=UTC),
-    datetime(2026, 12, 1),
+    datetime(2026, 12, 1),  # noqa: DTZ001  # naive on purpose: refused
 ])
 def test_accept_refuses_what_would_not_read_back(value):
     with pytest.raises(ValidationFailed) as refused:
@@ -76,7 +76,7 @@ def test_the_formatter_refuses_what_the_parser_would_not_read():
     with pytest.raises(ValueError):
         iso(datetime(1, 1, 1, tzinfo=UTC))
     with pytest.raises(ValueError):
-        iso(datetime(2026, 1, 1))
+        iso(datetime(2026, 1, 1))  # noqa: DTZ001  # naive on purpose: refused
 
 
 def test_digits_of_other_scripts_are_not_a_timestamp():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.core.table.conditional import applied, delete_if, put_if, update_if
 from chalicelib.catalog.models import CategoryItem
+from chalicelib.core.table.conditional import applied, delete_if, put_if, update_if
 from chalicelib.core.table.models import TableItem
 
 

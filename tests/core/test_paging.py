@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalicelib.catalog.models import CategoryItem, ProductTagItem
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.cursors import decode_cursor
-from chalicelib.core.table.paging import Page, query_page
-from chalicelib.catalog.models import CategoryItem, ProductTagItem
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, query_page
 
 PK = "TEST#P"
 

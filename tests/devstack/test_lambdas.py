@@ -1,8 +1,9 @@
 """Lambda tasks run the registered Python handler: result out, exceptions as errors."""
 from __future__ import annotations
 
-import json
 import itertools
+import json
+from datetime import UTC
 
 from devstack import naming
 from devstack.executions import history_types, wait_for_execution
@@ -140,14 +141,14 @@ def test_a_timer_that_woke_early_is_one_info_line_and_a_real_failure_keeps_its_t
 
 
 def test_the_timer_tasks_raise_not_yet_when_woken_early() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import pytest
 
     from chalicelib.core.clock import NotYet
     from chalicelib.groupbuy.reservations import release_expired
 
-    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
     with pytest.raises(NotYet):
         release_expired({"reservationId": "r1", "expiresAt": "2026-01-01T00:00:01Z", "ownerId": "order:o1"},
                         now=moment)

@@ -8,9 +8,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devstack.executions import history_types, wait_for_execution
+from devstack.project import INFRA_DIR
 from devstack.resources import create_resources
 from devstack.template import load_definition, load_template
-from devstack.project import INFRA_DIR
 
 PAST = "2020-01-01T00:00:00Z"
 

@@ -1,9 +1,9 @@
 """`make dev`'s demo data: what the README's walkthrough relies on, seeded once."""
 from __future__ import annotations
 
-from devstack.seed import DEMO_USERS, seed_demo
 from chalicelib.catalog import store as catalog_store
 from chalicelib.groupbuy import store as groupbuy_store
+from devstack.seed import DEMO_USERS, seed_demo
 
 
 def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):

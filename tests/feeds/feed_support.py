@@ -10,26 +10,25 @@ other state carries none.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.feeds.rules import Engagement, discover_sort_key, feed_time
-from chalicelib.core.ids import new_id
-from chalicelib.core.table import batch
-from chalicelib.feeds import feed_store as feeds_store
 from chalicelib.accounts import keys as accounts_keys
+from chalicelib.core.ids import new_id
+from chalicelib.core.stream import change_of, handlers_of
+from chalicelib.core.table import batch
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds import feed_store as feeds_store
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
-from chalicelib.core.table.models import TableItem
-from chalicelib.core.stream import change_of, handlers_of
-from chalicelib.feeds import fanout as feed_fanout
-from chalicelib.feeds import stream_handlers
+from chalicelib.feeds.rules import Engagement, discover_sort_key, feed_time
 from devstack.streams import StreamPoller
 
-T0 = datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 CREATED = "2025-06-01T07:00:00Z"
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
+from chalicelib.accounts import keys as accounts_keys
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
-from chalicelib.feeds import reading as feeds
 from chalicelib.core.table import batch
-from chalicelib.feeds import feed_store as store
-from chalicelib.accounts import keys as accounts_keys
-from chalicelib.feeds import keys
-from chalicelib.feeds.models import FeedEntryItem, PostItem
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds import feed_store as store
+from chalicelib.feeds import keys
+from chalicelib.feeds import reading as feeds
+from chalicelib.feeds.models import FeedEntryItem, PostItem
+from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
 from chalicelib.feeds.social import BIG_AUTHOR_ENV
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
@@ -174,7 +174,7 @@ def test_a_big_author_is_pulled_not_pushed(emulator, monkeypatch):
     small_posts = [fs.post(small, at(2 * i + 1)) for i in range(4)]
     poller.drain(timeout=60)
     assert all_entries(readers) == sorted((r, p) for r in readers[:3] for p in small_posts)  # nothing of big's
-    merged = [p for pair in zip(big_posts, small_posts) for p in pair][::-1]
+    merged = [p for pair in zip(big_posts, small_posts, strict=False) for p in pair][::-1]
     for first in (1, 3, 20):
         assert read_all(lambda n, a: feeds.following_feed(Principal(readers[0], Role.CUSTOMER), n, a),
                         first) == merged

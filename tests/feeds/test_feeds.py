@@ -9,14 +9,14 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.core.errors import InvalidCursor, InvalidId, PageSizeExceeded, Unauthenticated
-from chalicelib.feeds.rules import feed_time
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
-from chalicelib.feeds import reading as feeds
 from chalicelib.core.table import batch
-from chalicelib.feeds import feed_store as store
 from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import feed_store as store
+from chalicelib.feeds import reading as feeds
 from chalicelib.feeds import social
+from chalicelib.feeds.rules import feed_time
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.feeds import rules as feeds
 from chalicelib.catalog.rules import Media, MediaKind
 from chalicelib.core.errors import (
     DomainError,
@@ -24,6 +23,8 @@ from chalicelib.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from chalicelib.core.ids import new_id
+from chalicelib.feeds import rules as feeds
 from chalicelib.feeds.rules import (
     CannotFollowSelf,
     Engagement,
@@ -37,9 +38,8 @@ from chalicelib.feeds.rules import (
     PostState,
     ReportReason,
 )
-from chalicelib.core.ids import new_id
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 AUTHOR, READER, MOD = new_id(), new_id(), new_id()
 IMG = Media("https://cdn.tuanstack.cn/u/1.jpg")
@@ -602,13 +602,14 @@ def test_discover_key_is_fixed_width_digits():
 
 def test_discover_key_refuses_naive_and_pre_epoch_times():
     with pytest.raises(ValueError):
-        feeds.discover_sort_key(Engagement(), datetime(2024, 1, 1))
+        feeds.discover_sort_key(Engagement(), datetime(2024, 1, 1))  # noqa: DTZ001  # naive on purpose
     with pytest.raises(ValueError):
         feeds.discover_sort_key(Engagement(), datetime(1969, 12, 31, tzinfo=UTC))
 
 
 counts = st.builds(Engagement, st.integers(0, 10**7), st.integers(0, 10**6), st.integers(0, 10**6))
-times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
+# Hypothesis takes naive bounds and adds the zone itself.
+times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))  # noqa: DTZ001
 
 
 @settings(max_examples=300)
@@ -649,7 +650,7 @@ def test_the_key_is_the_floor_of_the_scaled_score(e, published):
 def test_sorting_by_key_sorts_by_score(items):
     by_key = sorted(items, key=lambda i: feeds.discover_sort_key(*i))
     scores = [feeds.discover_score(*i) for i in by_key]
-    for lower, higher in zip(scores, scores[1:]):
+    for lower, higher in zip(scores, scores[1:], strict=False):
         assert lower <= higher + 1 / feeds.DISCOVER_KEY_SCALE
 
 

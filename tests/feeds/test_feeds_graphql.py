@@ -11,8 +11,8 @@ import pytest
 import app as app_module
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token
-from tests.waiting import eventually
 from tests.factories import create_category
+from tests.waiting import eventually
 
 PUBLISH = """mutation($input: PublishPostInput!) { publishPost(input: $input) {
   post { id state kind title body tags sponsored verifiedPurchase rejectionReason likeCount
@@ -207,15 +207,14 @@ def test_a_review_word_holds_a_post_for_a_moderator(gql, operator, products):
 def test_a_feed_page_with_products_and_authors_costs_the_same_few_requests(gql, emulator, products, page):
     """Following feed: the reader's inbox and own posts (2 Queries) and one batch of
     posts carrying their product and author snapshots; discover: one Query."""
-    from chalicelib.core.graphql.ids import from_global_id
-    from chalicelib.core.settings import settings
-    from chalicelib.feeds.rules import PostDraft, PostKind
-    from chalicelib.core.principal import Principal, Role
     from chalicelib.accounts import service as auth
-    from chalicelib.feeds import posts, social
     from chalicelib.core.clock import utc_now
-    from chalicelib.feeds import posts_store
+    from chalicelib.core.graphql.ids import from_global_id
+    from chalicelib.core.principal import Principal, Role
+    from chalicelib.core.settings import settings
     from chalicelib.feeds import fanout as feed_fanout
+    from chalicelib.feeds import posts, posts_store, social
+    from chalicelib.feeds.rules import PostDraft, PostKind
 
     reader = demo_token(gql, "bob", "CUSTOMER")
     (reader_id,) = from_global_id(_me(gql, reader), "User", "id")
@@ -246,10 +245,10 @@ def test_a_feed_page_with_products_and_authors_costs_the_same_few_requests(gql, 
 
 
 def test_a_review_by_a_buyer_shows_verified_purchase(gql, stream):
+    from chalicelib.core.clock import utc_now
     from chalicelib.core.graphql.ids import from_global_id, to_global_id
     from chalicelib.core.principal import Principal, Role
     from chalicelib.groupbuy import service as groupbuy
-    from chalicelib.core.clock import utc_now
     from tests.groupbuy.support import RecordingPayments, capture, deal_setup
 
     deal, sku, _ = deal_setup(team_size=2)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.feeds import screen as moderation
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.feeds import screen as moderation
 from chalicelib.feeds.readings import normalise
 from chalicelib.feeds.screen import Hit, WordList
 
@@ -340,7 +340,7 @@ letter_styles = st.sampled_from([
 def _spell(data: st.DataObject, chars: list[str], gap: st.SearchStrategy[str]) -> str:
     """The characters in order with a drawn gap between every two of them."""
     gaps = data.draw(st.lists(gap, min_size=len(chars) - 1, max_size=len(chars) - 1))
-    return chars[0] + "".join(between + char for between, char in zip(gaps, chars[1:]))
+    return chars[0] + "".join(between + char for between, char in zip(gaps, chars[1:], strict=True))
 
 
 def _assert_caught(word: str, text: str, start: int, end: int) -> None:

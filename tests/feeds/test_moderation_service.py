@@ -15,13 +15,11 @@ from chalicelib.core.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from chalicelib.feeds.rules import InvalidPostTransition, ModerationAction, PostState, ReportReason
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Role
-from chalicelib.feeds import moderation, posts, social
+from chalicelib.feeds import moderation, posts, posts_store, social, words_store
 from chalicelib.feeds.moderation import ContentRejected, WordAction
-from chalicelib.feeds import words_store
-from chalicelib.feeds import posts_store
+from chalicelib.feeds.rules import InvalidPostTransition, ModerationAction, PostState, ReportReason
 from tests.feeds.test_posts import (
     NOW,
     OPERATOR,

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.purchases import service as purchases
+from chalicelib.accounts import store as users_store
+from chalicelib.catalog import service as catalog
 from chalicelib.catalog.rules import Media, MediaKind, ProductStatus
 from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, NotFound, Unauthenticated, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role, User
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import keys, moderation, posts, posts_store, social
+from chalicelib.feeds.moderation import ContentRejected, WordAction
+from chalicelib.feeds.posts import ProductNotAvailable
 from chalicelib.feeds.rules import (
     SYSTEM_MODERATOR,
     InvalidPostTransition,
@@ -23,18 +30,9 @@ from chalicelib.feeds.rules import (
     discover_sort_key,
     feed_time,
 )
-from chalicelib.core.ids import new_id
-from chalicelib.core.principal import Principal, Role, User
-from chalicelib.catalog import service as catalog
-from chalicelib.feeds import moderation, posts, social
-from chalicelib.feeds.moderation import ContentRejected, WordAction
-from chalicelib.feeds.posts import ProductNotAvailable
-from chalicelib.feeds import keys
-from chalicelib.feeds import posts_store
-from chalicelib.accounts import store as users_store
-from chalicelib.core.table.models import TableItem
+from chalicelib.purchases import service as purchases
 
-NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 MERCHANT = Principal("01J0000000000000000000MRCH", Role.MERCHANT)
 BLOCKED = ["傻逼", "fuck"]
@@ -409,7 +407,7 @@ def test_a_queued_post_deleted_leaves_the_queue():
 # ---------------------------------------------------------------- the points hook
 def _images(post_id: str):
     item = raw_post(post_id)
-    return {k: v for k, v in item.attribute_values.items()} | {"type": "Post"}
+    return dict(item.attribute_values) | {"type": "Post"}
 
 
 def test_a_post_earns_points_when_first_published_only():

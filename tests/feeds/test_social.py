@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 import app as app_module
-from devstack.streams import StreamPoller
-
-from chalicelib.purchases import keys as purchase_keys
-from chalicelib.purchases import service as purchases
 from chalicelib.core.errors import InvalidCursor, InvalidId, NotFound, Unauthenticated, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.feeds import moderation, posts, posts_store, social, social_store
+from chalicelib.feeds import reading as feeds
+from chalicelib.feeds.moderation import ContentRejected
 from chalicelib.feeds.rules import (
     CannotFollowSelf,
     Comment,
@@ -21,11 +21,9 @@ from chalicelib.feeds.rules import (
     ReportReason,
     discover_sort_key,
 )
-from chalicelib.core.ids import new_id
-from chalicelib.feeds import reading as feeds, moderation, posts, social
-from chalicelib.feeds.moderation import ContentRejected
-from chalicelib.feeds import posts_store
-from chalicelib.feeds import social_store
+from chalicelib.purchases import keys as purchase_keys
+from chalicelib.purchases import service as purchases
+from devstack.streams import StreamPoller
 from tests.feeds.test_posts import (
     NOW,
     OPERATOR,

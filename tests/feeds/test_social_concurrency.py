@@ -13,8 +13,9 @@ import threading
 from collections.abc import Callable
 
 import app as app_module
-from devstack.streams import StreamPoller
-
+from chalicelib.core.table.models import TableItem
+from chalicelib.feeds import keys, posts_store, social
+from chalicelib.feeds.models import LikeItem
 from chalicelib.feeds.rules import (
     Engagement,
     ModerationAction,
@@ -23,11 +24,7 @@ from chalicelib.feeds.rules import (
     ReportReason,
     discover_sort_key,
 )
-from chalicelib.feeds import social
-from chalicelib.feeds import keys
-from chalicelib.feeds import posts_store
-from chalicelib.feeds.models import LikeItem
-from chalicelib.core.table.models import TableItem
+from devstack.streams import StreamPoller
 from tests.conftest import fresh_table
 from tests.feeds.test_posts import NOW, _no_cached_words, make_user, published, raw_post  # noqa: F401
 

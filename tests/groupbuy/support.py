@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
+from chalicelib.accounts import service as auth
 from chalicelib.adapters.payments import (
     JsapiParams,
     PaymentError,
@@ -14,13 +15,12 @@ from chalicelib.adapters.payments import (
     RefundResult,
     RefundStatus,
 )
-from chalicelib.core.settings import settings
-from chalicelib.groupbuy.rules import NewDeal
-from chalicelib.core.principal import Principal, Role
-from chalicelib.accounts import service as auth
 from chalicelib.catalog import service as catalog
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.core.principal import Principal, Role
+from chalicelib.core.settings import settings
+from chalicelib.groupbuy import service as groupbuy
+from chalicelib.groupbuy.rules import NewDeal
 
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 

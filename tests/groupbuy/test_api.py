@@ -4,7 +4,7 @@ notification route."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,7 +28,7 @@ from tests.groupbuy.ops import (
 
 
 def _iso(delta: timedelta) -> str:
-    return (datetime.now(timezone.utc) + delta).isoformat()
+    return (datetime.now(UTC) + delta).isoformat()
 
 
 @pytest.fixture

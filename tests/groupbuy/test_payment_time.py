@@ -3,15 +3,15 @@ payBy, whatever the seat's timer has done yet; payBy is the same to the buyer an
 to the store. The clock is injected: no sleeps."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
 from chalicelib.adapters.payments.simulated import SimulatedPayments
-from chalicelib.groupbuy.rules import OrderState, SeatState
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import OrderState, SeatState
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 
 KEY = "a simulated key long enough"
@@ -29,7 +29,7 @@ def _simulated_capture(order, at: datetime) -> str:
     return groupbuy.apply_payment_event(event, at + timedelta(milliseconds=50))  # delivered just after
 
 
-OPENED_AT = datetime.now(timezone.utc).replace(microsecond=700_000)  # the window ends mid-second
+OPENED_AT = datetime.now(UTC).replace(microsecond=700_000)  # the window ends mid-second
 
 
 def test_the_pay_by_returned_by_open_team_is_the_one_stored():

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.core.errors import ErrorCode, DomainError
-from chalicelib.groupbuy.rules import NewDeal
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import DomainError, ErrorCode
+from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import NewDeal
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from chalicelib.adapters.payments import PaymentError, RefundRequest, RefundStatus
 from chalicelib.adapters.payments.factory import payment_provider_for
-from chalicelib.core.settings import settings
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
-from tests.groupbuy.test_api import deal  # noqa: F401 - the fixture
-from tests.groupbuy.ops import OPEN_TEAM
+from chalicelib.core.settings import settings
 from tests.conftest import demo_token
+from tests.groupbuy.ops import OPEN_TEAM
+from tests.groupbuy.test_api import deal  # noqa: F401 - the fixture
 
 
 def _post(client, path: str, body) -> tuple[int, dict]:

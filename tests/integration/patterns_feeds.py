@@ -4,11 +4,11 @@ written with the feed models (tests/feeds/feed_support.py), as the post and soci
 stores write it."""
 from __future__ import annotations
 
-from chalicelib.feeds.rules import feed_time
 from chalicelib.core.ids import new_id
+from chalicelib.feeds import fanout as feed_fanout
 from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import keys
-from chalicelib.feeds import fanout as feed_fanout
+from chalicelib.feeds.rules import feed_time
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of
 
@@ -16,7 +16,7 @@ from tests.feeds.feed_support import at, ids_of
 def a_reader_s_following_feed_newest_first(emulator, category):
     me, friend, star = fs.user_ids(3)
     pushed = [fs.post(friend, at(i)) for i in range(0, 6, 2)]
-    for i, post_id in zip(range(0, 6, 2), pushed):
+    for i, post_id in zip(range(0, 6, 2), pushed, strict=True):
         fs.push(me, post_id, friend, at(i))
     pulled = [fs.post(star, at(i)) for i in range(1, 6, 2)]
     mine = fs.post(me, at(10))
@@ -85,11 +85,11 @@ def push_or_withdraw_a_post_in_followers_feeds(emulator, category):
     assert pushed == feed_fanout.FanOut(30, 2, False)
     # the author's follower count, the followers, the entries 25 a request
     assert emulator.dynamodb_operations() == ["GetItem", "Query", "BatchWriteItem", "BatchWriteItem"]
-    assert fs.entries_of(post_id, readers[:3]) == {r: 1 for r in readers[:3]}
+    assert fs.entries_of(post_id, readers[:3]) == dict.fromkeys(readers[:3], 1)
     emulator.clear_log()
     feed_fanout.withdraw_post(post_id, author, feed_time(at(0)))
     assert emulator.dynamodb_operations() == ["GetItem", "Query", "BatchWriteItem", "BatchWriteItem"]
-    assert fs.entries_of(post_id, readers[:3]) == {r: 0 for r in readers[:3]}
+    assert fs.entries_of(post_id, readers[:3]) == dict.fromkeys(readers[:3], 0)
 
 
 def add_a_big_author_to_a_reader_s_pulls(emulator, category):

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from chalicelib.purchases import service as purchases
-from chalicelib.purchases import store as purchases_store
-from chalicelib.feeds import rules
+from chalicelib.accounts import store as users_store
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.rules import Media
-from chalicelib.feeds.rules import Comment, PostDraft, PostKind, PostState, Report, ReportReason
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.core.principal import Principal, Role, User
-from chalicelib.catalog import service as catalog
-from chalicelib.feeds import moderation, posts, social
+from chalicelib.feeds import keys, moderation, posts, posts_store, rules, social, social_store, words_store
 from chalicelib.feeds.moderation import WordAction
-from chalicelib.catalog import store as catalog_store
-from chalicelib.feeds import keys
-from chalicelib.feeds import words_store
-from chalicelib.feeds import posts_store
-from chalicelib.feeds import social_store
-from chalicelib.accounts import store as users_store
+from chalicelib.feeds.rules import Comment, PostDraft, PostKind, PostState, Report, ReportReason
+from chalicelib.purchases import service as purchases
+from chalicelib.purchases import store as purchases_store
 from tests.factories import pair
 
-_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 _MERCHANT = Principal("01J0000000000000000000MRCH", Role.MERCHANT)
 

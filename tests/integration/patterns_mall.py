@@ -2,17 +2,17 @@
 docs/data-model.md; test_access_patterns.py runs them. Helpers start with "_"."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from chalicelib.mall import rules as mall_rules
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
+from chalicelib.mall import rules as mall_rules
 from chalicelib.mall import service as mall
 from chalicelib.mall import store as mall_store
 from chalicelib.points import store as points_store
 from tests.factories import pair
 
-_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 _ALICE = Principal("01J00000000000000000ALICE0", Role.CUSTOMER)
 

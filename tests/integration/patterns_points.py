@@ -3,14 +3,14 @@ tests/integration/test_access_patterns.py. Each sets up, clears the request log,
 reads or writes as the service does and checks the exact DynamoDB operations."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.points import service as svc
 from chalicelib.points import store
 
 USER = "01J00000000000000000000USR"
 OPERATOR_ID = "01J0000000000000000000OPER"
-NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 
 def a_member_s_points_page_account_lots_pending(emulator, category):

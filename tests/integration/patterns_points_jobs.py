@@ -3,13 +3,13 @@ each, named after its row; registered by tests/integration/test_access_patterns.
 Each page of a job's work is exactly one Query on a sparse, sharded index partition."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from chalicelib.points import jobs_store, store
 from chalicelib.points.keys import points_shard
 from tests.factories import pair
 
-_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+_NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 _CHINA = timezone(timedelta(hours=8))
 
 

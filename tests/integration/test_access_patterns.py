@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.catalog.rules import ProductStatus
-from chalicelib.core.principal import Principal, Role
 from chalicelib.accounts import service as auth
-from chalicelib.catalog import service as catalog
-from chalicelib.core.clock import utc_now
-from chalicelib.catalog import store
-from chalicelib.catalog import stock as stock_store
 from chalicelib.accounts import store as user_store
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog import stock as stock_store
+from chalicelib.catalog import store
+from chalicelib.catalog.rules import ProductStatus
 from chalicelib.catalog.stock import ReservationState, StockKey
+from chalicelib.core.clock import utc_now
+from chalicelib.core.principal import Principal, Role
 from tests.factories import pair
 
 DOC = Path(__file__).parents[2] / "docs" / "data-model.md"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from chalicelib.points.rules import InsufficientPoints
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.groupbuy import service as groupbuy
 from chalicelib.points import store
+from chalicelib.points.rules import InsufficientPoints
 from tests.conftest import fresh_table
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from chalicelib.points.rules import InsufficientPoints, PointsRules
 from chalicelib.points import service as svc
 from chalicelib.points import store
+from chalicelib.points.rules import InsufficientPoints, PointsRules
 from tests.conftest import fresh_table
 
-NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 USER = "01J0000000000000000000USER"
 THREADS = 20
 REPEATS = 20

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.points.rules import EntryKind
+from chalicelib.core.clock import utc_now
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.points import service as svc
-from chalicelib.core.clock import utc_now
 from chalicelib.points import store
+from chalicelib.points.rules import EntryKind
 from tests.waiting import eventually
 from tests.workflows.groupbuy_stack import stack, wait_execution  # noqa: F401 - the fixture
 

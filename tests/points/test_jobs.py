@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecordEventName
@@ -25,7 +25,7 @@ from devstack.context import LambdaContext
 from devstack.jobs import JOBS, scheduled_event
 from devstack.project import PROJECT_ROOT
 
-UTC = timezone.utc
+UTC = UTC
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 WINDOW = timedelta(days=7)  # the return window: pending points wait this long

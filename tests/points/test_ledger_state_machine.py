@@ -9,21 +9,20 @@ balance == sum of entries; every source posts at most once.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 
-from chalicelib.points import rules
 from chalicelib.core.ids import new_id
-from chalicelib.points.rules import InsufficientPoints, PointsAlreadyReleased, PointsRules
 from chalicelib.core.principal import Principal, Role
+from chalicelib.points import rules, store
 from chalicelib.points import service as svc
-from chalicelib.points import store
+from chalicelib.points.rules import InsufficientPoints, PointsAlreadyReleased, PointsRules
 
-START = datetime(2025, 12, 20, 4, 0, tzinfo=timezone.utc)  # near a year end: lots expire within steps
+START = datetime(2025, 12, 20, 4, 0, tzinfo=UTC)  # near a year end: lots expire within steps
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 RULES = PointsRules()
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.catalog import service as catalog
 from chalicelib.core.errors import DomainError, ErrorCode
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.mall import service as svc
+from chalicelib.mall import store as mall_store
 from chalicelib.mall.rules import (
     CouponTerms,
     MallItemChanges,
@@ -24,16 +28,12 @@ from chalicelib.mall.rules import (
     is_coupon_code,
     new_redemption,
 )
-from chalicelib.points.rules import EntryKind
-from chalicelib.core.principal import Principal, Role
-from chalicelib.catalog import service as catalog
-from chalicelib.mall import service as svc
-from chalicelib.mall import store as mall_store
 from chalicelib.points import store as points_store
+from chalicelib.points.rules import EntryKind
 from tests.conftest import fresh_table
 from tests.factories import pair
 
-NOW = datetime(2025, 6, 1, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 MERCHANT = Principal("01J0000000000000000000MRCH", Role.MERCHANT)
 ALICE = Principal("01J00000000000000000ALICE0", Role.CUSTOMER)

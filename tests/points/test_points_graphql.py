@@ -1,7 +1,7 @@
 """The points stories through GraphQL, as the mini-program and an operator use them."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -145,7 +145,7 @@ def deal(gql, operator, merchant):
                                              "skus": [{"code": "M", "price": 3990, "stock": 100}]}},
                   token=merchant)["data"]["createProduct"]["product"]
     sku = product["skus"][0]["id"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     result = gql(CREATE_DEAL, {"input": {"productId": product["id"], "prices": [{"skuId": sku, "price": 1990}],
                                          "stock": [{"skuId": sku, "quantity": 10}], "teamSize": 2,
                                          "startsAt": (now - timedelta(minutes=1)).isoformat(),

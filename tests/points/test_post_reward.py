@@ -3,15 +3,15 @@ each post once."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from chalicelib.points import service as svc
 from chalicelib.points import hooks as points_hooks
+from chalicelib.points import service as svc
 from chalicelib.points import store
 
 AUTHOR = "01J0000000000000000000AUTH"
 # 23:30 China time on 1 June: half an hour later it is the next (China) day.
-LATE = datetime(2026, 6, 1, 15, 30, tzinfo=timezone.utc)
+LATE = datetime(2026, 6, 1, 15, 30, tzinfo=UTC)
 
 
 def test_three_posts_a_day_earn_and_each_post_earns_once():

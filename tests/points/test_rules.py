@@ -1,15 +1,15 @@
 """The points rules as pure functions (no table)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.points import rules
 from chalicelib.core.errors import DomainError, ErrorCode
+from chalicelib.points import rules
 from chalicelib.points.rules import DEFAULT_RULES, InsufficientPoints, InvalidRedemption, PointsRules, Tier
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_defaults_are_domain_md():

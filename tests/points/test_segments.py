@@ -2,7 +2,7 @@
 decisions on what they leave open (chalicelib/points/segments.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chalicelib.points.segments import Purchase, Segment, classify
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 YUAN = 100
 DAY = timedelta(days=1)

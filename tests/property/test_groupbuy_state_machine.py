@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from chalicelib.adapters.payments import PaymentError
+from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import DomainError
-from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
 from chalicelib.core.principal import Principal, Role
 from chalicelib.groupbuy import service as groupbuy
-from chalicelib.core.clock import utc_now
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
 from tests.conftest import fresh_table
 from tests.groupbuy.support import RecordingPayments, capture, deal_setup
 

@@ -7,7 +7,7 @@ stored counters and reservation states with the model after every step.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -24,18 +24,18 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from chalicelib.catalog import keys
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog import stock as stock_store
+from chalicelib.catalog import store as catalog_store
+from chalicelib.catalog.models import ReservationItem
+from chalicelib.catalog.stock import ReservationState, StockKey
 from chalicelib.core.errors import InvalidState, NotFound, OutOfStock, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
-from chalicelib.catalog import service as catalog
-from chalicelib.catalog import store as catalog_store
-from chalicelib.catalog import keys
-from chalicelib.catalog import stock as stock_store
 from chalicelib.core.table.batch import batch_get
-from chalicelib.catalog.models import ReservationItem
-from chalicelib.catalog.stock import ReservationState, StockKey
 
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 HOLD = timedelta(minutes=15)
 OPERATOR = Principal(user_id=new_id(), role=Role.OPERATOR)
 MERCHANT = Principal(user_id=new_id(), role=Role.MERCHANT)

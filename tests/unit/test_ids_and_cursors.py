@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from chalicelib.core.errors import ErrorCode, InvalidCursor, InvalidId
 from chalicelib.core.graphql.cursors import decode_cursor, encode_cursor
 from chalicelib.core.graphql.ids import from_global_id, parse_global_id, to_global_id
-from chalicelib.core.errors import ErrorCode, InvalidCursor, InvalidId
 from chalicelib.core.ids import is_id, new_id
 
 

@@ -1,14 +1,14 @@
 """Access tokens: issued and verified by us, strictly."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
 
-from chalicelib.core.settings import Settings
+from chalicelib.core import tokens
 from chalicelib.core.errors import ErrorCode, Unauthenticated
 from chalicelib.core.principal import Principal, Role
-from chalicelib.core import tokens
+from chalicelib.core.settings import Settings
 
 SETTINGS = Settings(
     stage="local",
@@ -29,7 +29,7 @@ USER = "01J5ZQ0000000000000000USER"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _claims(**overrides):

@@ -24,10 +24,10 @@ import app as app_module
 from chalicelib.adapters.messaging import local_outbox
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
 from chalicelib.adapters.payments.simulated import SimulatedPayments
-from chalicelib.core.settings import settings
-from chalicelib.core.principal import Principal
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.core.principal import Principal
+from chalicelib.core.settings import settings
+from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import tasks as groupbuy_tasks
 from devstack import lambdas
 from devstack.executions import wait_for_execution

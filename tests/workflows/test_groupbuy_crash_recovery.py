@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
-from chalicelib.groupbuy.rules import OrderState, TeamState
-from chalicelib.groupbuy import service as groupbuy
 from chalicelib.core.clock import utc_now
+from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import OrderState, TeamState
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
 
 

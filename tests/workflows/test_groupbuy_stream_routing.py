@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.adapters.messaging import local_outbox
 from chalicelib import stream as table_stream
+from chalicelib.adapters.messaging import local_outbox
 from chalicelib.groupbuy import stream_handlers as groupbuy_stream
 
 EXPIRES = "2030-01-01T00:00:00Z"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.groupbuy.rules import OrderState, TeamState
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.rules import OrderState, TeamState
 from tests.workflows.groupbuy_stack import stack, transitions, wait_execution  # noqa: F401 - the fixture
 
 

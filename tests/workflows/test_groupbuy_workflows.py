@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import app as app_module
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+import app as app_module
 from chalicelib.core.clock import iso
-from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy import tasks as groupbuy_tasks
+from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
 from chalicelib.stream import handle_record
 from tests.groupbuy.support import OPERATOR
 from tests.workflows.groupbuy_stack import (  # noqa: F401 - the fixture

@@ -10,12 +10,12 @@ import boto3
 import pytest
 
 import app as app_module
-from chalicelib.core.principal import Principal, Role
 from chalicelib.catalog import service as catalog
-from chalicelib.core.clock import utc_now
-from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog import stock as stock_store
+from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.stock import ReservationState, StockKey
+from chalicelib.core.clock import utc_now
+from chalicelib.core.principal import Principal, Role
 from devstack import lambdas
 from devstack.executions import wait_for_execution
 from devstack.streams import StreamPoller
@@ -68,8 +68,9 @@ def test_a_redelivered_stream_record_starts_no_second_timer_and_releases_nothing
     stack.drain(timeout=10)
     _execution(reservation.id)
     # Lambda may deliver a batch again: replay the reservation's INSERT to the consumer.
-    from chalicelib.stream import handle_record
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+    from chalicelib.stream import handle_record
 
     image = {"type": {"S": "Reservation"}, "reservation_id": {"S": reservation.id}, "state": {"S": "HELD"},
              "expires_at": {"S": reservation.expires_at}}

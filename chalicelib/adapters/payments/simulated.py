@@ -241,7 +241,7 @@ class SimulatedPayments:
             return self._parse_notification(headers, body)
         except InvalidNotification:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001  # any unreadable input is the same typed refusal
             raise InvalidNotification("the notification could not be read") from None
 
     def _parse_notification(self, headers: Mapping[str, str], body: bytes) -> PaymentEvent:

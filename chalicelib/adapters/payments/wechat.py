@@ -30,7 +30,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from chalicelib.adapters.payments import (
@@ -165,7 +165,7 @@ class WechatPayV3:
                 public_key=public_key,
                 public_key_id=public_key_id,
             )
-        except Exception:
+        except Exception:  # noqa: BLE001  # re-raised as one typed error, without key material
             # The library's messages carry no key material, but say nothing useful either.
             raise ValueError("the WeChat Pay merchant private key or platform key does not load") from None
         core = getattr(self._pay, "_core", None)
@@ -231,7 +231,7 @@ class WechatPayV3:
             return self._parse_notification(headers, body)
         except InvalidNotification:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001  # any unreadable input is the same typed refusal
             raise InvalidNotification("the notification could not be read") from None
 
     def _parse_notification(self, headers: Mapping[str, str], body: bytes) -> PaymentEvent:
@@ -327,7 +327,7 @@ class WechatPayV3:
             # Timeouts and connection errors: whether WeChat acted is unknown, and
             # a retry with the same out_trade_no / out_refund_no is safe.
             raise PaymentError(f"WeChat Pay did not answer ({type(error).__name__})") from None
-        except Exception:
+        except Exception:  # noqa: BLE001  # see below: a 2xx answer that does not verify
             # After validation above, the only other failure in the library's
             # request() is a 2xx answer whose signature does not verify.
             raise PaymentError("WeChat Pay's answer could not be verified") from None
@@ -403,7 +403,7 @@ def _certificate_dir(pems: Sequence[str]) -> tuple[str, frozenset[int]]:
 
     from cryptography.x509 import load_pem_x509_certificate
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     directory = Path(tempfile.mkdtemp(prefix="wechatpay-platform-"))
     serials = set()
     for pem in pems:

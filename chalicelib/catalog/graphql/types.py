@@ -149,7 +149,7 @@ class Product(Node):
         skus = await info.context.loaders.skus.load(self.product)
         if not skus:
             return None
-        prices = sorted((s.price.amount for s in skus))
+        prices = sorted(s.price.amount for s in skus)
         currency = skus[0].price.currency
         return PriceRange(start=Money(amount=prices[0], currency=currency),
                           stop=Money(amount=prices[-1], currency=currency))

@@ -71,7 +71,7 @@ class Transaction:
                 reasons = error.cancellation_reasons if error.cause_response_code == "TransactionCanceledException" else []
                 failed = {
                     label
-                    for (label, *_), reason in zip(ordered, reasons)
+                    for (label, *_), reason in zip(ordered, reasons, strict=False)
                     if reason is not None and reason.code == "ConditionalCheckFailed"
                 }
                 if failed:

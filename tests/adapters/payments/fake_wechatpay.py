@@ -14,12 +14,13 @@ import threading
 import time
 from base64 import b64decode, b64encode
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlparse
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,7 +39,7 @@ def _key() -> rsa.RSAPrivateKey:
 
 def _self_signed(key: rsa.RSAPrivateKey, name: str) -> x509.Certificate:
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
@@ -63,7 +64,7 @@ def rsa_sign(key: rsa.RSAPrivateKey, message: str) -> str:
 def rsa_verifies(public_key, signature: str, message: str) -> bool:
     try:
         public_key.verify(b64decode(signature), message.encode(), padding.PKCS1v15(), hashes.SHA256())
-    except Exception:
+    except InvalidSignature:
         return False
     return True
 
@@ -162,10 +163,10 @@ class FakeWechatPay:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 fake._handle(self, "GET")
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 fake._handle(self, "POST")
 
             def log_message(self, *args):

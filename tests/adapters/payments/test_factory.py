@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -125,7 +125,7 @@ def test_wechat_pay_is_the_default_and_is_configured_from_the_environment(monkey
 
     assert isinstance(provider, WechatPayV3) and payment_provider_for(production()) is provider
     params = provider.create_jsapi_payment(PaymentRequest(ORDER, 100, "CNY", "拼团", OPENID,
-                                                          datetime(2030, 1, 1, tzinfo=timezone.utc)))
+                                                          datetime(2030, 1, 1, tzinfo=UTC)))
     assert params.app_id == APP_ID
     assert [r["signed"] for r in fake.requests] == [True]  # merchant key, serial and mchid wired right
 

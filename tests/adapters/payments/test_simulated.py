@@ -7,7 +7,7 @@ import json
 import sys
 import threading
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -29,7 +29,7 @@ ORDER = "01JH8Y3V6Q9ZK2M4N5P7R8S9TA"
 
 def payment_request(order_id: str = ORDER, amount: int = 2990) -> PaymentRequest:
     return PaymentRequest(order_id=order_id, amount=amount, currency="CNY", description="拼团",
-                          payer_openid="local-openid-alice", expires_at=datetime(2030, 1, 1, tzinfo=timezone.utc))
+                          payer_openid="local-openid-alice", expires_at=datetime(2030, 1, 1, tzinfo=UTC))
 
 
 def refund_request(refund_id: str = "RF-1", amount: int = 2990, order_id: str = ORDER) -> RefundRequest:

@@ -7,7 +7,7 @@ import traceback
 import urllib.error
 import urllib.request
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -35,7 +35,7 @@ from tests.adapters.payments.fake_wechatpay import (
 
 ORDER = "01JH8Y3V6Q9ZK2M4N5P7R8S9TA"
 REFUND_ID = "RF01JH8Y3V6Q9ZK2M4N5P7R8S9T"
-EXPIRES = datetime(2025, 1, 1, 4, 15, tzinfo=timezone.utc)
+EXPIRES = datetime(2025, 1, 1, 4, 15, tzinfo=UTC)
 
 
 def payment_request(**changes) -> PaymentRequest:
@@ -160,12 +160,12 @@ def _certificate_serial(keys):
 
 def _stale(keys):
     return notification(keys, paid_transaction(ORDER, 2990),
-                        timestamp=int(datetime.now(timezone.utc).timestamp()) - 301)
+                        timestamp=int(datetime.now(UTC).timestamp()) - 301)
 
 
 def _from_the_future(keys):
     return notification(keys, paid_transaction(ORDER, 2990),
-                        timestamp=int(datetime.now(timezone.utc).timestamp()) + 301)
+                        timestamp=int(datetime.now(UTC).timestamp()) + 301)
 
 
 def _wrong_apiv3_key(keys):
