@@ -26,26 +26,24 @@ from chalicelib.catalog.published import stock as stock_store
 from chalicelib.catalog.published.stock import Reservation, ReservationState
 from chalicelib.core.clock import NotYet, accept, iso
 from chalicelib.core.errors import (
-    AlreadyInTeam,
     DealNotActive,
     Forbidden,
     InvalidState,
-    LimitReached,
     NotFound,
     OutOfStock,
     PaymentWindowPassed,
     TeamClosed,
     TeamExpired,
-    TeamFull,
 )
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.core.table.idempotency import Replayed
 from chalicelib.core.table.transactions import TransactionCancelled
 from chalicelib.groupbuy import rules, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
-from chalicelib.groupbuy.store import PaymentNotApplied, SeatRefused, SeatRequest
+from chalicelib.groupbuy.store import PaymentNotApplied, SeatRequest
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
 
@@ -143,25 +141,6 @@ def _checkout_points(caller: Principal, points: int | None, price_fen: int) -> t
     return discount, points_store.plan_take(caller.user_id, points)  # NOT_ENOUGH_POINTS if the lots lack them
 
 
-def _refusal(error: SeatRefused, team: Team, now: datetime) -> Exception:
-    failed = error.failed
-    # Most specific first: "you are already in" explains a full team to the one who filled it.
-    if "seat" in failed:
-        return AlreadyInTeam("you already have a seat in this team", "shareCode")
-    if "team" in failed:
-        current = store.get_team(team.id, consistent=True) or team
-        if current.state is not TeamState.OPEN:
-            return TeamClosed(f"this team has {current.state.value.lower()}", "shareCode")
-        if current.expires_at <= now:
-            return TeamExpired("this team's time is up", "shareCode")
-        return TeamFull("this team is full", "shareCode")
-    if "limit" in failed:
-        return LimitReached(f"at most {team.terms.per_user_limit} per person in this deal", "skuId")
-    if "stock" in failed:
-        return OutOfStock("this deal has sold out", "skuId")
-    return InvalidState("the seat could not be taken; try again")
-
-
 def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: str | None,
                payments: PaymentProvider, openid: str | None, now: datetime, operation: str) -> SeatTaken:
     if idempotency_key is not None:
@@ -170,14 +149,12 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
             else request.team.id, request.order.sku_id))
     try:
         _write_seat(write, request, now)
-    except SeatRefused as error:
-        if error.replayed_order_id:
-            order = store.get_order(error.replayed_order_id)
-            team = store.get_team(order.team_id) if order else None
-            if order is None or team is None:
-                raise InvalidState("the first request with this key did not complete") from error
-            return SeatTaken(team, order, _payment_params(payments, order, openid, now), replayed=True)
-        raise _refusal(error, request.team, now) from error
+    except Replayed as replay:
+        order = store.get_order(replay.result_id) if replay.result_id else None
+        team = store.get_team(order.team_id) if order else None
+        if order is None or team is None:
+            raise InvalidState("the first request with this key did not complete") from replay
+        return SeatTaken(team, order, _payment_params(payments, order, openid, now), replayed=True)
     team = replace(request.team, held=request.team.held + 1)
     return SeatTaken(team, request.order, _payment_params(payments, request.order, openid, now))
 
@@ -186,17 +163,13 @@ def _write_seat(write, request: SeatRequest, now: datetime, attempts: int = 5) -
     """Write the seat; when its points' lots changed meanwhile (a concurrent spend),
     plan them again. Not enough points any more is NOT_ENOUGH_POINTS."""
     from chalicelib.points.published import checkout as points_store
-    from chalicelib.points.published.checkout import InsufficientPoints, PointsBusy
+    from chalicelib.points.published.checkout import LotsChanged, PointsBusy
 
     for _ in range(attempts):
         try:
             write(request, now)
             return
-        except SeatRefused as error:
-            if not request.order.points_used or error.failed - points_store.spend_labels(error.failed):
-                raise  # refused for the seat itself (or a replay): see _refusal
-            if "account" in error.failed:
-                raise InsufficientPoints("not enough points", "points") from error
+        except LotsChanged:  # the seat's own refusals, and not enough points, are typed errors
             taken = points_store.plan_take(request.order.user_id, request.order.points_used)
             request = replace(request, points_taken=taken)
     raise PointsBusy("the points account is busy; try again")

@@ -29,6 +29,7 @@ from chalicelib.catalog.published.stock import (
     add_return_sold,
 )
 from chalicelib.core.clock import from_iso, iso
+from chalicelib.core.errors import AlreadyInTeam, LimitReached, OutOfStock, TeamClosed, TeamExpired, TeamFull
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.money import Money
 from chalicelib.core.table import idempotency
@@ -294,16 +295,31 @@ class SeatRequest:
     points_taken: dict[str, int] | None = None  # lots the order's points come from (points.plan_take)
 
 
-class SeatRefused(Exception):
-    """Which conditions refused the seat: a subset of team, seat, stock, limit, idempotency."""
+def _seat_refusals(tx: Transaction, request: SeatRequest, now: datetime) -> None:
+    """What a refused seat means, most specific first: a replay of the same request; you
+    are in the team already (that explains a full team to the one who filled it); the
+    team closed, expired or filled; the per-person limit; the deal's stock. The points'
+    own refusals (add_spend) come after these."""
+    team = request.team
+    if request.idempotent is not None:
+        idempotency.refuse_as_replay(tx, request.idempotent)
+    tx.refuse("seat", AlreadyInTeam("you already have a seat in this team", "shareCode"))
+    tx.refuse("team", lambda failed: _team_refusal(team, now))
+    tx.refuse("limit", LimitReached(f"at most {team.terms.per_user_limit} per person in this deal", "skuId"))
+    tx.refuse("stock", OutOfStock("this deal has sold out", "skuId"))
 
-    def __init__(self, failed: set[str], replayed_order_id: str | None = None) -> None:
-        super().__init__(f"seat refused: {sorted(failed)}")
-        self.failed = failed
-        self.replayed_order_id = replayed_order_id
+
+def _team_refusal(team: Team, now: datetime) -> Exception:
+    current = get_team(team.id, consistent=True) or team
+    if current.state is not TeamState.OPEN:
+        return TeamClosed(f"this team has {current.state.value.lower()}", "shareCode")
+    if current.expires_at <= now:
+        return TeamExpired("this team's time is up", "shareCode")
+    return TeamFull("this team is full", "shareCode")
 
 
 def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
+    _seat_refusals(tx, request, now)
     tx.put("seat", _seat_item(request.seat), TableItem.PK.does_not_exist())
     tx.put("order", _order_item(request.order), TableItem.PK.does_not_exist())
     add_reserve(tx, request.reservation, iso(now))
@@ -319,22 +335,12 @@ def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
                          request.order.points_used, request.points_taken or {}, now)
 
 
-def _commit_seat(tx: Transaction, request: SeatRequest) -> None:
-    try:
-        tx.commit()
-    except TransactionCancelled as error:
-        replayed = None
-        if idempotency.LABEL in error.failed and request.idempotent is not None:
-            replayed = idempotency.check_replay(request.idempotent)
-        raise SeatRefused(error.failed, replayed) from error
-
-
 def open_team(request: SeatRequest, now: datetime) -> None:
     # The order id as request token: on AWS a retried (timed-out) request applies once.
     tx = Transaction(client_request_token=request.order.id)
     tx.put("team", _team_item(request.team), TableItem.PK.does_not_exist())
     _seat_writes(tx, request, now)
-    _commit_seat(tx, request)
+    tx.commit()
 
 
 def join_team(request: SeatRequest, now: datetime) -> None:
@@ -347,7 +353,7 @@ def join_team(request: SeatRequest, now: datetime) -> None:
         (TeamItem.state == TeamState.OPEN.value) & (TeamItem.expires_at > iso(now)) & (TeamItem.taken < size),
     )
     _seat_writes(tx, request, now)
-    _commit_seat(tx, request)
+    tx.commit()
 
 
 # ---------- orders ----------

@@ -399,9 +399,12 @@ def plan_take(user_id: str, amount: int) -> dict[str, int]:
 
 def add_spend(tx: Transaction, user_id: str, source: str, amount: int, taken: Mapping[str, int], now: datetime,
               kind: EntryKind = EntryKind.REDEEM, reason: str | None = None) -> None:
-    """A redemption's writes, for a caller's own transaction (checkout, the mall). Its
-    labels: ``lot:<n>`` (a lot changed since ``plan_take``: plan again), ``account``
-    (not enough points), ``source`` (this source was spent before)."""
+    """A redemption's writes, for a caller's own transaction (checkout, the mall). Their
+    refusals, declared here after whatever the caller declared before: ``account`` is
+    InsufficientPoints, a lot is LotsChanged (it changed since ``plan_take``: plan
+    again); ``source`` (this source was spent before) is left to the caller."""
+    tx.refuse("account", InsufficientPoints("not enough points", "points"))
+    tx.refuse("lot:", LotsChanged(), prefix=True)
     _lots_take(tx, user_id, taken)
     entry_id = _entry_put(tx, user_id, kind, -amount, source, iso(now), reason=reason, lots_map=dict(taken))
     _guard_put(tx, user_id, source, kind, amount, entry_id, lots_map=dict(taken))
@@ -414,9 +417,13 @@ def _lots_take(tx: Transaction, user_id: str, taken: Mapping[str, int]) -> None:
         _lot_add(tx, user_id, date.fromisoformat(expiry), -take, f"lot:{i}")
 
 
-def spend_labels(failed: set[str]) -> set[str]:
-    """Which of a cancelled transaction's failed labels are add_spend's own."""
-    return {label for label in failed if label == "account" or label.startswith("lot:")}
+class LotsChanged(Exception):
+    """A lot changed between ``plan_take`` and the write (spent or swept concurrently):
+    plan again and retry; the transaction wrote nothing."""
+
+
+class _SourcePosted(Exception):
+    """The source posted before: the spend is a replay."""
 
 
 def _take(user_id: str, amount: int, post: Callable[[Transaction, dict[str, int]], None],
@@ -427,18 +434,16 @@ def _take(user_id: str, amount: int, post: Callable[[Transaction, dict[str, int]
     for _ in range(RETRIES):
         taken = plan_take(user_id, amount)
         tx = Transaction()
-        post(tx, taken)
+        tx.refuse("source", _SourcePosted())
+        for label, refusal in (refusals or {}).items():
+            tx.refuse(label, lambda failed, refusal=refusal: refusal())
+        post(tx, taken)  # add_spend declares the account's and the lots' refusals after these
         try:
             tx.commit()
-        except TransactionCancelled as error:
-            if "source" in error.failed:
-                return False
-            for label, refusal in (refusals or {}).items():
-                if label in error.failed:
-                    raise refusal() from error
-            if "account" in error.failed:
-                raise InsufficientPoints("not enough points", "points") from error
-            continue  # a lot changed (spent or swept concurrently): read again
+        except _SourcePosted:
+            return False
+        except LotsChanged:
+            continue  # read again
         return True
     raise PointsBusy("the points account is busy; try again")
 

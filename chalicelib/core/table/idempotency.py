@@ -36,6 +36,20 @@ def claim(tx: Transaction, request: IdempotentRequest, now: datetime, result_id:
     )
 
 
+class Replayed(Exception):
+    """The request was made before with this key: here is the first one's result."""
+
+    def __init__(self, result_id: str | None) -> None:
+        super().__init__(f"replay of {result_id}")
+        self.result_id = result_id
+
+
+def refuse_as_replay(tx: Transaction, request: IdempotentRequest) -> None:
+    """Declare the claim's refusal: a replay of the same request raises Replayed (with the
+    first result's id), the key reused for another request IdempotencyKeyReused."""
+    tx.refuse(LABEL, lambda failed: Replayed(check_replay(request)))
+
+
 def check_replay(request: IdempotentRequest) -> str | None:
     """After a claim failed: a replay of the same request is fine, anything else is refused."""
     try:

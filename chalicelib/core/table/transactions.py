@@ -4,11 +4,18 @@ PynamoDB sends condition checks, deletes, puts and updates in that order, whatev
 the call order, and DynamoDB's cancellation reasons follow the sent order. Keeping
 our own labels in the same order lets a caller ask *which* condition failed
 ("stock" vs "reservation") instead of guessing from positions.
+
+Whoever builds a transaction declares what each refused condition means
+(``tx.refuse("stock", OutOfStock(...))``), most specific first: ``commit`` raises
+the first declared refusal whose write failed, so callers (services) catch typed
+errors and never match label strings. A failure nobody declared raises
+``TransactionCancelled`` with the labels, for the store that built it.
 """
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +36,11 @@ class TransactionCancelled(Exception):
         self.failed = failed
 
 
+# What a refused write means: an exception, or a function of the failed labels that makes
+# one (it may read the table first, e.g. to tell a full team from an expired one).
+Refusal = BaseException | Callable[[frozenset[str]], BaseException]
+
+
 @lru_cache(maxsize=1)
 def _connection() -> Connection:
     s = settings()
@@ -43,6 +55,18 @@ class Transaction:
         self._ops: dict[str, list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]] = {
             "condition_check": [], "delete": [], "save": [], "update": []
         }
+        self._refusals: list[tuple[str, bool, Refusal]] = []
+
+    def refuse(self, label: str, refusal: Refusal, *, prefix: bool = False) -> None:
+        """If the write labelled ``label`` (with ``prefix``: any label starting with it) is
+        refused, ``commit`` raises ``refusal``. The first declared refusal that applies wins."""
+        self._refusals.append((label, prefix, refusal))
+
+    def _refusal_for(self, failed: set[str]) -> BaseException | None:
+        for label, prefix, refusal in self._refusals:
+            if any(f.startswith(label) if prefix else f == label for f in failed):
+                return refusal if isinstance(refusal, BaseException) else refusal(frozenset(failed))
+        return None
 
     def condition_check(self, label: str, model_cls: type[TableItem], pk: str, sk: str, condition: Any) -> None:
         self._ops["condition_check"].append((label, "condition_check", (model_cls, pk, sk), {"condition": condition}))
@@ -75,7 +99,8 @@ class Transaction:
                     if reason is not None and reason.code == "ConditionalCheckFailed"
                 }
                 if failed:
-                    raise TransactionCancelled(failed) from error
+                    declared = self._refusal_for(failed)
+                    raise (declared or TransactionCancelled(failed)) from error
                 conflicted = any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
                 # A cancelled transaction wrote nothing, so sending it again is safe. Not with a
                 # client request token: DynamoDB ties the token to its first outcome, and those

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from chalicelib.points.rules import UNLIMITED, InsufficientPoints, PointsBusy, check_redemption, checkout_source
-from chalicelib.points.store import add_spend, get_rules, plan_take, spend, spend_labels
+from chalicelib.points.store import LotsChanged, add_spend, get_rules, plan_take, spend
 
 __all__ = [
+    "LotsChanged",
     "InsufficientPoints",
     "PointsBusy",
     "UNLIMITED",
@@ -14,5 +15,4 @@ __all__ = [
     "get_rules",
     "plan_take",
     "spend",
-    "spend_labels",
 ]
