@@ -11,7 +11,7 @@ from chalicelib.core import tokens
 from chalicelib.core.clock import iso
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count
-from chalicelib.core.principal import Role, User
+from chalicelib.core.principal import Principal, Role, User, require_user
 from chalicelib.core.settings import Settings
 
 WECHAT = "WECHAT"
@@ -62,3 +62,8 @@ def register_user(settings: Settings, openid: str, role: Role, display_name: str
     user = User(id=new_id(), role=role, display_name=display_name)
     user_store.create_user_with_identity(user, WECHAT, digest, wechat_openid=openid, created_at=iso(now))
     return user
+
+
+def signed_in(principal: Principal | None) -> str:
+    """``me``: the caller's user id; UNAUTHENTICATED without a token."""
+    return require_user(principal).user_id

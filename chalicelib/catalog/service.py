@@ -17,6 +17,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.core.table.paging import Page
 
 MANAGERS = (Role.MERCHANT, Role.OPERATOR)
 
@@ -286,3 +287,11 @@ def can_see(principal: Principal | None, product: Product) -> bool:
     if product.is_visible_to_customers:
         return True
     return principal is not None and may_manage(principal, product.merchant_id)
+
+
+def merchant_products(principal: Principal | None, merchant_id: str, limit: int,
+                      after: str | None) -> Page[Product]:
+    """``me.products``: a merchant's own products in every status, newest first."""
+    if principal is None or principal.user_id != merchant_id or principal.role is not Role.MERCHANT:
+        raise Forbidden("only a merchant lists their own products here")
+    return store.merchant_products(merchant_id, limit, after)

@@ -43,6 +43,14 @@ def require_role(principal: Principal | None, *roles: Role) -> Principal:
     return principal
 
 
+def require_self(principal: Principal | None, user_id: str, what: str = "your own data") -> Principal:
+    """A user's private data answers only to that user (operators read it through their own fields)."""
+    caller = require_user(principal)
+    if caller.user_id != user_id:
+        raise Forbidden(f"only {what}")
+    return caller
+
+
 def may_manage(principal: Principal, merchant_id: str) -> bool:
     """Merchants manage their own products; operators manage every merchant's."""
     return principal.role is Role.OPERATOR or (principal.role is Role.MERCHANT and principal.user_id == merchant_id)

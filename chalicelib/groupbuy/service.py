@@ -38,8 +38,9 @@ from chalicelib.core.errors import (
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
-from chalicelib.core.principal import Principal, Role, may_manage, require_role
+from chalicelib.core.principal import Principal, Role, may_manage, require_role, require_self
 from chalicelib.core.table.idempotency import Replayed
+from chalicelib.core.table.paging import Page
 from chalicelib.core.table.transactions import TransactionCancelled
 from chalicelib.groupbuy import rules, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
@@ -441,3 +442,27 @@ def retry_refund(principal: Principal | None, order_id: str) -> Order:
         raise InvalidState(f"this order is {order.state.value.lower()}, not refund failed", "orderId")
     count("RefundsRetried")
     return replace(order, state=OrderState.REFUNDING, refund_attempt=order.refund_attempt + 1)
+
+
+# ---------- the caller's own orders and teams ----------
+OWN = "your own orders, teams and points"
+
+
+def orders_of(principal: Principal | None, user_id: str, limit: int, after: str | None) -> Page[Order]:
+    """``me.orders``: the caller's own only, newest first."""
+    require_self(principal, user_id, OWN)
+    return store.user_orders_page(user_id, limit, after)
+
+
+def teams_of(principal: Principal | None, user_id: str, limit: int,
+             after: str | None) -> tuple[Page[Seat], dict[str, Team]]:
+    """``me.teams``: the caller's own seats, newest first, with their teams."""
+    require_self(principal, user_id, OWN)
+    seats = store.user_seats_page(user_id, limit, after)
+    return seats, (store.teams_by_id({s.team_id for s in seats.items}) if seats.items else {})
+
+
+def refund_failed_orders(principal: Principal | None, limit: int, after: str | None) -> Page[Order]:
+    """Operators: orders whose refund failed, waiting for retryRefund, newest first."""
+    require_role(principal, Role.OPERATOR)
+    return store.refund_failed_orders(limit, after)

@@ -16,7 +16,7 @@ from chalicelib.core.errors import Conflict, InvalidCursor, InvalidState, NotFou
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
-from chalicelib.core.principal import Principal, Role, require_role, require_user
+from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
 from chalicelib.core.table.paging import Page
 from chalicelib.mall import rules, store
 from chalicelib.mall.rules import CouponTerms, MallItem, MallItemChanges, MallItemGone, MallItemKind, Redemption
@@ -123,6 +123,13 @@ def active_items(first: int, after: str | None = None) -> Page[MallItem]:
 def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> Page[Redemption]:
     caller = require_user(principal)
     return store.user_redemptions(caller.user_id, _page(first), _after(after))
+
+
+def redemptions_of(principal: Principal | None, user_id: str, first: int,
+                   after: str | None = None) -> Page[Redemption]:
+    """``me.mallRedemptions``: the caller's own only, newest first."""
+    require_self(principal, user_id, "your own redemptions")
+    return my_redemptions(principal, first, after)
 
 
 def get_redemption(principal: Principal | None, redemption_id: str) -> Redemption | None:

@@ -17,7 +17,7 @@ from chalicelib.core.clock import iso
 from chalicelib.core.errors import IdempotencyKeyReused, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
-from chalicelib.core.principal import Principal, Role, require_user
+from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
 from chalicelib.core.table.paging import Page
 from chalicelib.points import rules, store
 from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
@@ -83,6 +83,22 @@ class PointsSummary:
 
 
 # ---------------------------------------------------------------- reads
+def own_account(principal: Principal | None, user_id: str) -> str:
+    """Whose account ``me.points`` shows: the caller's own only."""
+    return require_self(principal, user_id, "your own orders, teams and points").user_id
+
+
+def member_account(principal: Principal | None, user_id: str) -> str:
+    """Operators read any member's account (to answer a ticket before adjusting)."""
+    require_role(principal, Role.OPERATOR)
+    return user_id
+
+
+def check_in_caller(principal: Principal | None, now: datetime) -> CheckIn:
+    """The signed-in caller's daily check-in."""
+    return check_in(require_user(principal).user_id, now)
+
+
 def account(user_id: str) -> Account:
     return store.get_account(user_id)
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import strawberry
 
+from chalicelib.accounts import service as auth_service
 from chalicelib.accounts.graphql.user import User
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.principal import require_user
 
 
 @strawberry.type
 class AccountQueries:
     @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")
     def me(self, info: Ctx) -> User:
-        principal = require_user(info.context.principal)
-        return User.signed_in(principal.user_id)
+        return User.signed_in(auth_service.signed_in(info.context.principal))

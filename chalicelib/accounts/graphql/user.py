@@ -8,11 +8,10 @@ before it builds the schema.
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
 
 from chalicelib.accounts import store as user_store
 from chalicelib.core import principal as domain
-from chalicelib.core.errors import Forbidden, InvalidId
+from chalicelib.core.errors import InvalidId
 from chalicelib.core.graphql.extend import extends
 from chalicelib.core.graphql.ids import to_global_id
 
@@ -49,12 +48,6 @@ class User:
     def avatar_url(self) -> str | None:
         return self.user.avatar_url
 
-    def require_self(self, info: Info, what: str = "your own data") -> None:
-        """Private fields of a User answer only to that user."""
-        principal = info.context.principal
-        if principal is None or principal.user_id != self.user_id:
-            raise Forbidden(f"only {what}")
-
     @classmethod
     def of(cls, user: domain.User) -> User:
         return cls(user_id=user.id, loaded=user)
@@ -67,5 +60,5 @@ class User:
 def user_fields(mixin: type) -> type:
     """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.
 
-    The resolvers see ``self.user_id`` and may call ``self.require_self(info)``."""
+    The resolvers see ``self.user_id``; the feature's service decides who may read what."""
     return extends(User)(mixin)

@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.core.graphql.pagination import after_position, page_size
-from chalicelib.groupbuy import store as groupbuy_store
+from chalicelib.groupbuy import service
 from chalicelib.groupbuy.graphql.types import (
     OrderConnection,
     TeamConnection,
@@ -14,23 +14,19 @@ from chalicelib.groupbuy.graphql.types import (
     team_connection_of_seats,
 )
 
-OWN = "your own orders, teams and points"
-
 
 @user_fields
 @strawberry.type
 class GroupBuyUserFields:
     @strawberry.field(description="Your group-buy orders, newest first.")
     def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection:
-        self.require_self(info, OWN)
         scope = f"orders:{self.user_id}"
-        return order_connection(scope, groupbuy_store.user_orders_page(self.user_id, page_size(first),
-                                                                       after_position(scope, after)))
+        return order_connection(scope, service.orders_of(info.context.principal, self.user_id, page_size(first),
+                                                         after_position(scope, after)))
 
     @strawberry.field(description="Teams you opened or joined, newest first.")
     def teams(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
-        self.require_self(info, OWN)
         scope = f"teams:{self.user_id}"
-        seats = groupbuy_store.user_seats_page(self.user_id, page_size(first), after_position(scope, after))
-        teams = groupbuy_store.teams_by_id({s.team_id for s in seats.items}) if seats.items else {}
+        seats, teams = service.teams_of(info.context.principal, self.user_id, page_size(first),
+                                        after_position(scope, after))
         return team_connection_of_seats(scope, seats, teams)

@@ -15,7 +15,6 @@ from strawberry.dataloader import DataLoader
 
 from chalicelib.catalog.published.graphql import Product, Sku, visible_product
 from chalicelib.core.clock import utc_now
-from chalicelib.core.errors import Forbidden
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx, Loaders, loader
 from chalicelib.core.graphql.errors import UserError, payload_errors
@@ -23,7 +22,6 @@ from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
-from chalicelib.core.principal import require_user
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
 
@@ -240,11 +238,8 @@ def mall_item_connection(first: int | None, after: str | None) -> MallItemConnec
 def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
                                after: str | None) -> MallRedemptionConnection:
     """The caller's own redemptions, newest first."""
-    principal = require_user(info.context.principal)
-    if principal.user_id != user_id:
-        raise Forbidden("only your own redemptions")
     scope = f"mall-redemptions:{user_id}"
-    page = service.my_redemptions(principal, page_size(first), after_position(scope, after))
+    page = service.redemptions_of(info.context.principal, user_id, page_size(first), after_position(scope, after))
     return connection(MallRedemptionConnection, MallRedemptionEdge, scope, page,
                       lambda r: MallRedemption(redemption=r))
 

@@ -5,6 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
+from chalicelib.points import service
 from chalicelib.points.graphql.types import PointsAccount, points_account
 
 
@@ -13,5 +14,4 @@ from chalicelib.points.graphql.types import PointsAccount, points_account
 class PointsUserFields:
     @strawberry.field(description="Your points (积分), growth value and tier: one DynamoDB request.")
     def points(self, info: Info) -> PointsAccount:
-        self.require_self(info, "your own orders, teams and points")
-        return points_account(self.user_id)
+        return points_account(service.own_account(info.context.principal, self.user_id))
