@@ -51,6 +51,27 @@ def pytest_collection(session):
         generator.clock, generator.randomness_source = clock, randomness
 
 
+# Tests that take tens of seconds each (races, state machines, workflows that
+# wait for real deadlines, the dev server stories) start first, so that under
+# pytest-xdist no worker is left running one of them while the others are idle.
+LONG_RUNNING_FIRST = (
+    "tests/concurrency/",
+    "tests/feeds/test_social_concurrency.py",
+    "tests/property/",
+    "tests/points/test_ledger_state_machine.py",
+    "tests/points/test_concurrency.py",
+    "tests/devstack/test_main.py",
+    "tests/workflows/",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    def long_running(item) -> bool:
+        return item.nodeid.startswith(LONG_RUNNING_FIRST)
+
+    items.sort(key=lambda item: not long_running(item))  # stable: the order within each part stays
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Emulator:
     return EMULATOR

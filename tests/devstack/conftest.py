@@ -1,7 +1,9 @@
 """Fixtures for the local stack's own tests.
 
 The emulator is the session's one (`emulator` from tests/conftest.py, which also
-resets it before each test): moto's state is global to the process, so a second
+undoes before each test what the previous one asked of it: a test that creates
+tables, functions or state machines gets the emulator reset and the suite's
+resources re-created after it): moto's state is global to the process, so a second
 emulator here would share the tables without sharing the DynamoDB lock. Each test
 creates what it needs under its own table name.
 """
