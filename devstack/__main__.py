@@ -8,6 +8,7 @@ TUANSTACK_PORT and TUANSTACK_AWS_PORT set the defaults; port 0 picks a free one
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     # Handlers before start: a signal during start-up still ends in stop().
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
+    # The emulator allocates heavily and keeps little: sweep the long-lived start-up
+    # objects never and the young generation less often (as tests/conftest.py does).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     stack = DevStack(args.port, args.aws_port, state_file=args.state_file, seed=not args.no_seed)
     try:
         stack.start()
