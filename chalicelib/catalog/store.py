@@ -227,7 +227,7 @@ def save_product(before: ProductRecord, after: Product, new_skus: Iterable[Sku] 
 
 
 def update_sku_details(record: ProductRecord, sku: Sku, price_from: int | None) -> None:
-    """Price, code and attributes; stock moves only through store.stock.
+    """Price, code and attributes; stock moves only through catalog.stock.
 
     One transaction with the product's ``price_from`` (the service computes it from
     ``record`` with this SKU's new price). Optimistic on the product's version, which

@@ -7,7 +7,7 @@ as Powertools gives them (plain dicts; numbers are ``Decimal``; an absent image 
 - ``handle_post_record`` (``type`` "Post"): a post that becomes visible (PUBLISHED,
   with ``published_at``) is pushed into the feed of every follower of its author,
   unless the author is big (followers ≥ ``TUANSTACK_BIG_AUTHOR_FOLLOWERS``, default
-  ``domain.feeds.DEFAULT_BIG_AUTHOR_FOLLOWERS``, or flagged, see below): then readers pull it (their
+  ``feeds.rules.DEFAULT_BIG_AUTHOR_FOLLOWERS``, or flagged, see below): then readers pull it (their
   ``PULLS`` item names the author). A post that stops being visible (hidden,
   rejected after an edit, removed, deleted, or the item deleted) has its entries
   deleted again; a re-approved post is pushed again at the same position
@@ -27,7 +27,7 @@ and the run starts over: the repeated puts overwrite, nothing is duplicated and
 nothing is missed. Followers who follow while a post is being pushed may or may not
 get it (a feed is not back-filled on follow).
 
-Bigness is ``domain.feeds.is_big_author``: the follower count against the
+Bigness is ``feeds.rules.is_big_author``: the follower count against the
 threshold, or the profile's sticky ``big_author`` flag when the profile keeps one
 (the social store sets it when a follow reaches the threshold); with the flag an
 author never goes back to being pushed.

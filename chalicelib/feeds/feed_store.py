@@ -14,7 +14,7 @@ Reads, each a page of ``PostView`` newest first with ``has_more`` and an opaque
   on the first page the ``PULLS`` item, which sorts after every ``ENTRY#`` and so
   comes first in a descending Query), ONE Query per pulled source on GSI1
   ``author_posts`` (the reader's own posts, and each big author they follow), merged
-  newest first and deduplicated (``domain.feeds.merge_newest_first``), then ONE
+  newest first and deduplicated (``feeds.rules.merge_newest_first``), then ONE
   BatchGetItem for the inbox entries on the page (posts that came from an
   ``author_posts`` Query are already read). A reader following no big author: 3
   requests a page, whatever its size.
@@ -94,7 +94,7 @@ def product_page(product_id: str, limit: int, after: str | None = None) -> FeedP
 
 
 def discover_page(limit: int, after: str | None = None) -> FeedPage:
-    """Published posts by discover score (domain.feeds.discover_sort_key), highest
+    """Published posts by discover score (feeds.rules.discover_sort_key), highest
     first: ONE Query on GSI2. A post whose score rises past a reader's cursor while
     they page is missed on that pass; none is met twice (a score only rises)."""
     if after is not None:

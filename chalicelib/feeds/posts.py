@@ -163,7 +163,7 @@ def on_post_changed(new: Mapping[str, Any], old: Mapping[str, Any]) -> int:
 
     - The discover key follows the counts (``follow_discover_key``).
     - A post published for the first time earns its author points
-      (domain.feeds.earns_post_points: the first approval only, not a re-approval
+      (feeds.rules.earns_post_points: the first approval only, not a re-approval
       after an edit or a report, which keep ``published_at``). The ledger posts
       each post once, so a redelivered record earns nothing twice.
 
@@ -193,7 +193,7 @@ def follow_discover_key(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
 
     Only when the post is PUBLISHED and its counts changed in this record (or it
     just entered the feeds), and the key it carries is not the key of its counts.
-    The write (store.posts.set_discover_key) is conditioned on the post still being
+    The write (feeds.posts_store.set_discover_key) is conditioned on the post still being
     published with exactly these counts: a stale or redelivered record never moves
     the key back (its condition fails and it is skipped; the record of the newer
     counts comes later in the stream). No loop: the record of this write changes no

@@ -18,11 +18,11 @@ decision fail) and are not optimistic at all: a like is ``ADD likes 1`` if the p
 is published, so concurrent likes never fail each other (see ``engagement_update``).
 
 **The discover key follows the counts through the table stream.** GSI2SK is a
-function of the counts (domain.feeds.discover_sort_key), but it is not written with
+function of the counts (feeds.rules.discover_sort_key), but it is not written with
 them: a hot post's key would make every engagement write conditional on the counts
 it read, and 50 concurrent likes would cost 8-12 transactions each. The stream
 consumer sets it instead (``set_discover_key``, called by
-services.posts.on_post_changed), so the key lags the counts by the stream's
+feeds.posts.on_post_changed), so the key lags the counts by the stream's
 latency, about a second. Entering the feeds (publish, approve) still writes the key
 with the state.
 """

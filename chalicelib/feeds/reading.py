@@ -6,7 +6,7 @@ snapshots a card needs, ``has_more``, and ``position``, an opaque string to pass
 as ``after`` for the next page (the API signs it into a cursor scoped to the feed
 and, for the following feed, to the reader). Requests per page, whatever its size:
 following 3 for a reader who follows no big author (+1 Query per big author
-followed), author 1, product 2, discover 1 (see store/feeds.py).
+followed), author 1, product 2, discover 1 (see feed_store.py).
 
 The following feed shows the posts of the authors the reader follows and the
 reader's own posts (pulled from their own author feed at read time, so a new post
@@ -43,7 +43,7 @@ def product_feed(product_id: str, first: int = DEFAULT_PAGE, after: str | None =
 
 
 def discover_feed(first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
-    """Published posts by engagement with time decay (domain.feeds.discover_score)."""
+    """Published posts by engagement with time decay (feeds.rules.discover_score)."""
     return store.discover_page(_size(first), _after(after))
 
 

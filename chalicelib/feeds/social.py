@@ -9,7 +9,7 @@ conflicts and never retries. The write is the visibility check; a like reads the
 post afterwards for the caller (a share gets it back from its UpdateItem).
 
 The discover key (GSI2SK) is not written here: the table stream's consumer
-recomputes it from the counts (services.posts.on_post_changed), about a second
+recomputes it from the counts (feeds.posts.on_post_changed), about a second
 later. Reports stay optimistic (read, then ``open_reports = n``): exactly one
 report may hide the post. Liking, reporting and following twice are no-ops, not
 errors: the per-reader item is put only if absent.

@@ -4,7 +4,7 @@ follows, author profiles and the purchases behind "verified purchase".
 - ``POST#<post>`` / ``LIKE#<user>``, ``COMMENT#<id>``, ``REPORT#<user>``: beside the
   post, so a like or report is one conditional put per reader ("put if absent" is
   what makes liking twice or reporting twice count once), written in the same
-  transaction as the post's counter (store.posts.engagement_update: a plain ADD
+  transaction as the post's counter (feeds.posts_store.engagement_update: a plain ADD
   while the post is published; the discover key follows through the stream).
 - ``FOLLOW#<follower>`` / ``FOLLOWING#<author>``: one per pair; GSI1
   ``USER#<author>#FOLLOWERS`` / ``<follower id>`` lists an author's followers (the

@@ -1,12 +1,12 @@
 """The operator's sensitive-word list in the single table.
 
 ``CONFIG#MODERATION_WORDS`` / ``WORD#<key>``: one item per listed word, keyed by
-the word as the screen reads it (services.moderation normalises it), so "Ｆｕｃｋ"
+the word as the screen reads it (feeds.moderation normalises it), so "Ｆｕｃｋ"
 and "fuck" are one entry; the item keeps the word as the operator typed it and its
 action (BLOCK refuses the text, REVIEW sends a post to the review queue).
 
 The whole list is one partition, read in full by one paginated Query when a
-container's cached screen expires (services.moderation: at most once a minute).
+container's cached screen expires (feeds.moderation: at most once a minute).
 """
 from __future__ import annotations
 

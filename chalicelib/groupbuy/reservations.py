@@ -2,7 +2,7 @@
 
 A group-buy seat's reservation (owner ``order:<order id>``) is given back with its
 seat: the order is cancelled, the seat released, the team gets the seat again
-(services.groupbuy.expire_seat). Any other reservation is released on its own.
+(groupbuy.service.expire_seat). Any other reservation is released on its own.
 """
 from __future__ import annotations
 

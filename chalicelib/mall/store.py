@@ -8,7 +8,7 @@
 - ``MALL_REDEMPTION#<id>`` / ``MALL_REDEMPTION``: a redemption, in its user's GSI1
   partition ``USER#<user>#MALL_REDEMPTIONS`` sorted by id (ULID: newest last).
 
-A redemption is ONE transaction (store.points.spend): the points taken oldest lot
+A redemption is ONE transaction (points.store.spend): the points taken oldest lot
 first (source ``mall:<redemption id>``), the item's stock down by one if it is
 active and in stock at its price, the user's counter up by one below the limit, the
 redemption put and the client's idempotency key claimed. Either all of it happens

@@ -2,7 +2,7 @@
 
 Callers run at least once, never exactly once: the table stream redelivers a failed
 record and Step Functions retries a failed task. Every hook therefore posts through
-sources the ledger accepts once (``domain.points`` builds them), so a second run is
+sources the ledger accepts once (``points.rules`` builds them), so a second run is
 a no-op, and a hook that fails part-way is safe to run again in full.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The scheduled points jobs' reads and their one write, in the single table.
 
 The jobs find their work in sparse, sharded index partitions that every posting in
-``store.points`` keeps (keys from ``keys.py``):
+``points.store`` keeps (keys from ``keys.py``):
 
 - pending earnings: GSI1 ``pending_due_bucket(<UTC release day>, shard)``, sorted
   ``<release at>#<user>#<source>``: "due by now" is one key range;

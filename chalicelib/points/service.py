@@ -2,7 +2,7 @@
 keyed by its source, so a retried command (a redelivered event, a rerun task)
 posts once.
 
-Sources are built in ``domain.points`` (order, checkout, check-in, team, post, mall);
+Sources are built in ``points.rules`` (order, checkout, check-in, team, post, mall);
 an operator's adjustment is ``adjust:<key>``; a reversal posts as ``reverse:<source>``.
 """
 from __future__ import annotations

@@ -251,7 +251,7 @@ def post_connection(scope: str, page: FeedPage | Page, after: str | None) -> Pos
 
 @strawberry.type(description="A person's public profile: who they are, their counters, their posts.")
 class Author(Node):
-    profile: strawberry.Private[object]  # store.social.Profile
+    profile: strawberry.Private[object]  # feeds.social_store.Profile
 
     @strawberry.field
     def id(self) -> strawberry.ID:
