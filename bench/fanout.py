@@ -60,7 +60,8 @@ def main() -> None:
     from chalicelib.feeds import fanout as feed_fanout
     from chalicelib.feeds import feed_store as store
     from chalicelib.feeds import social
-    from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
+    from chalicelib.feeds.ranking import feed_time
+    from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS
     from tests.feeds import feed_support as fs
 
     threshold = feed_fanout.big_author_threshold()

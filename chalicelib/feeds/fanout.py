@@ -61,7 +61,8 @@ from chalicelib.core.observability import count, logger
 from chalicelib.core.table.batch import batch_write
 from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import keys
-from chalicelib.feeds.rules import PostState, cursor_position, feed_ref, is_big_author
+from chalicelib.feeds.ranking import cursor_position, feed_ref
+from chalicelib.feeds.rules import PostState, is_big_author
 from chalicelib.feeds.social import big_author_threshold
 
 ENTRY_LIFETIME = timedelta(days=90)  # entries carry ttl = published_at + 90 days

@@ -44,14 +44,14 @@ from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
 from chalicelib.feeds.posts_store import PostView, posts_by_id, to_post_view
-from chalicelib.feeds.rules import (
+from chalicelib.feeds.ranking import (
     FeedRef,
     cursor_position,
-    is_visible,
     merge_newest_first,
     parse_cursor_position,
     source_fetch_size,
 )
+from chalicelib.feeds.rules import is_visible
 
 MAX_PAGE = 100  # posts on a page: one BatchGetItem
 OVERFETCH = 5  # following feed: candidates read beyond the page, for entries of removed posts

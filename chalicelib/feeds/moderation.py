@@ -34,7 +34,7 @@ from chalicelib.core.ids import is_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role, require_user
 from chalicelib.core.table.paging import Page
-from chalicelib.feeds import posts_store, rules, words_store
+from chalicelib.feeds import posts_store, ranking, rules, words_store
 from chalicelib.feeds.posts_store import PostChanged, PostView
 from chalicelib.feeds.readings import normalise
 from chalicelib.feeds.rules import ModerationAction, ModerationDecision
@@ -220,7 +220,7 @@ def review_queue_page(principal: Principal | None, first: int, after: str | None
     the queue): one Query."""
     require_role(principal, Role.OPERATOR)
     if after is not None:
-        rules.parse_cursor_position(after)  # InvalidCursor unless "<time>#<post id>"
+        ranking.parse_cursor_position(after)  # InvalidCursor unless "<time>#<post id>"
     return posts_store.review_queue(_first(first), after)
 
 

@@ -50,6 +50,7 @@ from chalicelib.core.table.paging import Page, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
+from chalicelib.feeds.ranking import discover_sort_key, feed_time
 from chalicelib.feeds.rules import (
     Engagement,
     ModerationAction,
@@ -58,8 +59,6 @@ from chalicelib.feeds.rules import (
     PostContent,
     PostKind,
     PostState,
-    discover_sort_key,
-    feed_time,
 )
 
 QUEUED_STATES = frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN})  # wait in the review queue

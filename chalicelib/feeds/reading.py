@@ -43,7 +43,7 @@ def product_feed(product_id: str, first: int = DEFAULT_PAGE, after: str | None =
 
 
 def discover_feed(first: int = DEFAULT_PAGE, after: str | None = None) -> FeedPage:
-    """Published posts by engagement with time decay (feeds.rules.discover_score)."""
+    """Published posts by engagement with time decay (feeds.ranking.discover_score)."""
     return store.discover_page(_size(first), _after(after))
 
 

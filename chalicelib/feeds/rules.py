@@ -19,23 +19,18 @@ Times are aware datetimes; feed positions are canonical UTC strings
 """
 from __future__ import annotations
 
-import heapq
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from chalicelib.catalog.published.rules import Media, MediaKind
-from chalicelib.core.clock import is_iso, iso
 from chalicelib.core.errors import (
     ErrorCode,
     Forbidden,
-    InvalidCursor,
     InvalidId,
     InvalidState,
     NotFound,
@@ -57,11 +52,8 @@ MAX_REASON_LENGTH = 200  # moderation reasons and report notes
 DEFAULT_REPORT_THRESHOLD = 3  # distinct reporters since the last moderator decision
 DEFAULT_BIG_AUTHOR_FOLLOWERS = 5_000  # at or above: read-time fan-out (pull)
 
-# Discover ranking (see discover_score).
+# An engagement's weight (ranking.discover_score ranks by it).
 LIKE_WEIGHT, COMMENT_WEIGHT, SHARE_WEIGHT = 1, 2, 3
-DISCOVER_DECAY_SECONDS = 45_000  # 12.5 h of recency is worth 10x the engagement
-DISCOVER_KEY_SCALE = 10**6  # key resolution: a millionth of a score unit (0.045 s of recency)
-DISCOVER_KEY_WIDTH = 16
 
 SYSTEM_MODERATOR = "system"  # the actor of automatic screening and report hiding
 
@@ -344,7 +336,7 @@ def is_verified_purchase(paid_product_ids: Iterable[str], product_id: str) -> bo
 def create_post(post_id: str, author_id: str, content: PostContent, now: datetime, *,
                 verified_purchase: bool = False) -> Post:
     """A new post, waiting for screening. ``verified_purchase`` only sticks to a review."""
-    _aware(now)
+    aware(now)
     return Post(post_id, author_id, content, PostState.PENDING_REVIEW, now, now,
                 verified_purchase=verified_purchase and content.kind is PostKind.REVIEW)
 
@@ -396,7 +388,7 @@ def moderate(post: Post, action: ModerationAction, moderator_id: str, reason: st
     post keeps its place in feeds and its fan-out entries stay valid. A decision on
     a HIDDEN post settles the reports so far: ``open_reports`` starts again at 0.
     """
-    _aware(at)
+    aware(at)
     if not isinstance(moderator_id, str) or not moderator_id:
         raise ValidationFailed("a decision names its moderator", "moderatorId")
     reason = clean_reason(reason)
@@ -430,7 +422,7 @@ def edit_post(post: Post, editor_id: str, content: PostContent, now: datetime, *
     """The author's new content; the post goes back through screening. Not allowed
     once hidden (an edit would escape the reports), rejected or removed (post anew).
     The kind stays: a review cannot become a note and keep its badge."""
-    _aware(now)
+    aware(now)
     if editor_id != post.author_id:
         raise NotPostAuthor("only its author can edit a post", "postId")
     if post.state not in EDITABLE_STATES:
@@ -444,7 +436,7 @@ def edit_post(post: Post, editor_id: str, content: PostContent, now: datetime, *
 def delete_post(post: Post, actor_id: str, now: datetime) -> Post:
     """The author withdraws their post, whatever its state. Deleting twice is NotFound:
     a deleted post no longer exists for anyone."""
-    _aware(now)
+    aware(now)
     if post.state is PostState.DELETED:
         raise NotFound("this post does not exist", "postId")
     if actor_id != post.author_id:
@@ -466,7 +458,7 @@ def should_hide(report_count: int, threshold: int = DEFAULT_REPORT_THRESHOLD) ->
 def new_report(post: Post, reporter_id: str, reason: ReportReason, note: str | None, at: datetime) -> Report:
     """A reader's report. Only published posts can be reported (nobody else sees the
     others); OTHER needs a note saying what is wrong."""
-    _aware(at)
+    aware(at)
     require_visible(post)
     if not isinstance(reason, ReportReason):
         raise ValidationFailed("not a report reason", "reason")
@@ -483,7 +475,7 @@ def record_reports(post: Post, open_reports: int, at: datetime,
     """The post after its count of distinct reporters (kept by the store, one report
     per reader) became ``open_reports``: hidden, with a system decision for the audit
     trail, when a published post reaches the threshold."""
-    _aware(at)
+    aware(at)
     post = replace(post, open_reports=open_reports)
     if post.state is PostState.PUBLISHED and should_hide(open_reports, threshold):
         return moderate(post, ModerationAction.HIDE, SYSTEM_MODERATOR, f"reported by {open_reports} readers", at)
@@ -497,7 +489,7 @@ def clean_comment_body(body: object, field: str = "body") -> str:
 
 def new_comment(comment_id: str, post: Post, author_id: str, body: str, now: datetime) -> Comment:
     """A comment on a published post (screened by the service like a post)."""
-    _aware(now)
+    aware(now)
     require_visible(post)
     return Comment(comment_id, post.id, author_id, clean_comment_body(body), now)
 
@@ -519,114 +511,13 @@ def is_big_author(follower_count: int, threshold: int = DEFAULT_BIG_AUTHOR_FOLLO
     return was_big or follower_count >= threshold
 
 
-# ---------------------------------------------------------------- discover ranking
-def discover_score(engagement: Engagement, published_at: datetime) -> float:
-    """``log10(max(w, 1)) + published_epoch_seconds / 45000`` with
-    ``w = likes + 2*comments + 3*shares`` (the Reddit "hot" form).
-
-    Why this and not a Hacker-News form ``(w + 1) / (age_hours + 2) ** 1.5``: that one
-    changes for every post every hour, so a stored, indexed score would need all
-    posts rewritten continually. Here time decay is relative: a newer post starts
-    higher, and 10x the engagement is worth 12.5 hours of recency. The score depends
-    only on the counts and the publish time, so it is written once per change of the
-    counts (the store does it from the table stream, off the likes' hot path), never
-    re-scored as time passes, and it only rises with engagement.
-    """
-    epoch = _aware(published_at).timestamp()
-    if epoch < 0:
-        raise ValueError("published before 1970")
-    return math.log10(max(engagement.weighted, 1)) + epoch / DISCOVER_DECAY_SECONDS
-
-
-def discover_sort_key(engagement: Engagement, published_at: datetime) -> str:
-    """The score as a fixed-width, zero-padded decimal string for a GSI sort key:
-    string order is score order (a floor of a monotonic function, so a higher score
-    never has a lower key; scores closer than 1/DISCOVER_KEY_SCALE may share a key).
-    Append ``#<post id>`` in the store for a unique, cursor-able position."""
-    units = math.floor(discover_score(engagement, published_at) * DISCOVER_KEY_SCALE)
-    if units >= 10**DISCOVER_KEY_WIDTH:
-        raise ValueError("score out of range")
-    return f"{units:0{DISCOVER_KEY_WIDTH}d}"
-
-
-# ---------------------------------------------------------------- feed merge and cursors
-class FeedRef(NamedTuple):
-    """One entry of a feed. Tuple order is feed order: (published_at, post_id),
-    newest is largest. A post has one published_at everywhere (it never changes)."""
-
-    published_at: str  # core.clock.iso
-    post_id: str
-
-
-def feed_time(moment: datetime) -> str:
-    return iso(_aware(moment))
-
-
-def feed_ref(published_at: datetime, post_id: str) -> FeedRef:
-    return FeedRef(feed_time(published_at), post_id)
-
-
-def cursor_position(ref: FeedRef) -> str:
-    """``<published_at>#<post id>``: also the sort key of feed items in the store, so
-    "strictly older than the cursor" is the key condition ``SK < position`` (the
-    timestamp is fixed-width, so string order is (published_at, post_id) order)."""
-    return f"{ref.published_at}#{ref.post_id}"
-
-
-def parse_cursor_position(position: str, field: str = "after") -> FeedRef:
-    published_at, sep, post_id = position.partition("#") if isinstance(position, str) else ("", "", "")
-    if not sep or not is_iso(published_at) or not is_id(post_id):
-        raise InvalidCursor("this cursor is not valid", field)
-    return FeedRef(published_at, post_id)
-
-
-def is_older(ref: FeedRef, cursor: FeedRef | None) -> bool:
-    return cursor is None or ref < cursor
-
-
-def source_fetch_size(limit: int) -> int:
-    """How many entries to read from each source for a page of ``limit``: one more,
-    so that ``has_more`` from the merge is exact."""
-    return limit + 1
-
-
-def merge_newest_first(pushed: Iterable[FeedRef], pulled: Iterable[Iterable[FeedRef]], limit: int,
-                       after: FeedRef | None = None) -> tuple[list[FeedRef], bool]:
-    """The following feed's page: the caller's inbox (fan-out on write) merged with
-    the recent posts of the big authors they follow (fan-out on read).
-
-    Newest first by (published_at, post_id), each post once, only entries strictly
-    older than ``after`` (the previous page's last entry). Each source is read newest
-    first, strictly older than the cursor, ``source_fetch_size(limit)`` entries: then
-    the page equals the top ``limit`` of all sources' full union, and ``has_more`` is
-    exact (more than ``limit`` distinct entries seen means there is another; at most
-    ``limit`` means every source came back short, so all are exhausted).
-    """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError("a page holds at least one entry")
-    newest: dict[str, FeedRef] = {}
-    for source in (pushed, *pulled):
-        for ref in source:
-            if not is_older(ref, after):
-                continue
-            kept = newest.get(ref.post_id)
-            if kept is None or ref > kept:
-                newest[ref.post_id] = ref
-    top = heapq.nlargest(limit + 1, newest.values())
-    return top[:limit], len(top) > limit
-
-
-def next_cursor(page: Sequence[FeedRef], has_more: bool) -> FeedRef | None:
-    """The position to continue after, or None at the end."""
-    return page[-1] if has_more and page else None
-
-
 # ---------------------------------------------------------------- helpers
 def _hosts(media_hosts: Iterable[str]) -> tuple[str, ...]:
     return tuple(h.strip().lower().rstrip(".") for h in media_hosts)
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
+    """An aware datetime, or ValueError: feed times and scores are instants."""
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         raise ValueError("aware datetimes only")
     return moment

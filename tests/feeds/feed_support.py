@@ -25,7 +25,8 @@ from chalicelib.feeds import fanout as feed_fanout
 from chalicelib.feeds import feed_store as feeds_store
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
-from chalicelib.feeds.rules import Engagement, discover_sort_key, feed_time
+from chalicelib.feeds.ranking import discover_sort_key, feed_time
+from chalicelib.feeds.rules import Engagement
 from devstack.streams import StreamPoller
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)

@@ -16,7 +16,8 @@ from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import keys
 from chalicelib.feeds import reading as feeds
 from chalicelib.feeds.models import FeedEntryItem, PostItem
-from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS, feed_time
+from chalicelib.feeds.ranking import feed_time
+from chalicelib.feeds.rules import DEFAULT_BIG_AUTHOR_FOLLOWERS
 from chalicelib.feeds.social import BIG_AUTHOR_ENV
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all

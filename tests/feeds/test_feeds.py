@@ -16,7 +16,7 @@ from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import reading as feeds
 from chalicelib.feeds import social
-from chalicelib.feeds.rules import feed_time
+from chalicelib.feeds.ranking import feed_time
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of, read_all
 

@@ -24,11 +24,12 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.ids import new_id
+from chalicelib.feeds import ranking
 from chalicelib.feeds import rules as feeds
+from chalicelib.feeds.ranking import FeedRef
 from chalicelib.feeds.rules import (
     CannotFollowSelf,
     Engagement,
-    FeedRef,
     ModerationAction,
     NotPostAuthor,
     Post,
@@ -95,7 +96,7 @@ def test_limits_are_the_decided_ones():
     assert (feeds.MAX_REASON_LENGTH, feeds.DEFAULT_REPORT_THRESHOLD, feeds.DEFAULT_BIG_AUTHOR_FOLLOWERS) == (
         200, 3, 5000)
     weights = (feeds.LIKE_WEIGHT, feeds.COMMENT_WEIGHT, feeds.SHARE_WEIGHT)
-    assert weights == (1, 2, 3) and feeds.DISCOVER_DECAY_SECONDS == 45000
+    assert weights == (1, 2, 3) and ranking.DISCOVER_DECAY_SECONDS == 45000
 
 
 # Each class keeps the general code until errors.py has the dedicated one.
@@ -574,37 +575,37 @@ T0 = datetime(2024, 5, 1, tzinfo=UTC)
 def test_discover_score_formula():
     e = Engagement(likes=10, comments=5, shares=10)  # 10 + 10 + 30 = 50
     assert e.weighted == 50
-    assert feeds.discover_score(e, T0) == pytest.approx(math.log10(50) + T0.timestamp() / 45000)
-    assert feeds.discover_score(Engagement(), T0) == pytest.approx(T0.timestamp() / 45000)  # log10(max(0, 1))
+    assert ranking.discover_score(e, T0) == pytest.approx(math.log10(50) + T0.timestamp() / 45000)
+    assert ranking.discover_score(Engagement(), T0) == pytest.approx(T0.timestamp() / 45000)  # log10(max(0, 1))
 
 
 def test_ten_times_the_engagement_is_worth_twelve_and_a_half_hours():
-    old = feeds.discover_score(Engagement(likes=1000), T0)
-    new = feeds.discover_score(Engagement(likes=100), T0 + timedelta(seconds=45000))
+    old = ranking.discover_score(Engagement(likes=1000), T0)
+    new = ranking.discover_score(Engagement(likes=100), T0 + timedelta(seconds=45000))
     assert old == pytest.approx(new)
-    assert feeds.discover_score(Engagement(likes=100), T0 + timedelta(hours=13)) > old
+    assert ranking.discover_score(Engagement(likes=100), T0 + timedelta(hours=13)) > old
 
 
 def test_weights_rank_shares_over_comments_over_likes():
-    like = feeds.discover_sort_key(Engagement(likes=3), T0)
-    comment = feeds.discover_sort_key(Engagement(comments=2), T0)
-    share = feeds.discover_sort_key(Engagement(shares=2), T0)
+    like = ranking.discover_sort_key(Engagement(likes=3), T0)
+    comment = ranking.discover_sort_key(Engagement(comments=2), T0)
+    share = ranking.discover_sort_key(Engagement(shares=2), T0)
     assert like < comment < share
 
 
 def test_discover_key_is_fixed_width_digits():
-    key = feeds.discover_sort_key(Engagement(likes=5), T0)
-    assert len(key) == feeds.DISCOVER_KEY_WIDTH and key.isdigit()
-    assert int(key) == math.floor(feeds.discover_score(Engagement(likes=5), T0) * feeds.DISCOVER_KEY_SCALE)
-    assert len(feeds.discover_sort_key(Engagement(), datetime(1970, 1, 1, tzinfo=UTC))) == feeds.DISCOVER_KEY_WIDTH
-    assert len(feeds.discover_sort_key(Engagement(likes=10**15), datetime(9999, 1, 1, tzinfo=UTC))) == 16
+    key = ranking.discover_sort_key(Engagement(likes=5), T0)
+    assert len(key) == ranking.DISCOVER_KEY_WIDTH and key.isdigit()
+    assert int(key) == math.floor(ranking.discover_score(Engagement(likes=5), T0) * ranking.DISCOVER_KEY_SCALE)
+    assert len(ranking.discover_sort_key(Engagement(), datetime(1970, 1, 1, tzinfo=UTC))) == ranking.DISCOVER_KEY_WIDTH
+    assert len(ranking.discover_sort_key(Engagement(likes=10**15), datetime(9999, 1, 1, tzinfo=UTC))) == 16
 
 
 def test_discover_key_refuses_naive_and_pre_epoch_times():
     with pytest.raises(ValueError):
-        feeds.discover_sort_key(Engagement(), datetime(2024, 1, 1))  # noqa: DTZ001  # naive on purpose
+        ranking.discover_sort_key(Engagement(), datetime(2024, 1, 1))  # noqa: DTZ001  # naive on purpose
     with pytest.raises(ValueError):
-        feeds.discover_sort_key(Engagement(), datetime(1969, 12, 31, tzinfo=UTC))
+        ranking.discover_sort_key(Engagement(), datetime(1969, 12, 31, tzinfo=UTC))
 
 
 counts = st.builds(Engagement, st.integers(0, 10**7), st.integers(0, 10**6), st.integers(0, 10**6))
@@ -616,52 +617,52 @@ times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1,
 @given(counts, counts, times)
 def test_more_engagement_never_lowers_the_key(a, b, published):
     more = Engagement(a.likes + b.likes, a.comments + b.comments, a.shares + b.shares)
-    assert feeds.discover_sort_key(more, published) >= feeds.discover_sort_key(a, published)
-    assert feeds.discover_score(more, published) >= feeds.discover_score(a, published)
+    assert ranking.discover_sort_key(more, published) >= ranking.discover_sort_key(a, published)
+    assert ranking.discover_score(more, published) >= ranking.discover_score(a, published)
 
 
 @settings(max_examples=300)
 @given(counts, times, st.integers(1, 10**6))
 def test_later_publication_never_lowers_the_key(e, published, seconds):
-    assert feeds.discover_sort_key(e, published + timedelta(seconds=seconds)) >= feeds.discover_sort_key(e, published)
+    assert ranking.discover_sort_key(e, published + timedelta(seconds=seconds)) >= ranking.discover_sort_key(e, published)
 
 
 @settings(max_examples=500)
 @given(counts, times, counts, times)
 def test_key_order_is_score_order(e1, t1, e2, t2):
-    s1, s2 = feeds.discover_score(e1, t1), feeds.discover_score(e2, t2)
-    k1, k2 = feeds.discover_sort_key(e1, t1), feeds.discover_sort_key(e2, t2)
+    s1, s2 = ranking.discover_score(e1, t1), ranking.discover_score(e2, t2)
+    k1, k2 = ranking.discover_sort_key(e1, t1), ranking.discover_sort_key(e2, t2)
     assert (k1 < k2) == (int(k1) < int(k2))  # fixed width: string order is numeric order
     if s1 <= s2:
         assert k1 <= k2
     if k1 < k2:
         assert s1 < s2
-    if s2 - s1 >= 2 / feeds.DISCOVER_KEY_SCALE:
+    if s2 - s1 >= 2 / ranking.DISCOVER_KEY_SCALE:
         assert k1 < k2  # keys only merge scores closer than the resolution
 
 
 @given(counts, times)
 def test_the_key_is_the_floor_of_the_scaled_score(e, published):
-    units = math.floor(feeds.discover_score(e, published) * feeds.DISCOVER_KEY_SCALE)
-    assert feeds.discover_sort_key(e, published) == str(units).zfill(feeds.DISCOVER_KEY_WIDTH)
+    units = math.floor(ranking.discover_score(e, published) * ranking.DISCOVER_KEY_SCALE)
+    assert ranking.discover_sort_key(e, published) == str(units).zfill(ranking.DISCOVER_KEY_WIDTH)
 
 
 @given(st.lists(st.tuples(counts, times), min_size=2, max_size=20))
 def test_sorting_by_key_sorts_by_score(items):
-    by_key = sorted(items, key=lambda i: feeds.discover_sort_key(*i))
-    scores = [feeds.discover_score(*i) for i in by_key]
+    by_key = sorted(items, key=lambda i: ranking.discover_sort_key(*i))
+    scores = [ranking.discover_score(*i) for i in by_key]
     for lower, higher in zip(scores, scores[1:], strict=False):
-        assert lower <= higher + 1 / feeds.DISCOVER_KEY_SCALE
+        assert lower <= higher + 1 / ranking.DISCOVER_KEY_SCALE
 
 
 # ================================================================ feed refs and cursors
 def test_feed_refs_and_positions():
     pid = new_id()
     local = datetime(2024, 5, 1, 16, 0, 0, 999_999, tzinfo=timezone(timedelta(hours=8)))
-    ref = feeds.feed_ref(local, pid)
+    ref = ranking.feed_ref(local, pid)
     assert ref == FeedRef("2024-05-01T08:00:00Z", pid)
-    assert feeds.cursor_position(ref) == f"2024-05-01T08:00:00Z#{pid}"
-    assert feeds.parse_cursor_position(feeds.cursor_position(ref)) == ref
+    assert ranking.cursor_position(ref) == f"2024-05-01T08:00:00Z#{pid}"
+    assert ranking.parse_cursor_position(ranking.cursor_position(ref)) == ref
 
 
 @pytest.mark.parametrize("position", [
@@ -669,7 +670,7 @@ def test_feed_refs_and_positions():
     f"2024-13-01T08:00:00Z#{new_id()}", f"2024-05-01 08:00:00#{new_id()}", f"x#{new_id()}", None,
 ])
 def test_bad_cursor_positions(position):
-    err = fails(InvalidCursor, "after", feeds.parse_cursor_position, position)
+    err = fails(InvalidCursor, "after", ranking.parse_cursor_position, position)
     assert err.code is ErrorCode.INVALID_CURSOR
 
 
@@ -678,7 +679,7 @@ def test_position_string_order_is_ref_order():
     b = FeedRef("2024-05-01T08:00:01Z", "01H00000000000000000000000")
     c = FeedRef("2024-05-01T08:00:01Z", "01H00000000000000000000001")
     assert a < b < c
-    assert feeds.cursor_position(a) < feeds.cursor_position(b) < feeds.cursor_position(c)
+    assert ranking.cursor_position(a) < ranking.cursor_position(b) < ranking.cursor_position(c)
 
 
 def test_merge_example():
@@ -687,27 +688,27 @@ def test_merge_example():
     inbox = [r(9, "E"), r(5, "C"), r(1, "A")]
     big1 = [r(8, "D"), r(5, "C"), r(3, "B")]  # C also pushed: appears once
     big2 = [r(5, "F")]
-    page, more = feeds.merge_newest_first(inbox, [big1, big2], 3)
+    page, more = ranking.merge_newest_first(inbox, [big1, big2], 3)
     assert page == [r(9, "E"), r(8, "D"), r(5, "F")] and more
-    assert feeds.next_cursor(page, more) == r(5, "F")
-    page2, more2 = feeds.merge_newest_first(inbox, [big1, big2], 3, after=r(5, "F"))
+    assert ranking.next_cursor(page, more) == r(5, "F")
+    page2, more2 = ranking.merge_newest_first(inbox, [big1, big2], 3, after=r(5, "F"))
     assert page2 == [r(5, "C"), r(3, "B"), r(1, "A")] and not more2
-    assert feeds.next_cursor(page2, more2) is None
+    assert ranking.next_cursor(page2, more2) is None
 
 
 def test_merge_of_nothing():
-    assert feeds.merge_newest_first([], [], 10) == ([], False)
-    assert feeds.merge_newest_first([], [[], []], 1) == ([], False)
+    assert ranking.merge_newest_first([], [], 10) == ([], False)
+    assert ranking.merge_newest_first([], [[], []], 1) == ([], False)
     with pytest.raises(ValueError):
-        feeds.merge_newest_first([], [], 0)
+        ranking.merge_newest_first([], [], 0)
 
 
 def test_has_more_is_exact_at_the_boundary():
     refs = [FeedRef(f"2024-05-01T08:00:{i:02d}Z", f"P{i}") for i in range(4)]
-    assert feeds.merge_newest_first(refs[:3], [], 3) == (refs[2::-1], False)
-    assert feeds.merge_newest_first(refs, [], 3) == (refs[:0:-1], True)
-    assert feeds.merge_newest_first(refs[:3], [refs[:3]], 3) == (refs[2::-1], False)  # duplicates do not count
-    assert feeds.source_fetch_size(3) == 4
+    assert ranking.merge_newest_first(refs[:3], [], 3) == (refs[2::-1], False)
+    assert ranking.merge_newest_first(refs, [], 3) == (refs[:0:-1], True)
+    assert ranking.merge_newest_first(refs[:3], [refs[:3]], 3) == (refs[2::-1], False)  # duplicates do not count
+    assert ranking.source_fetch_size(3) == 4
 
 
 # The post's published_at is fixed: generate a universe of posts, then sources
@@ -736,7 +737,7 @@ def _union(pushed, pulled):
 @given(feed_sources(), st.integers(1, 12))
 def test_merge_is_the_top_of_the_union(sources, limit):
     pushed, pulled = sources
-    page, more = feeds.merge_newest_first(pushed, pulled, limit)
+    page, more = ranking.merge_newest_first(pushed, pulled, limit)
     union = _union(pushed, pulled)
     assert page == sorted(page, reverse=True)
     assert len({r.post_id for r in page}) == len(page)
@@ -754,17 +755,17 @@ def test_paging_with_the_cursor_yields_every_item_once(sources, limit):
     seen: list[FeedRef] = []
     cursor = None
     for _ in range(len(union) + 2):
-        fetch = feeds.source_fetch_size(limit)
-        page_pushed = [r for r in pushed if feeds.is_older(r, cursor)][:fetch]
-        page_pulled = [[r for r in s if feeds.is_older(r, cursor)][:fetch] for s in pulled]
-        page, more = feeds.merge_newest_first(page_pushed, page_pulled, limit)
+        fetch = ranking.source_fetch_size(limit)
+        page_pushed = [r for r in pushed if ranking.is_older(r, cursor)][:fetch]
+        page_pulled = [[r for r in s if ranking.is_older(r, cursor)][:fetch] for s in pulled]
+        page, more = ranking.merge_newest_first(page_pushed, page_pulled, limit)
         assert len(page) == limit or not more
         seen += page
-        cursor = feeds.next_cursor(page, more)
+        cursor = ranking.next_cursor(page, more)
         if cursor is None:
             break
         # the cursor survives its string round trip (ids here are not ULIDs, so compare the parts)
-        assert feeds.cursor_position(cursor).split("#") == [cursor.published_at, cursor.post_id]
+        assert ranking.cursor_position(cursor).split("#") == [cursor.published_at, cursor.post_id]
     else:
         pytest.fail("paging did not end")
     assert seen == union
@@ -776,12 +777,12 @@ def test_merge_drops_what_is_not_older_than_after(sources, limit, data):
     union = _union(pushed, pulled)
     assume(union)
     after = data.draw(st.sampled_from(union))
-    page, more = feeds.merge_newest_first(pushed, pulled, limit, after=after)
+    page, more = ranking.merge_newest_first(pushed, pulled, limit, after=after)
     older = [r for r in union if r < after]
     assert page == older[:limit] and more is (len(older) > limit)
 
 
 def test_conflicting_times_for_one_post_keep_the_newest():
     older, newer = FeedRef("2024-05-01T08:00:01Z", "A"), FeedRef("2024-05-01T08:00:05Z", "A")
-    assert feeds.merge_newest_first([older], [[newer]], 5)[0] == [newer]
-    assert feeds.merge_newest_first([newer], [[older]], 5)[0] == [newer]
+    assert ranking.merge_newest_first([older], [[newer]], 5)[0] == [newer]
+    assert ranking.merge_newest_first([newer], [[older]], 5)[0] == [newer]

@@ -20,6 +20,7 @@ from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import keys, moderation, posts, posts_store, social
 from chalicelib.feeds.moderation import ContentRejected, WordAction
 from chalicelib.feeds.posts import ProductNotAvailable
+from chalicelib.feeds.ranking import discover_sort_key, feed_time
 from chalicelib.feeds.rules import (
     SYSTEM_MODERATOR,
     InvalidPostTransition,
@@ -27,8 +28,6 @@ from chalicelib.feeds.rules import (
     PostDraft,
     PostKind,
     PostState,
-    discover_sort_key,
-    feed_time,
 )
 from chalicelib.purchases import service as purchases
 

@@ -12,15 +12,8 @@ from chalicelib.core.ids import new_id
 from chalicelib.feeds import moderation, posts, posts_store, social, social_store
 from chalicelib.feeds import reading as feeds
 from chalicelib.feeds.moderation import ContentRejected
-from chalicelib.feeds.rules import (
-    CannotFollowSelf,
-    Comment,
-    Engagement,
-    PostNotVisible,
-    PostState,
-    ReportReason,
-    discover_sort_key,
-)
+from chalicelib.feeds.ranking import discover_sort_key
+from chalicelib.feeds.rules import CannotFollowSelf, Comment, Engagement, PostNotVisible, PostState, ReportReason
 from chalicelib.purchases import keys as purchase_keys
 from chalicelib.purchases import service as purchases
 from devstack.streams import StreamPoller

@@ -16,14 +16,8 @@ import app as app_module
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import keys, posts_store, social
 from chalicelib.feeds.models import LikeItem
-from chalicelib.feeds.rules import (
-    Engagement,
-    ModerationAction,
-    PostNotVisible,
-    PostState,
-    ReportReason,
-    discover_sort_key,
-)
+from chalicelib.feeds.ranking import discover_sort_key
+from chalicelib.feeds.rules import Engagement, ModerationAction, PostNotVisible, PostState, ReportReason
 from devstack.streams import StreamPoller
 from tests.conftest import fresh_table
 from tests.feeds.test_posts import NOW, _no_cached_words, make_user, published, raw_post  # noqa: F401

@@ -8,7 +8,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.feeds import fanout as feed_fanout
 from chalicelib.feeds import feed_store as store
 from chalicelib.feeds import keys
-from chalicelib.feeds.rules import feed_time
+from chalicelib.feeds.ranking import feed_time
 from tests.feeds import feed_support as fs
 from tests.feeds.feed_support import at, ids_of
 
