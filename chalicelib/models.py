@@ -14,7 +14,7 @@ import chalicelib.core.table.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items
-import chalicelib.points.store  # the points items
+import chalicelib.points.models
 import chalicelib.purchases.models  # noqa: F401
 from chalicelib.core.table.models import TableItem
 

@@ -32,7 +32,7 @@ from chalicelib.points.keys import (
     points_accounts_bucket,
     points_pk,
 )
-from chalicelib.points.store import PointsAccountItem, PointsLotItem, PointsPendingItem
+from chalicelib.points.models import PointsAccountItem, PointsLotItem, PointsPendingItem
 
 PAGE_SIZE = 100
 StartKey = dict[str, Any]  # DynamoDB's LastEvaluatedKey, opaque to callers

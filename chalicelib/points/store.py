@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.clock import iso
@@ -55,69 +55,20 @@ from chalicelib.points.keys import (
     post_day_sk,
     source_pk,
 )
+from chalicelib.points.models import (
+    PointsAccountItem,
+    PointsEntryItem,
+    PointsLotItem,
+    PointsPendingItem,
+    PointsRulesItem,
+    PointsSourceItem,
+    PostDayItem,
+)
 from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting, PointsAlreadyReleased, PointsBusy
 
 MAX_LOTS = 20  # lots one spend may touch; with one lot per expiry year, far above need
 RETRIES = 40  # optimistic retries when a lot changed between read and write
 assert MAX_LOTS + 3 <= MAX_ITEMS
-
-
-# ---------------------------------------------------------------- models
-class PointsAccountItem(TableItem, discriminator="PointsAccount"):
-    available = NumberAttribute(default=0)
-    pending = NumberAttribute(default=0)
-    spent = NumberAttribute(default=0)
-    expired = NumberAttribute(default=0)
-    earned = NumberAttribute(default=0)  # net of reversed earnings
-    adjusted = NumberAttribute(default=0)  # signed
-    growth = NumberAttribute(default=0)
-    streak = NumberAttribute(default=0)
-    last_check_in = UnicodeAttribute(null=True)
-    tier = UnicodeAttribute(null=True)  # as the scheduled job last computed it
-    segment = UnicodeAttribute(null=True)  # RFM segment, by the scheduled job
-    segmented_at = UnicodeAttribute(null=True)
-
-
-class PostDayItem(TableItem, discriminator="PointsPostDay"):
-    """Posts rewarded on one day: the daily cap's counter."""
-
-    rewarded = NumberAttribute(default=0)
-
-
-class PointsEntryItem(TableItem, discriminator="PointsEntry"):
-    entry_id = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    amount = NumberAttribute()  # signed: what it did to available + pending
-    source = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    pending = BooleanAttribute(default=False)
-    reason = UnicodeAttribute(null=True)
-    operator_id = UnicodeAttribute(null=True)
-    lots = MapAttribute(default=dict)  # expires_on -> points taken or given back
-
-
-class PointsLotItem(TableItem, discriminator="PointsLot"):
-    expires_on = UnicodeAttribute(null=True)
-    remaining = NumberAttribute(default=0)
-
-
-class PointsPendingItem(TableItem, discriminator="PointsPending"):
-    source = UnicodeAttribute()
-    amount = NumberAttribute()
-    expires_on = UnicodeAttribute()
-    release_at = UnicodeAttribute()
-
-
-class PointsSourceItem(TableItem, discriminator="PointsSource"):
-    user_id = UnicodeAttribute()
-    source = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    amount = NumberAttribute()  # positive
-    entry_id = UnicodeAttribute()
-    pending_sk = UnicodeAttribute(null=True)  # set while the points wait for release
-    lots = MapAttribute(default=dict)
-    reversed = BooleanAttribute(default=False)
-    growth = NumberAttribute(default=0)  # an order's growth, taken back with its points
 
 
 # ---------------------------------------------------------------- values
@@ -581,11 +532,6 @@ def expire(user_id: str, now: datetime) -> int:
 
 
 # ---------------------------------------------------------------- rules as configuration
-
-
-class PointsRulesItem(TableItem, discriminator="PointsRules"):
-    rules = JSONAttribute()
-    updated_at = UnicodeAttribute()
 
 
 RULES_TTL_SECONDS = 60.0

@@ -18,6 +18,7 @@ from chalicelib.core.stream import Change, Image
 from chalicelib.groupbuy.rules import OrderState
 from chalicelib.points import jobs, jobs_store, keys, store
 from chalicelib.points import service as svc
+from chalicelib.points.models import PointsAccountItem
 from chalicelib.points.rules import EntryKind, PointsRules, Tier
 from chalicelib.purchases import service as purchases
 from chalicelib.purchases import stream_handlers as purchases_stream
@@ -193,8 +194,8 @@ def test_how_far_back_expiry_looks_is_configurable():
 
 
 # ---------------------------------------------------------------- tiers and segments
-def _account_items(user: str) -> store.PointsAccountItem:
-    return store.PointsAccountItem.get(keys.points_pk(user), keys.ACCOUNT_SK, consistent_read=True)
+def _account_items(user: str) -> PointsAccountItem:
+    return PointsAccountItem.get(keys.points_pk(user), keys.ACCOUNT_SK, consistent_read=True)
 
 
 def test_tiers_follow_growth_and_the_stored_rules():
