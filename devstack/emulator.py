@@ -15,6 +15,7 @@ import threading
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -22,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
 from devstack import activity, transactions
 
@@ -39,6 +40,26 @@ class QuietRequestHandler(MotoRequestHandler):
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
+
+
+class PooledWSGIServer(ThreadedWSGIServer):
+    """Werkzeug's threaded server, with requests served by a pool of threads rather
+    than a new thread each (it closes every connection after one request, so a thread
+    per connection was a thread per request). The pool is large: a Step Functions task
+    invokes a function whose handler calls DynamoDB, each a request of its own."""
+
+    POOL_THREADS = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pool = ThreadPoolExecutor(max_workers=self.POOL_THREADS, thread_name_prefix="moto")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._pool.submit(self.process_request_thread, request, client_address)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class SerialisedDynamoDB:
@@ -113,9 +134,7 @@ class Emulator:
 
     def start(self) -> Emulator:
         transactions.install()
-        self._server = make_server(
-            self.host, self.port, self.dynamodb, threaded=True, request_handler=QuietRequestHandler
-        )
+        self._server = PooledWSGIServer(self.host, self.port, self.dynamodb, handler=QuietRequestHandler)
         self.port = self._server.server_address[1]
         # moto's Step Functions interpreter calls Lambda and the aws-sdk/dynamodb
         # integrations over HTTP at http://localhost:$MOTO_PORT (5000 if unset),
