@@ -31,7 +31,7 @@ def handle_notification(request: Request, lambda_context: Any) -> Response:
 
 def _process(headers: dict[str, str], body: bytes) -> Response:
     from chalicelib.adapters.payments.factory import payment_provider_for
-    from chalicelib.groupbuy.service import apply_payment_event
+    from chalicelib.groupbuy.payments import apply_payment_event
 
     provider = payment_provider_for(settings())
     try:

@@ -31,6 +31,7 @@ from chalicelib.adapters.events import DomainEvent, Notification, NotificationFa
 from chalicelib.core.clock import utc_now
 from chalicelib.core.observability import count, flush_metrics, logger
 from chalicelib.core.settings import settings
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy.rules import OrderState, SeatState
@@ -136,7 +137,7 @@ def refund_order(event: dict[str, Any], now: datetime | None = None) -> dict[str
     other error propagate too (the machine marks the refund failed)."""
     order_id = event["orderId"]
     try:
-        result = groupbuy.refund_order(order_id, payment_provider(), now or utc_now())
+        result = groupbuy_payments.refund_order(order_id, payment_provider(), now or utc_now())
         if result.get("status") == OrderState.REFUNDED.value:
             order = store.get_order(order_id)
             assert order is not None  # refund_order found it
@@ -159,7 +160,7 @@ def mark_refund_failed(event: dict[str, Any]) -> dict[str, Any]:
     order_id = event["orderId"]
     error = event.get("error") or {}
     try:
-        result = groupbuy.mark_refund_failed(order_id, _reason(error))
+        result = groupbuy_payments.mark_refund_failed(order_id, _reason(error))
         order = store.get_order(order_id)
         if order is not None and order.state is OrderState.REFUND_FAILED:
             _publish([DomainEvent(

@@ -19,6 +19,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.core.clock import utc_now
 from chalicelib.core.principal import Principal, Role
 from chalicelib.core.settings import settings
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy.rules import NewDeal
 
@@ -79,5 +80,5 @@ def deal_setup(*, team_size: int = 3, stock: int = 10, per_user_limit: int = 1, 
 
 
 def capture(order, now=None) -> str:
-    return groupbuy.apply_payment_event(PaymentEvent(order.id, f"wx-{order.id}", PaymentState.SUCCESS,
+    return groupbuy_payments.apply_payment_event(PaymentEvent(order.id, f"wx-{order.id}", PaymentState.SUCCESS,
                                                      order.amount.amount, order.amount.currency, None), now or utc_now())

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
 from chalicelib.adapters.payments.simulated import SimulatedPayments
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy.rules import OrderState, SeatState
@@ -26,7 +27,7 @@ def _simulated_capture(order, at: datetime) -> str:
     provider = SimulatedPayments(KEY, clock=at.timestamp)
     headers, body = provider.simulate_capture(order.id, order.amount.amount)
     event = provider.parse_notification(headers, body)
-    return groupbuy.apply_payment_event(event, at + timedelta(milliseconds=50))  # delivered just after
+    return groupbuy_payments.apply_payment_event(event, at + timedelta(milliseconds=50))  # delivered just after
 
 
 OPENED_AT = datetime.now(UTC).replace(microsecond=700_000)  # the window ends mid-second
@@ -65,12 +66,12 @@ def test_a_wechat_success_time_in_china_time_is_compared_as_an_instant():
     late = PaymentEvent(taken.order.id, "wx-1", PaymentState.SUCCESS, taken.order.amount.amount, "CNY",
                         taken.order.pay_by.astimezone(china).isoformat(timespec="seconds"))
     # delivered "before" payBy by our clock: the provider's time decides, not arrival
-    assert groupbuy.apply_payment_event(late, taken.order.pay_by - timedelta(seconds=2)) == "late"
+    assert groupbuy_payments.apply_payment_event(late, taken.order.pay_by - timedelta(seconds=2)) == "late"
     other = _open(OPENED_AT)
     in_time = PaymentEvent(other.order.id, "wx-2", PaymentState.SUCCESS, other.order.amount.amount, "CNY",
                            (other.order.pay_by - timedelta(seconds=1)).astimezone(china).isoformat())
     # delivered well after payBy: still applied, the payer paid in time
-    assert groupbuy.apply_payment_event(in_time, other.order.pay_by + timedelta(seconds=30)) == "applied"
+    assert groupbuy_payments.apply_payment_event(in_time, other.order.pay_by + timedelta(seconds=30)) == "applied"
 
 
 def test_the_seat_and_team_timers_woken_early_raise_not_yet():

@@ -261,6 +261,7 @@ def a_user_s_teams_newest_first(emulator, category):
 
 
 def orders_whose_refund_failed(emulator, category):
+    from chalicelib.groupbuy import payments as groupbuy_payments
     from chalicelib.groupbuy import service as groupbuy
     from chalicelib.groupbuy import store as gb
     from tests.groupbuy.support import capture
@@ -269,7 +270,7 @@ def orders_whose_refund_failed(emulator, category):
     taken = groupbuy.open_team(user("leader"), deal.id, sku, None, payments, utc_now())
     capture(taken.order)
     groupbuy.close_team_at_deadline(taken.team.id, taken.team.expires_at + timedelta(seconds=1))
-    groupbuy.mark_refund_failed(taken.order.id, "provider down")
+    groupbuy_payments.mark_refund_failed(taken.order.id, "provider down")
     emulator.clear_log()
     failed = gb.refund_failed_orders(10, None).items
     assert [o.id for o in failed] == [taken.order.id]

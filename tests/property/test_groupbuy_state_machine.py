@@ -13,6 +13,7 @@ from chalicelib.adapters.payments import PaymentError
 from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import DomainError
 from chalicelib.core.principal import Principal, Role
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
@@ -97,20 +98,20 @@ class GroupBuyMachine(RuleBasedStateMachine):
         self.payments.fail_refunds = failures
         for _attempt in range(2):  # the workflow retries; two failures exhaust it
             try:
-                groupbuy.refund_order(order_id, self.payments, self.now)
+                groupbuy_payments.refund_order(order_id, self.payments, self.now)
                 break
             except PaymentError:
                 continue
         else:
             if store.get_order(order_id).state is OrderState.REFUNDING:
-                groupbuy.mark_refund_failed(order_id, "provider kept failing")
+                groupbuy_payments.mark_refund_failed(order_id, "provider kept failing")
         self.payments.fail_refunds = 0
 
     @precondition(lambda self: self.orders)
     @rule(pick=st.integers(0, 99))
     def operator_retries(self, pick) -> None:
         try:
-            groupbuy.retry_refund(OPERATOR, self.orders[pick % len(self.orders)])
+            groupbuy_payments.retry_refund(OPERATOR, self.orders[pick % len(self.orders)])
         except DomainError:
             pass
 

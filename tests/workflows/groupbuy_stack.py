@@ -27,6 +27,7 @@ from chalicelib.adapters.payments.simulated import SimulatedPayments
 from chalicelib.core.clock import utc_now
 from chalicelib.core.principal import Principal
 from chalicelib.core.settings import settings
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import tasks as groupbuy_tasks
 from devstack import lambdas
@@ -101,7 +102,7 @@ class Payments:
         else:
             event = PaymentEvent(order.id, f"wx-{order.id}", PaymentState.SUCCESS, order.amount.amount,
                                  order.amount.currency, None)
-        return groupbuy.apply_payment_event(event, utc_now())
+        return groupbuy_payments.apply_payment_event(event, utc_now())
 
     def fail_next_refunds(self, n: int) -> None:
         if isinstance(self.provider, SimulatedPayments):

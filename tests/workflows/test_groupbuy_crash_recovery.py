@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from chalicelib.adapters.payments import PaymentEvent, PaymentState
 from chalicelib.core.clock import utc_now
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy.rules import OrderState, TeamState
@@ -39,5 +40,5 @@ def test_a_team_with_every_seat_paid_is_not_failed_and_refunded_at_its_deadline(
 def test_the_redelivered_notification_of_the_last_seat_completes_the_team():
     team, (_, last) = _full_team_whose_success_was_not_recorded()
     event = PaymentEvent(last.id, f"wx-{last.id}", PaymentState.SUCCESS, last.amount.amount, last.amount.currency, None)
-    groupbuy.apply_payment_event(event, utc_now())  # WeChat retries: the first answer never came
+    groupbuy_payments.apply_payment_event(event, utc_now())  # WeChat retries: the first answer never came
     assert store.get_team(team.id, consistent=True).state is TeamState.SUCCEEDED

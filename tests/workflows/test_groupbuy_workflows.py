@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 import app as app_module
 from chalicelib.core.clock import iso
-from chalicelib.groupbuy import service as groupbuy
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy import tasks as groupbuy_tasks
 from chalicelib.groupbuy.rules import OrderState, SeatState, TeamState
@@ -137,7 +137,7 @@ def test_d_a_refund_that_never_succeeds_waits_for_an_operator_whose_retry_refund
     assert store.deal_stock(stack.deal.id)[stack.sku] == (STOCK - 1, 0, 1)
 
     stack.payments.fail_refunds_forever(False)
-    retried = groupbuy.retry_refund(OPERATOR, order.id)
+    retried = groupbuy_payments.retry_refund(OPERATOR, order.id)
     assert retried.refund_attempt == 1
     second = wait_execution("refund", f"{order.id}-1")
     assert second["status"] == "SUCCEEDED", second

@@ -10,6 +10,7 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service
 from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
 from chalicelib.groupbuy.rules import NewDeal
@@ -161,4 +162,4 @@ class GroupBuyMutation:
     @strawberry.mutation(description="Operators: run a failed refund again (same refund id: never paid twice).")
     @payload_errors(OrderPayload)
     def retry_refund(self, info: Ctx, input: OrderInput) -> OrderPayload:
-        return OrderPayload(order=Order(order=service.retry_refund(info.context.principal, _order_id(input))))
+        return OrderPayload(order=Order(order=groupbuy_payments.retry_refund(info.context.principal, _order_id(input))))

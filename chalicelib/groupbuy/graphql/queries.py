@@ -7,7 +7,8 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.pagination import after_position, page_size
 from chalicelib.core.graphql.relay import node_resolver
-from chalicelib.groupbuy import service, store
+from chalicelib.groupbuy import payments as groupbuy_payments
+from chalicelib.groupbuy import store
 from chalicelib.groupbuy.graphql.types import (
     Deal,
     DealConnection,
@@ -70,5 +71,5 @@ class GroupBuyQuery:
     @strawberry.field(description="Operators: orders whose refund failed, waiting for retryRefund.")
     def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection:
         scope = "refund-failed"
-        return order_connection(scope, service.refund_failed_orders(info.context.principal, page_size(first),
+        return order_connection(scope, groupbuy_payments.refund_failed_orders(info.context.principal, page_size(first),
                                                                     after_position(scope, after)))
