@@ -28,10 +28,9 @@ from chalicelib.catalog.published.stock import (
     add_resolve,
     add_return_sold,
 )
-from chalicelib.core.clock import from_iso, iso
+from chalicelib.core.clock import iso
 from chalicelib.core.errors import AlreadyInTeam, LimitReached, OutOfStock, TeamClosed, TeamExpired, TeamFull
 from chalicelib.core.idempotency import IdempotentRequest
-from chalicelib.core.money import Money
 from chalicelib.core.table import idempotency
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
@@ -39,11 +38,20 @@ from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import Page, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.groupbuy import keys
+from chalicelib.groupbuy.mapping import (
+    buyer_item,
+    order_item,
+    price_maps,
+    seat_item,
+    team_item,
+    to_deal,
+    to_order,
+    to_seat,
+    to_team,
+)
 from chalicelib.groupbuy.models import DealBuyerItem, DealItem, DealStockItem, OrderItem, SeatItem, TeamItem
 from chalicelib.groupbuy.rules import (
     Deal,
-    DealPrice,
-    DealTerms,
     Order,
     OrderState,
     Seat,
@@ -59,117 +67,6 @@ def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:
     return StockKey(keys.deal_pk(deal_id), keys.deal_stock_sk(sku_id))
 
 
-# ---------- mapping ----------
-def _prices(raw: list, currency: str) -> tuple[DealPrice, ...]:
-    return tuple(DealPrice(p["sku_id"], Money(int(p["amount"]), currency)) for p in raw)
-
-
-def _terms(item: DealItem | TeamItem, team_size: int) -> DealTerms:
-    """A deal's terms, or the copy a team took of them when it opened (same attributes)."""
-    return DealTerms(
-        deal_id=item.deal_id,
-        product_id=item.product_id,
-        prices=_prices(item.prices, item.currency),
-        team_size=team_size,
-        payment_window_seconds=int(item.payment_window_seconds),
-        per_user_limit=int(item.per_user_limit),
-        virtual_min_paid=None if item.virtual_min_paid is None else int(item.virtual_min_paid),
-    )
-
-
-def to_deal(item: DealItem) -> Deal:
-    return Deal(
-        id=item.deal_id,
-        merchant_id=item.merchant_id,
-        terms=_terms(item, int(item.team_size)),
-        team_lifetime_seconds=int(item.team_lifetime_seconds),
-        starts_at=from_iso(item.starts_at),
-        ends_at=from_iso(item.ends_at),
-        stock={k: int(v) for k, v in item.stock.as_dict().items()} if hasattr(item.stock, "as_dict")
-        else {k: int(v) for k, v in dict(item.stock).items()},
-        created_at=from_iso(item.created_at),
-        ended=bool(item.ended),
-    )
-
-
-def to_team(item: TeamItem) -> Team:
-    return Team(
-        id=item.team_id,
-        terms=_terms(item, int(item.size)),
-        leader_id=item.leader_id,
-        state=TeamState(item.state),
-        held=int(item.taken) - int(item.paid),
-        paid=int(item.paid),
-        opened_at=from_iso(item.opened_at),
-        expires_at=from_iso(item.expires_at),
-        completed_virtually=bool(item.completed_virtually),
-    )
-
-
-def to_seat(item: SeatItem) -> Seat:
-    return Seat(
-        team_id=item.team_id, user_id=item.user_id, order_id=item.order_id, state=SeatState(item.state),
-        is_leader=bool(item.is_leader), display_name=item.display_name, avatar_url=item.avatar_url,
-        joined_at=from_iso(item.joined_at),
-    )
-
-
-def to_order(item: OrderItem) -> Order:
-    return Order(
-        id=item.order_id, user_id=item.user_id, team_id=item.team_id, deal_id=item.deal_id,
-        product_id=item.product_id, sku_id=item.sku_id, quantity=int(item.quantity),
-        amount=Money(int(item.amount), item.currency), state=OrderState(item.state),
-        created_at=from_iso(item.created_at), pay_by=from_iso(item.pay_by),
-        paid_at=from_iso(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
-        captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
-        points_used=int(item.points_used or 0), discount=int(item.discount or 0),
-    )
-
-
-def _price_maps(terms: DealTerms) -> list[dict]:
-    return [{"sku_id": p.sku_id, "amount": p.price.amount} for p in terms.prices]
-
-
-def _team_item(team: Team) -> TeamItem:
-    terms = team.terms
-    open_ = team.state is TeamState.OPEN
-    return TeamItem(
-        keys.team_pk(team.id), keys.TEAM_SK,
-        team_id=team.id, deal_id=terms.deal_id, product_id=terms.product_id, leader_id=team.leader_id,
-        state=team.state.value, taken=team.held + team.paid, paid=team.paid, size=terms.team_size,
-        prices=_price_maps(terms), currency=terms.prices[0].price.currency,
-        payment_window_seconds=terms.payment_window_seconds, per_user_limit=terms.per_user_limit,
-        virtual_min_paid=terms.virtual_min_paid, opened_at=iso(team.opened_at), expires_at=iso(team.expires_at),
-        GSI1PK=keys.deal_open_teams(terms.deal_id) if open_ else None,
-        GSI1SK=f"{iso(team.expires_at)}#{team.id}" if open_ else None,
-    )
-
-
-def _seat_item(seat: Seat) -> SeatItem:
-    return SeatItem(
-        keys.team_pk(seat.team_id), keys.seat_sk(seat.user_id),
-        team_id=seat.team_id, user_id=seat.user_id, order_id=seat.order_id, state=seat.state.value,
-        is_leader=seat.is_leader, display_name=seat.display_name, avatar_url=seat.avatar_url,
-        joined_at=iso(seat.joined_at),
-        GSI2PK=keys.user_teams(seat.user_id), GSI2SK=seat.order_id,
-    )
-
-
-def _order_item(order: Order) -> OrderItem:
-    return OrderItem(
-        keys.order_pk(order.id), keys.ORDER_SK,
-        order_id=order.id, user_id=order.user_id, team_id=order.team_id, deal_id=order.deal_id,
-        product_id=order.product_id, sku_id=order.sku_id, quantity=order.quantity, amount=order.amount.amount,
-        currency=order.amount.currency, state=order.state.value, created_at=iso(order.created_at),
-        pay_by=iso(order.pay_by), points_used=order.points_used, discount=order.discount,
-        GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
-    )
-
-
-def _buyer(deal_id: str, user_id: str) -> DealBuyerItem:
-    return DealBuyerItem(keys.deal_pk(deal_id), keys.deal_buyer_sk(user_id))
-
-
 # ---------- deals ----------
 def create_deal(deal: Deal) -> None:
     """The deal, and its stock moved out of the SKUs' stock in the same transaction."""
@@ -177,7 +74,7 @@ def create_deal(deal: Deal) -> None:
     tx = Transaction()
     tx.put("deal", DealItem(
         keys.deal_pk(deal.id), keys.DEAL_SK,
-        deal_id=deal.id, merchant_id=deal.merchant_id, product_id=terms.product_id, prices=_price_maps(terms),
+        deal_id=deal.id, merchant_id=deal.merchant_id, product_id=terms.product_id, prices=price_maps(terms),
         currency=terms.prices[0].price.currency, stock=dict(deal.stock), team_size=terms.team_size,
         team_lifetime_seconds=deal.team_lifetime_seconds, payment_window_seconds=terms.payment_window_seconds,
         per_user_limit=terms.per_user_limit, virtual_min_paid=terms.virtual_min_paid,
@@ -320,12 +217,12 @@ def _team_refusal(team: Team, now: datetime) -> Exception:
 
 def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
     _seat_refusals(tx, request, now)
-    tx.put("seat", _seat_item(request.seat), TableItem.PK.does_not_exist())
-    tx.put("order", _order_item(request.order), TableItem.PK.does_not_exist())
+    tx.put("seat", seat_item(request.seat), TableItem.PK.does_not_exist())
+    tx.put("order", order_item(request.order), TableItem.PK.does_not_exist())
     add_reserve(tx, request.reservation, iso(now))
     limit = request.team.terms.per_user_limit
     q = request.order.quantity
-    tx.update("limit", _buyer(request.team.terms.deal_id, request.order.user_id), [DealBuyerItem.units.add(q)],
+    tx.update("limit", buyer_item(request.team.terms.deal_id, request.order.user_id), [DealBuyerItem.units.add(q)],
               DealBuyerItem.units.does_not_exist() | (DealBuyerItem.units <= limit - q))
     if request.idempotent is not None:
         idempotency.claim(tx, request.idempotent, now, result_id=request.order.id)
@@ -338,7 +235,7 @@ def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
 def open_team(request: SeatRequest, now: datetime) -> None:
     # The order id as request token: on AWS a retried (timed-out) request applies once.
     tx = Transaction(client_request_token=request.order.id)
-    tx.put("team", _team_item(request.team), TableItem.PK.does_not_exist())
+    tx.put("team", team_item(request.team), TableItem.PK.does_not_exist())
     _seat_writes(tx, request, now)
     tx.commit()
 
@@ -404,7 +301,7 @@ def release_seat(order: Order, now: datetime) -> bool:
               SeatItem.state == SeatState.HELD.value)
     tx.update("team", TeamItem(keys.team_pk(order.team_id), keys.TEAM_SK), [TeamItem.taken.add(-1)],
               TeamItem.taken >= 1)
-    tx.update("limit", _buyer(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
+    tx.update("limit", buyer_item(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
               DealBuyerItem.units >= order.quantity)
     add_resolve(tx, _reservation_of(order), ReservationState.RELEASED, iso(now))
     try:
@@ -497,7 +394,7 @@ def complete_refund(order: Order, stock_was_sold: bool, now: datetime) -> bool:
     ], (OrderItem.state == OrderState.REFUNDING.value) & (OrderItem.refunded == 0))
     if stock_was_sold:
         add_return_sold(tx, deal_stock_key(order.deal_id, order.sku_id), order.quantity)
-        tx.update("limit", _buyer(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
+        tx.update("limit", buyer_item(order.deal_id, order.user_id), [DealBuyerItem.units.add(-order.quantity)],
                   DealBuyerItem.units >= order.quantity)
     try:
         tx.commit()
