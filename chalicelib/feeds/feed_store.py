@@ -43,7 +43,8 @@ from chalicelib.core.ids import is_id
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
-from chalicelib.feeds.posts_store import PostView, posts_by_id, to_post_view
+from chalicelib.feeds.post_items import PostView, to_post_view
+from chalicelib.feeds.posts_store import posts_by_id
 from chalicelib.feeds.ranking import (
     FeedRef,
     cursor_position,

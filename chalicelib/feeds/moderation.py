@@ -35,7 +35,7 @@ from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role, require_user
 from chalicelib.core.table.paging import Page
 from chalicelib.feeds import posts_store, ranking, rules, words_store
-from chalicelib.feeds.posts_store import PostChanged, PostView
+from chalicelib.feeds.post_items import PostChanged, PostView
 from chalicelib.feeds.readings import normalise
 from chalicelib.feeds.rules import ModerationAction, ModerationDecision
 from chalicelib.feeds.screen import WordList

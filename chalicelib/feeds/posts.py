@@ -23,9 +23,10 @@ from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState,
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, require_user
-from chalicelib.feeds import moderation, rules
+from chalicelib.feeds import moderation, post_items, rules
 from chalicelib.feeds import posts_store as store
-from chalicelib.feeds.posts_store import PostChanged, PostView, ProductCard, WriteReads
+from chalicelib.feeds.post_items import PostChanged, PostView, ProductCard
+from chalicelib.feeds.posts_store import WriteReads
 from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
 from chalicelib.points.published import hooks as points_hooks
 
@@ -205,6 +206,6 @@ def follow_discover_key(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     if not entered and engagement == _engagement(old):
         return False
     post_id, published_at = str(new["post_id"]), from_iso(str(new["published_at"]))
-    if new.get("GSI2SK") == store.discover_position(engagement, published_at, post_id):
+    if new.get("GSI2SK") == post_items.discover_position(engagement, published_at, post_id):
         return False
     return store.set_discover_key(post_id, engagement, published_at)

@@ -32,7 +32,7 @@ from chalicelib.core.principal import Principal, require_user
 from chalicelib.core.table.paging import Page
 from chalicelib.feeds import moderation, posts_store, rules
 from chalicelib.feeds import social_store as store
-from chalicelib.feeds.posts_store import PostChanged, PostView
+from chalicelib.feeds.post_items import PostChanged, PostView
 from chalicelib.feeds.rules import Comment, PostNotVisible, ReportReason
 from chalicelib.feeds.social_store import Profile, StoredComment
 

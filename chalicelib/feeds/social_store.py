@@ -43,7 +43,8 @@ from chalicelib.feeds.models import (
     ProfileItem,
     ReportItem,
 )
-from chalicelib.feeds.posts_store import PostChanged, PostView, add_transition, engagement_update, profile_counter
+from chalicelib.feeds.post_items import PostChanged, PostView
+from chalicelib.feeds.posts_store import add_transition, engagement_update, profile_counter
 from chalicelib.feeds.rules import Comment, ModerationDecision, Post, PostNotVisible, Report
 
 

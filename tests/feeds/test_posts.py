@@ -17,7 +17,7 @@ from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, NotFound, Una
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role, User
 from chalicelib.core.table.models import TableItem
-from chalicelib.feeds import keys, moderation, posts, posts_store, social
+from chalicelib.feeds import keys, moderation, post_items, posts, posts_store, social
 from chalicelib.feeds.moderation import ContentRejected, WordAction
 from chalicelib.feeds.posts import ProductNotAvailable
 from chalicelib.feeds.ranking import discover_sort_key, feed_time
@@ -78,7 +78,7 @@ def draft(body: str = "Sweet and juicy", *, kind: PostKind = PostKind.NOTE, titl
     return PostDraft(kind=kind, body=body, title=title, media=media, product_ids=products, tags=tags)
 
 
-def published(author: Principal, products: tuple[str, ...] = (), when: datetime = NOW, **kw) -> posts_store.PostView:
+def published(author: Principal, products: tuple[str, ...] = (), when: datetime = NOW, **kw) -> post_items.PostView:
     view = posts.publish(author, draft(products=products, **kw), when)
     assert view.post.state is PostState.PUBLISHED
     return view
@@ -103,7 +103,7 @@ def profile_posts(user_id: str) -> int:
     return profile.posts if profile else 0
 
 
-def assert_in_feeds(view: posts_store.PostView) -> None:
+def assert_in_feeds(view: post_items.PostView) -> None:
     post = view.post
     item = raw_post(post.id)
     position = f"{feed_time(post.published_at)}#{post.id}"

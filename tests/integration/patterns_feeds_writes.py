@@ -14,7 +14,7 @@ from chalicelib.catalog.rules import Media
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.core.principal import Principal, Role, User
-from chalicelib.feeds import keys, moderation, posts, posts_store, rules, social, social_store, words_store
+from chalicelib.feeds import keys, moderation, post_items, posts, posts_store, rules, social, social_store, words_store
 from chalicelib.feeds.moderation import WordAction
 from chalicelib.feeds.rules import Comment, PostDraft, PostKind, PostState, Report, ReportReason
 from chalicelib.purchases import service as purchases
@@ -42,7 +42,7 @@ def _product(category) -> str:
 
 
 def _post(author: Principal, products: tuple[str, ...] = (), body: str = "Sweet and juicy",
-          when: datetime = _NOW) -> posts_store.PostView:
+          when: datetime = _NOW) -> post_items.PostView:
     moderation.forget_cached_words()  # this container's screen may hold another test's list
     return posts.publish(author, PostDraft(kind=PostKind.NOTE, body=body, product_ids=products), when)
 
@@ -61,7 +61,7 @@ def publish_a_post(emulator, category):
     alice = _user("Alice")
     product = _product(category)
     view = _post(alice, (product,))
-    fresh = posts_store.PostView(
+    fresh = post_items.PostView(
         rules.create_post(new_id(), alice.user_id, view.post.content, _NOW), "Alice", None, view.products)
     emulator.clear_log()
     posts_store.create(fresh, None)  # waits for review: queue keys, unindexed link, profile +1
@@ -131,7 +131,7 @@ def share_a_post(emulator, category):
     emulator.clear_log()
     assert posts.follow_discover_key(after, before)  # the table stream's consumer
     assert emulator.dynamodb_operations() == ["UpdateItem"]
-    assert _raw_post(view.post.id).GSI2SK == posts_store.discover_position(
+    assert _raw_post(view.post.id).GSI2SK == post_items.discover_position(
         rules.Engagement(0, 0, 1), view.post.published_at, view.post.id)
 
 

@@ -20,7 +20,7 @@ from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
 from chalicelib.feeds import rules as domain
 from chalicelib.feeds.feed_store import FeedPage
-from chalicelib.feeds.posts_store import PostView, ProductCard
+from chalicelib.feeds.post_items import PostView, ProductCard
 
 PostKind = strawberry.enum(domain.PostKind, name="PostKind")
 PostState = strawberry.enum(domain.PostState, name="PostState",
