@@ -19,9 +19,10 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
 from chalicelib.core.table.paging import Page
-from chalicelib.points import rules, store
+from chalicelib.points import account_reads, rules, store
+from chalicelib.points.account_reads import Account, AccountView, Entry, PendingRelease
 from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
-from chalicelib.points.store import Account, AccountView, DailyCapReached, Entry, PendingRelease
+from chalicelib.points.store import DailyCapReached
 
 MAX_PAGE = 100
 ADJUST_KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,64}")
@@ -100,13 +101,13 @@ def check_in_caller(principal: Principal | None, now: datetime) -> CheckIn:
 
 
 def account(user_id: str) -> Account:
-    return store.get_account(user_id)
+    return account_reads.get_account(user_id)
 
 
 def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> PointsSummary:
     """One Query (the rules are cached): the account, its lots and its pending points."""
     config = _rules(config)
-    view: AccountView = store.account_view(user_id)
+    view: AccountView = account_reads.account_view(user_id)
     acc = view.account
     tier = rules.tier_for(acc.growth, config)
     higher = [t for t in config.tiers if t.min_growth > tier.min_growth]
@@ -123,11 +124,11 @@ def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> P
 def ledger(user_id: str, first: int, after: str | None = None) -> Page[Entry]:
     if not 1 <= first <= MAX_PAGE:
         raise ValidationFailed(f"first is 1 to {MAX_PAGE}", "first")
-    return store.ledger_page(user_id, first, after)
+    return account_reads.ledger_page(user_id, first, after)
 
 
 def tier(user_id: str, config: PointsRules | None = None) -> rules.Tier:
-    return rules.tier_for(store.get_account(user_id).growth, _rules(config))
+    return rules.tier_for(account_reads.get_account(user_id).growth, _rules(config))
 
 
 # ---------------------------------------------------------------- commands
@@ -137,7 +138,7 @@ def check_in(user_id: str, now: datetime, config: PointsRules | None = None) -> 
     config = _rules(config)
     today = rules.local_date(now)
     for _ in range(3):
-        acc = store.get_account(user_id)
+        acc = account_reads.get_account(user_id)
         if acc.last_check_in == today:
             return CheckIn(CheckInOutcome.ALREADY_CHECKED_IN, today, acc.streak, 0)
         streak = rules.next_streak(acc.last_check_in, acc.streak, today)
@@ -148,7 +149,7 @@ def check_in(user_id: str, now: datetime, config: PointsRules | None = None) -> 
         except rules.PointsBusy:
             continue  # a concurrent check-in: read again, it will say "already"
         if not posted:
-            return CheckIn(CheckInOutcome.ALREADY_CHECKED_IN, today, store.get_account(user_id).streak, 0)
+            return CheckIn(CheckInOutcome.ALREADY_CHECKED_IN, today, account_reads.get_account(user_id).streak, 0)
         return CheckIn(CheckInOutcome.CHECKED_IN, today, streak, points)
     raise rules.PointsBusy("check-in is busy; try again")
 
@@ -160,7 +161,7 @@ def earn_on_paid_order(user_id: str, order_id: str, paid_fen: int, now: datetime
     require_whole(paid_fen, "amount")
     require_whole(green_fen, "greenAmount")
     config = _rules(config)
-    acc = store.get_account(user_id)
+    acc = account_reads.get_account(user_id)
     multiplier = rules.tier_for(acc.growth, config).multiplier_permille
     points = rules.points_for_payment(paid_fen, green_fen, multiplier, config)
     growth = rules.growth_for_payment(paid_fen, config)
@@ -194,7 +195,7 @@ def award_post(user_id: str, post_id: str, now: datetime, config: PointsRules | 
 def release_due(user_id: str, now: datetime) -> int:
     """Release the user's pending points whose return window has closed; returns how many."""
     released = 0
-    for due in store.due_pending(user_id, iso(now)):
+    for due in account_reads.due_pending(user_id, iso(now)):
         if store.release_pending(user_id, due.source):
             released += due.amount
     return released
@@ -205,7 +206,7 @@ def reverse_on_refund(user_id: str, order_id: str, now: datetime) -> bool:
     back points the order redeemed. True if anything was reversed now."""
     changed = False
     for source in (rules.order_source(order_id), rules.checkout_source(order_id)):
-        if store.get_source(user_id, source) is None:
+        if account_reads.get_source(user_id, source) is None:
             continue
         try:
             changed |= store.reverse(user_id, source, now)
@@ -218,7 +219,7 @@ def return_checkout_points(user_id: str, order_id: str, now: datetime) -> bool:
     """An unpaid order was cancelled (by its buyer or its payment window): the points
     it took at checkout go back to the lots they came from. True if returned now."""
     source = rules.checkout_source(order_id)
-    if store.get_source(user_id, source) is None:
+    if account_reads.get_source(user_id, source) is None:
         return False
     return store.reverse(user_id, source, now)
 
@@ -255,7 +256,7 @@ def adjust(principal: Principal | None, user_id: str, delta: int, reason: str, n
     if key is not None and not ADJUST_KEY.fullmatch(key):
         raise ValidationFailed("a key is 1 to 64 letters, digits or -_:.", "idempotencyKey")
     source = f"adjust:{key or new_id()}"
-    earlier = store.get_source(user_id, source) if key else None
+    earlier = account_reads.get_source(user_id, source) if key else None
     if earlier is not None and int(earlier.amount) != abs(delta):
         raise IdempotencyKeyReused("this key was used for another adjustment", "idempotencyKey")
     return store.adjust(user_id, source, delta, reason, principal.user_id, now)

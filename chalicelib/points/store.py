@@ -23,24 +23,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.clock import iso
-from chalicelib.core.errors import InvalidCursor, InvalidState
-from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.errors import InvalidState
+from chalicelib.core.ids import new_id
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
 from chalicelib.core.table.transactions import MAX_ITEMS, Transaction, TransactionCancelled
 from chalicelib.points import rules
+from chalicelib.points.account_reads import (
+    get_source,
+    lots,
+    lots_tuple,
+)
 from chalicelib.points.keys import (
     ACCOUNT_SK,
-    ENTRY_PREFIX,
-    LOT_PREFIX,
-    PENDING_PREFIX,
     RULES_PK,
     RULES_SK,
     SOURCE_SK,
@@ -69,134 +68,6 @@ from chalicelib.points.rules import EntryKind, InsufficientPoints, NoSuchPosting
 MAX_LOTS = 20  # lots one spend may touch; with one lot per expiry year, far above need
 RETRIES = 40  # optimistic retries when a lot changed between read and write
 assert MAX_LOTS + 3 <= MAX_ITEMS
-
-
-# ---------------------------------------------------------------- values
-@dataclass(frozen=True, slots=True)
-class Account:
-    user_id: str
-    available: int = 0
-    pending: int = 0
-    spent: int = 0
-    expired: int = 0
-    earned: int = 0
-    adjusted: int = 0
-    growth: int = 0
-    streak: int = 0
-    last_check_in: date | None = None
-    tier: str | None = None
-    segment: str | None = None
-
-    @property
-    def balance(self) -> int:
-        return self.available + self.pending
-
-
-@dataclass(frozen=True, slots=True)
-class AccountView:
-    """What a customer's points page shows, from one Query."""
-
-    account: Account
-    lots: tuple[tuple[date, int], ...]  # oldest expiry first
-    pending: tuple[PendingRelease, ...]  # soonest release first
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: str
-    kind: EntryKind
-    amount: int
-    source: str
-    created_at: str
-    pending: bool = False
-    reason: str | None = None
-    operator_id: str | None = None
-    lots: tuple[tuple[date, int], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PendingRelease:
-    source: str
-    amount: int
-    release_at: str
-
-
-def _account(user_id: str, item: PointsAccountItem | None) -> Account:
-    if item is None:
-        return Account(user_id)
-    return Account(
-        user_id, int(item.available), int(item.pending), int(item.spent), int(item.expired), int(item.earned),
-        int(item.adjusted), int(item.growth), int(item.streak),
-        date.fromisoformat(item.last_check_in) if item.last_check_in else None, item.tier, item.segment,
-    )
-
-
-def _lots_tuple(raw: dict | MapAttribute | None) -> tuple[tuple[date, int], ...]:
-    data = raw.as_dict() if isinstance(raw, MapAttribute) else (raw or {})
-    return tuple(sorted((date.fromisoformat(k), int(v)) for k, v in data.items()))
-
-
-def _entry(item: PointsEntryItem) -> Entry:
-    return Entry(item.entry_id, EntryKind(item.kind), int(item.amount), item.source, item.created_at,
-                 bool(item.pending), item.reason, item.operator_id, _lots_tuple(item.lots))
-
-
-# ---------------------------------------------------------------- reads
-def get_account(user_id: str, consistent: bool = True) -> Account:
-    """One GetItem; an account never posted to reads as zeros."""
-    try:
-        item = PointsAccountItem.get(points_pk(user_id), ACCOUNT_SK, consistent_read=consistent)
-    except DoesNotExist:
-        item = None
-    return _account(user_id, item)
-
-
-def account_view(user_id: str) -> AccountView:
-    """The account, its lots and its pending earnings: one Query over the ``ACCOUNT``
-    prefix (a handful of items: about two lots and a week of orders' pending points)."""
-    account, found_lots, pending = None, [], []
-    for item in TableItem.query(points_pk(user_id), TableItem.SK.startswith(ACCOUNT_SK), consistent_read=True):
-        if isinstance(item, PointsAccountItem):
-            account = item
-        elif isinstance(item, PointsLotItem):
-            found_lots.append((date.fromisoformat(item.SK[len(LOT_PREFIX):]), int(item.remaining)))
-        elif isinstance(item, PointsPendingItem):
-            pending.append(PendingRelease(item.source, int(item.amount), item.release_at))
-    return AccountView(_account(user_id, account), tuple(sorted(found_lots)), tuple(pending))
-
-
-def ledger_page(user_id: str, limit: int, after: str | None = None) -> Page[Entry]:
-    """Entries newest first, one Query; a position is an entry id."""
-    if after is not None and not is_id(after):
-        raise InvalidCursor("not a ledger cursor", "after")
-    page = query_page(PointsEntryItem, points_pk(user_id), limit, entry_sk(after) if after else None,
-                      prefix=ENTRY_PREFIX, consistent_read=True)
-    return page.map(_entry).positions_as(lambda sk: sk[len(ENTRY_PREFIX):])
-
-
-def all_entries(user_id: str) -> list[Entry]:
-    items = PointsEntryItem.query(points_pk(user_id), TableItem.SK.startswith(ENTRY_PREFIX), consistent_read=True)
-    return [_entry(i) for i in items]
-
-
-def lots(user_id: str) -> list[tuple[date, int]]:
-    """Live lots, oldest expiry first (one Query, at most MAX_LOTS + 1 items)."""
-    items = PointsLotItem.query(points_pk(user_id), TableItem.SK.startswith(LOT_PREFIX), consistent_read=True,
-                                limit=MAX_LOTS + 1, page_size=MAX_LOTS + 1)
-    return [(date.fromisoformat(i.SK[len(LOT_PREFIX):]), int(i.remaining)) for i in items]
-
-
-def get_source(user_id: str, source: str) -> PointsSourceItem | None:
-    try:
-        return PointsSourceItem.get(source_pk(user_id, source), SOURCE_SK, consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def due_pending(user_id: str, now_iso: str) -> list[PendingRelease]:
-    items = PointsPendingItem.query(points_pk(user_id), TableItem.SK.between(PENDING_PREFIX, pending_sk(now_iso, "\uffff")),
-                                    consistent_read=True)
-    return [PendingRelease(i.source, int(i.amount), i.release_at) for i in items]
 
 
 # ---------------------------------------------------------------- transaction parts
@@ -323,7 +194,7 @@ def release_pending(user_id: str, source: str) -> bool:
         raise NoSuchPosting("no such points posting", "source")
     if guard.pending_sk is None or guard.reversed:
         return False
-    (expiry, amount), = _lots_tuple(guard.lots)
+    (expiry, amount), = lots_tuple(guard.lots)
     tx = Transaction()
     tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
     tx.update("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
@@ -457,7 +328,7 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
     if guard.reversed:
         return False
     kind, amount = EntryKind(guard.kind), int(guard.amount)
-    lots_map = {e.isoformat(): t for e, t in _lots_tuple(guard.lots)}
+    lots_map = {e.isoformat(): t for e, t in lots_tuple(guard.lots)}
     tx = Transaction()
     tx.update("original", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
               [PointsSourceItem.reversed.set(True)], PointsSourceItem.reversed == False)  # noqa: E712
@@ -476,7 +347,7 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
         # expires its share at once (an EXPIRE entry beside the REVERSE), so a late
         # cancellation never revives expired points.
         expired = 0
-        for i, (expiry, back) in enumerate(_lots_tuple(guard.lots)):
+        for i, (expiry, back) in enumerate(lots_tuple(guard.lots)):
             if rules.is_expired(expiry, now):
                 expired += back
             else:

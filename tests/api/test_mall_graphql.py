@@ -41,9 +41,9 @@ def _fund(token: str, points: int = 1000) -> None:
 
 
 def _available(token: str) -> int:
-    from chalicelib.points import store as points_store
+    from chalicelib.points import account_reads
 
-    return points_store.get_account(_user_id(token)).available
+    return account_reads.get_account(_user_id(token)).available
 
 
 def _create(gql, operator, **fields) -> dict:

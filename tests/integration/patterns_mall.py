@@ -9,6 +9,7 @@ from chalicelib.core.principal import Principal, Role
 from chalicelib.mall import rules as mall_rules
 from chalicelib.mall import service as mall
 from chalicelib.mall import store as mall_store
+from chalicelib.points import account_reads
 from chalicelib.points import store as points_store
 from tests.factories import pair
 
@@ -66,7 +67,7 @@ def redeem_a_mall_item(emulator, category):
     # the item (consistent), the points source guard, the lots (oldest first), then ONE transaction
     assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "Query", "TransactWriteItems"]
     assert not outcome.replayed and mall_store.get_item(item.id, consistent=True).item.stock == 0
-    assert points_store.get_account(_ALICE.user_id).available == 900
+    assert account_reads.get_account(_ALICE.user_id).available == 900
 
 
 def edit_a_mall_item(emulator, category):

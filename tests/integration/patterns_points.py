@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.points import account_reads, store
 from chalicelib.points import service as svc
-from chalicelib.points import store
 
 USER = "01J00000000000000000000USR"
 OPERATOR_ID = "01J0000000000000000000OPER"
@@ -40,13 +40,13 @@ def post_points_once(emulator, category):
     assert store.post_earn(USER, "checkin:2026-06-01", 5, NOW)
     assert not store.post_earn(USER, "checkin:2026-06-01", 5, NOW)  # the guard refuses the second
     assert emulator.dynamodb_operations() == ["TransactWriteItems", "TransactWriteItems"]
-    assert store.get_account(USER).available == 5
+    assert account_reads.get_account(USER).available == 5
 
 
 def whether_a_source_has_posted(emulator, category):
     store.post_earn(USER, "order:o2", 10, NOW, pending_until=NOW + timedelta(days=7))
     emulator.clear_log()
-    assert store.get_source(USER, "order:o2") is not None and store.get_source(USER, "order:o3") is None
+    assert account_reads.get_source(USER, "order:o2") is not None and account_reads.get_source(USER, "order:o3") is None
     assert emulator.dynamodb_operations() == ["GetItem", "GetItem"]
 
 

@@ -6,7 +6,7 @@ import threading
 
 from chalicelib.core.clock import utc_now
 from chalicelib.groupbuy import service as groupbuy
-from chalicelib.points import store
+from chalicelib.points import account_reads, store
 from chalicelib.points.rules import InsufficientPoints
 from tests.conftest import fresh_table
 from tests.groupbuy.support import RecordingPayments, deal_setup, user
@@ -43,6 +43,6 @@ def test_concurrent_checkouts_spend_each_point_once():
             thread.join()
         assert errors == [], (round_, errors)
         assert sorted(outcomes) == [0] * (DEALS - 2) + [900, 900], (round_, outcomes)
-        account = store.get_account(buyer.user_id)
+        account = account_reads.get_account(buyer.user_id)
         assert (account.available, account.spent) == (200, 1_800), (round_, account)
-        assert sum(e.amount for e in store.all_entries(buyer.user_id)) == account.balance
+        assert sum(e.amount for e in account_reads.all_entries(buyer.user_id)) == account.balance

@@ -9,8 +9,8 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 
+from chalicelib.points import account_reads, store
 from chalicelib.points import service as svc
-from chalicelib.points import store
 from chalicelib.points.rules import InsufficientPoints, PointsRules
 from tests.conftest import fresh_table
 
@@ -57,9 +57,9 @@ def test_20_concurrent_redemptions_of_100_from_1000_exactly_10_succeed_every_tim
         outcomes, errors = _race()
         assert errors == [], (repeat, errors)
         assert outcomes == {"redeemed": 10, "insufficient": 10}, (repeat, outcomes)
-        account = store.get_account(USER)
+        account = account_reads.get_account(USER)
         assert (account.available, account.spent) == (0, 1_000), (repeat, account)
-        entries = store.all_entries(USER)
+        entries = account_reads.all_entries(USER)
         assert sum(e.amount for e in entries) == 0 == account.balance
         assert len(entries) == 11
-        assert sum(r for _, r in store.lots(USER)) == 0
+        assert sum(r for _, r in account_reads.lots(USER)) == 0

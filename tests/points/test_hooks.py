@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from chalicelib.core.clock import utc_now
 from chalicelib.groupbuy import service as groupbuy
+from chalicelib.points import account_reads, store
 from chalicelib.points import service as svc
-from chalicelib.points import store
 from chalicelib.points.rules import EntryKind
 from tests.waiting import eventually
 from tests.workflows.groupbuy_stack import stack, wait_execution  # noqa: F401 - the fixture
@@ -22,14 +22,14 @@ def _fund(user_id: str, amount: int) -> None:
 
 def _sources(user_id: str) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
-    for entry in store.all_entries(user_id):
+    for entry in account_reads.all_entries(user_id):
         found.setdefault(entry.source.split(":")[0], []).append(entry.amount)
     return found
 
 
 def _balance_is_sum_of_entries(user_id: str) -> None:
-    account = store.get_account(user_id)
-    assert account.available + account.pending == sum(e.amount for e in store.all_entries(user_id))
+    account = account_reads.get_account(user_id)
+    assert account.available + account.pending == sum(e.amount for e in account_reads.all_entries(user_id))
     assert account.available + account.pending + account.spent + account.expired == account.earned + account.adjusted
 
 
@@ -45,13 +45,13 @@ def test_a_successful_team_earns_pending_points_and_the_bonus_once(stack):
     wait_execution("settlement", opened.team.id)
 
     def settled(user_id: str, pending: int) -> bool:
-        account = store.get_account(user_id)
+        account = account_reads.get_account(user_id)
         return account.pending == pending and account.available >= 20
 
     # ¥10.90 paid → 10 points pending; ¥19.90 → 19; both +20 available for the team.
-    assert eventually(lambda: settled(leader.user_id, 10)), store.get_account(leader.user_id)
-    assert eventually(lambda: settled(friend.user_id, 19)), store.get_account(friend.user_id)
-    lena = store.get_account(leader.user_id)
+    assert eventually(lambda: settled(leader.user_id, 10)), account_reads.get_account(leader.user_id)
+    assert eventually(lambda: settled(friend.user_id, 19)), account_reads.get_account(friend.user_id)
+    lena = account_reads.get_account(leader.user_id)
     assert (lena.available, lena.pending, lena.spent, lena.growth) == (100 + 20, 10, 900, 10)
     assert _sources(friend.user_id) == {"order": [19], "team": [20]}
 
@@ -59,14 +59,14 @@ def test_a_successful_team_earns_pending_points_and_the_bonus_once(stack):
     from chalicelib.points import hooks as points_hooks
 
     assert points_hooks.on_team_succeeded(opened.team.id, [leader.user_id, friend.user_id]) == 0
-    assert store.get_account(friend.user_id).available == 20
+    assert account_reads.get_account(friend.user_id).available == 20
 
     # The return window closes: the pending points become available, once.
     later = utc_now() + timedelta(days=7, minutes=1)
     assert svc.release_due(friend.user_id, utc_now()) == 0
     assert svc.release_due(friend.user_id, later) == 19
     assert svc.release_due(friend.user_id, later) == 0
-    fred = store.get_account(friend.user_id)
+    fred = account_reads.get_account(friend.user_id)
     assert (fred.available, fred.pending) == (39, 0)
     for user_id in (leader.user_id, friend.user_id):
         _balance_is_sum_of_entries(user_id)
@@ -79,17 +79,17 @@ def test_a_failed_team_refunds_and_the_points_go_back(stack):
     opened = groupbuy.open_team(leader, stack.deal.id, stack.sku, None, stack.payments.provider,
                                 utc_now() - timedelta(seconds=stack.deal.team_lifetime_seconds - 2), points=500)
     assert stack.payments.capture(opened.order) == "applied"
-    assert eventually(lambda: store.get_account(leader.user_id).pending == 14)  # ¥14.90 paid
+    assert eventually(lambda: account_reads.get_account(leader.user_id).pending == 14)  # ¥14.90 paid
     wait_execution("refund", f"{opened.order.id}-0")
 
     def reversed_both() -> bool:
-        account = store.get_account(leader.user_id)
+        account = account_reads.get_account(leader.user_id)
         return account.pending == 0 and account.available == 500
 
-    assert eventually(reversed_both), store.get_account(leader.user_id)
-    account = store.get_account(leader.user_id)
+    assert eventually(reversed_both), account_reads.get_account(leader.user_id)
+    account = account_reads.get_account(leader.user_id)
     assert (account.spent, account.earned, account.growth) == (0, 0, 0)  # refunded money is not growth
-    kinds = sorted((e.kind.value, e.amount) for e in store.all_entries(leader.user_id))
+    kinds = sorted((e.kind.value, e.amount) for e in account_reads.all_entries(leader.user_id))
     assert kinds == sorted((k.value, n) for k, n in [(EntryKind.ADJUST, 500), (EntryKind.REDEEM, -500),
                                                      (EntryKind.EARN, 14), (EntryKind.REVERSE, -14),
                                                      (EntryKind.REVERSE, 500)])
@@ -103,11 +103,11 @@ def test_a_cancelled_seat_gives_its_checkout_points_back(stack):
     buyer = stack.member("bea")
     _fund(buyer.user_id, 300)
     opened = groupbuy.open_team(buyer, stack.deal.id, stack.sku, None, stack.payments.provider, utc_now(), points=300)
-    assert store.get_account(buyer.user_id).available == 0
+    assert account_reads.get_account(buyer.user_id).available == 0
     groupbuy.cancel_seat(buyer, opened.order.id, utc_now())
-    assert eventually(lambda: store.get_account(buyer.user_id).available == 300)
-    account = store.get_account(buyer.user_id)
+    assert eventually(lambda: account_reads.get_account(buyer.user_id).available == 300)
+    account = account_reads.get_account(buyer.user_id)
     assert (account.spent, account.pending, account.earned) == (0, 0, 0)
     assert svc.return_checkout_points(buyer.user_id, opened.order.id, utc_now()) is False  # delivered again
-    assert store.get_account(buyer.user_id).available == 300
+    assert account_reads.get_account(buyer.user_id).available == 300
     _balance_is_sum_of_entries(buyer.user_id)

@@ -16,7 +16,7 @@ from ulid import ULID
 from chalicelib.core.clock import iso
 from chalicelib.core.stream import Change, Image
 from chalicelib.groupbuy.rules import OrderState
-from chalicelib.points import jobs, jobs_store, keys, store
+from chalicelib.points import account_reads, jobs, jobs_store, keys, store
 from chalicelib.points import service as svc
 from chalicelib.points.models import PointsAccountItem
 from chalicelib.points.rules import EntryKind, PointsRules, Tier
@@ -49,9 +49,9 @@ USER, OTHER, THIRD = _users(3)
 
 
 def _check(user: str) -> None:
-    account = store.get_account(user)
-    assert account.balance == sum(e.amount for e in store.all_entries(user))
-    assert sum(r for _, r in store.lots(user)) == account.available
+    account = account_reads.get_account(user)
+    assert account.balance == sum(e.amount for e in account_reads.all_entries(user))
+    assert sum(r for _, r in account_reads.lots(user)) == account.available
 
 
 # ---------------------------------------------------------------- release pending points
@@ -59,19 +59,19 @@ def test_a_paid_orders_points_are_released_after_seven_days_and_not_before():
     assert svc.earn_on_paid_order(USER, "o1", 12_345, NOW, config=RULES) == 123
     before = jobs.release_pending(NOW + WINDOW - timedelta(seconds=1))
     assert (before["users"], before["pointsReleased"], before["complete"]) == (0, 0, True)
-    assert store.get_account(USER).pending == 123
+    assert account_reads.get_account(USER).pending == 123
 
     summary = jobs.release_pending(NOW + WINDOW)
     assert summary == {"job": "release-pending", "now": "2025-06-08T04:00:00Z", "users": 1, "pointsReleased": 123,
                        "errors": 0, "complete": True}
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.available, account.pending) == (123, 0)
     _check(USER)
 
     again = jobs.release_pending(NOW + WINDOW)
     assert (again["users"], again["pointsReleased"]) == (0, 0)
     assert jobs.release_pending(NOW + WINDOW + timedelta(hours=1))["pointsReleased"] == 0
-    assert store.get_account(USER).available == 123
+    assert account_reads.get_account(USER).available == 123
 
 
 def test_each_due_user_is_released_once_across_shards_and_days():
@@ -84,7 +84,7 @@ def test_each_due_user_is_released_once_across_shards_and_days():
 
     summary = jobs.release_pending(NOW + WINDOW)
     assert (summary["users"], summary["pointsReleased"]) == (2, 100 + 200 + 300)
-    assert [store.get_account(u).pending for u in (USER, OTHER, THIRD)] == [0, 0, 400]
+    assert [account_reads.get_account(u).pending for u in (USER, OTHER, THIRD)] == [0, 0, 400]
     assert jobs.release_pending(NOW + WINDOW + timedelta(hours=1))["pointsReleased"] == 400
     for user in (USER, OTHER, THIRD):
         _check(user)
@@ -95,7 +95,7 @@ def test_a_reversed_earning_is_not_released():
     assert svc.reverse_on_refund(USER, "o1", NOW + timedelta(days=1))
     summary = jobs.release_pending(NOW + WINDOW)
     assert (summary["pointsReleased"], summary["errors"]) == (0, 0)
-    assert store.get_account(USER).available == 0
+    assert account_reads.get_account(USER).available == 0
 
 
 def test_the_lookback_is_configurable():
@@ -113,7 +113,7 @@ def test_a_release_run_stops_at_its_budget_and_the_next_run_carries_on():
     assert (first["users"], first["pointsReleased"], first["complete"]) == (2, 200, False)
     second = jobs.release_pending(NOW + WINDOW, lookback_days=1, budget=jobs.Budget(max_users=2))
     assert (second["users"], second["pointsReleased"], second["complete"]) == (1, 100, True)
-    assert all(store.get_account(u).available == 100 for u in users)
+    assert all(account_reads.get_account(u).available == 100 for u in users)
 
 
 def test_one_failing_user_does_not_stop_the_others(monkeypatch):
@@ -149,23 +149,23 @@ def test_at_the_turn_of_the_year_after_next_exactly_the_old_lots_expire_oldest_f
             assert store.post_earn(user, f"earn:{year}", amount, datetime(year, 6, 1, tzinfo=CHINA))
     assert svc.redeem(OTHER, "r1", 100, 100_000, datetime(2025, 7, 1, tzinfo=CHINA), config=RULES).applied
     # OTHER spent 100, oldest first: all of 2023's 30, 50 of 2024's ... and 20 of 2025's.
-    assert store.lots(OTHER) == [(date(2024, 12, 31), 0), (date(2025, 12, 31), 0), (date(2026, 12, 31), 50)]
+    assert account_reads.lots(OTHER) == [(date(2024, 12, 31), 0), (date(2025, 12, 31), 0), (date(2026, 12, 31), 50)]
 
     # The last second of 2025 in China: only the points earned in 2023 are due.
     last_second = datetime(2025, 12, 31, 23, 59, 59, tzinfo=CHINA)
     summary = jobs.expire_points(last_second)
     assert (summary["users"], summary["pointsExpired"], summary["complete"]) == (2, 30, True)
-    assert store.lots(USER) == [(date(2025, 12, 31), 50), (date(2026, 12, 31), 70)]
+    assert account_reads.lots(USER) == [(date(2025, 12, 31), 50), (date(2026, 12, 31), 70)]
 
     # 2026 begins: 2024's points expire; 2025's stay until the end of 2026.
     new_year = datetime(2026, 1, 1, 0, 0, tzinfo=CHINA)
     summary = jobs.expire_points(new_year)
     assert (summary["users"], summary["pointsExpired"]) == (2, 50)
-    assert store.lots(USER) == [(date(2026, 12, 31), 70)]
-    assert store.lots(OTHER) == [(date(2026, 12, 31), 50)]
-    account = store.get_account(USER)
+    assert account_reads.lots(USER) == [(date(2026, 12, 31), 70)]
+    assert account_reads.lots(OTHER) == [(date(2026, 12, 31), 50)]
+    account = account_reads.get_account(USER)
     assert (account.available, account.expired) == (70, 80)
-    expiries = [e for e in store.all_entries(USER) if e.kind is EntryKind.EXPIRE]
+    expiries = [e for e in account_reads.all_entries(USER) if e.kind is EntryKind.EXPIRE]
     assert [(e.amount, e.lots) for e in expiries] == [(-30, ((date(2024, 12, 31), 30),)),
                                                       (-50, ((date(2025, 12, 31), 50),))]
     for user in (USER, OTHER):
@@ -180,10 +180,10 @@ def test_a_user_behind_on_several_years_is_swept_once_oldest_lot_first():
         store.post_earn(USER, f"earn:{year}", amount, datetime(year, 3, 1, tzinfo=CHINA))
     summary = jobs.expire_points(datetime(2026, 1, 1, 0, 5, tzinfo=CHINA))
     assert (summary["users"], summary["pointsExpired"]) == (1, 70)
-    (entry,) = [e for e in store.all_entries(USER) if e.kind is EntryKind.EXPIRE]
+    (entry,) = [e for e in account_reads.all_entries(USER) if e.kind is EntryKind.EXPIRE]
     assert entry.lots == ((date(2023, 12, 31), 10), (date(2024, 12, 31), 20), (date(2025, 12, 31), 40))
     assert entry.source.startswith("expire:2023-12-31:")
-    assert store.lots(USER) == []
+    assert account_reads.lots(USER) == []
 
 
 def test_how_far_back_expiry_looks_is_configurable():
@@ -204,7 +204,7 @@ def test_tiers_follow_growth_and_the_stored_rules():
     summary = jobs.recompute_standing(NOW)
     assert summary == {"job": "recompute-tiers", "now": "2025-06-01T04:00:00Z", "users": 2, "tiersChanged": 2,
                        "segmentsChanged": 2, "errors": 0, "complete": True}
-    assert (store.get_account(USER).tier, store.get_account(OTHER).tier) == ("silver", "bronze")
+    assert (account_reads.get_account(USER).tier, account_reads.get_account(OTHER).tier) == ("silver", "bronze")
     assert _account_items(USER).segmented_at == "2025-06-01T04:00:00Z"
 
     again = jobs.recompute_standing(NOW + timedelta(days=1))
@@ -214,12 +214,12 @@ def test_tiers_follow_growth_and_the_stored_rules():
     store.put_rules(PointsRules(tiers=(Tier("bronze", 0, 1000), Tier("silver", 2_000, 1200),
                                        Tier("gold", 5_000, 1500), Tier("diamond", 20_000, 2000))), NOW)
     assert jobs.recompute_standing(NOW)["tiersChanged"] == 1
-    assert store.get_account(USER).tier == "bronze"
+    assert account_reads.get_account(USER).tier == "bronze"
 
     svc.earn_on_paid_order(USER, "o2", 400_000, NOW, config=RULES)  # growth 5,500: gold
     assert jobs.recompute_standing(NOW)["tiersChanged"] == 1
-    assert store.get_account(USER).tier == "gold"
-    assert store.get_account(USER).available == 0  # the job touches tier and segment only
+    assert account_reads.get_account(USER).tier == "gold"
+    assert account_reads.get_account(USER).available == 0  # the job touches tier and segment only
 
 
 def test_the_standing_write_never_creates_an_account_and_never_writes_a_stale_value(emulator):
@@ -250,7 +250,7 @@ def test_an_account_changing_under_the_job_is_read_again(monkeypatch):
     monkeypatch.setattr(jobs_store, "accounts_page", stale_index)
     summary = jobs.recompute_standing(NOW)
     assert (summary["tiersChanged"], summary["errors"]) == (1, 0)
-    assert store.get_account(USER).tier == "silver"  # from the consistent re-read, not the stale 0
+    assert account_reads.get_account(USER).tier == "silver"  # from the consistent re-read, not the stale 0
 
 
 def _order(user: str, paid: datetime | None, amount: int, state: OrderState = OrderState.TO_SHIP,
@@ -292,14 +292,14 @@ def test_segments_come_from_paid_orders_that_were_not_cancelled_or_refunded():
 
     summary = jobs.recompute_standing(NOW)
     assert (summary["users"], summary["segmentsChanged"], summary["errors"]) == (4, 4, 0)
-    assert [store.get_account(u).segment for u in (diamond, gold, silver, churned)] == [
+    assert [account_reads.get_account(u).segment for u in (diamond, gold, silver, churned)] == [
         "diamond", "gold", "silver", "churn_warning"]
 
     # A month later nobody bought again: diamond's purchases are 32-51 days old (gold),
     # silver's one is 106 days old (churn warning); each moves once.
     later = NOW + timedelta(days=31)
     assert jobs.recompute_standing(later)["segmentsChanged"] == 2
-    assert [store.get_account(u).segment for u in (diamond, gold, silver, churned)] == [
+    assert [account_reads.get_account(u).segment for u in (diamond, gold, silver, churned)] == [
         "gold", "gold", "churn_warning", "churn_warning"]
     assert jobs.recompute_standing(later)["segmentsChanged"] == 0
 
@@ -310,7 +310,7 @@ def test_a_partly_refunded_order_counts_what_was_kept():
     assert [p.amount_fen for p in jobs.purchases(USER, NOW)] == [70_000, 100_000, 100_000]  # avg 90,000
     store.post_earn(USER, "welcome", 1, NOW)
     jobs.recompute_standing(NOW)
-    assert store.get_account(USER).segment == "diamond"
+    assert account_reads.get_account(USER).segment == "diamond"
 
 
 def test_reading_orders_stops_past_the_90_days(emulator, monkeypatch):
@@ -358,8 +358,8 @@ def test_segments_from_group_buy_orders_made_through_the_services(emulator):
 
     summary = jobs.recompute_standing(now)
     assert (summary["users"], summary["errors"]) == (2, 0)
-    assert store.get_account(alice.user_id).segment == "gold"
-    assert store.get_account(bob.user_id).segment == "churn_warning"
+    assert account_reads.get_account(alice.user_id).segment == "gold"
+    assert account_reads.get_account(bob.user_id).segment == "churn_warning"
 
 
 def test_a_tier_run_resumes_from_where_it_stopped():
@@ -375,7 +375,7 @@ def test_a_tier_run_resumes_from_where_it_stopped():
     assert (second["complete"], third["complete"]) == (False, True)
     assert first["tiersChanged"] + second["tiersChanged"] + third["tiersChanged"] == 5
     assert first["users"] + second["users"] + third["users"] == 5
-    assert {store.get_account(u).tier for u in users} == {"silver"}
+    assert {account_reads.get_account(u).tier for u in users} == {"silver"}
 
 
 # ---------------------------------------------------------------- app.py's scheduled functions
@@ -443,7 +443,7 @@ def test_the_cli_runs_a_job_against_the_running_emulator(emulator):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert (summary["job"], summary["users"], summary["pointsReleased"]) == ("release-pending", 1, 100)
-    assert store.get_account(USER).available == 100
+    assert account_reads.get_account(USER).available == 100
 
     result = _cli(emulator, "recompute-tiers", "--now", "2025-06-08T12:00:00+08:00", "--max-users", "1")
     assert result.returncode == 0, result.stderr

@@ -8,8 +8,8 @@ import pytest
 
 from chalicelib.core.errors import ErrorCode, InvalidCursor, ValidationFailed
 from chalicelib.core.principal import Principal, Role
+from chalicelib.points import account_reads, store
 from chalicelib.points import service as svc
-from chalicelib.points import store
 from chalicelib.points.rules import (
     AdjustmentNotAllowed,
     EntryKind,
@@ -33,9 +33,9 @@ def _fund(points: int, source: str = "seed", when: datetime = NOW) -> None:
 
 
 def _balance_is_sum_of_entries(user: str = USER) -> None:
-    account = store.get_account(user)
-    assert account.balance == sum(e.amount for e in store.all_entries(user))
-    assert sum(r for _, r in store.lots(user)) == account.available
+    account = account_reads.get_account(user)
+    assert account.balance == sum(e.amount for e in account_reads.all_entries(user))
+    assert sum(r for _, r in account_reads.lots(user)) == account.available
     assert account.available + account.pending + account.spent + account.expired == account.earned + account.adjusted
 
 
@@ -119,22 +119,22 @@ def test_the_same_source_posts_once():
     assert svc.earn_on_paid_order(USER, "o1", 10_000, NOW, config=RULES) == 0
     assert svc.award_team_success(USER, "t2", NOW, config=RULES)
     assert not svc.award_team_success(USER, "t2", NOW, config=RULES)
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.available, account.pending) == (40, 100)
-    assert Counter(e.source for e in store.all_entries(USER)) == {"team:t1": 1, "order:o1": 1, "team:t2": 1}
+    assert Counter(e.source for e in account_reads.all_entries(USER)) == {"team:t1": 1, "order:o1": 1, "team:t2": 1}
     _balance_is_sum_of_entries()
 
 
 def test_order_points_are_pending_for_seven_days_then_available():
     svc.earn_on_paid_order(USER, "o1", 12_399, NOW, green_fen=1_000, config=RULES)  # 123.99 + 10 green
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.pending, account.available, account.growth) == (133, 0, 123)
     assert svc.release_due(USER, NOW + timedelta(days=6, hours=23)) == 0
     assert svc.release_due(USER, NOW + timedelta(days=7)) == 133
     assert svc.release_due(USER, NOW + timedelta(days=8)) == 0
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.pending, account.available) == (0, 133)
-    assert store.lots(USER) == [(date(2026, 12, 31), 133)]
+    assert account_reads.lots(USER) == [(date(2026, 12, 31), 133)]
     _balance_is_sum_of_entries()
 
 
@@ -150,10 +150,10 @@ def test_a_refund_inside_the_window_cancels_pending_points_and_returns_redeemed_
     svc.earn_on_paid_order(USER, "o1", 9_700, NOW, config=RULES)
     assert svc.reverse_on_refund(USER, "o1", NOW + timedelta(days=1))
     assert not svc.reverse_on_refund(USER, "o1", NOW + timedelta(days=1))
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.available, account.pending, account.spent, account.earned) == (1_000, 0, 0, 1_000)
     assert svc.release_due(USER, NOW + timedelta(days=8)) == 0
-    kinds = [e.kind for e in store.all_entries(USER)]
+    kinds = [e.kind for e in account_reads.all_entries(USER)]
     assert kinds.count(EntryKind.REVERSE) == 2
     _balance_is_sum_of_entries()
 
@@ -164,22 +164,22 @@ def test_a_refund_after_release_keeps_the_points():
     with pytest.raises(PointsAlreadyReleased):
         store.reverse(USER, "order:o1", NOW + timedelta(days=9))
     assert not svc.reverse_on_refund(USER, "o1", NOW + timedelta(days=9))
-    assert store.get_account(USER).available == 100
+    assert account_reads.get_account(USER).available == 100
 
 
 def test_spending_takes_the_oldest_lot_first_and_expiry_sweeps_old_lots():
     _fund(100, "old", datetime(2024, 3, 1, tzinfo=UTC))
     _fund(200, "new", NOW)
     svc.redeem(USER, "o1", 100, 10_000, NOW, config=RULES)
-    assert store.lots(USER) == [(date(2025, 12, 31), 0), (date(2026, 12, 31), 200)]
+    assert account_reads.lots(USER) == [(date(2025, 12, 31), 0), (date(2026, 12, 31), 200)]
     svc.redeem(USER, "o2", 100, 10_000, NOW, config=RULES)
-    assert store.lots(USER) == [(date(2025, 12, 31), 0), (date(2026, 12, 31), 100)]
+    assert account_reads.lots(USER) == [(date(2025, 12, 31), 0), (date(2026, 12, 31), 100)]
     _fund(50, "late-2025", datetime(2025, 12, 31, 15, 0, tzinfo=UTC))  # still 2025 in China
     assert svc.expire(USER, datetime(2025, 12, 31, 15, 59, tzinfo=UTC)) == 0
     assert svc.expire(USER, datetime(2026, 12, 31, 16, 0, tzinfo=UTC)) == 150
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.available, account.expired) == (0, 150)
-    assert [remaining for _, remaining in store.lots(USER) if remaining] == []
+    assert [remaining for _, remaining in account_reads.lots(USER) if remaining] == []
     _balance_is_sum_of_entries()
 
 
@@ -198,7 +198,7 @@ def test_redemption_limits_are_typed_errors():
     retry = svc.redeem(USER, "o2", 500, 10_000, NOW, config=RULES)
     assert retry.applied and retry.discount == 500
     assert not svc.redeem(USER, "o2", 500, 10_000, NOW, config=RULES).applied
-    assert store.get_account(USER).available == 500
+    assert account_reads.get_account(USER).available == 500
 
 
 def test_check_in_streak_and_already_checked_in():
@@ -210,7 +210,7 @@ def test_check_in_streak_and_already_checked_in():
     assert again.outcome is CheckInOutcome.ALREADY_CHECKED_IN and again.points == 0 and again.streak == 8
     broken = svc.check_in(USER, NOW + timedelta(days=9), config=RULES)
     assert (broken.streak, broken.points) == (1, 5)
-    assert store.get_account(USER).available == 6 * 5 + 20 + 5 + 5
+    assert account_reads.get_account(USER).available == 6 * 5 + 20 + 5 + 5
 
 
 def test_adjustments_need_an_operator_and_a_reason_and_never_go_below_zero():
@@ -226,7 +226,7 @@ def test_adjustments_need_an_operator_and_a_reason_and_never_go_below_zero():
         svc.adjust(OPERATOR, USER, -101, "too much", NOW)
     assert svc.adjust(OPERATOR, USER, -100, "fraud", NOW, key="case-42")
     assert not svc.adjust(OPERATOR, USER, -100, "fraud", NOW, key="case-42")
-    entry = store.ledger_page(USER, 1).items[0]
+    entry = account_reads.ledger_page(USER, 1).items[0]
     assert (entry.kind, entry.amount, entry.reason, entry.operator_id) == (EntryKind.ADJUST, -100, "fraud",
                                                                           OPERATOR.user_id)
     _balance_is_sum_of_entries()
@@ -245,7 +245,7 @@ def test_points_returned_after_their_lot_expired_expire_at_once():
     assert store.spend(USER, "redeem:o1", 500, last_day)
     assert svc.expire(USER, last_day + timedelta(minutes=15)) == 0  # 00:05: the lot is empty
     assert store.reverse(USER, "redeem:o1", last_day + timedelta(minutes=20))  # the seat is cancelled at 00:10
-    account = store.get_account(USER)
+    account = account_reads.get_account(USER)
     assert (account.available, account.spent, account.expired) == (0, 0, 500)
-    assert sum(r for _, r in store.lots(USER)) == 0
+    assert sum(r for _, r in account_reads.lots(USER)) == 0
     _balance_is_sum_of_entries()

@@ -18,7 +18,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multip
 
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
-from chalicelib.points import rules, store
+from chalicelib.points import account_reads, rules, store
 from chalicelib.points import service as svc
 from chalicelib.points.rules import InsufficientPoints, PointsAlreadyReleased, PointsRules
 
@@ -196,7 +196,7 @@ class LedgerMachine(RuleBasedStateMachine):
     # ---------------------------------------------------------------- invariants
     @invariant()
     def account_matches_the_model_and_is_conserved(self) -> None:
-        a = store.get_account(self.user)
+        a = account_reads.get_account(self.user)
         assert a.available >= 0 and a.pending >= 0
         stored = (a.available, a.pending, a.spent, a.expired, a.earned, a.adjusted)
         c = self.c
@@ -205,14 +205,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def balance_is_the_sum_of_entries_and_sources_post_once(self) -> None:
-        entries = store.all_entries(self.user)
+        entries = account_reads.all_entries(self.user)
         assert len(entries) == self.postings
-        assert sum(e.amount for e in entries) == store.get_account(self.user).balance
+        assert sum(e.amount for e in entries) == account_reads.get_account(self.user).balance
         assert max(Counter(e.source for e in entries).values(), default=1) == 1
 
     @invariant()
     def lots_hold_exactly_the_available_points(self) -> None:
-        assert dict(store.lots(self.user)) == self.lots
+        assert dict(account_reads.lots(self.user)) == self.lots
         assert sum(self.lots.values()) == self.c["available"]
 
 

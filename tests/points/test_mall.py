@@ -28,6 +28,7 @@ from chalicelib.mall.rules import (
     is_coupon_code,
     new_redemption,
 )
+from chalicelib.points import account_reads
 from chalicelib.points import store as points_store
 from chalicelib.points.rules import EntryKind
 from tests.conftest import fresh_table
@@ -85,10 +86,10 @@ class Snapshot:
 
 
 def _snapshot(user: Principal, item_id: str) -> Snapshot:
-    account = points_store.get_account(user.user_id)
+    account = account_reads.get_account(user.user_id)
     stored = mall_store.get_item(item_id, consistent=True)
     return Snapshot(
-        account.available, account.spent, len(points_store.all_entries(user.user_id)),
+        account.available, account.spent, len(account_reads.all_entries(user.user_id)),
         stored.item.stock if stored else -1, stored.item.redeemed if stored else -1,
         mall_store.redeemed_by(item_id, user.user_id),
         len(svc.my_redemptions(user, 100).items),
@@ -238,9 +239,9 @@ def test_redeeming_a_coupon_takes_the_points_with_a_readable_ledger_entry():
         MallItemKind.COUPON, RedemptionState.ISSUED, 200, "¥10 off orders over ¥99")
     assert is_coupon_code(redemption.coupon_code) and redemption.coupon == CouponTerms(1000, 9900, 30)
     assert redemption.coupon_expires_at == NOW + timedelta(days=30)
-    account = points_store.get_account(ALICE.user_id)
+    account = account_reads.get_account(ALICE.user_id)
     assert (account.available, account.spent) == (800, 200)
-    entry = points_store.ledger_page(ALICE.user_id, 1).items[0]
+    entry = account_reads.ledger_page(ALICE.user_id, 1).items[0]
     assert (entry.kind, entry.amount, entry.source, entry.reason) == (
         EntryKind.REDEEM, -200, f"mall:{redemption.id}", "¥10 off orders over ¥99")
     assert _snapshot(ALICE, item.id) == Snapshot(800, 200, 2, 9, 1, 1, 1)
@@ -259,7 +260,7 @@ def test_redeeming_a_product_leaves_it_to_ship_and_lists_newest_first():
     second = svc.redeem(ALICE, coupon.id, _key(), NOW + timedelta(seconds=1)).redemption
     assert (first.state, first.product_id, first.sku_id, first.coupon_code) == (
         RedemptionState.TO_SHIP, product.product_id, product.sku_id, None)
-    assert points_store.get_account(ALICE.user_id).available == 2000 - 500 - 200
+    assert account_reads.get_account(ALICE.user_id).available == 2000 - 500 - 200
     assert svc.get_item(product.id).stock == 4
     page, more = pair(svc.my_redemptions(ALICE, 1))
     rest, last = pair(svc.my_redemptions(ALICE, 1, page[-1].id))
@@ -394,10 +395,10 @@ def test_ten_customers_racing_for_the_last_three_units_exactly_three_win_every_t
         winners = [c for c in customers if svc.my_redemptions(c, 10).items]
         assert len(winners) == 3, round_
         for c in customers:
-            account = points_store.get_account(c.user_id)
+            account = account_reads.get_account(c.user_id)
             won = c in winners
             assert (account.available, account.spent) == ((900, 100) if won else (1000, 0)), (round_, c)
-            assert len(points_store.all_entries(c.user_id)) == (2 if won else 1)
+            assert len(account_reads.all_entries(c.user_id)) == (2 if won else 1)
             assert mall_store.redeemed_by(item.id, c.user_id) == (1 if won else 0)
 
 
@@ -409,10 +410,10 @@ def test_one_customer_with_300_points_redeeming_from_8_threads_gets_exactly_3():
         outcomes, errors = _run(8, lambda n: svc.redeem(ALICE, item.id, f"spree-{round_}-{n}", NOW))
         assert errors == [], (round_, errors)
         assert outcomes == {"redeemed": 3, "NOT_ENOUGH_POINTS": 5}, (round_, outcomes)
-        account = points_store.get_account(ALICE.user_id)
+        account = account_reads.get_account(ALICE.user_id)
         assert (account.available, account.spent) == (0, 300), round_
-        assert sum(e.amount for e in points_store.all_entries(ALICE.user_id)) == 0
-        assert sum(r for _, r in points_store.lots(ALICE.user_id)) == 0
+        assert sum(e.amount for e in account_reads.all_entries(ALICE.user_id)) == 0
+        assert sum(r for _, r in account_reads.lots(ALICE.user_id)) == 0
         stored = svc.get_item(item.id)
         assert (stored.stock, stored.redeemed) == (97, 3), round_
         assert mall_store.redeemed_by(item.id, ALICE.user_id) == 3

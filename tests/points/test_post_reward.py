@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.points import account_reads
 from chalicelib.points import hooks as points_hooks
 from chalicelib.points import service as svc
-from chalicelib.points import store
 
 AUTHOR = "01J0000000000000000000AUTH"
 # 23:30 China time on 1 June: half an hour later it is the next (China) day.
@@ -18,9 +18,9 @@ def test_three_posts_a_day_earn_and_each_post_earns_once():
     assert [svc.award_post(AUTHOR, f"p{i}", LATE) for i in range(4)] == [10, 10, 10, 0]
     assert svc.award_post(AUTHOR, "p0", LATE) == 0  # approved again (after a hide): not twice
     assert points_hooks.on_post_approved(AUTHOR, "p4", LATE + timedelta(minutes=31)) == 10  # the next China day
-    account = store.get_account(AUTHOR)
+    account = account_reads.get_account(AUTHOR)
     assert (account.available, account.earned) == (40, 40)
-    assert sorted(e.source for e in store.all_entries(AUTHOR)) == ["post:p0", "post:p1", "post:p2", "post:p4"]
+    assert sorted(e.source for e in account_reads.all_entries(AUTHOR)) == ["post:p0", "post:p1", "post:p2", "post:p4"]
 
 
 def test_the_daily_cap_holds_under_concurrent_approvals():
@@ -39,4 +39,4 @@ def test_the_daily_cap_holds_under_concurrent_approvals():
         thread.join()
     assert errors == []
     assert sorted(results) == [0] * 7 + [10] * 3
-    assert store.get_account(AUTHOR).available == 30
+    assert account_reads.get_account(AUTHOR).available == 30

@@ -10,7 +10,7 @@ from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.points import rules as domain
 from chalicelib.points import service
-from chalicelib.points.store import Entry
+from chalicelib.points.account_reads import Entry
 
 PointsEntryKind = strawberry.enum(domain.EntryKind, name="PointsEntryKind")
 
