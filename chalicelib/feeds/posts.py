@@ -23,7 +23,7 @@ from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState,
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, require_user
-from chalicelib.feeds import moderation, post_items, rules
+from chalicelib.feeds import drafts, moderation, post_items, rules
 from chalicelib.feeds import posts_store as store
 from chalicelib.feeds.post_items import PostChanged, PostView, ProductCard
 from chalicelib.feeds.posts_store import WriteReads
@@ -89,7 +89,7 @@ def _screened(post: rules.Post, screening: moderation.Screening, now: datetime, 
 # ---------------------------------------------------------------- publish
 def publish(principal: Principal | None, draft: PostDraft, now: datetime) -> PostView:
     caller = require_user(principal)  # any role may post
-    content = rules.validate_post(draft, media_hosts=_media_hosts())
+    content = drafts.validate_post(draft, media_hosts=_media_hosts())
     screening = moderation.screen(moderation.post_fields(content))  # BLOCK: refused before any read
     reads = store.write_reads(content.product_ids, caller.user_id, reviewed_product=_reviewed(content))
     author = _author(reads)
@@ -112,7 +112,7 @@ def edit(principal: Principal | None, post_id: str, draft: PostDraft, now: datet
     post moved since, Conflict (without it, the edit applies to what is there)."""
     caller = require_user(principal)
     post_id = _post_id(post_id)
-    content = rules.validate_post(draft, media_hosts=_media_hosts())
+    content = drafts.validate_post(draft, media_hosts=_media_hosts())
     screening = moderation.screen(moderation.post_fields(content))
     for _ in range(EDIT_ATTEMPTS):
         reads = store.write_reads(content.product_ids, caller.user_id, reviewed_product=_reviewed(content),

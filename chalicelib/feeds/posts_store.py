@@ -61,12 +61,7 @@ from chalicelib.feeds.post_items import (
     to_decision,
     to_post_view,
 )
-from chalicelib.feeds.rules import (
-    Engagement,
-    ModerationDecision,
-    Post,
-    PostState,
-)
+from chalicelib.feeds.rules import Engagement, ModerationDecision, Post, PostState
 
 QUEUED_STATES = frozenset({PostState.PENDING_REVIEW, PostState.HIDDEN})  # wait in the review queue
 

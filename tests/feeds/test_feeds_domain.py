@@ -24,7 +24,7 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.ids import new_id
-from chalicelib.feeds import ranking
+from chalicelib.feeds import drafts, ranking
 from chalicelib.feeds import rules as feeds
 from chalicelib.feeds.ranking import FeedRef
 from chalicelib.feeds.rules import (
@@ -59,7 +59,7 @@ def review_draft(**overrides) -> PostDraft:
 
 
 def post(state: PostState = PostState.PUBLISHED, **overrides) -> Post:
-    content = feeds.validate_post(draft())
+    content = drafts.validate_post(draft())
     p = feeds.create_post(new_id(), AUTHOR, content, NOW)
     published = None if state is PostState.PENDING_REVIEW else NOW
     return replace(p, state=state, published_at=published, **overrides)
@@ -115,7 +115,7 @@ def test_error_classes_and_codes(cls, wanted, fallback, base):
 
 # ================================================================ post validation
 def test_a_valid_note_is_cleaned():
-    c = feeds.validate_post(draft(title="  夏日口红  ", body="  真的好看\r\n推荐  ", media=(IMG, IMG),
+    c = drafts.validate_post(draft(title="  夏日口红  ", body="  真的好看\r\n推荐  ", media=(IMG, IMG),
                                   tags=("#口红", "Lipstick"), sponsored=True))
     assert c.kind is PostKind.NOTE
     assert c.title == "夏日口红"
@@ -127,63 +127,63 @@ def test_a_valid_note_is_cleaned():
 
 
 def test_kind_must_be_a_post_kind():
-    fails(ValidationFailed, "kind", feeds.validate_post, draft(kind="NOTE"))
+    fails(ValidationFailed, "kind", drafts.validate_post, draft(kind="NOTE"))
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n\t "])
 def test_body_is_required(body):
-    err = fails(ValidationFailed, "body", feeds.validate_post, draft(body=body))
+    err = fails(ValidationFailed, "body", drafts.validate_post, draft(body=body))
     assert err.code is ErrorCode.INVALID
 
 
 def test_body_length_is_capped_after_trimming():
-    assert feeds.validate_post(draft(body="字" * 2000)).body == "字" * 2000
-    assert feeds.validate_post(draft(body="  " + "a" * 2000 + "  ")).body == "a" * 2000
-    fails(ValidationFailed, "body", feeds.validate_post, draft(body="字" * 2001))
+    assert drafts.validate_post(draft(body="字" * 2000)).body == "字" * 2000
+    assert drafts.validate_post(draft(body="  " + "a" * 2000 + "  ")).body == "a" * 2000
+    fails(ValidationFailed, "body", drafts.validate_post, draft(body="字" * 2001))
 
 
 def test_body_keeps_line_breaks_but_not_control_characters():
-    assert feeds.validate_post(draft(body="a\nb\tc")).body == "a\nb\tc"
-    fails(ValidationFailed, "body", feeds.validate_post, draft(body="a\x00b"))
-    fails(ValidationFailed, "body", feeds.validate_post, draft(body=123))
+    assert drafts.validate_post(draft(body="a\nb\tc")).body == "a\nb\tc"
+    fails(ValidationFailed, "body", drafts.validate_post, draft(body="a\x00b"))
+    fails(ValidationFailed, "body", drafts.validate_post, draft(body=123))
 
 
 def test_title_is_optional_and_capped():
-    assert feeds.validate_post(draft(title=None)).title is None
-    assert feeds.validate_post(draft(title="   ")).title is None
-    assert feeds.validate_post(draft(title="t" * 60)).title == "t" * 60
-    fails(ValidationFailed, "title", feeds.validate_post, draft(title="t" * 61))
-    fails(ValidationFailed, "title", feeds.validate_post, draft(title="two\nlines"))
+    assert drafts.validate_post(draft(title=None)).title is None
+    assert drafts.validate_post(draft(title="   ")).title is None
+    assert drafts.validate_post(draft(title="t" * 60)).title == "t" * 60
+    fails(ValidationFailed, "title", drafts.validate_post, draft(title="t" * 61))
+    fails(ValidationFailed, "title", drafts.validate_post, draft(title="two\nlines"))
 
 
 # ---------------------------------------------------------------- media
 def test_up_to_nine_images():
-    assert len(feeds.validate_post(draft(media=(IMG,) * 9)).media) == 9
-    err = fails(ValidationFailed, "media", feeds.validate_post, draft(media=(IMG,) * 10))
+    assert len(drafts.validate_post(draft(media=(IMG,) * 9)).media) == 9
+    err = fails(ValidationFailed, "media", drafts.validate_post, draft(media=(IMG,) * 10))
     assert "9" in err.message
 
 
 def test_images_or_one_video_never_both():
-    assert feeds.validate_post(draft(kind=PostKind.VIDEO, media=(VID,))).media == (VID,)
-    fails(ValidationFailed, "media", feeds.validate_post, draft(kind=PostKind.VIDEO, media=(VID, VID)))
-    fails(ValidationFailed, "media", feeds.validate_post, draft(kind=PostKind.VIDEO, media=(VID, IMG)))
-    fails(ValidationFailed, "media", feeds.validate_post, review_draft(media=(IMG, VID)))
+    assert drafts.validate_post(draft(kind=PostKind.VIDEO, media=(VID,))).media == (VID,)
+    fails(ValidationFailed, "media", drafts.validate_post, draft(kind=PostKind.VIDEO, media=(VID, VID)))
+    fails(ValidationFailed, "media", drafts.validate_post, draft(kind=PostKind.VIDEO, media=(VID, IMG)))
+    fails(ValidationFailed, "media", drafts.validate_post, review_draft(media=(IMG, VID)))
 
 
 def test_a_video_post_carries_exactly_its_video():
-    fails(ValidationFailed, "media", feeds.validate_post, draft(kind=PostKind.VIDEO, media=()))
-    fails(ValidationFailed, "media", feeds.validate_post, draft(kind=PostKind.VIDEO, media=(IMG,)))
+    fails(ValidationFailed, "media", drafts.validate_post, draft(kind=PostKind.VIDEO, media=()))
+    fails(ValidationFailed, "media", drafts.validate_post, draft(kind=PostKind.VIDEO, media=(IMG,)))
 
 
 def test_a_note_carries_images_only():
-    assert feeds.validate_post(draft(media=())).media == ()
-    fails(ValidationFailed, "media", feeds.validate_post, draft(media=(VID,)))
+    assert drafts.validate_post(draft(media=())).media == ()
+    fails(ValidationFailed, "media", drafts.validate_post, draft(media=(VID,)))
 
 
 def test_a_review_carries_images_or_a_video():
-    assert feeds.validate_post(review_draft(media=(VID,))).media == (VID,)
-    assert feeds.validate_post(review_draft(media=(IMG,) * 9)).media == (IMG,) * 9
-    assert feeds.validate_post(review_draft()).media == ()
+    assert drafts.validate_post(review_draft(media=(VID,))).media == (VID,)
+    assert drafts.validate_post(review_draft(media=(IMG,) * 9)).media == (IMG,) * 9
+    assert drafts.validate_post(review_draft()).media == ()
 
 
 @pytest.mark.parametrize("url", [
@@ -194,7 +194,7 @@ def test_a_review_carries_images_or_a_video():
     "https://example.com./a.jpg",
 ])
 def test_media_urls_accepted(url):
-    assert feeds.clean_media_url(url, "media.0.url") == url
+    assert drafts.clean_media_url(url, "media.0.url") == url
 
 
 @pytest.mark.parametrize("url, why", [
@@ -222,11 +222,11 @@ def test_media_urls_accepted(url):
     ("https://cdn.example.com/" + "a" * 2048, "too long"),
 ])
 def test_media_urls_refused(url, why):
-    fails(ValidationFailed, "media.0.url", feeds.clean_media_url, url, "media.0.url")
+    fails(ValidationFailed, "media.0.url", drafts.clean_media_url, url, "media.0.url")
 
 
 def test_media_url_field_names_the_item():
-    err = fails(ValidationFailed, "media.2.url", feeds.validate_post,
+    err = fails(ValidationFailed, "media.2.url", drafts.validate_post,
                 draft(media=(IMG, IMG, Media("http://cdn.example.com/a.jpg"))))
     assert "https" in err.message
 
@@ -234,47 +234,47 @@ def test_media_url_field_names_the_item():
 def test_media_url_length_cap_is_inclusive():
     base = "https://cdn.example.com/"
     url = base + "a" * (feeds.MAX_MEDIA_URL_LENGTH - len(base))
-    assert feeds.clean_media_url(url, "u") == url
-    fails(ValidationFailed, "u", feeds.clean_media_url, url + "a", "u")
+    assert drafts.clean_media_url(url, "u") == url
+    fails(ValidationFailed, "u", drafts.clean_media_url, url + "a", "u")
 
 
 def test_media_host_allowlist_matches_host_and_subdomains():
     hosts = ["CDN.tuanstack.cn."]
-    assert feeds.clean_media_url("https://cdn.tuanstack.cn/a.jpg", "u", hosts)
-    assert feeds.clean_media_url("https://img.cdn.tuanstack.cn/a.jpg", "u", hosts)
-    fails(ValidationFailed, "u", feeds.clean_media_url, "https://evilcdn.tuanstack.cn/a.jpg", "u", hosts)
-    fails(ValidationFailed, "u", feeds.clean_media_url, "https://cdn.tuanstack.cn.evil.com/a.jpg", "u", hosts)
-    fails(ValidationFailed, "media.0.url", feeds.validate_post,
+    assert drafts.clean_media_url("https://cdn.tuanstack.cn/a.jpg", "u", hosts)
+    assert drafts.clean_media_url("https://img.cdn.tuanstack.cn/a.jpg", "u", hosts)
+    fails(ValidationFailed, "u", drafts.clean_media_url, "https://evilcdn.tuanstack.cn/a.jpg", "u", hosts)
+    fails(ValidationFailed, "u", drafts.clean_media_url, "https://cdn.tuanstack.cn.evil.com/a.jpg", "u", hosts)
+    fails(ValidationFailed, "media.0.url", drafts.validate_post,
           draft(media=(Media("https://other.com/a.jpg"),)), media_hosts=hosts)
 
 
 def test_media_items_must_be_media():
-    fails(ValidationFailed, "media.0", feeds.validate_post, draft(media=("https://cdn.example.com/a.jpg",)))
+    fails(ValidationFailed, "media.0", drafts.validate_post, draft(media=("https://cdn.example.com/a.jpg",)))
 
 
 # ---------------------------------------------------------------- products
 def test_products_are_deduplicated_in_order():
     a, b, c = new_id(), new_id(), new_id()
-    assert feeds.validate_post(draft(product_ids=(b, a, b, c, a))).product_ids == (b, a, c)
+    assert drafts.validate_post(draft(product_ids=(b, a, b, c, a))).product_ids == (b, a, c)
 
 
 def test_up_to_nine_distinct_products():
     ids = tuple(new_id() for _ in range(9))
-    assert feeds.validate_post(draft(product_ids=ids + ids[:3])).product_ids == ids
-    err = fails(ValidationFailed, "productIds", feeds.validate_post, draft(product_ids=ids + (new_id(),)))
+    assert drafts.validate_post(draft(product_ids=ids + ids[:3])).product_ids == ids
+    err = fails(ValidationFailed, "productIds", drafts.validate_post, draft(product_ids=ids + (new_id(),)))
     assert err.code is ErrorCode.INVALID and "9" in err.message
 
 
 def test_product_ids_must_be_ids():
-    err = fails(InvalidId, "productIds.1", feeds.validate_post, draft(product_ids=(new_id(), "nope")))
+    err = fails(InvalidId, "productIds.1", drafts.validate_post, draft(product_ids=(new_id(), "nope")))
     assert err.code is ErrorCode.INVALID_ID
 
 
 def test_a_review_is_of_exactly_one_product():
     p = new_id()
-    assert feeds.validate_post(draft(kind=PostKind.REVIEW, product_ids=(p, p))).product_ids == (p,)
-    fails(ValidationFailed, "productIds", feeds.validate_post, draft(kind=PostKind.REVIEW, product_ids=()))
-    fails(ValidationFailed, "productIds", feeds.validate_post,
+    assert drafts.validate_post(draft(kind=PostKind.REVIEW, product_ids=(p, p))).product_ids == (p,)
+    fails(ValidationFailed, "productIds", drafts.validate_post, draft(kind=PostKind.REVIEW, product_ids=()))
+    fails(ValidationFailed, "productIds", drafts.validate_post,
           draft(kind=PostKind.REVIEW, product_ids=(new_id(), new_id())))
 
 
@@ -289,32 +289,32 @@ def test_a_review_is_of_exactly_one_product():
     ("k-beauty", "k-beauty"),
 ])
 def test_tags_are_normalised(raw, tag):
-    assert feeds.normalise_tag(raw) == tag
-    assert feeds.validate_post(draft(tags=(raw,))).tags == (tag,)
+    assert drafts.normalise_tag(raw) == tag
+    assert drafts.validate_post(draft(tags=(raw,))).tags == (tag,)
 
 
 def test_tags_are_deduplicated_after_normalising_in_order():
-    assert feeds.validate_post(draft(tags=("B", "#a", "b", "＃Ａ", "c"))).tags == ("b", "a", "c")
+    assert drafts.validate_post(draft(tags=("B", "#a", "b", "＃Ａ", "c"))).tags == ("b", "a", "c")
 
 
 @pytest.mark.parametrize("bad", ["#", "  ", "two words", "a.b", "emoji😀", "x" * 25, "#" + "x" * 25])
 def test_bad_tags_name_their_index(bad):
-    fails(ValidationFailed, "tags.1", feeds.validate_post, draft(tags=("ok", bad)))
+    fails(ValidationFailed, "tags.1", drafts.validate_post, draft(tags=("ok", bad)))
 
 
 def test_tag_length_cap_is_inclusive():
-    assert feeds.validate_post(draft(tags=("#" + "x" * 24,))).tags == ("x" * 24,)
+    assert drafts.validate_post(draft(tags=("#" + "x" * 24,))).tags == ("x" * 24,)
 
 
 def test_at_most_ten_distinct_tags():
     ten = tuple(f"t{i}" for i in range(10))
-    assert feeds.validate_post(draft(tags=ten + ("#T0",))).tags == ten
-    fails(ValidationFailed, "tags", feeds.validate_post, draft(tags=ten + ("t10",)))
+    assert drafts.validate_post(draft(tags=ten + ("#T0",))).tags == ten
+    fails(ValidationFailed, "tags", drafts.validate_post, draft(tags=ten + ("t10",)))
 
 
 def test_sponsorship_is_a_flag():
-    assert feeds.validate_post(draft()).sponsored is False
-    fails(ValidationFailed, "sponsored", feeds.validate_post, draft(sponsored="yes"))
+    assert drafts.validate_post(draft()).sponsored is False
+    fails(ValidationFailed, "sponsored", drafts.validate_post, draft(sponsored="yes"))
 
 
 # ================================================================ verified purchase, creation
@@ -327,7 +327,7 @@ def test_verified_purchase():
 
 
 def test_a_new_post_waits_for_screening():
-    content = feeds.validate_post(review_draft())
+    content = drafts.validate_post(review_draft())
     p = feeds.create_post("P1", AUTHOR, content, NOW, verified_purchase=True)
     assert p.state is PostState.PENDING_REVIEW
     assert (p.created_at, p.updated_at, p.published_at) == (NOW, NOW, None)
@@ -336,13 +336,13 @@ def test_a_new_post_waits_for_screening():
 
 
 def test_only_reviews_carry_the_badge():
-    p = feeds.create_post("P1", AUTHOR, feeds.validate_post(draft()), NOW, verified_purchase=True)
+    p = feeds.create_post("P1", AUTHOR, drafts.validate_post(draft()), NOW, verified_purchase=True)
     assert p.verified_purchase is False
 
 
 def test_times_must_be_aware():
     with pytest.raises(ValueError):
-        feeds.create_post("P1", AUTHOR, feeds.validate_post(draft()), NOW.replace(tzinfo=None))
+        feeds.create_post("P1", AUTHOR, drafts.validate_post(draft()), NOW.replace(tzinfo=None))
 
 
 # ================================================================ visibility
@@ -422,7 +422,7 @@ def test_first_approval_sets_published_at_and_earns_points_once():
     first, _ = feeds.approve(pending, feeds.SYSTEM_MODERATOR, "passed screening", NOW)
     assert first.published_at == NOW
     assert feeds.earns_post_points(pending, first)
-    edited = feeds.edit_post(first, AUTHOR, feeds.validate_post(draft(body="v2")), NOW + timedelta(hours=1))
+    edited = feeds.edit_post(first, AUTHOR, drafts.validate_post(draft(body="v2")), NOW + timedelta(hours=1))
     again, _ = feeds.approve(edited, feeds.SYSTEM_MODERATOR, "passed screening", NOW + timedelta(hours=2))
     assert again.published_at == NOW  # keeps its place in feeds
     assert not feeds.earns_post_points(edited, again)
@@ -444,7 +444,7 @@ def test_a_decision_on_a_hidden_post_settles_its_reports():
 @pytest.mark.parametrize("state", list(PostState))
 def test_edit(state):
     p = post(state, verified_purchase=False)
-    new = feeds.validate_post(draft(body="updated"))
+    new = drafts.validate_post(draft(body="updated"))
     later = NOW + timedelta(hours=1)
     if state in (PostState.PUBLISHED, PostState.PENDING_REVIEW):
         edited = feeds.edit_post(p, AUTHOR, new, later)
@@ -457,14 +457,14 @@ def test_edit(state):
 
 
 def test_only_the_author_edits():
-    err = fails(NotPostAuthor, "postId", feeds.edit_post, post(), READER, feeds.validate_post(draft()), NOW)
+    err = fails(NotPostAuthor, "postId", feeds.edit_post, post(), READER, drafts.validate_post(draft()), NOW)
     assert err.code is ErrorCode.FORBIDDEN
 
 
 def test_an_edit_keeps_the_kind_and_rechecks_the_badge():
-    content = feeds.validate_post(review_draft())
+    content = drafts.validate_post(review_draft())
     p = replace(feeds.create_post("P1", AUTHOR, content, NOW, verified_purchase=True), state=PostState.PUBLISHED)
-    fails(ValidationFailed, "kind", feeds.edit_post, p, AUTHOR, feeds.validate_post(draft()), NOW)
+    fails(ValidationFailed, "kind", feeds.edit_post, p, AUTHOR, drafts.validate_post(draft()), NOW)
     assert feeds.edit_post(p, AUTHOR, content, NOW, verified_purchase=True).verified_purchase
     assert not feeds.edit_post(p, AUTHOR, content, NOW).verified_purchase
 
