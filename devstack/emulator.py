@@ -25,7 +25,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
-from devstack import activity, transactions
+from devstack import activity, fast_responses, in_process, transactions
 
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
 # Requests that may add stream records: stream pollers are woken after them.
@@ -134,6 +134,7 @@ class Emulator:
 
     def start(self) -> Emulator:
         transactions.install()
+        fast_responses.install()
         self._server = PooledWSGIServer(self.host, self.port, self.dynamodb, handler=QuietRequestHandler)
         self.port = self._server.server_address[1]
         # moto's Step Functions interpreter calls Lambda and the aws-sdk/dynamodb
@@ -146,7 +147,14 @@ class Emulator:
         self.configure({"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
         return self
 
+    def route_in_process(self) -> Emulator:
+        """Requests from this process reach the emulator without a socket (see
+        devstack/in_process.py). Before any boto3 or PynamoDB client is built."""
+        in_process.route_in_process(self.dynamodb, self.host, self.port)
+        return self
+
     def stop(self) -> None:
+        in_process.unroute(self.host, self.port)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

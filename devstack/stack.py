@@ -74,7 +74,9 @@ class DevStack:
         return self
 
     def _start(self) -> None:
-        self.emulator.start()
+        # The API, its Lambda handlers and the stream pollers run in this process:
+        # their requests reach the emulator without a socket (devstack/in_process.py).
+        self.emulator.start().route_in_process()
         # app.py and chalicelib may read their configuration at import: the
         # environment goes in before the app is imported.
         apply_environment(

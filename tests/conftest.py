@@ -24,7 +24,7 @@ gc.collect()
 gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 
-EMULATOR = Emulator().start()
+EMULATOR = Emulator().start().route_in_process()
 apply_environment(
     {
         **local_environment(EMULATOR.endpoint_url, table_name="tuanstack-test", secret_key=secrets.token_urlsafe(48)),

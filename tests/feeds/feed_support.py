@@ -23,7 +23,10 @@ from chalicelib.core.table import batch
 from chalicelib.core.table.models import TableItem
 from chalicelib.feeds import fanout as feed_fanout
 from chalicelib.feeds import feed_store as feeds_store
-from chalicelib.feeds import keys
+from chalicelib.feeds import (
+    keys,
+    stream_handlers,  # noqa: F401 - registers the Profile and Follow handlers route() looks up
+)
 from chalicelib.feeds.models import FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProductSnapshot, ProfileItem
 from chalicelib.feeds.ranking import discover_sort_key, feed_time
 from chalicelib.feeds.rules import Engagement
