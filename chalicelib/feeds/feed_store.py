@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.accounts.published import users as accounts_keys
@@ -68,6 +68,9 @@ class FeedPage:
     posts: list[PostView]
     has_more: bool
     position: str | None  # where the next page starts; None at the end
+    # Where the feed resumes after each post (posts[i]): a Relay edge's own cursor,
+    # so a client may page on after any edge, not only the last.
+    positions: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- reads
@@ -157,18 +160,19 @@ def following_page(reader_id: str, limit: int, after: str | None = None) -> Feed
     views: dict[str, PostView] = posts_by_id(missing) if missing else {}
     views.update((ref.post_id, to_post_view(read[ref.post_id])) for ref in merged if ref.post_id in read)
 
-    posts, consumed, has_more = _assemble([ref.post_id for ref in merged], views, limit, more)
-    if not has_more:
-        return FeedPage(posts, False, None)
-    last = merged[consumed - 1]
+    posts, kept, consumed, has_more = _assemble([ref.post_id for ref in merged], views, limit, more)
 
-    def live(source: str, refs: list[FeedRef]) -> bool:  # may hold posts older than ``last``
-        return not exhausted[source] or any(ref < last for ref in refs)
+    def position_after(ref: FeedRef) -> str:
+        """The composite position after ``ref``: the sources that may hold older posts."""
+        def live(source: str, refs: list[FeedRef]) -> bool:
+            return not exhausted[source] or any(other < ref for other in refs)
 
-    position = _following_position(
-        last, inbox_live and live(_INBOX, inbox), self_live and live(reader_id, by_author[reader_id]),
-        [a for a in pulled if live(a, by_author[a])])
-    return FeedPage(posts, True, position)
+        return _following_position(
+            ref, inbox_live and live(_INBOX, inbox), self_live and live(reader_id, by_author[reader_id]),
+            [a for a in pulled if live(a, by_author[a])])
+
+    positions = [position_after(merged[index]) for index in kept]
+    return FeedPage(posts, has_more, position_after(merged[consumed - 1]) if has_more else None, positions)
 
 
 def _author_posts(author_id: str, before: str | None, fetch: int) -> list[PostItem]:
@@ -201,28 +205,32 @@ def _run_all(calls: Sequence[Callable[[], Any]]) -> list[Any]:
 
 
 def _assemble(post_ids: Sequence[str], views: Mapping[str, PostView], limit: int,
-              more_beyond: bool) -> tuple[list[PostView], int, bool]:
+              more_beyond: bool) -> tuple[list[PostView], list[int], int, bool]:
     """Walk the candidates newest first, keeping visible posts until the page is
-    full: (posts, candidates consumed, has_more). The next page starts after the
-    last consumed candidate, so skipped ones are not read again."""
+    full: (posts, the candidate index of each, candidates consumed, has_more). The
+    next page starts after the last consumed candidate, so skipped ones are not
+    read again."""
     posts: list[PostView] = []
+    kept: list[int] = []
     consumed = 0
-    for post_id in post_ids:
+    for index, post_id in enumerate(post_ids):
         if len(posts) == limit:
             break
         consumed += 1
         view = views.get(post_id)
         if view is not None and is_visible(view.post.state):
             posts.append(view)
+            kept.append(index)
     rest_visible = any((v := views.get(p)) is not None and is_visible(v.post.state) for p in post_ids[consumed:])
-    return posts, consumed, rest_visible or more_beyond
+    return posts, kept, consumed, rest_visible or more_beyond
 
 
 def _page(refs: Sequence[tuple[str, str]], views: Mapping[str, PostView], limit: int) -> FeedPage:
     """A page of an index-backed feed from ``limit + 1`` (position, post id) pairs."""
     shown = refs[:limit]
-    posts, consumed, has_more = _assemble([post_id for _, post_id in shown], views, limit, len(refs) > limit)
-    return FeedPage(posts, has_more, shown[consumed - 1][0] if has_more and consumed else None)
+    posts, kept, consumed, has_more = _assemble([post_id for _, post_id in shown], views, limit, len(refs) > limit)
+    return FeedPage(posts, has_more, shown[consumed - 1][0] if has_more and consumed else None,
+                    [shown[index][0] for index in kept])
 
 
 def _following_position(last: FeedRef, inbox: bool, own: bool, authors: Iterable[str]) -> str:

@@ -115,8 +115,9 @@ def test_has_previous_page_exactly_when_asked_after_a_cursor():
     assert (empty.edges, empty.page_info.start_cursor, empty.page_info.end_cursor) == ([], None, None)
 
 
-def test_edges_without_a_position_carry_the_fallback_or_the_end():
-    merged = connection(_Connection, _Edge, "s", Page(["a", "b"], True, [], "pos|x", "0"), str)
-    assert [decode_cursor("s", e.cursor) for e in merged.edges] == ["pos|x", "pos|x"]
-    last = connection(_Connection, _Edge, "s", Page(["a"], False, [], None, "0"), str, fallback="")
-    assert decode_cursor("s", last.edges[0].cursor) == "" and last.page_info.end_cursor is None
+def test_every_edge_needs_its_own_position_and_a_last_page_ends_at_its_last_edge():
+    with pytest.raises(ValueError, match="its own position"):
+        connection(_Connection, _Edge, "s", Page(["a", "b"], True, [], "pos|x", "0"), str)
+    last = connection(_Connection, _Edge, "s", Page(["a", "b"], False, ["1", "2"], None, "0"), str)
+    assert [decode_cursor("s", e.cursor) for e in last.edges] == ["1", "2"]
+    assert last.page_info.end_cursor == last.edges[-1].cursor and not last.page_info.has_next_page

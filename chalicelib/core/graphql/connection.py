@@ -2,12 +2,12 @@
 
 - Every edge carries the cursor of its own position, so paging resumes after any
   edge (Apollo's ``relayStylePagination`` merges by edge cursor: edges sharing a
-  cursor are dropped). Where the store cannot name an item's position (a merged
-  feed resumes only from its end), the edge carries ``fallback`` (default: the
-  page's end).
+  cursor are dropped, silently). A page without a position for each item is a
+  programming error, refused.
 - ``endCursor`` is the page's end: where the next page starts (past the last edge
-  when the store skipped items after it); null where nothing follows to resume
-  from (an empty page, the end of a merged feed).
+  when the store skipped items after it); on a last page without an end, the last
+  edge's cursor (Relay's definition; Apollo merges the next page after it); null
+  only on an empty page.
 - ``hasNextPage`` is the store's ``has_more``; ``hasPreviousPage`` is true exactly
   when the page was requested with ``after`` (``Page.after``; forward paging only: there is always
   a page before one that was asked for after a cursor, and none before the first).
@@ -31,21 +31,18 @@ def page_info(scope: str, page: Page[Any], edges: list[Any]) -> PageInfo:
         has_next_page=page.has_more,
         has_previous_page=page.after is not None,
         start_cursor=edges[0].cursor if edges else None,
-        end_cursor=encode_cursor(scope, page.end) if page.end is not None else None,
+        end_cursor=encode_cursor(scope, page.end) if page.end is not None else (edges[-1].cursor if edges else None),
     )
 
 
 def connection(connection_type: Callable[..., C], edge_type: Callable[..., Any], scope: str, page: Page[Any],
-               node: Callable[[Any], Any], *, fallback: str | None = None) -> C:
+               node: Callable[[Any], Any]) -> C:
     """``connection_type(edges=[edge_type(node=node(item), cursor=…)], page_info=…)``
     for ``page``, its cursors in ``scope``."""
-    default = fallback if fallback is not None else page.end
     edges = []
     for index, item in enumerate(page.items):
         position = page.position(index)
         if position is None:
-            position = default
-        if position is None:
-            raise ValueError("an edge needs a position: give the page positions, an end or a fallback")
+            raise ValueError("every edge needs its own position: give the page one per item")
         edges.append(edge_type(node=node(item), cursor=encode_cursor(scope, position)))
     return connection_type(edges=edges, page_info=page_info(scope, page, edges))

@@ -240,13 +240,11 @@ def feed_connection(scope: str, first: int | None, after: str | None,
 
 
 def post_connection(scope: str, page: FeedPage | Page, after: str | None) -> PostConnection:
-    """A store's Page gives every edge its own cursor. A FeedPage (the feeds resume
-    from a position, for a merged feed a composite one, not from a post) gives every
-    edge the page's continuation, or END_OF_FEED on a last page."""
+    """Every edge carries the feed's position after its own post (for the merged
+    following feed a composite one), so paging may resume after any edge."""
     if isinstance(page, FeedPage):
-        page = Page(page.posts, page.has_more, [], page.position, after)
-    return connection(PostConnection, PostEdge, scope, page, lambda v: Post(view=v),
-                      fallback=page.end or END_OF_FEED)
+        page = Page(page.posts, page.has_more, list(page.positions), page.position, after)
+    return connection(PostConnection, PostEdge, scope, page, lambda v: Post(view=v))
 
 
 @strawberry.type(description="A person's public profile: who they are, their counters, their posts.")
