@@ -67,3 +67,11 @@ def register_user(settings: Settings, openid: str, role: Role, display_name: str
 def signed_in(principal: Principal | None) -> str:
     """``me``: the caller's user id; UNAUTHENTICATED without a token."""
     return require_user(principal).user_id
+
+
+def own_account(principal: Principal | None, user_id: str) -> str | None:
+    """``user_id`` when it is the caller's own account, else None: an account (role,
+    orders, points) is seen by its owner only; others see the public ``Author``."""
+    if principal is None or principal.user_id != user_id:
+        return None
+    return user_id

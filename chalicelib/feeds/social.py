@@ -172,6 +172,13 @@ def comment(principal: Principal | None, post_id: str, body: str, now: datetime)
     return StoredComment(made, name)
 
 
+def comment_by_id(post_id: str, comment_id: str) -> StoredComment | None:
+    """One GetItem; None for an id that names no comment of that post."""
+    if not (is_id(post_id) and is_id(comment_id)):
+        return None
+    return store.get_comment(post_id, comment_id)
+
+
 def comments_page(post_id: str, first: int, after: str | None = None) -> Page[StoredComment]:
     """A post's comments newest first (a position is a comment id): one Query. For a
     post the reader may see (the caller checks)."""

@@ -132,6 +132,16 @@ def account_view(user_id: str) -> AccountView:
     return AccountView(account_of(user_id, account), tuple(sorted(found_lots)), tuple(pending))
 
 
+def get_entry(user_id: str, entry_id: str) -> Entry | None:
+    """One GetItem of an entry in a member's ledger."""
+    if not is_id(entry_id):
+        return None
+    try:
+        return entry_of(PointsEntryItem.get(points_pk(user_id), entry_sk(entry_id), consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
 def ledger_page(user_id: str, limit: int, after: str | None = None) -> Page[Entry]:
     """Entries newest first, one Query; a position is an entry id."""
     if after is not None and not is_id(after):

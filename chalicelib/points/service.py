@@ -121,6 +121,13 @@ def summary(user_id: str, now: datetime, config: PointsRules | None = None) -> P
                          acc.last_check_in == today)
 
 
+def ledger_entry(principal: Principal | None, entry_id: str) -> Entry | None:
+    """An entry of the caller's own ledger; None for anyone else's (or signed out)."""
+    if principal is None:
+        return None
+    return account_reads.get_entry(principal.user_id, entry_id)
+
+
 def ledger(user_id: str, first: int, after: str | None = None) -> Page[Entry]:
     if not 1 <= first <= MAX_PAGE:
         raise ValidationFailed(f"first is 1 to {MAX_PAGE}", "first")

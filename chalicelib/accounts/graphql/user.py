@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import strawberry
 
+from chalicelib.accounts import service as accounts
 from chalicelib.accounts import store as user_store
 from chalicelib.core import principal as domain
 from chalicelib.core.errors import InvalidId
 from chalicelib.core.graphql.extend import extends
 from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.relay import Node, node_resolver
 
 Role = strawberry.enum(domain.Role, name="Role")
 
 
-@strawberry.type(description="A person using Tuanstack. Personal data (openid, phone) is never exposed.")
-class User:
+@strawberry.type(description="Your own account (`me`): role, orders, points. Personal data (openid, phone) is "
+                             "never exposed. Others see the same person as an `Author` (its own id).")
+class User(Node):
     user_id: strawberry.Private[str]
     # Read only when a field needs it: `me { points }` or `me { orders }` costs no user read.
     loaded: strawberry.Private[domain.User | None] = None
@@ -62,3 +65,9 @@ def user_fields(mixin: type) -> type:
 
     The resolvers see ``self.user_id``; the feature's service decides who may read what."""
     return extends(User)(mixin)
+
+
+@node_resolver("User")
+def _user_node(info, parts: tuple[str, ...]) -> User | None:
+    own = accounts.own_account(info.context.principal, parts[0])
+    return User.signed_in(own) if own is not None else None

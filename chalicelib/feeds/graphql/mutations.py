@@ -8,10 +8,11 @@ import strawberry
 from chalicelib.catalog.published.graphql import MediaKind
 from chalicelib.catalog.published.rules import Media as DomainMedia
 from chalicelib.core.clock import iso, utc_now
+from chalicelib.core.errors import InvalidId
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
-from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.ids import from_global_id, parse_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.feeds import rules as domain
@@ -181,15 +182,23 @@ def _post_id(gid: strawberry.ID) -> str:
     return from_global_id(gid, "Post", "postId")[0]
 
 
+def _person(gid: strawberry.ID, field: str) -> str:
+    """A person named by their `Author` id (or, the same person, their `User` id)."""
+    type_name, parts = parse_global_id(gid, field)
+    if type_name not in ("Author", "User") or len(parts) != 1:
+        raise InvalidId("this id does not name an author", field)
+    return parts[0]
+
+
 def _author_id(gid: strawberry.ID) -> str:
-    return from_global_id(gid, "User", "authorId")[0]
+    return _person(gid, "authorId")
 
 
 def _author(user_id: str) -> Author | None:
     from chalicelib.feeds import social
 
     profile = social.profile(user_id)
-    return Author(profile=profile) if profile else None
+    return Author(user_id=user_id, loaded=profile) if profile else None
 
 
 def _word(listed) -> ModerationWord:
@@ -202,10 +211,21 @@ def _post_node(info: Ctx, parts: tuple[str, ...]) -> Post | None:
     return visible_post(info, parts[0])
 
 
-@node_resolver("User")
-def _user_node(info: Ctx, parts: tuple[str, ...]) -> Author | None:
-    """A person's public profile (issue 10 makes User and Author one object)."""
+@node_resolver("Author")
+def _author_node(info: Ctx, parts: tuple[str, ...]) -> Author | None:
     return _author(parts[0])
+
+
+@node_resolver("Comment", parts=2)
+def _comment_node(info: Ctx, parts: tuple[str, ...]) -> Comment | None:
+    """A comment, to whoever may see its post."""
+    from chalicelib.feeds import social
+
+    post_id, comment_id = parts
+    if visible_post(info, post_id) is None:
+        return None
+    stored = social.comment_by_id(post_id, comment_id)
+    return Comment.of(stored) if stored is not None else None
 
 
 # ---------------------------------------------------------------- queries
@@ -240,7 +260,7 @@ class FeedQuery:
 
     @strawberry.field(description="A person's public profile with their posts.")
     def author(self, id: strawberry.ID) -> Author | None:
-        return _author(from_global_id(id, "User", "id")[0])
+        return _author(_person(id, "id"))
 
     @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
     def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:

@@ -56,17 +56,6 @@ class PostProduct:
         return await visible_product(info, self.card.product_id)
 
 
-@strawberry.type(description="A post's author as shown on a feed card.")
-class PostAuthor:
-    user_id: strawberry.Private[str]
-    display_name: str
-    avatar_url: str | None
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("User", self.user_id))
-
-
 @strawberry.type(description="A moderation decision on a post (the audit trail).")
 class ModerationDecision:
     action: ModerationAction
@@ -125,10 +114,10 @@ class Post(Node):
     def rejection_reason(self) -> str | None:
         return self.view.rejection_reason
 
-    @strawberry.field
-    def author(self) -> PostAuthor:
-        return PostAuthor(user_id=self._post.author_id, display_name=self.view.author_name,
-                          avatar_url=self.view.author_avatar_url)
+    @strawberry.field(description="Its author: the same `Author` object (and id) everywhere they appear.")
+    def author(self) -> Author:
+        return Author(user_id=self._post.author_id, shown_name=self.view.author_name,
+                      shown_avatar=self.view.author_avatar_url)
 
     @strawberry.field
     def products(self) -> list[PostProduct]:
@@ -186,20 +175,26 @@ class Post(Node):
                 for d in moderation.decisions(info.context.principal, self._post.id)]
 
 
-@strawberry.type
-class Comment:
+@strawberry.type(description="A comment on a post.")
+class Comment(Node):
     id: strawberry.ID
     body: str
-    author_name: str
-    author_id: strawberry.ID
+    author_name: str = strawberry.field(description="The author's name when they commented.")
+    author_id: strawberry.ID = strawberry.field(description="The author's `Author` id (the same as `author { id }`).")
     created_at: datetime
+    stored_author: strawberry.Private[tuple[str, str]]  # (user id, name when they commented)
+
+    @strawberry.field
+    def author(self) -> Author:
+        user_id, name = self.stored_author
+        return Author(user_id=user_id, shown_name=name)
 
     @classmethod
     def of(cls, stored) -> Comment:
         c = stored.comment
         return cls(id=strawberry.ID(to_global_id("Comment", c.post_id, c.id)), body=c.body,
-                   author_name=stored.author_name, author_id=strawberry.ID(to_global_id("User", c.author_id)),
-                   created_at=c.created_at)
+                   author_name=stored.author_name, author_id=strawberry.ID(to_global_id("Author", c.author_id)),
+                   created_at=c.created_at, stored_author=(c.author_id, stored.author_name))
 
 
 @strawberry.type
@@ -214,8 +209,7 @@ class CommentConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="A merged feed resumes from a position, not from a post: every edge of a page "
-                              "carries the page's end cursor. Page with pageInfo.endCursor.")
+@strawberry.type(description="A post and the feed's position after it: paging may resume after any edge.")
 class PostEdge:
     node: Post
     cursor: str
@@ -247,48 +241,66 @@ def post_connection(scope: str, page: FeedPage | Page, after: str | None) -> Pos
     return connection(PostConnection, PostEdge, scope, page, lambda v: Post(view=v))
 
 
-@strawberry.type(description="A person's public profile: who they are, their counters, their posts.")
+@strawberry.type(description="A person's public profile: who they are, their counters, their posts. One object "
+                             "per person: `Post.author`, `Comment.author` and `author(id:)` give the same `Author` id.")
 class Author(Node):
-    profile: strawberry.Private[object]  # feeds.social_store.Profile
+    user_id: strawberry.Private[str]
+    # On a post or a comment, the name and avatar it was written under: a feed page
+    # reads no profile unless a counter is asked for (one Query per distinct author).
+    shown_name: strawberry.Private[str | None] = None
+    shown_avatar: strawberry.Private[str | None] = None
+    loaded: strawberry.Private[object | None] = None  # feeds.social_store.Profile, read when needed
+
+    @property
+    def profile(self):
+        if self.loaded is None:
+            from chalicelib.feeds import social
+
+            self.loaded = social.profile(self.user_id)
+        return self.loaded
 
     @strawberry.field
     def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("User", self.profile.user.id))
+        return strawberry.ID(to_global_id("Author", self.user_id))
 
-    @strawberry.field
+    @strawberry.field(description="Their name (on a post or comment: as it was written under).")
     def display_name(self) -> str:
-        return self.profile.user.display_name
+        if self.shown_name is not None:
+            return self.shown_name
+        return self.profile.user.display_name if self.profile else ""
 
     @strawberry.field
     def avatar_url(self) -> str | None:
-        return self.profile.user.avatar_url
+        if self.shown_name is not None:
+            return self.shown_avatar
+        return self.profile.user.avatar_url if self.profile else None
 
     @strawberry.field
     def follower_count(self) -> int:
-        return self.profile.followers
+        return self.profile.followers if self.profile else 0
 
     @strawberry.field
     def following_count(self) -> int:
-        return self.profile.following
+        return self.profile.following if self.profile else 0
 
     @strawberry.field
     def post_count(self) -> int:
-        return self.profile.posts
+        return self.profile.posts if self.profile else 0
 
     @strawberry.field(description="Whether you follow them (false when signed out).")
     def followed_by_me(self, info: Ctx) -> bool:
         from chalicelib.feeds import social
 
         principal = info.context.principal
-        if principal is None or principal.user_id == self.profile.user.id:
+        if principal is None or principal.user_id == self.user_id:
             return False
-        return social.is_following(principal, self.profile.user.id)
+        return social.is_following(principal, self.user_id)
 
     @strawberry.field(description="Their published posts, newest first: one request a page.")
     def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
         from chalicelib.feeds import reading as feeds
 
-        author = self.profile.user.id
+        author = self.user_id
         return feed_connection(f"author:{author}", first, after, lambda n, at: feeds.author_feed(author, n, at))
 
 

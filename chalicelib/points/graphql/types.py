@@ -6,8 +6,10 @@ from datetime import date
 import strawberry
 
 from chalicelib.core.graphql.connection import connection
+from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.points import rules as domain
 from chalicelib.points import service
 from chalicelib.points.account_reads import Entry
@@ -39,7 +41,7 @@ class ExpiringPoints:
 
 
 @strawberry.type(description="One change to a points account. The balance is the sum of the entries.")
-class PointsEntry:
+class PointsEntry(Node):
     entry: strawberry.Private[Entry]
 
     @strawberry.field
@@ -77,6 +79,12 @@ class PointsEntryEdge:
 class PointsEntryConnection:
     edges: list[PointsEntryEdge]
     page_info: PageInfo
+
+
+@node_resolver("PointsEntry")
+def _entry_node(info: Ctx, parts: tuple[str, ...]) -> PointsEntry | None:
+    entry = service.ledger_entry(info.context.principal, parts[0])
+    return PointsEntry(entry=entry) if entry is not None else None
 
 
 def ledger_connection(user_id: str, first: int | None, after: str | None) -> PointsEntryConnection:
