@@ -29,7 +29,7 @@ def _node(gql, global_id: str, token: str | None = None) -> dict | None:
     return answer["data"]["node"]
 
 
-def test_one_person_is_one_author_on_posts_comments_and_their_profile(gql, customer, products):  # noqa: F811
+def test_one_person_is_one_author_on_posts_comments_and_their_profile(gql, customer, products):
     post = gql(PUBLISH, {"input": _note(products[:1])}, token=customer)["data"]["publishPost"]["post"]
     reader = demo_token(gql, "rita", "CUSTOMER")
     comment = gql(COMMENT, {"id": post["id"], "body": "想买"}, token=reader)["data"]["commentOnPost"]["comment"]
