@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/moderation.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/emulator_transport.py
+	$(BIN)/python bench/graphql_request.py
 
 ## make lint: ruff (ruff.toml) and the import contracts (.importlinter). `make test` runs the same two
 ## as tests/test_lint.py, beside the other tests. Both always run, so one failure does not hide the other.

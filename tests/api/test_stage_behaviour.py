@@ -61,3 +61,24 @@ def test_unexpected_errors_are_masked_outside_local_with_the_request_id(monkeypa
 def test_typed_errors_keep_their_code_in_production():
     result = _run(replace(settings(), stage="prod"), '{ product(id: "garbage") { id } }')
     assert result.errors[0].formatted["extensions"]["code"] == "INVALID_ID"
+
+
+def _run_with(config, query: str, variables: dict):
+    context = RequestContext(settings=config, principal=None, request_id="req-123")
+    return asyncio.run(build_schema(config).execute(query, variable_values=variables, context_value=context))
+
+
+TYPO = "{ mee { id } }"
+ENUM_TYPO = "mutation($i: PublishPostInput!) { publishPost(input: $i) { errors { code } } }"
+
+
+def test_suggestions_help_locally_and_reveal_nothing_outside_local():
+    assert "Did you mean 'me'?" in _run(settings(), TYPO).errors[0].message
+    local = _run_with(settings(), ENUM_TYPO, {"i": {"kind": "NOTEE", "body": "x"}}).errors[0].message
+    assert "NOTE" in local.replace("NOTEE", "") and "Did you mean" in local
+    for stage in ("dev", "prod"):
+        config = replace(settings(), stage=stage)
+        typo = _run(config, TYPO).errors[0]
+        assert typo.message == "Cannot query field 'mee' on type 'Query'."
+        enum = _run_with(config, ENUM_TYPO, {"i": {"kind": "NOTEE", "body": "x"}}).errors[0].message
+        assert "NOTEE" in enum and "NOTE" not in enum.replace("NOTEE", "") and "Did you mean" not in enum

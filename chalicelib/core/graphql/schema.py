@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -17,7 +18,10 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from chalicelib.core.graphql.caches import CachedParsing, CachedValidation
 from chalicelib.core.graphql.errors import domain_error_of
+from chalicelib.core.graphql.operation_selection import OperationSelection
+from chalicelib.core.graphql.text_input import RefuseLoneSurrogates
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import Settings
 
@@ -63,18 +67,41 @@ class ErrorPolicy(SchemaExtension):
 
 
 class Schema(strawberry.Schema):
+    # Execution's own suggestions (an enum value in the variables); validation's are
+    # CachedValidation's. Set by assemble_schema.
+    hide_suggestions = False
+
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
         """ErrorPolicy logs what is unexpected; a client's bad input is not an error of ours."""
 
+    def _get_custom_context_kwargs(self, operation_extensions=None, *, sync=False):  # type: ignore[override]
+        # What strawberry passes on to graphql-core's execute(): it has no setting of its own for this.
+        return {**super()._get_custom_context_kwargs(operation_extensions, sync=sync),
+                "hide_suggestions": self.hide_suggestions}
+
 
 def assemble_schema(config: Settings, query: type, mutation: type, types: Sequence[type]) -> strawberry.Schema:
-    # Factories, not instances: extensions keep per-request state.
-    extensions = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: ErrorPolicy(mask=not config.is_local),
+    # The validation rules are classes made once, here: the validation cache is keyed by
+    # them, and strawberry's limiters make new ones with every instance.
+    rules = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
     if config.is_production:
-        extensions.append(DisableIntrospection)
-    return Schema(query=query, mutation=mutation, types=list(types), extensions=extensions)
+        rules += DisableIntrospection().validation_rules
+    hide_suggestions = not config.is_local  # where the schema is not public, typos get no hints
+    # Factories, not instances: extensions keep per-request state. Order matters: the
+    # token limit sets the parse options the parser cache is keyed by; text is checked
+    # before parsing; the operation is chosen after it.
+    extensions = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        RefuseLoneSurrogates,
+        CachedParsing,
+        OperationSelection,
+        lambda: AddValidationRules(rules),
+        lambda: CachedValidation(hide_suggestions=hide_suggestions),
+        lambda: ErrorPolicy(mask=not config.is_local),
+    ]
+    schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions)
+    schema.hide_suggestions = hide_suggestions
+    return schema

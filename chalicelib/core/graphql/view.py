@@ -15,6 +15,8 @@ from typing import Any
 
 import strawberry
 from chalice.app import Request, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from chalicelib.core.errors import Unauthenticated
 from chalicelib.core.graphql.context import RequestContext
@@ -26,7 +28,14 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def _json(status: int, body: dict[str, Any], request_id: str) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status,
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Text that is not Unicode (a lone surrogate, e.g. echoed from an operationName)
+        # cannot be UTF-8; JSON's \u escapes can carry it, and the answer still goes out.
+        text = json.dumps(body)
+    return Response(text, status_code=status,
                     headers={"Content-Type": "application/json", "X-Request-Id": request_id})
 
 
@@ -44,6 +53,8 @@ def _operation(request: Request) -> tuple[str, dict[str, Any] | None, str | None
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError("the request body is not JSON") from None
+    except RecursionError:  # json recurses per level: a thousand nested objects reach Python's limit
+        raise ValueError("the request body nests too deeply") from None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not body["query"].strip():
         raise ValueError('send {"query": "...", "variables": {...}}')
     variables = body.get("variables")
@@ -73,6 +84,12 @@ def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: 
         result = asyncio.run(
             schema.execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
         )
+    except CannotGetOperationTypeError as error:  # no single operation to run (operation_selection.py)
+        return _refusal(400, "BAD_REQUEST", error.as_http_error_reason(), request_id)
+    except InvalidOperationTypeError:
+        return _refusal(400, "BAD_REQUEST", "only queries and mutations are served here", request_id)
+    except MissingQueryError:
+        return _refusal(400, "BAD_REQUEST", 'send {"query": "...", "variables": {...}}', request_id)
     finally:
         flush_metrics()
     body: dict[str, Any] = {"data": result.data}
