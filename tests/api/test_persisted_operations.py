@@ -230,3 +230,37 @@ def test_the_manifest_holds_every_operation_with_the_fragments_it_uses(tmp_path:
     feed = operations[0]["body"]
     assert "fragment Card" in feed and "fragment Who" in feed and "Unused" not in feed
     assert all(op["id"] == persisted.sha256_hex(op["body"]) for op in operations)
+
+
+# ---------------------------------------------------------------------------------- docs
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_the_numbers_the_docs_state_are_the_code_s():
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    data_model = " ".join((ROOT / "docs" / "data-model.md").read_text(encoding="utf-8").split())
+    assert f"kept {persisted.STORED_FOR.days} days from registration" in readme
+    assert f"Cache-Control: public, max-age={persisted.PUBLIC_MAX_AGE_SECONDS}`" in readme
+    assert f"{{version: {persisted.APQ_VERSION}, sha256Hash}}" in readme
+    assert f"TTL {persisted.STORED_FOR.days} days" in data_model
+    assert f"up to {persisted.CONTAINER_CACHE_SIZE:,} a container" in data_model
+
+
+def test_a_registered_query_is_stored_with_its_expiry(client):
+    from chalicelib.core.clock import utc_now
+    from chalicelib.core.table.keys import PERSISTED_QUERY_SK, persisted_query_pk
+    from chalicelib.core.table.models import PersistedQueryItem
+
+    post(client, {"query": QUERY, "extensions": _apq(QUERY_HASH)})
+    item = PersistedQueryItem.get(persisted_query_pk(QUERY_HASH), PERSISTED_QUERY_SK)
+    assert item.query == QUERY
+    expected = (utc_now() + persisted.STORED_FOR).timestamp()
+    assert abs(item.ttl - expected) < 60
+
+
+def test_the_container_cache_keeps_at_most_its_size(client, monkeypatch):
+    monkeypatch.setattr(persisted, "CONTAINER_CACHE_SIZE", 2)
+    for text in ("{ a: __typename }", "{ b: __typename }", "{ c: __typename }"):
+        persisted.register(persisted.sha256_hex(text), text)
+    assert list(persisted._container_cache.values()) == ["{ b: __typename }", "{ c: __typename }"]
