@@ -44,9 +44,10 @@ test: $(STAMP) $(GRAPHIQL_STAMP)
 package: $(STAMP)
 	$(BIN)/python -m devstack.package build
 
-## make schema: re-export graphql/schema.graphql from the code
+## make schema: re-export graphql/schema.graphql from the code, and the persisted operations manifest
 schema: $(STAMP)
 	$(BIN)/python -m chalicelib.export_schema > graphql/schema.graphql
+	$(BIN)/python -m chalicelib.core.graphql.persisted manifest > chalicelib/persisted-operations.json
 
 ## make bench: benchmarks print figures (they are not tests)
 bench: $(STAMP)

@@ -28,11 +28,19 @@ def graphql() -> Response:
     return handle_graphql(schema(), app.current_request, app.lambda_context)
 
 
-@app.route("/graphql", methods=["GET"])
-def graphiql() -> Response:
-    from chalicelib.core.graphql.graphiql import graphiql_page
+@app.route("/graphql", methods=["GET"], cors=True)
+def graphql_get() -> Response:
+    """A read with its operation in the URL (a CDN may cache it); without one, the local GraphiQL page."""
+    from chalicelib.core.graphql.persisted import is_graphql_get, with_cache_control
 
-    return graphiql_page()
+    if not is_graphql_get(app.current_request):
+        from chalicelib.core.graphql.graphiql import graphiql_page
+
+        return graphiql_page()
+    from chalicelib.core.graphql.view import handle_graphql
+    from chalicelib.schema import schema
+
+    return with_cache_control(handle_graphql(schema(), app.current_request, app.lambda_context), app.current_request)
 
 
 @app.route("/graphiql/assets/{name}", methods=["GET"])

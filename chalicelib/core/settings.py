@@ -27,6 +27,9 @@ class Settings:
     graphiql_assets_dir: str | None
     dynamodb_read_timeout_seconds: float = 5.0
     dynamodb_connect_timeout_seconds: float = 2.0
+    # Production can refuse every operation that is not in the build's manifest
+    # (chalicelib/persisted-operations.json): no ad-hoc queries, no APQ registration.
+    only_registered_operations: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -70,4 +73,5 @@ def settings() -> Settings:
         graphiql_assets_dir=os.environ.get("TUANSTACK_GRAPHIQL_ASSETS") or None,
         dynamodb_read_timeout_seconds=float(_env("TUANSTACK_DYNAMODB_READ_TIMEOUT", "5")),
         dynamodb_connect_timeout_seconds=float(_env("TUANSTACK_DYNAMODB_CONNECT_TIMEOUT", "2")),
+        only_registered_operations=_env("TUANSTACK_ONLY_REGISTERED_OPERATIONS", "false").lower() in ("1", "true"),
     )

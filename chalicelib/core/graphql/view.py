@@ -1,4 +1,5 @@
-"""POST /graphql: parse the request, run the schema asynchronously, answer JSON.
+"""/graphql: parse the request (POST, or GET for persisted reads: persisted.py), run the
+schema asynchronously, answer JSON.
 
 Written here rather than taken from ``strawberry.chalice.views``: that view runs
 ``execute_sync`` (which cannot await DataLoaders) and its HTTP machinery costs
@@ -20,11 +21,10 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 
 from chalicelib.core.errors import Unauthenticated
 from chalicelib.core.graphql.context import RequestContext
+from chalicelib.core.graphql.persisted import OperationRefused, operation_of
 from chalicelib.core.observability import begin_request, flush_metrics, logger
 from chalicelib.core.settings import settings
 from chalicelib.core.tokens import principal_from_header
-
-MAX_BODY_BYTES = 64 * 1024
 
 
 def _json(status: int, body: dict[str, Any], request_id: str) -> Response:
@@ -44,35 +44,17 @@ def _refusal(status: int, code: str, message: str, request_id: str) -> Response:
                  request_id)
 
 
-def _operation(request: Request) -> tuple[str, dict[str, Any] | None, str | None]:
-    """The query, variables and operation name of a JSON body, or ValueError."""
-    raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise ValueError(f"the request body is over {MAX_BODY_BYTES} bytes")
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError("the request body is not JSON") from None
-    except RecursionError:  # json recurses per level: a thousand nested objects reach Python's limit
-        raise ValueError("the request body nests too deeply") from None
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not body["query"].strip():
-        raise ValueError('send {"query": "...", "variables": {...}}')
-    variables = body.get("variables")
-    operation_name = body.get("operationName")
-    if variables is not None and not isinstance(variables, dict):
-        raise ValueError("variables must be an object")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise ValueError("operationName must be a string")
-    return body["query"], variables, operation_name
-
-
 def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: Any) -> Response:
     request_id = (request.context or {}).get("requestId") or getattr(lambda_context, "aws_request_id", None) \
         or str(uuid.uuid4())
     begin_request(request_id)
     config = settings()
     try:
-        query, variables, operation_name = _operation(request)
+        query, variables, operation_name = operation_of(request, config)  # text, APQ hash or GET
+    except OperationRefused as refused:
+        response = _refusal(refused.status, refused.code, refused.message, request_id)
+        response.headers.update(refused.headers)
+        return response
     except ValueError as error:
         return _refusal(400, "BAD_REQUEST", str(error), request_id)
     try:

@@ -70,3 +70,14 @@ class IdempotencyItem(TableItem, discriminator="Idempotency"):
     result_id = UnicodeAttribute(null=True)  # what the first request created (an order id...)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
+
+
+class PersistedQueryItem(TableItem, discriminator="PersistedQuery"):
+    """A query text registered by Apollo's automatic persisted queries, keyed by its sha256.
+
+    Content-addressed, so written once (if absent) and never updated; expires by TTL so
+    queries no client sends any more do not stay forever (a client re-registers on a miss)."""
+
+    query = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()
