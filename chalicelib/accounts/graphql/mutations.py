@@ -30,7 +30,7 @@ class LoginPayload:
 class AccountMutations:
     @strawberry.mutation(description="Exchange a WeChat mini-program login code for an access token.")
     @payload_errors(LoginPayload)
-    def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload:
+    def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload | None:
         settings = info.context.settings
         session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now())
         return LoginPayload(token=session.token, expires_at=session.expires_at, user=User.of(session.user))

@@ -11,5 +11,5 @@ from chalicelib.core.graphql.context import Ctx
 @strawberry.type
 class AccountQueries:
     @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")
-    def me(self, info: Ctx) -> User:
+    def me(self, info: Ctx) -> User | None:
         return User.signed_in(auth_service.signed_in(info.context.principal))

@@ -144,14 +144,14 @@ def _product_payload(record: catalog_service.ProductRecord, info: Ctx) -> Produc
 class CatalogMutations:
     @strawberry.mutation(description="Operators only.")
     @payload_errors(CategoryPayload)
-    def create_category(self, info: Ctx, input: CreateCategoryInput) -> CategoryPayload:
+    def create_category(self, info: Ctx, input: CreateCategoryInput) -> CategoryPayload | None:
         parent = from_global_id(input.parent_id, "Category", "parentId")[0] if input.parent_id is not None else None
         category = catalog_service.create_category(info.context.principal, input.name, parent)
         return CategoryPayload(category=Category(category=category))
 
     @strawberry.mutation(description="Merchants and operators.")
     @payload_errors(ProductPayload)
-    def create_product(self, info: Ctx, input: CreateProductInput) -> ProductPayload:
+    def create_product(self, info: Ctx, input: CreateProductInput) -> ProductPayload | None:
         (category_id,) = from_global_id(input.category_id, "Category", "categoryId")
         new = catalog_service.NewProduct(
             category_id=category_id,
@@ -167,7 +167,7 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Change the fields given; the rest stay as they are.")
     @payload_errors(ProductPayload)
-    def update_product(self, info: Ctx, input: UpdateProductInput) -> ProductPayload:
+    def update_product(self, info: Ctx, input: UpdateProductInput) -> ProductPayload | None:
         (product_id,) = from_global_id(input.id, "Product")
         category = from_global_id(input.category_id, "Category", "categoryId")[0] if input.category_id is not None else None
         changes = catalog_service.ProductChanges(
@@ -184,20 +184,20 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Archived products disappear from listings and cannot be sold again.")
     @payload_errors(ProductPayload)
-    def archive_product(self, info: Ctx, input: ArchiveProductInput) -> ProductPayload:
+    def archive_product(self, info: Ctx, input: ArchiveProductInput) -> ProductPayload | None:
         (product_id,) = from_global_id(input.id, "Product")
         return _product_payload(catalog_service.archive_product(info.context.principal, product_id, utc_now()), info)
 
     @strawberry.mutation
     @payload_errors(SkuPayload)
-    def add_sku(self, info: Ctx, input: AddSkuInput) -> SkuPayload:
+    def add_sku(self, info: Ctx, input: AddSkuInput) -> SkuPayload | None:
         (product_id,) = from_global_id(input.product_id, "Product", "productId")
         sku = catalog_service.add_sku(info.context.principal, product_id, _sku_input(input.sku), utc_now())
         return SkuPayload(sku=Sku(sku=sku))
 
     @strawberry.mutation(description="Price, code and attributes. Stock changes through setStock/adjustStock.")
     @payload_errors(SkuPayload)
-    def update_sku(self, info: Ctx, input: UpdateSkuInput) -> SkuPayload:
+    def update_sku(self, info: Ctx, input: UpdateSkuInput) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.id, "Sku")
         changes = catalog_service.SkuChanges(
             code=input.code, price=input.price, currency=input.currency, attributes=_attributes(input.attributes)
@@ -206,13 +206,13 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Set the units available for sale (a stock count).")
     @payload_errors(SkuPayload)
-    def set_stock(self, info: Ctx, input: SetStockInput) -> SkuPayload:
+    def set_stock(self, info: Ctx, input: SetStockInput) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.sku_id, "Sku", "skuId")
         return SkuPayload(sku=Sku(sku=catalog_service.set_stock(info.context.principal, product_id, sku_id, input.quantity)))
 
     @strawberry.mutation(description="Add or remove units (goods received, damaged...); never below zero.")
     @payload_errors(SkuPayload)
-    def adjust_stock(self, info: Ctx, input: AdjustStockInput) -> SkuPayload:
+    def adjust_stock(self, info: Ctx, input: AdjustStockInput) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.sku_id, "Sku", "skuId")
         return SkuPayload(sku=Sku(sku=catalog_service.adjust_stock(
             info.context.principal, product_id, sku_id, input.delta, input.idempotency_key, utc_now())))

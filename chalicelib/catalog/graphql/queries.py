@@ -47,18 +47,18 @@ class CatalogQueries:
     @strawberry.field(description="Active products of a category, newest first. At most 100 a page.")
     async def products(
         self, info: Ctx, category_id: strawberry.ID, first: int | None = None, after: str | None = None
-    ) -> ProductConnection:
+    ) -> ProductConnection | None:
         (category,) = from_global_id(category_id, "Category", "categoryId")
         return await products_in_category(info, category, first, after)
 
     @strawberry.field(description="Active products carrying a tag, newest first. At most 100 a page.")
     async def products_by_tag(
         self, info: Ctx, tag: str, first: int | None = None, after: str | None = None
-    ) -> ProductConnection:
+    ) -> ProductConnection | None:
         return await products_with_tag(info, tag, first, after)
 
     @strawberry.field(description="The top of the category tree.")
-    async def categories(self, info: Ctx) -> list[Category]:
+    async def categories(self, info: Ctx) -> list[Category] | None:
         tree = await info.context.loaders.category_tree.load("tree")
         return [Category(category=c) for c in tree if c.parent_id is None]
 

@@ -95,7 +95,7 @@ class Category(Node):
     @strawberry.field(description="Active products of this category, newest first.")
     async def products(
         self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> ProductConnection:
+    ) -> ProductConnection | None:
         return await products_in_category(info, self.category.id, first, after)
 
 

@@ -14,7 +14,7 @@ from chalicelib.core.graphql.pagination import after_position, page_size
 @strawberry.type
 class CatalogUserFields:
     @strawberry.field(description="A merchant's own products in every status, newest first (merchants only).")
-    def products(self, info: Info, first: int | None = None, after: str | None = None) -> ProductConnection:
+    def products(self, info: Info, first: int | None = None, after: str | None = None) -> ProductConnection | None:
         scope = f"merchant:{self.user_id}"
         page = catalog_service.merchant_products(info.context.principal, self.user_id, page_size(first),
                                                  after_position(scope, after))

@@ -236,7 +236,7 @@ class FeedQuery:
         return visible_post(info, _post_id(id))
 
     @strawberry.field(description="Posts of the authors you follow, newest first (signed in).")
-    def following_feed(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
+    def following_feed(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         caller = info.context.principal  # the service refuses a signed-out reader
@@ -244,14 +244,14 @@ class FeedQuery:
                                lambda n, at: feeds.following_feed(caller, n, at))
 
     @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md).")
-    def discover_feed(self, first: int | None = None, after: str | None = None) -> PostConnection:
+    def discover_feed(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         return feed_connection("discover", first, after, feeds.discover_feed)
 
     @strawberry.field(description="Published posts linking a product, newest first (for its product page).")
     def product_posts(self, product_id: strawberry.ID, first: int | None = None,
-                      after: str | None = None) -> PostConnection:
+                      after: str | None = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         (product,) = from_global_id(product_id, "Product", "productId")
@@ -263,7 +263,7 @@ class FeedQuery:
         return _author(_person(id, "id"))
 
     @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
-    def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection:
+    def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection | None:
         from chalicelib.feeds import moderation
 
         return feed_connection("review-queue", first, after,
@@ -271,7 +271,7 @@ class FeedQuery:
 
     @strawberry.field(description="Operators: the sensitive-word list.")
     def moderation_words(self, info: Ctx, first: int | None = None,
-                         after: str | None = None) -> ModerationWordConnection:
+                         after: str | None = None) -> ModerationWordConnection | None:
         from chalicelib.feeds import moderation
 
         scope = "moderation-words"
@@ -285,7 +285,7 @@ class FeedMutation:
     @strawberry.mutation(description="Publish a post. Screened: a banned word refuses it (CONTENT_REJECTED), "
                                      "a word under review sends it to the review queue.")
     @payload_errors(PostPayload)
-    def publish_post(self, info: Ctx, input: PublishPostInput) -> PostPayload:
+    def publish_post(self, info: Ctx, input: PublishPostInput) -> PostPayload | None:
         from chalicelib.feeds import posts
 
         return PostPayload(post=Post(view=posts.publish(info.context.principal, _draft(input.kind, input),
@@ -293,7 +293,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Edit your post; it is screened again.")
     @payload_errors(PostPayload)
-    def edit_post(self, info: Ctx, input: EditPostInput) -> PostPayload:
+    def edit_post(self, info: Ctx, input: EditPostInput) -> PostPayload | None:
         from chalicelib.feeds import posts, posts_store
 
         post_id = _post_id(input.post_id)
@@ -304,14 +304,14 @@ class FeedMutation:
 
     @strawberry.mutation(description="Withdraw your post from every feed.")
     @payload_errors(PostPayload)
-    def delete_post(self, info: Ctx, input: PostIdInput) -> PostPayload:
+    def delete_post(self, info: Ctx, input: PostIdInput) -> PostPayload | None:
         from chalicelib.feeds import posts
 
         return PostPayload(post=Post(view=posts.delete(info.context.principal, _post_id(input.post_id), utc_now())))
 
     @strawberry.mutation(description="Like a post; liking twice changes nothing.")
     @payload_errors(LikePayload)
-    def like_post(self, info: Ctx, input: PostIdInput) -> LikePayload:
+    def like_post(self, info: Ctx, input: PostIdInput) -> LikePayload | None:
         from chalicelib.feeds import social
 
         done = social.like(info.context.principal, _post_id(input.post_id), utc_now())
@@ -319,7 +319,7 @@ class FeedMutation:
 
     @strawberry.mutation
     @payload_errors(LikePayload)
-    def unlike_post(self, info: Ctx, input: PostIdInput) -> LikePayload:
+    def unlike_post(self, info: Ctx, input: PostIdInput) -> LikePayload | None:
         from chalicelib.feeds import social
 
         done = social.unlike(info.context.principal, _post_id(input.post_id))
@@ -327,14 +327,14 @@ class FeedMutation:
 
     @strawberry.mutation(description="Count a share of a post (each share counts).")
     @payload_errors(PostPayload)
-    def share_post(self, info: Ctx, input: PostIdInput) -> PostPayload:
+    def share_post(self, info: Ctx, input: PostIdInput) -> PostPayload | None:
         from chalicelib.feeds import social
 
         return PostPayload(post=Post(view=social.share(info.context.principal, _post_id(input.post_id))))
 
     @strawberry.mutation(description="Comment on a published post; screened like posts.")
     @payload_errors(CommentPayload)
-    def comment_on_post(self, info: Ctx, input: CommentInput) -> CommentPayload:
+    def comment_on_post(self, info: Ctx, input: CommentInput) -> CommentPayload | None:
         from chalicelib.feeds import social
 
         stored = social.comment(info.context.principal, _post_id(input.post_id), input.body, utc_now())
@@ -342,7 +342,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Delete your own comment.")
     @payload_errors(DeletedPayload)
-    def delete_comment(self, info: Ctx, input: DeleteCommentInput) -> DeletedPayload:
+    def delete_comment(self, info: Ctx, input: DeleteCommentInput) -> DeletedPayload | None:
         from chalicelib.feeds import social
 
         post_id, comment_id = from_global_id(input.comment_id, "Comment", "commentId")
@@ -351,7 +351,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Report a post, once per reader; enough reports hide it until reviewed.")
     @payload_errors(ReportPayload)
-    def report_post(self, info: Ctx, input: ReportPostInput) -> ReportPayload:
+    def report_post(self, info: Ctx, input: ReportPostInput) -> ReportPayload | None:
         from chalicelib.feeds import social
 
         done = social.report(info.context.principal, _post_id(input.post_id), input.reason, input.note, utc_now())
@@ -359,7 +359,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Follow an author; following twice changes nothing.")
     @payload_errors(FollowPayload)
-    def follow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload:
+    def follow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload | None:
         from chalicelib.feeds import social
 
         author_id = _author_id(input.author_id)
@@ -368,7 +368,7 @@ class FeedMutation:
 
     @strawberry.mutation
     @payload_errors(FollowPayload)
-    def unfollow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload:
+    def unfollow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload | None:
         from chalicelib.feeds import social
 
         author_id = _author_id(input.author_id)
@@ -377,7 +377,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: publish a post from the review queue.")
     @payload_errors(PostPayload)
-    def approve_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+    def approve_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.approve(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -385,7 +385,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: refuse a post from the review queue, with the reason.")
     @payload_errors(PostPayload)
-    def reject_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+    def reject_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.reject(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -393,7 +393,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: take a post down from every feed, with the reason.")
     @payload_errors(PostPayload)
-    def remove_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload:
+    def remove_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.remove(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -401,7 +401,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: add a word to the sensitive-word list.")
     @payload_errors(ModerationWordPayload)
-    def add_moderation_word(self, info: Ctx, input: ModerationWordInput) -> ModerationWordPayload:
+    def add_moderation_word(self, info: Ctx, input: ModerationWordInput) -> ModerationWordPayload | None:
         from chalicelib.feeds import moderation
 
         listed = moderation.add_word(info.context.principal, input.word, moderation.WordAction(input.action.value),
@@ -410,7 +410,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: take a word off the list.")
     @payload_errors(DeletedPayload)
-    def remove_moderation_word(self, info: Ctx, input: ModerationWordInput) -> DeletedPayload:
+    def remove_moderation_word(self, info: Ctx, input: ModerationWordInput) -> DeletedPayload | None:
         from chalicelib.feeds import moderation
 
         moderation.remove_word(info.context.principal, input.word)

@@ -13,7 +13,7 @@ from chalicelib.feeds.graphql.types import PostConnection, feed_connection
 @strawberry.type
 class ProductPostsFields:
     @strawberry.field(description="Published posts (种草) linking this product, newest first.")
-    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
+    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
         product = self.product.id
         return feed_connection(f"product-posts:{product}", first, after,
                                lambda n, at: feeds.product_feed(product, n, at))

@@ -155,7 +155,7 @@ class Post(Node):
         return self.view.version
 
     @strawberry.field(description="Newest first.")
-    def comments(self, first: int | None = None, after: str | None = None) -> CommentConnection:
+    def comments(self, first: int | None = None, after: str | None = None) -> CommentConnection | None:
         from chalicelib.feeds import social
 
         scope = f"comments:{self._post.id}"
@@ -297,7 +297,7 @@ class Author(Node):
         return social.is_following(principal, self.user_id)
 
     @strawberry.field(description="Their published posts, newest first: one request a page.")
-    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection:
+    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         author = self.user_id

@@ -50,7 +50,7 @@ def _order_node(info: Ctx, parts: tuple[str, ...]) -> Order | None:
 @strawberry.type
 class GroupBuyQuery:
     @strawberry.field(description="Deals on now, newest first.")
-    def deals(self, first: int | None = None, after: str | None = None) -> DealConnection:
+    def deals(self, first: int | None = None, after: str | None = None) -> DealConnection | None:
         return deal_connection(first, after)
 
     @strawberry.field
@@ -69,7 +69,7 @@ class GroupBuyQuery:
         return await team_by_code(info, share_code.strip().upper())
 
     @strawberry.field(description="Operators: orders whose refund failed, waiting for retryRefund.")
-    def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection:
+    def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection | None:
         scope = "refund-failed"
         return order_connection(scope, groupbuy_payments.refund_failed_orders(info.context.principal, page_size(first),
                                                                     after_position(scope, after)))

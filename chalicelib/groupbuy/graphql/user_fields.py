@@ -19,13 +19,13 @@ from chalicelib.groupbuy.graphql.types import (
 @strawberry.type
 class GroupBuyUserFields:
     @strawberry.field(description="Your group-buy orders, newest first.")
-    def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection:
+    def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection | None:
         scope = f"orders:{self.user_id}"
         return order_connection(scope, service.orders_of(info.context.principal, self.user_id, page_size(first),
                                                          after_position(scope, after)))
 
     @strawberry.field(description="Teams you opened or joined, newest first.")
-    def teams(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
+    def teams(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection | None:
         scope = f"teams:{self.user_id}"
         seats, teams = service.teams_of(info.context.principal, self.user_id, page_size(first),
                                         after_position(scope, after))

@@ -269,7 +269,7 @@ def _mall_redemption_node(info: Ctx, parts: tuple[str, ...]) -> MallRedemption |
 class MallQuery:
     @strawberry.field(description="The points mall: active items, newest first (sold-out ones too). "
                                   "At most 100 a page.")
-    def mall_items(self, first: int | None = None, after: str | None = None) -> MallItemConnection:
+    def mall_items(self, first: int | None = None, after: str | None = None) -> MallItemConnection | None:
         return mall_item_connection(first, after)
 
     @strawberry.field(description="A mall item by id; inactive ones for operators only.")
@@ -353,7 +353,7 @@ def _sku_of(sku_gid: strawberry.ID | None) -> tuple[str | None, str | None]:
 class MallMutation:
     @strawberry.mutation(description="Operators: put a product or a coupon in the points mall.")
     @payload_errors(MallItemPayload)
-    def create_mall_item(self, info: Ctx, input: CreateMallItemInput) -> MallItemPayload:
+    def create_mall_item(self, info: Ctx, input: CreateMallItemInput) -> MallItemPayload | None:
         product_id, sku_id = _sku_of(input.sku_id)
         coupon = None if input.coupon is None else domain.CouponTerms(input.coupon.value, input.coupon.min_order,
                                                                       input.coupon.valid_days)
@@ -366,7 +366,7 @@ class MallMutation:
 
     @strawberry.mutation(description="Operators: change an item, or take it out of the mall (active: false).")
     @payload_errors(MallItemPayload)
-    def update_mall_item(self, info: Ctx, input: UpdateMallItemInput) -> MallItemPayload:
+    def update_mall_item(self, info: Ctx, input: UpdateMallItemInput) -> MallItemPayload | None:
         (item_id,) = from_global_id(input.id, "MallItem")
         product_id, sku_id = _sku_of(input.sku_id)
         coupon = input.coupon or MallCouponChangesInput()
@@ -381,7 +381,7 @@ class MallMutation:
 
     @strawberry.mutation(description="Redeem one unit of an item with your points.")
     @payload_errors(RedeemMallItemPayload)
-    def redeem_mall_item(self, info: Ctx, input: RedeemMallItemInput) -> RedeemMallItemPayload:
+    def redeem_mall_item(self, info: Ctx, input: RedeemMallItemInput) -> RedeemMallItemPayload | None:
         (item_id,) = from_global_id(input.item_id, "MallItem", "itemId")
         outcome = service.redeem(info.context.principal, item_id, input.idempotency_key, utc_now())
         return RedeemMallItemPayload(redemption=MallRedemption(redemption=outcome.redemption),

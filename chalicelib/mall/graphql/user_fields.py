@@ -13,5 +13,5 @@ from chalicelib.mall.graphql.types import MallRedemptionConnection, user_mall_re
 class MallUserFields:
     @strawberry.field(description="Your points-mall redemptions, newest first.")
     async def mall_redemptions(self, info: Info, first: int | None = None,
-                               after: str | None = None) -> MallRedemptionConnection:
+                               after: str | None = None) -> MallRedemptionConnection | None:
         return await user_mall_redemptions(self, info, first, after)

@@ -83,11 +83,11 @@ def _changes(input: UpdatePointsRulesInput) -> dict:
 @strawberry.type
 class PointsQuery:
     @strawberry.field(description="How points are earned and spent.")
-    def points_rules(self) -> PointsRules:
+    def points_rules(self) -> PointsRules | None:
         return PointsRules(rules=service.rules_now())
 
     @strawberry.field(description="Operators: a member's points account (to answer a ticket before adjusting).")
-    def points_account(self, info: Ctx, user_id: strawberry.ID) -> PointsAccount:
+    def points_account(self, info: Ctx, user_id: strawberry.ID) -> PointsAccount | None:
         (user,) = from_global_id(user_id, "User", "userId")
         return points_account(service.member_account(info.context.principal, user))
 
@@ -96,7 +96,7 @@ class PointsQuery:
 class PointsMutation:
     @strawberry.mutation(description="Daily check-in: 5 points, 20 on every 7th day of a streak; once a day.")
     @payload_errors(CheckInPayload)
-    def check_in(self, info: Ctx) -> CheckInPayload:
+    def check_in(self, info: Ctx) -> CheckInPayload | None:
         result = service.check_in_caller(info.context.principal, utc_now())
         errors = []
         if result.outcome is service.CheckInOutcome.ALREADY_CHECKED_IN:
@@ -106,7 +106,7 @@ class PointsMutation:
 
     @strawberry.mutation(description="Operators: add or deduct points with a reason (audited, in the ledger).")
     @payload_errors(AdjustPointsPayload)
-    def adjust_points(self, info: Ctx, input: AdjustPointsInput) -> AdjustPointsPayload:
+    def adjust_points(self, info: Ctx, input: AdjustPointsInput) -> AdjustPointsPayload | None:
         (user,) = from_global_id(input.user_id, "User", "userId")
         applied = service.adjust(info.context.principal, user, input.points, input.reason, utc_now(),
                                  input.idempotency_key)
@@ -114,6 +114,6 @@ class PointsMutation:
 
     @strawberry.mutation(description="Operators: change the earning, tier and redemption rules.")
     @payload_errors(PointsRulesPayload)
-    def update_points_rules(self, info: Ctx, input: UpdatePointsRulesInput) -> PointsRulesPayload:
+    def update_points_rules(self, info: Ctx, input: UpdatePointsRulesInput) -> PointsRulesPayload | None:
         updated = service.update_rules(info.context.principal, _changes(input), utc_now())
         return PointsRulesPayload(rules=PointsRules(rules=updated))

@@ -169,7 +169,7 @@ class PointsAccount:
         return self.summary.account.segment
 
     @strawberry.field(description="The ledger, newest first.")
-    def ledger(self, first: int | None = None, after: str | None = None) -> PointsEntryConnection:
+    def ledger(self, first: int | None = None, after: str | None = None) -> PointsEntryConnection | None:
         return ledger_connection(self.user_id, first, after)
 
 
