@@ -91,6 +91,21 @@ def test_every_module_in_the_zip_is_compiled_for_the_runtime_unchecked(packaged)
     assert flags == {UNCHECKED_HASH_FLAGS}
 
 
+# Memory per function (.chalice/config.json), which sets its CPU share; the figures and
+# the reasons are in docs/operations.md "Memory per function".
+MEMORY_MB = {
+    "APIHandler": 1769,  # one full vCPU: a client waits on the cold start and every request
+    "TableStream": 1024,
+    "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
+    "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
+    "MarkRefundFailed": 512,
+}
+
+
+def test_each_function_gets_the_memory_chosen_for_it(resources) -> None:
+    assert {logical_id: f["Properties"]["MemorySize"] for logical_id, f in functions(resources).items()} == MEMORY_MB
+
+
 def test_the_stream_consumer_reads_the_tables_stream_reporting_item_failures(resources) -> None:
     source = resources["TableStream"]["Properties"]["Events"]["TableStreamDynamodbEventSource"]
     assert source["Type"] == "DynamoDB"
