@@ -11,6 +11,9 @@ logical id, so infra/template.json patches resources chalice generates
 (TableStream, APIHandler); a logical id that drifted would leave a resource
 without a Type, which the build refuses. The result is sam.json +
 deployment.zip, deployable with `aws cloudformation package/deploy`.
+
+The zip then gets a compiled file beside every .py (devstack/bytecode.py): Lambda's
+code directory is read-only, so without them every cold start compiles everything.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from typing import Any
 
 from devstack import naming
 from devstack.asl import check_definition
+from devstack.bytecode import BytecodeError, add_compiled_files, check_runtime
 from devstack.project import PROJECT_ROOT, TEMPLATE_PATH
 from devstack.template import STATE_MACHINE_TYPE, inline_definitions, load_template, resources_of_type, substitute
 
@@ -33,6 +37,7 @@ DEFAULT_OUT = PROJECT_ROOT / "build" / "packaged"
 DEFAULT_STAGE = "prod"
 # cfn-lint exit codes are bit flags: 2 errors, 4 warnings, 8 informational.
 LINT_PASSING_CODES = (0, 8)
+FUNCTION_TYPE = "AWS::Serverless::Function"
 
 
 class PackageError(Exception):
@@ -70,7 +75,13 @@ def build(out: Path = DEFAULT_OUT, stage: str = DEFAULT_STAGE, region: str = nam
         if result.returncode != 0:
             raise PackageError(f"chalice package failed:\n{result.stdout}{result.stderr}")
     template_path = out / "sam.json"
-    check_merged(json.loads(template_path.read_text()))
+    template = json.loads(template_path.read_text())
+    check_merged(template)
+    try:
+        check_runtime({resource["Properties"]["Runtime"] for resource in resources_of_type(template, FUNCTION_TYPE).values()})
+        add_compiled_files(out / "deployment.zip")
+    except BytecodeError as error:
+        raise PackageError(str(error)) from error
     return template_path
 
 

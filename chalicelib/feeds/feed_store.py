@@ -32,12 +32,11 @@ full.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from chalicelib.accounts.published import users as accounts_keys
+from chalicelib.core.concurrency import run_all
 from chalicelib.core.errors import InvalidCursor
 from chalicelib.core.ids import is_id
 from chalicelib.core.table.models import TableItem
@@ -56,7 +55,6 @@ from chalicelib.feeds.rules import is_visible
 
 MAX_PAGE = 100  # posts on a page: one BatchGetItem
 OVERFETCH = 5  # following feed: candidates read beyond the page, for entries of removed posts
-MAX_PULL_WORKERS = 8  # pulled sources queried at once
 FOLLOWERS_PAGE = 1_000  # followers read per Query while fanning out (≈150 kB)
 
 _INBOX, _SELF = "feed", "self"  # source tokens of a following position; other tokens are author ids
@@ -146,7 +144,7 @@ def following_page(reader_id: str, limit: int, after: str | None = None) -> Feed
 
     authors = ([reader_id] if self_live else []) + pulled
     before = cursor_position(cursor) if cursor else None
-    pulled_items = _run_all([lambda a=a: _author_posts(a, before, fetch) for a in authors])
+    pulled_items = run_all([lambda a=a: _author_posts(a, before, fetch) for a in authors])
     by_author: dict[str, list[FeedRef]] = {}
     exhausted = {_INBOX: len(entries) < fetch}
     read: dict[str, PostItem] = {}
@@ -194,14 +192,6 @@ def _post_ref(item: PostItem) -> FeedRef | None:
         return parse_cursor_position(item.GSI1SK or "")
     except InvalidCursor:
         return None
-
-
-def _run_all(calls: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Results in call order; several at once (each is one Query of its own)."""
-    if len(calls) <= 1:
-        return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=min(MAX_PULL_WORKERS, len(calls))) as pool:
-        return list(pool.map(lambda call: call(), calls))
 
 
 def _assemble(post_ids: Sequence[str], views: Mapping[str, PostView], limit: int,

@@ -10,7 +10,7 @@ Every state change is one transaction whose conditions carry the invariants:
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +29,7 @@ from chalicelib.catalog.published.stock import (
     add_return_sold,
 )
 from chalicelib.core.clock import iso
+from chalicelib.core.concurrency import run_all
 from chalicelib.core.errors import AlreadyInTeam, LimitReached, OutOfStock, TeamClosed, TeamExpired, TeamFull
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.table import idempotency
@@ -173,6 +174,13 @@ def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | N
 def open_teams(deal_id: str, limit: int, after: str | None) -> Page[Team]:
     """Soonest deadline first; a position is ``open_team_position``."""
     return query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, after, forward=True).map(to_team)
+
+
+def open_teams_of_deals(listings: Sequence[tuple[str, int, str | None]]) -> list[Page[Team]]:
+    """``open_teams`` for each (deal id, limit, after), in order: one Query per deal, since
+    each deal is its own GSI1 partition with its own page window; run at once, so a
+    page of deals waits about as long as one deal."""
+    return run_all([lambda listing=listing: open_teams(*listing) for listing in listings])
 
 
 def open_team_position(team: Team) -> str:

@@ -5,6 +5,8 @@ the same count for 20 products as for 100.
 """
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from tests.api.catalog_ops import PRODUCT_PAGE, PRODUCTS
@@ -65,3 +67,62 @@ def test_checking_in_posts_in_one_transaction(gql, emulator, customer):
     assert result["points"] == 5
     # Read the streak (GetItem), post (one transaction).
     assert emulator.dynamodb_counts() == {"GetItem": 1, "TransactWriteItems": 1}
+
+
+def _deals_with_an_open_team_each(gql, operator, merchant, customer, count: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.api.catalog_ops import CREATE_PRODUCT
+    from tests.factories import create_category
+    from tests.groupbuy.ops import CREATE_DEAL, OPEN_TEAM
+
+    category = create_category(gql, operator)
+    now = datetime.now(UTC)
+    for n in range(count):
+        product = gql(CREATE_PRODUCT, {"input": {"categoryId": category, "name": f"Mango {n}", "status": "ACTIVE",
+                                                 "skus": [{"code": "M", "price": 3990, "stock": 100}]}},
+                      token=merchant)["data"]["createProduct"]["product"]
+        sku = product["skus"][0]["id"]
+        deal = gql(CREATE_DEAL, {"input": {"productId": product["id"], "prices": [{"skuId": sku, "price": 1990}],
+                                           "stock": [{"skuId": sku, "quantity": 10}], "teamSize": 3,
+                                           "startsAt": (now - timedelta(minutes=1)).isoformat(),
+                                           "endsAt": (now + timedelta(days=1)).isoformat()}},
+                   token=merchant)["data"]["createDeal"]["deal"]
+        opened = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": sku}, token=customer)["data"]["openTeam"]
+        assert opened["errors"] == []
+
+
+@pytest.mark.parametrize("deals", [5, 10])
+def test_a_deals_page_with_open_teams_costs_one_query_per_deal_run_at_once(gql, emulator, operator, merchant,
+                                                                         customer, deals):
+    from tests.groupbuy.ops import DEALS
+
+    _deals_with_an_open_team_each(gql, operator, merchant, customer, deals)
+    emulator.clear_log()
+    edges = gql(DEALS)["data"]["deals"]["edges"]
+    assert len(edges) == deals
+    assert all(len(edge["node"]["openTeams"]["edges"]) == 1 for edge in edges)
+    # The deals' GSI1 page, a batch of their products, one of their SKUs, then each deal's open
+    # teams: its own GSI1 partition with its own page window, so one Query a deal
+    # (chalicelib/groupbuy/store.py open_teams_of_deals runs them at once).
+    assert emulator.dynamodb_counts() == {"Query": 1 + deals, "BatchGetItem": 2}
+
+
+def test_a_deals_page_asks_for_its_deals_open_teams_at_once(gql, emulator, operator, merchant, customer,
+                                                            monkeypatch):
+    from chalicelib.groupbuy import store as groupbuy_store
+    from tests.groupbuy.ops import DEALS
+
+    _deals_with_an_open_team_each(gql, operator, merchant, customer, 3)
+    # Each deal's Query waits until all three are in flight: asked one after another, it times out.
+    in_flight = threading.Barrier(3, timeout=5)
+    query_open_teams = groupbuy_store.open_teams
+
+    def open_teams_once_all_asked(*listing):
+        in_flight.wait()
+        return query_open_teams(*listing)
+
+    monkeypatch.setattr(groupbuy_store, "open_teams", open_teams_once_all_asked)
+    result = gql(DEALS)
+    assert "errors" not in result
+    assert [len(e["node"]["openTeams"]["edges"]) for e in result["data"]["deals"]["edges"]] == [1, 1, 1]

@@ -2,11 +2,13 @@
 linted by cfn-lint, wired the way the local stack assumes, least privilege."""
 from __future__ import annotations
 
+import importlib.util
 import zipfile
 
 import pytest
 
 from devstack.asl import validate_definition
+from devstack.bytecode import UNCHECKED_HASH_FLAGS
 from devstack.environment import local_environment
 from devstack.package import lint, lint_passed
 from devstack.template import substitute
@@ -67,6 +69,41 @@ def test_the_zip_holds_the_app_and_not_the_local_stack(packaged) -> None:
     names = zipfile.ZipFile(packaged.parent / "deployment.zip").namelist()
     assert "app.py" in names and "chalicelib/core/settings.py" in names
     assert not [name for name in names if name.startswith(("devstack/", "moto/", "tests/"))]
+
+
+def test_every_module_in_the_zip_is_compiled_for_the_runtime_unchecked(packaged) -> None:
+    # Lambda's /var/task is read-only: a module without its pyc is compiled on every cold start.
+    archive = zipfile.ZipFile(packaged.parent / "deployment.zip")
+    names = set(archive.namelist())
+    sources = sorted(name for name in names if name.endswith(".py"))
+    assert len(sources) > 1000 and "app.py" in sources and "pynamodb/models.py" in sources
+    expected_pycs = {
+        source: f"{source.rpartition('/')[0]}/__pycache__/{source.rpartition('/')[2][:-3]}.cpython-311.pyc".lstrip("/")
+        for source in sources
+    }
+    assert [source for source, pyc in expected_pycs.items() if pyc not in names] == []
+    for source in ("app.py", "chalicelib/core/settings.py", "strawberry/schema/schema.py", "boto3/session.py"):
+        header = archive.read(expected_pycs[source])[:16]
+        assert header[:4] == importlib.util.MAGIC_NUMBER, source
+        assert int.from_bytes(header[4:8], "little") == UNCHECKED_HASH_FLAGS, source
+        assert header[8:16] == importlib.util.source_hash(archive.read(source)), source
+    flags = {int.from_bytes(archive.read(expected_pycs[source])[4:8], "little") for source in sources}
+    assert flags == {UNCHECKED_HASH_FLAGS}
+
+
+# Memory per function (.chalice/config.json), which sets its CPU share; the figures and
+# the reasons are in docs/operations.md "Memory per function".
+MEMORY_MB = {
+    "APIHandler": 1769,  # one full vCPU: a client waits on the cold start and every request
+    "TableStream": 1024,
+    "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
+    "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
+    "MarkRefundFailed": 512,
+}
+
+
+def test_each_function_gets_the_memory_chosen_for_it(resources) -> None:
+    assert {logical_id: f["Properties"]["MemorySize"] for logical_id, f in functions(resources).items()} == MEMORY_MB
 
 
 def test_the_stream_consumer_reads_the_tables_stream_reporting_item_failures(resources) -> None:

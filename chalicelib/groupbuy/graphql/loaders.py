@@ -1,4 +1,4 @@
-"""Group-buy loaders: deals, teams with their seats, a deal's stock, batched per request."""
+"""Group-buy loaders: deals, teams with their seats, a deal's stock, deals' open teams, batched per request."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,3 +33,13 @@ def _deal_stock(loaders: Loaders) -> DataLoader[Any, dict]:
         return [found.get(d.id, {}) for d in deals]
 
     return DataLoader(load_fn=load, cache_key_fn=lambda d: d.id)
+
+
+@loader("deal_open_teams")
+def _deal_open_teams(loaders: Loaders) -> DataLoader[tuple[str, int, str | None], Any]:
+    """A page of deals' ``openTeams``: their Queries at once rather than one after another."""
+
+    async def load(listings: list[tuple[str, int, str | None]]) -> list[Any]:
+        return groupbuy_store.open_teams_of_deals(listings)
+
+    return DataLoader(load_fn=load)

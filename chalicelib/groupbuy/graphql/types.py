@@ -122,9 +122,10 @@ class Deal(Node):
                           available=c[0]) for sku, c in counters.items()]
 
     @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
-    def open_teams(self, first: int | None = None, after: str | None = None) -> TeamConnection | None:
+    async def open_teams(self, info: Ctx, first: int | None = None, after: str | None = None) -> TeamConnection | None:
         scope = f"deal-teams:{self.deal.id}"
-        page = store.open_teams(self.deal.id, page_size(first), after_position(scope, after))
+        listing = (self.deal.id, page_size(first), after_position(scope, after))
+        page = await info.context.loaders.deal_open_teams.load(listing)
         return connection(TeamConnection, TeamEdge, scope, page, lambda t: Team(team=t))
 
 
