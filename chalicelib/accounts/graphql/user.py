@@ -52,10 +52,6 @@ class User:
     def of(cls, user: domain.User) -> User:
         return cls(user_id=user.id, loaded=user)
 
-    @classmethod
-    def signed_in(cls, user_id: str) -> User:
-        return cls(user_id=user_id)
-
 
 def user_fields(mixin: type) -> type:
     """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.

@@ -5,6 +5,9 @@ Written here rather than taken from ``strawberry.chalice.views``: that view runs
 ~80 ms of cold start for features we turn off (GET queries, multipart, the IDE).
 Each request runs one ``asyncio.run``: a Lambda process serves one request at a
 time, so a fresh loop per request costs nothing and shares nothing.
+
+A refused token is never HTTP 401: the request runs anonymously and only the fields
+that need a user answer UNAUTHENTICATED (README, "Conventions for client teams").
 """
 from __future__ import annotations
 
@@ -16,11 +19,10 @@ from typing import Any
 import strawberry
 from chalice.app import Request, Response
 
-from chalicelib.core.errors import Unauthenticated
+from chalicelib.core.authentication import authenticate
 from chalicelib.core.graphql.context import RequestContext
 from chalicelib.core.observability import begin_request, flush_metrics, logger
 from chalicelib.core.settings import settings
-from chalicelib.core.tokens import principal_from_header
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -64,11 +66,10 @@ def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: 
         query, variables, operation_name = _operation(request)
     except ValueError as error:
         return _refusal(400, "BAD_REQUEST", str(error), request_id)
-    try:
-        principal = principal_from_header(config, request.headers.get("authorization"))
-    except Unauthenticated as error:
-        return _refusal(401, error.code.value, error.message, request_id)
-    context = RequestContext(settings=config, principal=principal, request_id=request_id)
+    caller = authenticate(config, request.headers.get("authorization"))
+    principal = caller.principal
+    context = RequestContext(settings=config, principal=principal, request_id=request_id, user=caller.user,
+                             token_refusal=caller.token_refusal)
     try:
         result = asyncio.run(
             schema.execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
@@ -81,5 +82,6 @@ def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: 
     if result.extensions:
         body["extensions"] = result.extensions
     logger.info("graphql request", extra={"operation": operation_name, "errors": len(result.errors or ()),
-                                          "user_role": principal.role.value if principal else None})
+                                          "user_role": principal.role.value if principal else None,
+                                          "token_refused": caller.token_refusal is not None})
     return _json(200, body, request_id)
