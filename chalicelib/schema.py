@@ -18,9 +18,11 @@ import chalicelib.mall.graphql.user_fields
 import chalicelib.points.graphql.user_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
+from chalicelib.accounts.published.users import get_user
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
+from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
 from chalicelib.core.settings import Settings, settings
@@ -31,6 +33,9 @@ from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
 from chalicelib.groupbuy.graphql.types import Deal, Order, Team
 from chalicelib.mall.graphql.types import MallItem, MallMutation, MallQuery, MallRedemption
 from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
+
+# Every authenticated request reads its user (role from the table, not the token).
+register_user_reader(get_user)
 
 
 @strawberry.type

@@ -394,31 +394,25 @@ def _bad_tokens(gql, merchant) -> dict[str, str]:
     }
 
 
-def test_invalid_or_expired_token_is_http_401(gql, merchant, fruit):
+def test_an_invalid_or_expired_token_reads_public_data_anonymously(gql, merchant, fruit):
+    """Never HTTP 401: the request runs as anonymous (tests/api/test_signed_out.py covers the fields that need a user)."""
+    anonymous = gql(PRODUCTS, {"categoryId": fruit})
     for case, token in _bad_tokens(gql, merchant).items():
         response = gql.raw(PRODUCTS, {"categoryId": fruit}, token=token)
-        assert response.status_code == 401, case
-        body = json.loads(response.body)
-        assert "data" not in body, case
-        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", case
-        assert body["errors"][0]["extensions"]["requestId"], case
+        assert response.status_code == 200, case
+        assert json.loads(response.body) == anonymous, case
+        me = json.loads(gql.raw("{ me { id } }", token=token).body)
+        assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", case
         if case == "expired":
-            assert "expired" in body["errors"][0]["message"]
+            assert "expired" in me["errors"][0]["message"]
         assert_no_traceback(response.body)
-
-
-@pytest.mark.parametrize("header", ["Basic x", "Bearer", "Token abc"])
-def test_a_malformed_authorization_header_is_http_401(gql, header):
-    response = gql.raw("{ categories { id } }", headers={"Authorization": header})
-    assert response.status_code == 401
-    assert json.loads(response.body)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_a_mutation_with_a_bad_token_changes_nothing(gql, operator):
     before = table_snapshot()
     forged = jwt.encode({**jwt.decode(operator, options={"verify_signature": False})}, "y" * 48, algorithm="HS256")
-    response = gql.raw(CREATE_CATEGORY, {"name": "Forged"}, token=forged)
-    assert response.status_code == 401
+    refused = gql(CREATE_CATEGORY, {"name": "Forged"}, token=forged)["data"]["createCategory"]
+    assert refused["category"] is None and [e["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
     assert table_snapshot() == before
 
 

@@ -40,7 +40,7 @@ def test_listing_without_skus_does_not_read_them(gql, emulator, merchant, operat
     assert emulator.dynamodb_counts() == {"Query": 1}
 
 
-def test_a_points_page_costs_one_request_and_a_ledger_page_one(gql, emulator, customer):
+def test_a_points_page_costs_one_query_and_a_ledger_page_one_besides_the_caller_read(gql, emulator, customer):
     from chalicelib.points import store as points_store
 
     gql("mutation { checkIn { points } }", token=customer)
@@ -50,12 +50,13 @@ def test_a_points_page_costs_one_request_and_a_ledger_page_one(gql, emulator, cu
       lifetimeEarned growth tier { name } nextTier { name } tierProgressPercent checkInStreak checkedInToday } } }""",
                   token=customer)["data"]["me"]["points"]
     assert account["available"] == 5 and account["checkedInToday"] is True
-    assert emulator.dynamodb_counts() == {"Query": 1}
+    # The caller's user (one GetItem per authenticated request), the account's items.
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1}
     emulator.clear_log()
     ledger = gql("{ me { points { ledger(first: 20) { edges { node { points reason } } } } } }",
                  token=customer)["data"]["me"]["points"]["ledger"]
     assert [e["node"]["points"] for e in ledger["edges"]] == [5]
-    assert emulator.dynamodb_counts() == {"Query": 1}
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1}
 
 
 def test_checking_in_posts_in_one_transaction(gql, emulator, customer):
@@ -65,8 +66,8 @@ def test_checking_in_posts_in_one_transaction(gql, emulator, customer):
     emulator.clear_log()
     result = gql("mutation { checkIn { points } }", token=customer)["data"]["checkIn"]
     assert result["points"] == 5
-    # Read the streak (GetItem), post (one transaction).
-    assert emulator.dynamodb_counts() == {"GetItem": 1, "TransactWriteItems": 1}
+    # Read the caller's user and the streak (a GetItem each), post (one transaction).
+    assert emulator.dynamodb_counts() == {"GetItem": 2, "TransactWriteItems": 1}
 
 
 def _deals_with_an_open_team_each(gql, operator, merchant, customer, count: int) -> None:

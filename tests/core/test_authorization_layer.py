@@ -15,7 +15,7 @@ DECIDERS = {"require_user", "require_role", "require_self", "may_manage", "Forbi
 
 
 def _graphql_modules() -> list[Path]:
-    """Every feature's resolvers (the kernel's view answers a bad token with 401: authentication, not this)."""
+    """Every feature's resolvers (the kernel resolves who the caller is: authentication, not this)."""
     return sorted(p for p in CHALICELIB.glob("*/graphql/*.py") if p.parts[-3] != "core")
 
 

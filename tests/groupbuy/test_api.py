@@ -112,13 +112,14 @@ def test_retrying_a_join_with_its_idempotency_key_takes_one_seat(gql, deal):
     assert view["seatsTaken"] == 2
 
 
-def test_joining_costs_two_requests_and_a_team_view_two(gql, deal, emulator):
+def test_joining_costs_three_requests_and_a_team_view_two(gql, deal, emulator):
     alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
     code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
     emulator.clear_log()
     joined = gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
     assert joined["errors"] == []
-    assert emulator.dynamodb_counts() == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    # The caller's user (every authenticated request), the team and the buyer's openid (one batch), one transaction.
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
     emulator.clear_log()
     view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
     assert len(view["members"]) == 2 and view["deal"]["teamSize"] == 3

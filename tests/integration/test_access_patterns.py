@@ -140,6 +140,20 @@ def sign_in_by_wechat_identity(emulator, category):
     assert emulator.dynamodb_operations() == ["GetItem"]
 
 
+def the_caller_of_an_authenticated_request(emulator, category):
+    import chalicelib.schema  # noqa: F401 - registers accounts' user reader with core
+    from chalicelib.core import tokens
+    from chalicelib.core.authentication import authenticate
+    from chalicelib.core.settings import settings
+
+    user = auth.register_user(settings(), "openid-y", Role.MERCHANT, "Y", utc_now())
+    token, _ = tokens.issue(settings(), user.id, Role.OPERATOR, utc_now())  # a role the table no longer says
+    emulator.clear_log()
+    caller = authenticate(settings(), f"Bearer {token}")
+    assert caller.principal == Principal(user.id, Role.MERCHANT) and caller.user == user
+    assert emulator.dynamodb_operations() == ["GetItem"]
+
+
 # ---------------------------------------------------------------- group-buy
 def _gb():
     from tests.groupbuy.support import RecordingPayments, deal_setup, user

@@ -189,8 +189,9 @@ def test_points_at_checkout_cost_one_query_more_than_a_plain_seat(gql, emulator,
     opened = gql(OPEN_WITH_POINTS, {"dealId": deal["id"], "skuId": deal["sku"], "points": 900},
                  token=customer)["data"]["openTeam"]
     assert opened["errors"] == [] and opened["order"]["pointsUsed"] == 900
-    # The deal and the buyer (one batch), the lots the points come from, one transaction.
-    assert emulator.dynamodb_counts() == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
+    # The caller's user (every authenticated request), the deal and the buyer's openid (one batch),
+    # the lots the points come from, one transaction.
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
 
 
 def test_rules_out_of_range_are_refused(gql, operator):

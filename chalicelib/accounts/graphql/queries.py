@@ -12,4 +12,5 @@ from chalicelib.core.graphql.context import Ctx
 class AccountQueries:
     @strawberry.field(description="The signed-in caller; an UNAUTHENTICATED error without a token.")
     def me(self, info: Ctx) -> User | None:
-        return User.signed_in(auth_service.signed_in(info.context.principal))
+        # The request already read the caller's user (core/authentication.py): no second read.
+        return User(user_id=auth_service.signed_in(info.context.principal), loaded=info.context.user)

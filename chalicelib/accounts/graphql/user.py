@@ -55,10 +55,6 @@ class User(Node):
     def of(cls, user: domain.User) -> User:
         return cls(user_id=user.id, loaded=user)
 
-    @classmethod
-    def signed_in(cls, user_id: str) -> User:
-        return cls(user_id=user_id)
-
 
 def user_fields(mixin: type) -> type:
     """Add the fields of ``mixin`` (a ``@strawberry.type`` with resolver methods) to User.
@@ -70,4 +66,4 @@ def user_fields(mixin: type) -> type:
 @node_resolver("User")
 def _user_node(info, parts: tuple[str, ...]) -> User | None:
     own = accounts.own_account(info.context.principal, parts[0])
-    return User.signed_in(own) if own is not None else None
+    return User(user_id=own, loaded=info.context.user) if own is not None else None

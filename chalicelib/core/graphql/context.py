@@ -1,5 +1,9 @@
 """What one GraphQL request carries: the settings, the verified caller and its DataLoaders.
 
+The caller is resolved once per request, before execution (core/authentication.py): the
+principal with its stored role, the stored user (``me`` answers from it without a second
+read) and, for a refused token, why it was refused.
+
 Loaders live and die with the request, so a batch never mixes callers and a
 cache never serves one caller's view to another. Features register a factory
 per loader name (``@loader("deal")``) in their own ``graphql/loaders.py``; a
@@ -14,7 +18,8 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from chalicelib.core.principal import Principal
+from chalicelib.core.errors import Unauthenticated
+from chalicelib.core.principal import Principal, User
 from chalicelib.core.settings import Settings
 
 LoaderFactory = Callable[["Loaders"], DataLoader[Any, Any]]
@@ -52,6 +57,8 @@ class RequestContext:
     principal: Principal | None
     request_id: str
     loaders: Loaders = field(default_factory=Loaders)
+    user: User | None = None  # the stored user behind ``principal``
+    token_refusal: Unauthenticated | None = None  # a token was sent and refused: the request is anonymous
 
 
 Ctx = Info[RequestContext, None]

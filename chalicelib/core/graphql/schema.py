@@ -46,12 +46,12 @@ class ErrorPolicy(SchemaExtension):
         result.errors = [self._present(error) for error in result.errors]
 
     def _present(self, error: GraphQLError) -> GraphQLError:
-        domain = domain_error_of(error)
+        domain = domain_error_of(error, self.execution_context.context)
         if domain is not None:
             extensions = {"code": domain.code.value}
             if domain.field:
                 extensions["field"] = list(domain.field)
-            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
+            return GraphQLError(domain.message, error.nodes, error.source, error.positions, error.path,
                                 extensions=extensions)
         # Syntax, validation, limit and variable-coercion errors (graphql-core wraps the
         # latter around a GraphQLError of its own): the client's to fix, said plainly.

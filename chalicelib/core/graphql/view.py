@@ -6,6 +6,9 @@ Written here rather than taken from ``strawberry.chalice.views``: that view runs
 ~80 ms of cold start for features we turn off (GET queries, multipart, the IDE).
 Each request runs one ``asyncio.run``: a Lambda process serves one request at a
 time, so a fresh loop per request costs nothing and shares nothing.
+
+A refused token is never HTTP 401: the request runs anonymously and only the fields
+that need a user answer UNAUTHENTICATED (README, "Conventions for client teams").
 """
 from __future__ import annotations
 
@@ -19,12 +22,11 @@ from chalice.app import Request, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from chalicelib.core.errors import Unauthenticated
+from chalicelib.core.authentication import authenticate
 from chalicelib.core.graphql.context import RequestContext
 from chalicelib.core.graphql.persisted import OperationRefused, operation_of
 from chalicelib.core.observability import begin_request, flush_metrics, logger
 from chalicelib.core.settings import settings
-from chalicelib.core.tokens import principal_from_header
 
 
 def _json(status: int, body: dict[str, Any], request_id: str) -> Response:
@@ -57,11 +59,10 @@ def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: 
         return response
     except ValueError as error:
         return _refusal(400, "BAD_REQUEST", str(error), request_id)
-    try:
-        principal = principal_from_header(config, request.headers.get("authorization"))
-    except Unauthenticated as error:
-        return _refusal(401, error.code.value, error.message, request_id)
-    context = RequestContext(settings=config, principal=principal, request_id=request_id)
+    caller = authenticate(config, request.headers.get("authorization"))
+    principal = caller.principal
+    context = RequestContext(settings=config, principal=principal, request_id=request_id, user=caller.user,
+                             token_refusal=caller.token_refusal)
     try:
         result = asyncio.run(
             schema.execute(query, variable_values=variables, context_value=context, operation_name=operation_name)
@@ -80,5 +81,6 @@ def handle_graphql(schema: strawberry.Schema, request: Request, lambda_context: 
     if result.extensions:
         body["extensions"] = result.extensions
     logger.info("graphql request", extra={"operation": operation_name, "errors": len(result.errors or ()),
-                                          "user_role": principal.role.value if principal else None})
+                                          "user_role": principal.role.value if principal else None,
+                                          "token_refused": caller.token_refusal is not None})
     return _json(200, body, request_id)
