@@ -66,20 +66,23 @@ def unchecked_hash_pyc(source: bytes, source_name: str) -> bytes:
 
 
 def add_compiled_files(zip_path: Path) -> int:
-    """Rewrite `zip_path` with a pyc beside every .py that has none; returns how many were added.
+    """Rewrite `zip_path` with an unchecked-hash pyc beside every .py; returns how many were added.
 
-    Entries keep chalice's order and metadata, and each pyc takes its source's
-    (fixed) timestamp and mode, so the same sources give the same zip.
+    A pyc already in the zip (chalice copies a developer's `__pycache__`) is
+    dropped: it is timestamp-checked, and Lambda cannot rewrite it. Entries keep
+    chalice's order and metadata, and each pyc takes its source's (fixed)
+    timestamp and mode, so the same sources give the same zip.
     """
     added = 0
     with tempfile.TemporaryDirectory(prefix="tuanstack-pyc-") as scratch:
         rewritten = Path(scratch) / zip_path.name
         with zipfile.ZipFile(zip_path) as original, zipfile.ZipFile(rewritten, "w") as out:
-            present = set(original.namelist())
             for entry in original.infolist():
+                if entry.filename.endswith(".pyc") and "/__pycache__/" in f"/{entry.filename}":
+                    continue
                 data = original.read(entry)
                 out.writestr(entry, data)
-                if not entry.filename.endswith(".py") or pyc_name(entry.filename) in present:
+                if not entry.filename.endswith(".py"):
                     continue
                 try:
                     compiled = unchecked_hash_pyc(data, entry.filename)

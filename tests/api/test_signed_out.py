@@ -86,7 +86,7 @@ def test_a_refused_token_reads_public_data_as_anonymous(gql, operator, customer,
 def test_a_refused_token_on_me_is_a_field_error_saying_why(gql, customer, case):
     make, why = REFUSED[case]
     body = _ok(gql.raw(ME, token=make(customer)))
-    assert body["data"] is None
+    assert body["data"] == {"me": None}
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "UNAUTHENTICATED" and error["path"] == ["me"]
     assert why in error["message"]

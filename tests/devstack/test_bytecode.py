@@ -76,3 +76,14 @@ def test_bytecode_for_another_runtime_version_is_refused() -> None:
     check_runtime({ours})
     with pytest.raises(BytecodeError, match="python3.99"):
         check_runtime({ours, "python3.99"})
+
+
+def test_a_developers_stale_pyc_is_replaced_by_an_unchecked_one(tmp_path) -> None:
+    path = tmp_path / "deployment.zip"
+    stale = importlib.util.MAGIC_NUMBER + b"\x00\x00\x00\x00" + b"\x00" * 8 + marshal.dumps(compile("X = 1", "m", "exec"))
+    write_zip(path, {"m.py": b"X = 2\n", pyc_name("m.py"): stale})
+    assert add_compiled_files(path) == 1
+    archive = zipfile.ZipFile(path)
+    assert archive.namelist() == ["m.py", pyc_name("m.py")]
+    pyc = archive.read(pyc_name("m.py"))
+    assert int.from_bytes(pyc[4:8], "little") == 0b01 and pyc[8:16] == importlib.util.source_hash(b"X = 2\n")
