@@ -11,6 +11,7 @@ PostCard selects `id`.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from graphql import (
     Visitor,
     get_named_type,
     parse,
+    validate,
     visit,
 )
 
@@ -124,3 +126,26 @@ def test_the_check_sees_through_fragments_and_names_the_path():
         "t.graphql mutation D: likePost.post (Post)",
         "t.graphql query E: categories.children (Category)",
     ]
+
+
+README = Path(__file__).parents[2] / "README.md"
+# `"query": "..."` in the README's curl examples: JSON in a single-quoted shell string
+# ('{"query": "... \"demo:merchant\" ..."}') or in a double-quoted one ("{\"query\": \"...\"}").
+_README_QUERY = re.compile(r'"query": "((?:[^"\\]|\\.)*)"|\\"query\\": \\"((?:[^"\\]|\\[^"])*)\\"')
+
+
+def readme_queries() -> list[str]:
+    found = []
+    for in_single_quotes, in_double_quotes in _README_QUERY.findall(README.read_text(encoding="utf-8")):
+        text = in_single_quotes or in_double_quotes
+        found.append(text.replace('\\"', '"').replace("\\$", "$"))
+    return found
+
+
+def test_the_readme_s_example_queries_are_valid_and_select_ids():
+    queries = readme_queries()
+    assert len(queries) >= 4, "the README's curl examples moved: update _README_QUERY"
+    schema = build_schema()._schema
+    for number, query in enumerate(queries, 1):
+        assert validate(schema, parse(query)) == [], query
+        assert missing_ids(query, f"README query {number}") == [], query
