@@ -59,3 +59,11 @@ def test_bad_input_is_a_typed_error_and_changes_nothing(gql, customer, operator)
 def test_signed_out_is_unauthenticated(gql):
     result = _update(gql, None, displayName="Peach")
     assert result["user"] is None and result["errors"][0]["code"] == "UNAUTHENTICATED"
+
+
+def test_an_update_costs_the_caller_s_read_and_one_update_item(gql, customer, emulator):
+    _update(gql, customer, displayName="Peach")  # the word list is read once a minute per container
+    emulator.clear_log()
+    assert _update(gql, customer, displayName="Peach 2", avatarUrl=AVATAR)["errors"] == []
+    # user, author and errors answer from the item the update returned: no read after it.
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "UpdateItem": 1}
