@@ -10,14 +10,17 @@ from functools import lru_cache
 
 import strawberry
 
-# Features add fields to other features' types (User, Product) when these modules are imported.
+# Features add fields to other features' types (User, Product, the profile update's payload) when these
+# modules are imported.
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
+import chalicelib.feeds.graphql.profile_fields
 import chalicelib.groupbuy.graphql.user_fields
 import chalicelib.mall.graphql.user_fields
 import chalicelib.points.graphql.user_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
+from chalicelib.accounts.profile import register_text_screen
 from chalicelib.accounts.published.users import get_user
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
@@ -28,6 +31,7 @@ from chalicelib.core.graphql.schema import assemble_schema
 from chalicelib.core.settings import Settings, settings
 from chalicelib.feeds.graphql.mutations import FeedMutation, FeedQuery
 from chalicelib.feeds.graphql.types import Author, Post
+from chalicelib.feeds.moderation import screen as screen_text
 from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
 from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
 from chalicelib.groupbuy.graphql.types import Deal, Order, Team
@@ -36,6 +40,8 @@ from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
 
 # Every authenticated request reads its user (role from the table, not the token).
 register_user_reader(get_user)
+# Display names are screened with feeds' word list (accounts cannot import feeds: feeds uses accounts).
+register_text_screen(screen_text)
 
 
 @strawberry.type

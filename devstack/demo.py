@@ -45,7 +45,8 @@ class Client:
         return result["data"]
 
     def login(self, code: str) -> Client:
-        data = self.post("/graphql", {"query": _document("Login"), "variables": {"code": code}})
+        data = self.post("/graphql", {"query": _document("Login"), "operationName": "Login",
+                                       "variables": {"code": code}})
         return Client(self.url, data["data"]["loginWithWechat"]["token"])
 
     def pay(self, order_id: str) -> str:

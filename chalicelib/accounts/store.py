@@ -6,6 +6,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.accounts import keys
 from chalicelib.accounts.models import IdentityItem, UserItem
 from chalicelib.core.principal import Role, User
+from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
@@ -19,6 +20,18 @@ def get_user(user_id: str) -> User | None:
         return to_user(UserItem.get(keys.user_pk(user_id), keys.USER_SK))
     except DoesNotExist:
         return None
+
+
+def update_profile(user_id: str, display_name: str, avatar_url: str | None) -> User | None:
+    """Set the name (and the avatar, unless None: kept) in one conditional UpdateItem; the
+    user as stored after it, or None when there is no such user (nothing is created)."""
+    item = UserItem(keys.user_pk(user_id), keys.USER_SK)
+    actions = [UserItem.display_name.set(display_name)]
+    if avatar_url is not None:
+        actions.append(UserItem.avatar_url.set(avatar_url))
+    if not update_if(item, actions, TableItem.PK.exists()):
+        return None
+    return to_user(item)
 
 
 def wechat_openid(user_id: str) -> str | None:
