@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from chalicelib.schema import schema
 from tests.api.catalog_support import graphql_error, no_graphql_errors, table_snapshot
 
 ROOT = Path(__file__).parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 OPERATIONS = sorted((ROOT / "graphql" / "operations").glob("*.graphql"))
 
 ABUSE = ("query($p: ID!) { productPosts(productId: $p, first: 100) { edges { node { id comments(first: 100) {"
@@ -102,6 +104,17 @@ def test_every_registered_operation_fits_the_budget_at_its_largest_page():
     print(f"dearest registered operation: {worst} costs {costs[worst]:,} of {BUDGET:,}")
     assert costs[worst] <= BUDGET, (worst, costs[worst])
     assert cost(ABUSE, {"p": FAKE_PRODUCT}) > BUDGET
+
+
+def test_the_readme_states_the_budget_and_the_dearest_operation():
+    statement = (r"query cost budget of ([\d,]+) per request .*? dearest registered operation, `(\w+)`"
+                 r" with `first: (\d+)`, costs ([\d,]+)")
+    match = re.search(statement.replace(" ", r"\s+"), README, re.S)
+    assert match, "README's 'Conventions for client teams' states the query cost budget"
+    budget, name, page, worst = match.groups()
+    costs = _registered_operations_at_their_largest_pages()
+    assert int(budget.replace(",", "")) == BUDGET and int(page) == MAX_PAGE_SIZE
+    assert (name, int(worst.replace(",", ""))) == max(costs.items(), key=lambda item: item[1])
 
 
 # ====================================================================== through the endpoint
