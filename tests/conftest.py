@@ -9,6 +9,7 @@ import gc
 import json
 import os
 import secrets
+from unittest.mock import ANY
 
 import pytest
 
@@ -195,6 +196,11 @@ class GraphQLClient:
         data = self(LOGIN, {"code": code})["data"]["loginWithWechat"]
         assert data["errors"] == [], data["errors"]
         return data["token"]
+
+
+def priced_answer(data: dict) -> dict:
+    """A whole answer without errors: ``data`` and its cost (tests/api/test_query_cost.py checks the figures)."""
+    return {"data": data, "extensions": {"cost": {"requestedQueryCost": ANY, "maximumAvailable": ANY}}}
 
 
 LOGIN = """mutation($code: String!) { loginWithWechat(input: {code: $code}) {

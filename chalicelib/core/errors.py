@@ -16,6 +16,7 @@ class ErrorCode(Enum):
     INVALID_ID = "INVALID_ID"
     INVALID_CURSOR = "INVALID_CURSOR"
     PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     OUT_OF_STOCK = "OUT_OF_STOCK"
@@ -74,6 +75,12 @@ class InvalidCursor(DomainError):
 
 class PageSizeExceeded(DomainError):
     code = ErrorCode.PAGE_SIZE_EXCEEDED
+
+
+class QueryTooCostly(DomainError):
+    """The operation's priced reads are over the per-request budget (core/graphql/cost.py)."""
+
+    code = ErrorCode.QUERY_TOO_COSTLY
 
 
 class Unauthenticated(DomainError):

@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.core.graphql import persisted, view
 from chalicelib.core.settings import settings
+from tests.conftest import priced_answer
 
 QUERY = "{ __typename }"  # costs no DynamoDB request: what is counted is the persisted part
 QUERY_HASH = persisted.sha256_hex(QUERY)
@@ -67,12 +68,12 @@ def test_an_unknown_hash_is_not_found_then_the_text_with_its_hash_registers_it(c
 
     emulator.clear_log()
     response, body = post(client, {"query": QUERY, "extensions": _apq(QUERY_HASH)})
-    assert response.status_code == 200 and body == {"data": {"__typename": "Query"}}
+    assert response.status_code == 200 and body == priced_answer({"__typename": "Query"})
     assert emulator.dynamodb_counts() == {"PutItem": 1}
 
     emulator.clear_log()
     response, body = post(client, {"extensions": _apq(QUERY_HASH)})
-    assert body == {"data": {"__typename": "Query"}}
+    assert body == priced_answer({"__typename": "Query"})
     assert emulator.dynamodb_counts() == {}  # this container remembers it
 
 
@@ -82,7 +83,7 @@ def test_a_registered_hash_is_read_once_per_container_after_a_cold_start(client,
     emulator.clear_log()
     for _ in range(3):
         _, body = post(client, {"extensions": _apq(QUERY_HASH)})
-        assert body == {"data": {"__typename": "Query"}}
+        assert body == priced_answer({"__typename": "Query"})
     assert emulator.dynamodb_counts() == {"GetItem": 1}
 
 
@@ -91,7 +92,7 @@ def test_registering_a_stored_query_again_is_one_refused_conditional_put(client,
     persisted.forget_container_cache()
     emulator.clear_log()
     _, body = post(client, {"query": QUERY, "extensions": _apq(QUERY_HASH)})
-    assert body == {"data": {"__typename": "Query"}}
+    assert body == priced_answer({"__typename": "Query"})
     assert emulator.dynamodb_counts() == {"PutItem": 1}
     emulator.clear_log()
     post(client, {"query": QUERY, "extensions": _apq(QUERY_HASH)})
@@ -148,14 +149,14 @@ def test_a_get_miss_is_not_found_and_not_cached_then_post_registers_for_get(clie
     assert response.headers["Cache-Control"] == "private, no-store"
     post(client, {"query": QUERY, "extensions": _apq(QUERY_HASH)})
     response, body = get(client, {"extensions": _apq(QUERY_HASH)})
-    assert body == {"data": {"__typename": "Query"}}
+    assert body == priced_answer({"__typename": "Query"})
 
 
 def test_get_variables_and_operation_name_reach_the_operation(client):
     query = "query Hi($yes: Boolean!) { __typename @include(if: $yes) } query Other { __typename }"
     for yes, data in ((True, {"__typename": "Query"}), (False, {})):
         response, body = get(client, {"query": query, "operationName": "Hi", "variables": {"yes": yes}})
-        assert response.status_code == 200 and body == {"data": data}
+        assert response.status_code == 200 and body == priced_answer(data)
 
 
 @pytest.mark.parametrize("how", ["text", "hash", "text and hash"])
@@ -201,12 +202,12 @@ def test_registered_only_runs_the_manifest_operations_by_text_or_hash(client, re
     for body in ({"query": CATEGORY_TREE["body"]}, {"extensions": _apq(CATEGORY_TREE["id"])},
                  {"query": CATEGORY_TREE["body"], "extensions": _apq(CATEGORY_TREE["id"])}):
         response, answer = post(client, body)
-        assert response.status_code == 200 and answer == {"data": {"categories": []}}
+        assert response.status_code == 200 and answer == priced_answer({"categories": []})
 
 
 def test_registered_only_is_off_by_default_and_read_from_the_environment(client, monkeypatch):
     assert settings().only_registered_operations is False
-    assert post(client, {"query": QUERY})[1] == {"data": {"__typename": "Query"}}
+    assert post(client, {"query": QUERY})[1] == priced_answer({"__typename": "Query"})
     monkeypatch.setenv("TUANSTACK_ONLY_REGISTERED_OPERATIONS", "true")
     assert settings.__wrapped__().only_registered_operations is True
 

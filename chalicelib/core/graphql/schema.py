@@ -19,6 +19,7 @@ from strawberry.extensions import (
 )
 
 from chalicelib.core.graphql.caches import CachedParsing, CachedValidation
+from chalicelib.core.graphql.cost import QueryCostLimit
 from chalicelib.core.graphql.errors import domain_error_of
 from chalicelib.core.graphql.operation_selection import OperationSelection
 from chalicelib.core.graphql.text_input import RefuseLoneSurrogates
@@ -92,7 +93,8 @@ def assemble_schema(config: Settings, query: type, mutation: type, types: Sequen
     hide_suggestions = not config.is_local  # where the schema is not public, typos get no hints
     # Factories, not instances: extensions keep per-request state. Order matters: the
     # token limit sets the parse options the parser cache is keyed by; text is checked
-    # before parsing; the operation is chosen after it.
+    # before parsing; the operation is chosen after it; a valid operation is priced
+    # (its cost depends on the variables, so it is not part of the cached validation).
     extensions = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         RefuseLoneSurrogates,
@@ -100,6 +102,7 @@ def assemble_schema(config: Settings, query: type, mutation: type, types: Sequen
         OperationSelection,
         lambda: AddValidationRules(rules),
         lambda: CachedValidation(hide_suggestions=hide_suggestions),
+        QueryCostLimit,
         lambda: ErrorPolicy(mask=not config.is_local),
     ]
     schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions)
