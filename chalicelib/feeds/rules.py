@@ -99,6 +99,16 @@ class ModerationAction(Enum):
     HIDE = "HIDE"
 
 
+class ModerationActor(Enum):
+    """Who made a decision, as a post's author may know it: a role, never a person."""
+    SYSTEM = "SYSTEM"  # the automatic screen or the report threshold
+    MODERATOR = "MODERATOR"  # a staff member
+
+
+def decided_by(moderator_id: str) -> ModerationActor:
+    return ModerationActor.SYSTEM if moderator_id == SYSTEM_MODERATOR else ModerationActor.MODERATOR
+
+
 class ReportReason(Enum):
     SPAM = "SPAM"
     UNDISCLOSED_ADVERTISING = "UNDISCLOSED_ADVERTISING"  # sponsored without the 利益声明

@@ -27,6 +27,8 @@ PostState = strawberry.enum(domain.PostState, name="PostState",
                             description="Only PUBLISHED posts appear in feeds; authors see their own in any state.")
 ReportReason = strawberry.enum(domain.ReportReason, name="ReportReason")
 ModerationAction = strawberry.enum(domain.ModerationAction, name="ModerationAction")
+ModerationActor = strawberry.enum(domain.ModerationActor, name="ModerationActor",
+                                  description="Who made a moderation decision: a role, never a person.")
 
 
 @strawberry.type(description="A product linked from a post, as it was when the post was last written.")
@@ -60,7 +62,10 @@ class PostProduct:
 class ModerationDecision:
     action: ModerationAction
     reason: str
-    moderator_id: str = strawberry.field(description="A user id, or 'system' for screening and report thresholds.")
+    decided_by: ModerationActor = strawberry.field(description="The role that decided, never the person.")
+    moderator_id: str | None = strawberry.field(
+        description="Operators only: the moderator's user id, or 'system'. Null for the post's author: a "
+                    "staff member's identity is not shown to the people they moderate.")
     from_state: PostState
     to_state: PostState
     at: datetime
@@ -170,9 +175,11 @@ class Post(Node):
         principal = info.context.principal
         if principal is None or (principal.role is not Role.OPERATOR and principal.user_id != self._post.author_id):
             return None
-        return [ModerationDecision(action=d.action, reason=d.reason, moderator_id=d.moderator_id,
+        operator = principal.role is Role.OPERATOR
+        return [ModerationDecision(action=d.action, reason=d.reason, decided_by=domain.decided_by(d.moderator_id),
+                                   moderator_id=d.moderator_id if operator else None,
                                    from_state=d.from_state, to_state=d.to_state, at=d.at)
-                for d in moderation.decisions(info.context.principal, self._post.id)]
+                for d in moderation.decisions(principal, self._post.id)]
 
 
 @strawberry.type(description="A comment on a post.")
