@@ -2,6 +2,8 @@
 Resolvers only translate between GraphQL and chalicelib.mall.service."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from chalicelib.core.clock import utc_now
@@ -15,20 +17,24 @@ from chalicelib.mall.graphql.types import MallItem, MallItemKind, MallRedemption
 
 @strawberry.input(description="A coupon's terms; money in fen.")
 class MallCouponInput:
-    value: int = strawberry.field(description="Fen off the order, above 0.")
-    min_order: int = strawberry.field(default=0, description="Fen; 0: no threshold.")
-    valid_days: int = strawberry.field(default=30, description="Days a redeemed coupon stays valid.")
+    value: int = strawberry.field(description=f"Fen (CNY) off the order: 1 to {domain.MAX_COUPON_FEN}.")
+    min_order: int = strawberry.field(
+        default=0, description=f"Fen (CNY) the order must reach: 0 (no threshold) to {domain.MAX_MIN_ORDER_FEN}.")
+    valid_days: int = strawberry.field(
+        default=30, description=f"Days a redeemed coupon stays valid: 1 to {domain.MAX_VALID_DAYS}.")
 
 
 @strawberry.input
 class CreateMallItemInput:
-    kind: MallItemKind
-    title: str = strawberry.field(description="At most 60 characters.")
-    points_price: int = strawberry.field(description="Points one unit costs, above 0.")
-    stock: int = strawberry.field(description="Units that can be redeemed.")
-    description: str = ""
+    kind: MallItemKind = strawberry.field(description="PRODUCT needs skuId; COUPON needs coupon.")
+    title: str = strawberry.field(description=f"1 to {domain.MAX_TITLE} characters.")
+    points_price: int = strawberry.field(
+        description=f"Points (not money) one unit costs: 1 to {domain.MAX_POINTS_PRICE}.")
+    stock: int = strawberry.field(description=f"Units that can be redeemed: 0 to {domain.MAX_STOCK}.")
+    description: str = strawberry.field(default="", description=f"At most {domain.MAX_DESCRIPTION} characters.")
     image_url: str | None = strawberry.field(default=None, description="https only.")
-    per_user_limit: int = 1
+    per_user_limit: int = strawberry.field(
+        default=1, description=f"How many units one person may redeem: 1 to {domain.MAX_PER_USER_LIMIT}.")
     active: bool = strawberry.field(default=False, description="Listed and redeemable from now on.")
     sku_id: strawberry.ID | None = strawberry.field(default=None, description="PRODUCT: the catalog SKU shipped.")
     coupon: MallCouponInput | None = strawberry.field(default=None, description="COUPON: its terms.")
@@ -36,28 +42,32 @@ class CreateMallItemInput:
 
 @strawberry.input(description="Only the terms given change.")
 class MallCouponChangesInput:
-    value: int | None = None
-    min_order: int | None = None
-    valid_days: int | None = None
+    value: int | None = strawberry.field(default=None, description="Fen (CNY) off the order, as in MallCouponInput.")
+    min_order: int | None = strawberry.field(default=None, description="Fen (CNY) the order must reach; 0: none.")
+    valid_days: int | None = strawberry.field(default=None, description="Days a coupon redeemed from now on stays "
+                                                                        "valid.")
 
 
 @strawberry.input(description="Only the fields given change.")
 class UpdateMallItemInput:
-    id: strawberry.ID
-    title: str | None = None
-    description: str | None = None
+    id: strawberry.ID = strawberry.field(description="The `MallItem` id.")
+    title: str | None = strawberry.field(default=None, description=f"1 to {domain.MAX_TITLE} characters.")
+    description: str | None = strawberry.field(default=None,
+                                               description=f"At most {domain.MAX_DESCRIPTION} characters.")
     image_url: str | None = strawberry.field(default=None, description="An empty string removes the image.")
-    points_price: int | None = None
+    points_price: int | None = strawberry.field(
+        default=None, description="Points (not money) one unit costs from now on; redemptions keep their price.")
     stock: int | None = strawberry.field(default=None, description="Units that can be redeemed from now on.")
-    per_user_limit: int | None = None
+    per_user_limit: int | None = strawberry.field(
+        default=None, description=f"How many units one person may redeem: 1 to {domain.MAX_PER_USER_LIMIT}.")
     active: bool | None = strawberry.field(default=None, description="false takes it out of the mall at once.")
-    sku_id: strawberry.ID | None = None
-    coupon: MallCouponChangesInput | None = None
+    sku_id: strawberry.ID | None = strawberry.field(default=None, description="PRODUCT: the `Sku` id to ship.")
+    coupon: MallCouponChangesInput | None = strawberry.field(default=None, description="COUPON: terms to change.")
 
 
 @strawberry.input
 class RedeemMallItemInput:
-    item_id: strawberry.ID
+    item_id: strawberry.ID = strawberry.field(description="The `MallItem` id.")
     idempotency_key: str = strawberry.field(
         description="8-64 characters; retry with the same key: redeemed once, charged once (kept 24 h).")
 
@@ -87,7 +97,8 @@ def _sku_of(sku_gid: strawberry.ID | None) -> tuple[str | None, str | None]:
 class MallMutation:
     @strawberry.mutation(description="Operators: put a product or a coupon in the points mall.")
     @payload_errors(MallItemPayload)
-    def create_mall_item(self, info: Ctx, input: CreateMallItemInput) -> MallItemPayload | None:
+    def create_mall_item(self, info: Ctx, input: Annotated[CreateMallItemInput, strawberry.argument(
+            description="The new item; inactive unless active: true.")]) -> MallItemPayload | None:
         product_id, sku_id = _sku_of(input.sku_id)
         coupon = None if input.coupon is None else domain.CouponTerms(input.coupon.value, input.coupon.min_order,
                                                                       input.coupon.valid_days)
@@ -100,7 +111,8 @@ class MallMutation:
 
     @strawberry.mutation(description="Operators: change an item, or take it out of the mall (active: false).")
     @payload_errors(MallItemPayload)
-    def update_mall_item(self, info: Ctx, input: UpdateMallItemInput) -> MallItemPayload | None:
+    def update_mall_item(self, info: Ctx, input: Annotated[UpdateMallItemInput, strawberry.argument(
+            description="The item and the fields to change.")]) -> MallItemPayload | None:
         (item_id,) = from_global_id(input.id, "MallItem")
         product_id, sku_id = _sku_of(input.sku_id)
         coupon = input.coupon or MallCouponChangesInput()
@@ -115,7 +127,8 @@ class MallMutation:
 
     @strawberry.mutation(description="Redeem one unit of an item with your points.")
     @payload_errors(RedeemMallItemPayload)
-    def redeem_mall_item(self, info: Ctx, input: RedeemMallItemInput) -> RedeemMallItemPayload | None:
+    def redeem_mall_item(self, info: Ctx, input: Annotated[RedeemMallItemInput, strawberry.argument(
+            description="The item and your idempotency key.")]) -> RedeemMallItemPayload | None:
         (item_id,) = from_global_id(input.item_id, "MallItem", "itemId")
         outcome = service.redeem(info.context.principal, item_id, input.idempotency_key, utc_now())
         return RedeemMallItemPayload(redemption=MallRedemption(redemption=outcome.redemption),

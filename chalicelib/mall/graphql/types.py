@@ -8,7 +8,7 @@ chalicelib.mall.service.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -22,13 +22,18 @@ from chalicelib.core.graphql.pagination import PageInfo, after_position, page_si
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
+from chalicelib.mall.graphql.described import After, First, described_enum
 
 CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 
-MallItemKind = strawberry.enum(domain.MallItemKind, name="MallItemKind",
-                               description="PRODUCT: a catalog SKU shipped to you; COUPON: money off an order.")
-MallRedemptionState = strawberry.enum(domain.RedemptionState, name="MallRedemptionState",
-                                      description="ISSUED: a coupon you hold; TO_SHIP: a product waiting to ship.")
+MallItemKind = described_enum(domain.MallItemKind, "MallItemKind", "What a mall item gives for points.", {
+    domain.MallItemKind.PRODUCT: "A catalog SKU, shipped to you (`skuId`).",
+    domain.MallItemKind.COUPON: "Money off an order (`coupon`), with a code to show at checkout.",
+})
+MallRedemptionState = described_enum(domain.RedemptionState, "MallRedemptionState", "Where a redemption stands.", {
+    domain.RedemptionState.ISSUED: "A coupon you hold: use `couponCode` before `couponExpiresAt`.",
+    domain.RedemptionState.TO_SHIP: "A product waiting to be shipped to you.",
+})
 
 REDEMPTION_STATUS_TEXT = {
     domain.RedemptionState.ISSUED: "Coupon issued (优惠券已发放)",
@@ -98,7 +103,7 @@ class MallItem(Node):
     def image_url(self) -> str | None:
         return self.item.image_url
 
-    @strawberry.field(description="Points one unit costs.")
+    @strawberry.field(description="Points one unit costs (points, not money).")
     def points_price(self) -> int:
         return self.item.points_price
 
@@ -163,7 +168,7 @@ class MallRedemption(Node):
     def title(self) -> str:
         return self.redemption.title
 
-    @strawberry.field(description="Points it took.")
+    @strawberry.field(description="Points it took (points, not money).")
     def points(self) -> int:
         return self.redemption.points
 
@@ -267,11 +272,12 @@ def _mall_redemption_node(info: Ctx, parts: tuple[str, ...]) -> MallRedemption |
 class MallQuery:
     @strawberry.field(description="The points mall: active items, newest first (sold-out ones too). "
                                   "At most 100 a page.")
-    def mall_items(self, first: int | None = None, after: str | None = None) -> MallItemConnection | None:
+    def mall_items(self, first: First = None, after: After = None) -> MallItemConnection | None:
         return mall_item_connection(first, after)
 
     @strawberry.field(description="A mall item by id; inactive ones for operators only.")
-    def mall_item(self, info: Ctx, id: strawberry.ID) -> MallItem | None:
+    def mall_item(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The `MallItem` id.")]) -> MallItem | None:
         (item_id,) = from_global_id(id, "MallItem")
         found = service.visible_item(info.context.principal, item_id)
         return MallItem(item=found) if found else None
