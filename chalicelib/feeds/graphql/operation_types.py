@@ -1,6 +1,7 @@
 """The inputs and payloads of the feed operations, and the moderation-word list's types."""
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 import strawberry
@@ -8,82 +9,99 @@ import strawberry
 from chalicelib.catalog.published.graphql import MediaKind
 from chalicelib.core.graphql.errors import UserError
 from chalicelib.core.graphql.pagination import PageInfo
+from chalicelib.feeds import rules as domain
 from chalicelib.feeds.graphql.types import Author, Comment, Post, PostKind, ReportReason
+from chalicelib.feeds.moderation import MAX_WORD_LENGTH
 
 
 @strawberry.input
 class PostMediaInput:
-    url: str = strawberry.field(description="https only.")
-    kind: MediaKind = MediaKind.IMAGE  # type: ignore[assignment]
+    url: str = strawberry.field(description=f"https only, at most {domain.MAX_MEDIA_URL_LENGTH} characters.")
+    kind: MediaKind = strawberry.field(default=MediaKind.IMAGE,  # type: ignore[assignment]
+                                       description=f"Up to {domain.MAX_IMAGES} images or exactly "
+                                                   f"{domain.MAX_VIDEOS} video (VIDEO posts).")
+
+
+BODY = strawberry.field(description=f"1 to {domain.MAX_BODY_LENGTH} characters; screened for sensitive words.")
+TITLE = strawberry.field(default=None, description=f"At most {domain.MAX_TITLE_LENGTH} characters.")
+MEDIA = "Images or a video, in order (see PostMediaInput)."
+PRODUCTS = f"Up to {domain.MAX_PRODUCTS} `Product` ids on sale; a REVIEW links exactly one."
+TAGS = f"Up to {domain.MAX_TAGS} tags of at most {domain.MAX_TAG_LENGTH} characters."
+SPONSORED = "Sponsorship disclosure (利益声明): paid for or gifted by a brand."
 
 
 @strawberry.input
 class PublishPostInput:
-    kind: PostKind
-    body: str
-    title: str | None = None
-    media: list[PostMediaInput] = strawberry.field(default_factory=list)
-    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Up to 9 products.")
-    tags: list[str] = strawberry.field(default_factory=list)
-    sponsored: bool = strawberry.field(default=False, description="Sponsorship disclosure (利益声明).")
+    kind: PostKind = strawberry.field(description="NOTE, VIDEO or REVIEW; a post keeps its kind.")
+    body: str = BODY
+    title: str | None = TITLE
+    media: list[PostMediaInput] = strawberry.field(default_factory=list, description=MEDIA)
+    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description=PRODUCTS)
+    tags: list[str] = strawberry.field(default_factory=list, description=TAGS)
+    sponsored: bool = strawberry.field(default=False, description=SPONSORED)
 
 
-@strawberry.input
+@strawberry.input(description="The post's new content: every field replaces the old one.")
 class EditPostInput:
-    post_id: strawberry.ID
-    body: str
-    title: str | None = None
-    media: list[PostMediaInput] = strawberry.field(default_factory=list)
-    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
-    tags: list[str] = strawberry.field(default_factory=list)
-    sponsored: bool = False
-    expected_version: int | None = strawberry.field(default=None, description="Refuse if the post changed since.")
+    post_id: strawberry.ID = strawberry.field(description="The `Post` id (yours).")
+    body: str = BODY
+    title: str | None = TITLE
+    media: list[PostMediaInput] = strawberry.field(default_factory=list, description=MEDIA)
+    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description=PRODUCTS)
+    tags: list[str] = strawberry.field(default_factory=list, description=TAGS)
+    sponsored: bool = strawberry.field(default=False, description=SPONSORED)
+    expected_version: int | None = strawberry.field(default=None, description="The `version` you edited: refused "
+                                                                              "(CONFLICT) if the post changed since.")
 
 
 @strawberry.input
 class PostIdInput:
-    post_id: strawberry.ID
+    post_id: strawberry.ID = strawberry.field(description="The `Post` id.")
 
 
 @strawberry.input
 class AuthorIdInput:
-    author_id: strawberry.ID
+    author_id: strawberry.ID = strawberry.field(description="The `Author` id (a `User` id names the same person).")
 
 
 @strawberry.input
 class CommentInput:
-    post_id: strawberry.ID
-    body: str
+    post_id: strawberry.ID = strawberry.field(description="The `Post` id (a published post).")
+    body: str = strawberry.field(description=f"1 to {domain.MAX_COMMENT_LENGTH} characters; screened.")
 
 
 @strawberry.input
 class DeleteCommentInput:
-    comment_id: strawberry.ID
+    comment_id: strawberry.ID = strawberry.field(description="The `Comment` id (yours).")
 
 
 @strawberry.input
 class ReportPostInput:
-    post_id: strawberry.ID
-    reason: ReportReason
-    note: str | None = strawberry.field(default=None, description="Required for OTHER.")
+    post_id: strawberry.ID = strawberry.field(description="The `Post` id (a published post).")
+    reason: ReportReason = strawberry.field(description="What is wrong with it.")
+    note: str | None = strawberry.field(default=None, description=f"Required for OTHER; at most "
+                                                                  f"{domain.MAX_REASON_LENGTH} characters.")
 
 
 @strawberry.input
 class ModeratePostInput:
-    post_id: strawberry.ID
-    reason: str = strawberry.field(description="Kept in the audit trail; shown to the author on a rejection.")
+    post_id: strawberry.ID = strawberry.field(description="The `Post` id.")
+    reason: str = strawberry.field(description=f"1 to {domain.MAX_REASON_LENGTH} characters; kept in the audit "
+                                               "trail, shown to the author on a rejection.")
 
 
 @strawberry.enum(description="BLOCK refuses text with the word; REVIEW sends the post to the review queue.")
 class ModerationWordAction(Enum):
-    BLOCK = "BLOCK"
-    REVIEW = "REVIEW"
+    BLOCK = strawberry.enum_value("BLOCK", description="Text with the word is refused (CONTENT_REJECTED).")
+    REVIEW = strawberry.enum_value("REVIEW", description="A post with the word waits in the review queue.")
 
 
 @strawberry.input
 class ModerationWordInput:
-    word: str
-    action: ModerationWordAction = ModerationWordAction.BLOCK
+    word: str = strawberry.field(description=f"1 to {MAX_WORD_LENGTH} characters; matched ignoring width, case, "
+                                             "separators and lookalikes.")
+    action: ModerationWordAction = strawberry.field(default=ModerationWordAction.BLOCK,
+                                                    description="Ignored by removeModerationWord.")
 
 
 @strawberry.type
@@ -131,7 +149,7 @@ class FollowPayload:
 class ModerationWord:
     word: str
     action: ModerationWordAction
-    added_at: str
+    added_at: datetime
 
 
 @strawberry.type
