@@ -35,7 +35,8 @@ from chalicelib.feeds.moderation import screen as screen_text
 from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
 from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
 from chalicelib.groupbuy.graphql.types import Deal, Order, Team
-from chalicelib.mall.graphql.types import MallItem, MallMutation, MallQuery, MallRedemption
+from chalicelib.mall.graphql.mutations import MallMutation
+from chalicelib.mall.graphql.types import MallItem, MallQuery, MallRedemption
 from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
 
 # Every authenticated request reads its user (role from the table, not the token).

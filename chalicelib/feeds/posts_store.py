@@ -148,7 +148,7 @@ def decisions(post_id: str) -> list[ModerationDecision]:
 def create(view: PostView, decision: ModerationDecision | None) -> None:
     """ONE transaction: the post (with the index keys of its state), its product
     links, the screening's decision when it published the post, and the author's
-    profile counter."""
+    profile counter when it is published at once (``published_count_change``)."""
     post = view.post
     tx = Transaction()
     tx.put("post", _post_item(view), TableItem.PK.does_not_exist())
@@ -156,7 +156,8 @@ def create(view: PostView, decision: ModerationDecision | None) -> None:
         tx.put(f"link:{product_id}", _link_item(post, product_id))
     if decision is not None:
         tx.put("decision", _decision_item(decision))
-    profile_counter(tx, "profile", post.author_id, ProfileItem.posts, 1)
+    if post.state is PostState.PUBLISHED:
+        profile_counter(tx, "profile", post.author_id, ProfileItem.posts, 1)
     tx.commit()
 
 
@@ -172,6 +173,13 @@ def _index_actions(before: Post, after: Post) -> list[Any]:
     index = index_keys(after)
     return [PostItem.GSI1PK.set(index.gsi1pk), PostItem.GSI1SK.set(index.gsi1sk),
             PostItem.GSI2PK.set(index.gsi2pk), PostItem.GSI2SK.set(index.gsi2sk)]  # set(None) removes
+
+
+def published_count_change(before: PostState, after: PostState) -> int:
+    """How a move changes the author's public post count: it counts PUBLISHED posts
+    only, like their feed (``Author.posts``); a post in review, hidden, rejected,
+    removed or deleted is not shown to readers, so neither is its count."""
+    return (after is PostState.PUBLISHED) - (before is PostState.PUBLISHED)
 
 
 def _link_writes(tx: Transaction, before: Post, after: Post) -> None:
@@ -224,6 +232,8 @@ def add_transition(tx: Transaction, before: PostView, after: Post, *, decision: 
         condition = condition & _counts_unchanged(previous.engagement)
     tx.update(label, _post_ref(after.id), actions, condition)
     _link_writes(tx, previous, after)
+    if delta := published_count_change(previous.state, after.state):
+        profile_counter(tx, "profile", after.author_id, ProfileItem.posts, delta)
     if decision is not None:
         tx.put("decision", _decision_item(decision))
 
@@ -248,10 +258,9 @@ def save_transition(before: PostView, after: Post, decision: ModerationDecision 
 
 def save_delete(before: PostView, after: Post) -> None:
     """The author's delete: DELETED, every index key gone from the post and its
-    links, the author's post count down, in ONE transaction."""
+    links, the author's post count down if it was published, in ONE transaction."""
     tx = Transaction()
     add_transition(tx, before, after, rejection_reason=before.rejection_reason)
-    profile_counter(tx, "profile", after.author_id, ProfileItem.posts, -1)
     _commit(tx)
 
 

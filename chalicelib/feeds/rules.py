@@ -52,6 +52,7 @@ DEFAULT_BIG_AUTHOR_FOLLOWERS = 5_000  # at or above: read-time fan-out (pull)
 LIKE_WEIGHT, COMMENT_WEIGHT, SHARE_WEIGHT = 1, 2, 3
 
 SYSTEM_MODERATOR = "system"  # the actor of automatic screening and report hiding
+NO_SUCH_POST = "no such post"  # one message for a missing post and one hidden from the caller
 
 
 
@@ -96,6 +97,16 @@ class ModerationAction(Enum):
     REJECT = "REJECT"
     REMOVE = "REMOVE"
     HIDE = "HIDE"
+
+
+class ModerationActor(Enum):
+    """Who made a decision, as a post's author may know it: a role, never a person."""
+    SYSTEM = "SYSTEM"  # the automatic screen or the report threshold
+    MODERATOR = "MODERATOR"  # a staff member
+
+
+def decided_by(moderator_id: str) -> ModerationActor:
+    return ModerationActor.SYSTEM if moderator_id == SYSTEM_MODERATOR else ModerationActor.MODERATOR
 
 
 class ReportReason(Enum):
@@ -237,6 +248,18 @@ def require_visible(post: Post, field: str = "postId") -> None:
         raise PostNotVisible("this post is not available", field)
 
 
+def require_author(post: Post, actor_id: str, verb: str, *, sees_every_post: bool = False) -> None:
+    """Only its author may change a post. Someone else gets FORBIDDEN only for a post
+    they can see (published, or any but deleted for an operator, ``sees_every_post``);
+    for a post hidden from them NOT_FOUND, the answer a missing id gets: a different
+    answer would tell them that a post under review or rejected exists."""
+    if actor_id == post.author_id:
+        return
+    if can_view(post, actor_id) or (sees_every_post and post.state is not PostState.DELETED):
+        raise NotPostAuthor(f"only its author can {verb} a post", "postId")
+    raise NotFound(NO_SUCH_POST, "postId")
+
+
 def earns_post_points(before: Post, after: Post) -> bool:
     """The first approval of a post earns its author points; re-approvals after an
     edit or a report do not."""
@@ -296,13 +319,12 @@ def remove(post: Post, moderator_id: str, reason: str, at: datetime) -> tuple[Po
 
 
 def edit_post(post: Post, editor_id: str, content: PostContent, now: datetime, *,
-              verified_purchase: bool = False) -> Post:
+              verified_purchase: bool = False, sees_every_post: bool = False) -> Post:
     """The author's new content; the post goes back through screening. Not allowed
     once hidden (an edit would escape the reports), rejected or removed (post anew).
     The kind stays: a review cannot become a note and keep its badge."""
     aware(now)
-    if editor_id != post.author_id:
-        raise NotPostAuthor("only its author can edit a post", "postId")
+    require_author(post, editor_id, "edit", sees_every_post=sees_every_post)
     if post.state not in EDITABLE_STATES:
         raise InvalidPostTransition(f"a {post.state.value.lower().replace('_', ' ')} post cannot be edited", "postId")
     if content.kind is not post.content.kind:
@@ -311,14 +333,13 @@ def edit_post(post: Post, editor_id: str, content: PostContent, now: datetime, *
                    verified_purchase=verified_purchase and content.kind is PostKind.REVIEW)
 
 
-def delete_post(post: Post, actor_id: str, now: datetime) -> Post:
+def delete_post(post: Post, actor_id: str, now: datetime, *, sees_every_post: bool = False) -> Post:
     """The author withdraws their post, whatever its state. Deleting twice is NotFound:
     a deleted post no longer exists for anyone."""
     aware(now)
     if post.state is PostState.DELETED:
-        raise NotFound("this post does not exist", "postId")
-    if actor_id != post.author_id:
-        raise NotPostAuthor("only its author can delete a post", "postId")
+        raise NotFound(NO_SUCH_POST, "postId")
+    require_author(post, actor_id, "delete", sees_every_post=sees_every_post)
     return replace(post, state=PostState.DELETED, updated_at=now)
 
 

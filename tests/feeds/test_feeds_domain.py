@@ -461,6 +461,19 @@ def test_only_the_author_edits():
     assert err.code is ErrorCode.FORBIDDEN
 
 
+@pytest.mark.parametrize("state", [s for s in PostState if s not in (PostState.PUBLISHED, PostState.DELETED)])
+def test_a_post_hidden_from_the_caller_is_not_found_not_forbidden(state):
+    """FORBIDDEN would tell a stranger that a post in review or rejected exists."""
+    content = drafts.validate_post(draft())
+    for change in (lambda **kw: feeds.edit_post(post(state), READER, content, NOW, **kw),
+                   lambda **kw: feeds.delete_post(post(state), READER, NOW, **kw)):
+        with pytest.raises(NotFound) as refused:
+            change()
+        assert refused.value.code is ErrorCode.NOT_FOUND and str(refused.value) == feeds.NO_SUCH_POST
+        with pytest.raises(NotPostAuthor):  # an operator sees every post
+            change(sees_every_post=True)
+
+
 def test_an_edit_keeps_the_kind_and_rechecks_the_badge():
     content = drafts.validate_post(review_draft())
     p = replace(feeds.create_post("P1", AUTHOR, content, NOW, verified_purchase=True), state=PostState.PUBLISHED)

@@ -9,6 +9,8 @@ import time
 import pytest
 
 import app as app_module
+from chalicelib.core.graphql.ids import from_global_id, to_global_id
+from chalicelib.core.ids import new_id
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token
 from tests.factories import create_category
@@ -201,6 +203,46 @@ def test_a_review_word_holds_a_post_for_a_moderator(gql, operator, products):
                token=alice)["data"]["post"]
     assert mine["state"] == "REJECTED"
     assert gql("""query($id: ID!) { post(id: $id) { id } }""", {"id": held["post"]["id"]})["data"]["post"] is None
+
+
+TRAIL = """query($id: ID!) { post(id: $id) { decisions { action decidedBy moderatorId toState } } }"""
+EDIT = """mutation($id: ID!) { editPost(input: {postId: $id, body: "mine now"}) { post { id } errors { code field message } } }"""
+DELETE = """mutation($id: ID!) { deletePost(input: {postId: $id}) { post { id } errors { code field message } } }"""
+
+
+def test_an_author_sees_a_role_not_the_moderator_and_operators_see_the_id(gql, operator, products):
+    alice = demo_token(gql, "alice", "CUSTOMER")
+    gql(ADD_WORD, {"word": "微信", "action": "REVIEW"}, token=operator)
+    held = gql(PUBLISH, {"input": _note(products[:1], body="加我微 信 买")}, token=alice)["data"]["publishPost"]
+    post = held["post"]["id"]
+    gql(MODERATE % "approvePost", {"id": post, "reason": "fine"}, token=operator)
+    gql(MODERATE % "removePost", {"id": post, "reason": "counterfeit goods"}, token=operator)
+    clean = gql(PUBLISH, {"input": _note(products[:1])}, token=alice)["data"]["publishPost"]["post"]["id"]
+
+    seen_by_author = gql(TRAIL, {"id": post}, token=alice)["data"]["post"]["decisions"]
+    assert [(d["decidedBy"], d["moderatorId"]) for d in seen_by_author] == [("MODERATOR", None)] * 2
+    [screened] = gql(TRAIL, {"id": clean}, token=alice)["data"]["post"]["decisions"]
+    assert (screened["decidedBy"], screened["moderatorId"]) == ("SYSTEM", None)
+    seen_by_operator = gql(TRAIL, {"id": post}, token=operator)["data"]["post"]["decisions"]
+    (operator_id,) = from_global_id(_me(gql, operator), "User")
+    assert [(d["decidedBy"], d["moderatorId"]) for d in seen_by_operator] == [("MODERATOR", operator_id)] * 2
+    [screened] = gql(TRAIL, {"id": clean}, token=operator)["data"]["post"]["decisions"]
+    assert (screened["decidedBy"], screened["moderatorId"]) == ("SYSTEM", "system")
+
+
+def test_editing_or_deleting_a_hidden_post_tells_nothing_about_it(gql, operator, products):
+    """A post someone else may not see answers as a missing id does: NOT_FOUND, the
+    same message; FORBIDDEN only for a post they can see."""
+    alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
+    gql(ADD_WORD, {"word": "微信", "action": "REVIEW"}, token=operator)
+    held = gql(PUBLISH, {"input": _note(products[:1], body="加我微 信 买")}, token=alice)["data"]["publishPost"]
+    hidden = held["post"]["id"]
+    visible = gql(PUBLISH, {"input": _note(products[:1])}, token=alice)["data"]["publishPost"]["post"]["id"]
+    for operation, name in ((EDIT, "editPost"), (DELETE, "deletePost")):
+        absent = gql(operation, {"id": to_global_id("Post", new_id())}, token=bob)["data"][name]
+        refused = gql(operation, {"id": hidden}, token=bob)["data"][name]
+        assert refused == absent and refused["errors"][0]["code"] == "NOT_FOUND", (refused, absent)
+        assert gql(operation, {"id": visible}, token=bob)["data"][name]["errors"][0]["code"] == "FORBIDDEN"
 
 
 @pytest.mark.parametrize("page", [20, 100])

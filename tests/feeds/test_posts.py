@@ -202,7 +202,7 @@ def test_a_post_with_a_review_word_waits_in_the_queue(emulator):
     assert view.post.state is PostState.PENDING_REVIEW and view.post.published_at is None
     assert_in_queue(view.post.id)
     assert posts_store.decisions(view.post.id) == []
-    assert profile_posts(alice.user_id) == 1
+    assert profile_posts(alice.user_id) == 0  # the count is of published posts only
     queue, _ = moderation.review_queue(OPERATOR, 10)
     assert [v.post.id for v in queue] == [view.post.id]
 
@@ -426,3 +426,63 @@ def test_a_post_earns_points_when_first_published_only():
     reapproved = _images(clean.post.id)
     assert posts.on_post_changed(reapproved, reapproved | {"state": "HIDDEN"}) == 0  # kept its published_at
     assert posts.on_post_changed({"type": "Like"}, {}) == 0
+
+
+# ---------------------------------------------------------------- the author's post count
+def test_the_post_count_follows_published_posts_only():
+    """Author.postCount counts what Author.posts lists: a post in review, rejected,
+    hidden, removed or deleted is not counted; approval and re-approval count it once."""
+    alice = make_user()
+    list_words()
+    queued = posts.publish(alice, draft("加微信"), NOW)
+    rejected = posts.publish(alice, draft("加微信 too"), NOW)
+    assert profile_posts(alice.user_id) == 0
+    moderation.reject(OPERATOR, rejected.post.id, "spam", NOW)
+    assert profile_posts(alice.user_id) == 0
+    moderation.approve(OPERATOR, queued.post.id, "fine", NOW)
+    assert profile_posts(alice.user_id) == 1
+    posts.edit(alice, queued.post.id, draft("加微信 again"), NOW)  # back to the queue
+    assert profile_posts(alice.user_id) == 0
+    moderation.approve(OPERATOR, queued.post.id, "fine", NOW)
+    clean = published(alice)
+    assert profile_posts(alice.user_id) == 2
+    for _ in range(3):
+        social.report(make_user("R"), clean.post.id, social.ReportReason.SPAM, None, NOW, threshold=3)
+    assert profile_posts(alice.user_id) == 1  # hidden by reports
+    moderation.remove(OPERATOR, clean.post.id, "spam", NOW)
+    assert profile_posts(alice.user_id) == 1
+    posts.delete(alice, rejected.post.id, NOW)
+    assert profile_posts(alice.user_id) == 1  # a rejected post was never counted
+    posts.delete(alice, queued.post.id, NOW)
+    assert profile_posts(alice.user_id) == 0
+
+
+# ---------------------------------------------------------------- no existence leak
+def test_someone_elses_hidden_post_is_not_found_like_a_missing_one():
+    """Editing or deleting a post the caller cannot see answers exactly what a
+    missing id answers (NOT_FOUND, same message), even with a stale version;
+    FORBIDDEN only for a post they can see."""
+    alice, bob = make_user("Alice"), make_user("Bob")
+    list_words()
+    queued = posts.publish(alice, draft("加微信"), NOW)
+    rejected = posts.publish(alice, draft("加微信 too"), NOW)
+    moderation.reject(OPERATOR, rejected.post.id, "spam", NOW)
+    visible = published(alice)
+    with pytest.raises(NotFound) as absent:
+        posts.edit(bob, new_id(), draft(), NOW)
+    before = table_snapshot()
+    for hidden in (queued, rejected):
+        for attempt in (lambda: posts.edit(bob, hidden.post.id, draft(), NOW),
+                        lambda: posts.edit(bob, hidden.post.id, draft(), NOW, expected_version=hidden.version - 1),
+                        lambda: posts.delete(bob, hidden.post.id, NOW)):
+            with pytest.raises(NotFound) as refused:
+                attempt()
+            assert type(refused.value) is type(absent.value) and str(refused.value) == str(absent.value)
+            assert refused.value.field == absent.value.field
+    with pytest.raises(NotPostAuthor):  # an operator sees every post: told it is not theirs
+        posts.delete(OPERATOR, queued.post.id, NOW)
+    with pytest.raises(NotPostAuthor):
+        posts.edit(bob, visible.post.id, draft(), NOW)
+    with pytest.raises(NotPostAuthor):
+        posts.delete(bob, visible.post.id, NOW)
+    assert table_snapshot() == before

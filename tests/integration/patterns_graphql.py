@@ -30,3 +30,20 @@ def register_a_persisted_query(emulator, category):
     persisted.register(_SHA, _QUERY)  # this container knows it: no request
     assert emulator.dynamodb_operations() == ["PutItem", "PutItem"]
     persisted.forget_container_cache()
+
+
+def the_caller_s_own_name_and_avatar_updatemyprofile(emulator, category):
+    import chalicelib.schema  # noqa: F401 - the root assembly plugs the feeds word screen into accounts
+    from chalicelib.accounts.profile import update_my_profile
+    from chalicelib.accounts.service import register_user
+    from chalicelib.core.clock import utc_now
+    from chalicelib.core.principal import Principal, Role
+
+    user = register_user(settings(), "openid-profile-pattern", Role.CUSTOMER, "Pat", utc_now())
+    caller = Principal(user.id, Role.CUSTOMER)
+    update_my_profile(caller, "Pat", None)  # the word list, once a minute per container
+    emulator.clear_log()
+    updated = update_my_profile(caller, "Pat 李", "https://img.example.com/pat.png")
+    assert (updated.display_name, updated.avatar_url) == ("Pat 李", "https://img.example.com/pat.png")
+    # The caller's GetItem belongs to authentication (one per request, see its own row).
+    assert emulator.dynamodb_operations() == ["UpdateItem"]

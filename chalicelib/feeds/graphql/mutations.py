@@ -1,173 +1,63 @@
 """Content feed queries and mutations, mixed into Query and Mutation. Resolvers translate and call a service."""
 from __future__ import annotations
 
-from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from chalicelib.catalog.published.graphql import MediaKind
 from chalicelib.catalog.published.rules import Media as DomainMedia
-from chalicelib.core.clock import iso, utc_now
+from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import InvalidId
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.errors import UserError, payload_errors
+from chalicelib.core.graphql.errors import payload_errors
 from chalicelib.core.graphql.ids import from_global_id, parse_global_id
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import after_position, page_size
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.feeds import rules as domain
+from chalicelib.feeds.graphql.described import After, First
+from chalicelib.feeds.graphql.operation_types import (
+    AuthorIdInput,
+    CommentInput,
+    CommentPayload,
+    DeleteCommentInput,
+    DeletedPayload,
+    EditPostInput,
+    FollowPayload,
+    LikePayload,
+    ModeratePostInput,
+    ModerationWord,
+    ModerationWordAction,
+    ModerationWordConnection,
+    ModerationWordEdge,
+    ModerationWordInput,
+    ModerationWordPayload,
+    PostIdInput,
+    PostPayload,
+    PublishPostInput,
+    ReportPayload,
+    ReportPostInput,
+)
 from chalicelib.feeds.graphql.types import (
     Author,
     Comment,
     Post,
     PostConnection,
-    PostKind,
-    ReportReason,
     feed_connection,
     visible_post,
 )
 
-
-# ---------------------------------------------------------------- inputs and payloads
-@strawberry.input
-class PostMediaInput:
-    url: str = strawberry.field(description="https only.")
-    kind: MediaKind = MediaKind.IMAGE  # type: ignore[assignment]
-
-
-@strawberry.input
-class PublishPostInput:
-    kind: PostKind
-    body: str
-    title: str | None = None
-    media: list[PostMediaInput] = strawberry.field(default_factory=list)
-    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Up to 9 products.")
-    tags: list[str] = strawberry.field(default_factory=list)
-    sponsored: bool = strawberry.field(default=False, description="Sponsorship disclosure (利益声明).")
-
-
-@strawberry.input
-class EditPostInput:
-    post_id: strawberry.ID
-    body: str
-    title: str | None = None
-    media: list[PostMediaInput] = strawberry.field(default_factory=list)
-    product_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
-    tags: list[str] = strawberry.field(default_factory=list)
-    sponsored: bool = False
-    expected_version: int | None = strawberry.field(default=None, description="Refuse if the post changed since.")
-
-
-@strawberry.input
-class PostIdInput:
-    post_id: strawberry.ID
-
-
-@strawberry.input
-class AuthorIdInput:
-    author_id: strawberry.ID
-
-
-@strawberry.input
-class CommentInput:
-    post_id: strawberry.ID
-    body: str
-
-
-@strawberry.input
-class DeleteCommentInput:
-    comment_id: strawberry.ID
-
-
-@strawberry.input
-class ReportPostInput:
-    post_id: strawberry.ID
-    reason: ReportReason
-    note: str | None = strawberry.field(default=None, description="Required for OTHER.")
-
-
-@strawberry.input
-class ModeratePostInput:
-    post_id: strawberry.ID
-    reason: str = strawberry.field(description="Kept in the audit trail; shown to the author on a rejection.")
-
-
-@strawberry.enum(description="BLOCK refuses text with the word; REVIEW sends the post to the review queue.")
-class ModerationWordAction(Enum):
-    BLOCK = "BLOCK"
-    REVIEW = "REVIEW"
-
-
-@strawberry.input
-class ModerationWordInput:
-    word: str
-    action: ModerationWordAction = ModerationWordAction.BLOCK
-
-
-@strawberry.type
-class PostPayload:
-    post: Post | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class LikePayload:
-    post: Post | None = None
-    liked: bool | None = None
-    changed: bool | None = strawberry.field(default=None, description="False: it was so already (no error).")
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class CommentPayload:
-    comment: Comment | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class DeletedPayload:
-    deleted: bool | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class ReportPayload:
-    counted: bool | None = strawberry.field(default=None, description="False: you had reported it already.")
-    hidden: bool | None = strawberry.field(default=None, description="Your report hid it until a moderator decides.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class FollowPayload:
-    following: bool | None = None
-    changed: bool | None = None
-    author: Author | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class ModerationWord:
-    word: str
-    action: ModerationWordAction
-    added_at: str
-
-
-@strawberry.type
-class ModerationWordPayload:
-    word: ModerationWord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class ModerationWordEdge:
-    node: ModerationWord
-    cursor: str
-
-
-@strawberry.type
-class ModerationWordConnection:
-    edges: list[ModerationWordEdge]
-    page_info: PageInfo
+# The `input` argument of each mutation, described for a code generator.
+AuthorIdArgument = Annotated[AuthorIdInput, strawberry.argument(description="The author.")]
+CommentArgument = Annotated[CommentInput, strawberry.argument(description="The post and your comment.")]
+DeleteCommentArgument = Annotated[DeleteCommentInput, strawberry.argument(description="Your comment.")]
+EditPostArgument = Annotated[EditPostInput, strawberry.argument(description="Your post and its new content.")]
+ModeratePostArgument = Annotated[ModeratePostInput, strawberry.argument(description="The post and the reason.")]
+ModerationWordArgument = Annotated[ModerationWordInput, strawberry.argument(
+    description="The word (and, to add it, its action).")]
+PostIdArgument = Annotated[PostIdInput, strawberry.argument(description="The post.")]
+PublishPostArgument = Annotated[PublishPostInput, strawberry.argument(description="The post's content.")]
+ReportPostArgument = Annotated[ReportPostInput, strawberry.argument(description="The post and why.")]
 
 
 # ---------------------------------------------------------------- translation
@@ -203,7 +93,7 @@ def _author(user_id: str) -> Author | None:
 
 def _word(listed) -> ModerationWord:
     return ModerationWord(word=listed.word, action=ModerationWordAction(listed.action.value),
-                          added_at=iso(listed.added_at))
+                          added_at=listed.added_at)
 
 
 @node_resolver("Post")
@@ -232,11 +122,11 @@ def _comment_node(info: Ctx, parts: tuple[str, ...]) -> Comment | None:
 @strawberry.type
 class FeedQuery:
     @strawberry.field(description="A post: published ones to anyone, your own in any state.")
-    def post(self, info: Ctx, id: strawberry.ID) -> Post | None:
+    def post(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="The `Post` id.")]) -> Post | None:
         return visible_post(info, _post_id(id))
 
     @strawberry.field(description="Posts of the authors you follow, newest first (signed in).")
-    def following_feed(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection | None:
+    def following_feed(self, info: Ctx, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         caller = info.context.principal  # the service refuses a signed-out reader
@@ -244,14 +134,15 @@ class FeedQuery:
                                lambda n, at: feeds.following_feed(caller, n, at))
 
     @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md).")
-    def discover_feed(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
+    def discover_feed(self, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         return feed_connection("discover", first, after, feeds.discover_feed)
 
     @strawberry.field(description="Published posts linking a product, newest first (for its product page).")
-    def product_posts(self, product_id: strawberry.ID, first: int | None = None,
-                      after: str | None = None) -> PostConnection | None:
+    def product_posts(self, product_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The `Product` id.")], first: First = None,
+                      after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         (product,) = from_global_id(product_id, "Product", "productId")
@@ -259,19 +150,20 @@ class FeedQuery:
                                lambda n, at: feeds.product_feed(product, n, at))
 
     @strawberry.field(description="A person's public profile with their posts.")
-    def author(self, id: strawberry.ID) -> Author | None:
+    def author(self, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The `Author` id (a `User` id names the same person).")]) -> Author | None:
         return _author(_person(id, "id"))
 
     @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
-    def review_queue(self, info: Ctx, first: int | None = None, after: str | None = None) -> PostConnection | None:
+    def review_queue(self, info: Ctx, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import moderation
 
         return feed_connection("review-queue", first, after,
                                lambda n, at: moderation.review_queue_page(info.context.principal, n, at))
 
     @strawberry.field(description="Operators: the sensitive-word list.")
-    def moderation_words(self, info: Ctx, first: int | None = None,
-                         after: str | None = None) -> ModerationWordConnection | None:
+    def moderation_words(self, info: Ctx, first: First = None,
+                         after: After = None) -> ModerationWordConnection | None:
         from chalicelib.feeds import moderation
 
         scope = "moderation-words"
@@ -285,7 +177,7 @@ class FeedMutation:
     @strawberry.mutation(description="Publish a post. Screened: a banned word refuses it (CONTENT_REJECTED), "
                                      "a word under review sends it to the review queue.")
     @payload_errors(PostPayload)
-    def publish_post(self, info: Ctx, input: PublishPostInput) -> PostPayload | None:
+    def publish_post(self, info: Ctx, input: PublishPostArgument) -> PostPayload | None:
         from chalicelib.feeds import posts
 
         return PostPayload(post=Post(view=posts.publish(info.context.principal, _draft(input.kind, input),
@@ -293,7 +185,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Edit your post; it is screened again.")
     @payload_errors(PostPayload)
-    def edit_post(self, info: Ctx, input: EditPostInput) -> PostPayload | None:
+    def edit_post(self, info: Ctx, input: EditPostArgument) -> PostPayload | None:
         from chalicelib.feeds import posts, posts_store
 
         post_id = _post_id(input.post_id)
@@ -304,14 +196,14 @@ class FeedMutation:
 
     @strawberry.mutation(description="Withdraw your post from every feed.")
     @payload_errors(PostPayload)
-    def delete_post(self, info: Ctx, input: PostIdInput) -> PostPayload | None:
+    def delete_post(self, info: Ctx, input: PostIdArgument) -> PostPayload | None:
         from chalicelib.feeds import posts
 
         return PostPayload(post=Post(view=posts.delete(info.context.principal, _post_id(input.post_id), utc_now())))
 
     @strawberry.mutation(description="Like a post; liking twice changes nothing.")
     @payload_errors(LikePayload)
-    def like_post(self, info: Ctx, input: PostIdInput) -> LikePayload | None:
+    def like_post(self, info: Ctx, input: PostIdArgument) -> LikePayload | None:
         from chalicelib.feeds import social
 
         done = social.like(info.context.principal, _post_id(input.post_id), utc_now())
@@ -319,7 +211,7 @@ class FeedMutation:
 
     @strawberry.mutation
     @payload_errors(LikePayload)
-    def unlike_post(self, info: Ctx, input: PostIdInput) -> LikePayload | None:
+    def unlike_post(self, info: Ctx, input: PostIdArgument) -> LikePayload | None:
         from chalicelib.feeds import social
 
         done = social.unlike(info.context.principal, _post_id(input.post_id))
@@ -327,14 +219,14 @@ class FeedMutation:
 
     @strawberry.mutation(description="Count a share of a post (each share counts).")
     @payload_errors(PostPayload)
-    def share_post(self, info: Ctx, input: PostIdInput) -> PostPayload | None:
+    def share_post(self, info: Ctx, input: PostIdArgument) -> PostPayload | None:
         from chalicelib.feeds import social
 
         return PostPayload(post=Post(view=social.share(info.context.principal, _post_id(input.post_id))))
 
     @strawberry.mutation(description="Comment on a published post; screened like posts.")
     @payload_errors(CommentPayload)
-    def comment_on_post(self, info: Ctx, input: CommentInput) -> CommentPayload | None:
+    def comment_on_post(self, info: Ctx, input: CommentArgument) -> CommentPayload | None:
         from chalicelib.feeds import social
 
         stored = social.comment(info.context.principal, _post_id(input.post_id), input.body, utc_now())
@@ -342,7 +234,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Delete your own comment.")
     @payload_errors(DeletedPayload)
-    def delete_comment(self, info: Ctx, input: DeleteCommentInput) -> DeletedPayload | None:
+    def delete_comment(self, info: Ctx, input: DeleteCommentArgument) -> DeletedPayload | None:
         from chalicelib.feeds import social
 
         post_id, comment_id = from_global_id(input.comment_id, "Comment", "commentId")
@@ -351,7 +243,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Report a post, once per reader; enough reports hide it until reviewed.")
     @payload_errors(ReportPayload)
-    def report_post(self, info: Ctx, input: ReportPostInput) -> ReportPayload | None:
+    def report_post(self, info: Ctx, input: ReportPostArgument) -> ReportPayload | None:
         from chalicelib.feeds import social
 
         done = social.report(info.context.principal, _post_id(input.post_id), input.reason, input.note, utc_now())
@@ -359,7 +251,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Follow an author; following twice changes nothing.")
     @payload_errors(FollowPayload)
-    def follow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload | None:
+    def follow_author(self, info: Ctx, input: AuthorIdArgument) -> FollowPayload | None:
         from chalicelib.feeds import social
 
         author_id = _author_id(input.author_id)
@@ -368,7 +260,7 @@ class FeedMutation:
 
     @strawberry.mutation
     @payload_errors(FollowPayload)
-    def unfollow_author(self, info: Ctx, input: AuthorIdInput) -> FollowPayload | None:
+    def unfollow_author(self, info: Ctx, input: AuthorIdArgument) -> FollowPayload | None:
         from chalicelib.feeds import social
 
         author_id = _author_id(input.author_id)
@@ -377,7 +269,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: publish a post from the review queue.")
     @payload_errors(PostPayload)
-    def approve_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
+    def approve_post(self, info: Ctx, input: ModeratePostArgument) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.approve(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -385,7 +277,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: refuse a post from the review queue, with the reason.")
     @payload_errors(PostPayload)
-    def reject_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
+    def reject_post(self, info: Ctx, input: ModeratePostArgument) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.reject(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -393,7 +285,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: take a post down from every feed, with the reason.")
     @payload_errors(PostPayload)
-    def remove_post(self, info: Ctx, input: ModeratePostInput) -> PostPayload | None:
+    def remove_post(self, info: Ctx, input: ModeratePostArgument) -> PostPayload | None:
         from chalicelib.feeds import moderation
 
         view = moderation.remove(info.context.principal, _post_id(input.post_id), input.reason, utc_now())
@@ -401,7 +293,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: add a word to the sensitive-word list.")
     @payload_errors(ModerationWordPayload)
-    def add_moderation_word(self, info: Ctx, input: ModerationWordInput) -> ModerationWordPayload | None:
+    def add_moderation_word(self, info: Ctx, input: ModerationWordArgument) -> ModerationWordPayload | None:
         from chalicelib.feeds import moderation
 
         listed = moderation.add_word(info.context.principal, input.word, moderation.WordAction(input.action.value),
@@ -410,7 +302,7 @@ class FeedMutation:
 
     @strawberry.mutation(description="Operators: take a word off the list.")
     @payload_errors(DeletedPayload)
-    def remove_moderation_word(self, info: Ctx, input: ModerationWordInput) -> DeletedPayload | None:
+    def remove_moderation_word(self, info: Ctx, input: ModerationWordArgument) -> DeletedPayload | None:
         from chalicelib.feeds import moderation
 
         moderation.remove_word(info.context.principal, input.word)

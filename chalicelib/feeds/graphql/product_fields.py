@@ -6,6 +6,7 @@ import strawberry
 from chalicelib.catalog.published.graphql import Product
 from chalicelib.core.graphql.extend import extends
 from chalicelib.feeds import reading as feeds
+from chalicelib.feeds.graphql.described import After, First
 from chalicelib.feeds.graphql.types import PostConnection, feed_connection
 
 
@@ -13,7 +14,7 @@ from chalicelib.feeds.graphql.types import PostConnection, feed_connection
 @strawberry.type
 class ProductPostsFields:
     @strawberry.field(description="Published posts (种草) linking this product, newest first.")
-    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
+    def posts(self, first: First = None, after: After = None) -> PostConnection | None:
         product = self.product.id
         return feed_connection(f"product-posts:{product}", first, after,
                                lambda n, at: feeds.product_feed(product, n, at))

@@ -20,13 +20,46 @@ from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
 from chalicelib.feeds import rules as domain
 from chalicelib.feeds.feed_store import FeedPage
+from chalicelib.feeds.graphql.described import After, First, described_enum
 from chalicelib.feeds.post_items import PostView, ProductCard
 
-PostKind = strawberry.enum(domain.PostKind, name="PostKind")
-PostState = strawberry.enum(domain.PostState, name="PostState",
-                            description="Only PUBLISHED posts appear in feeds; authors see their own in any state.")
-ReportReason = strawberry.enum(domain.ReportReason, name="ReportReason")
-ModerationAction = strawberry.enum(domain.ModerationAction, name="ModerationAction")
+PostKind = described_enum(domain.PostKind, "PostKind", "What a post is; it keeps its kind.", {
+    domain.PostKind.NOTE: f"Text with up to {domain.MAX_IMAGES} images.",
+    domain.PostKind.VIDEO: "Text with exactly one video.",
+    domain.PostKind.REVIEW: "A review of exactly one product (买家秀), images or one video; a verified purchase "
+                            "if you paid for it.",
+})
+PostState = described_enum(
+    domain.PostState, "PostState",
+    "Only PUBLISHED posts appear in feeds; authors see their own in any state but DELETED.", {
+        domain.PostState.PENDING_REVIEW: "Waiting for a moderator (a word under review, or edited).",
+        domain.PostState.PUBLISHED: "In the feeds, open to likes, comments and shares.",
+        domain.PostState.HIDDEN: "Reported by enough readers; out of the feeds until a moderator decides.",
+        domain.PostState.REJECTED: "Refused by a moderator; `rejectionReason` says why.",
+        domain.PostState.REMOVED: "Taken down by a moderator after publication.",
+        domain.PostState.DELETED: "Withdrawn by its author; gone for everyone.",
+    })
+ReportReason = described_enum(domain.ReportReason, "ReportReason", "Why a reader reports a post.", {
+    domain.ReportReason.SPAM: "Spam or repeated content.",
+    domain.ReportReason.UNDISCLOSED_ADVERTISING: "Advertising without the sponsorship disclosure (利益声明).",
+    domain.ReportReason.FALSE_CLAIMS: "False or exaggerated claims (虚假宣传).",
+    domain.ReportReason.OFFENSIVE: "Offensive or abusive.",
+    domain.ReportReason.ILLEGAL: "Illegal content or goods.",
+    domain.ReportReason.INFRINGEMENT: "Copied content or counterfeit goods (侵权).",
+    domain.ReportReason.PRIVACY: "Shows someone's personal information.",
+    domain.ReportReason.OTHER: "Something else: say what in `note`.",
+})
+ModerationAction = described_enum(domain.ModerationAction, "ModerationAction", "What a moderation decision did.", {
+    domain.ModerationAction.APPROVE: "Published (screening passed, or a moderator approved).",
+    domain.ModerationAction.REJECT: "Refused before publication.",
+    domain.ModerationAction.REMOVE: "Taken down.",
+    domain.ModerationAction.HIDE: "Hidden by readers' reports until a moderator decides.",
+})
+ModerationActor = described_enum(
+    domain.ModerationActor, "ModerationActor", "Who made a moderation decision: a role, never a person.", {
+        domain.ModerationActor.SYSTEM: "The automatic screen or the report threshold.",
+        domain.ModerationActor.MODERATOR: "A staff moderator.",
+    })
 
 
 @strawberry.type(description="A product linked from a post, as it was when the post was last written.")
@@ -60,7 +93,10 @@ class PostProduct:
 class ModerationDecision:
     action: ModerationAction
     reason: str
-    moderator_id: str = strawberry.field(description="A user id, or 'system' for screening and report thresholds.")
+    decided_by: ModerationActor = strawberry.field(description="The role that decided, never the person.")
+    moderator_id: str | None = strawberry.field(
+        description="Operators only: the moderator's user id, or 'system'. Null for the post's author: a "
+                    "staff member's identity is not shown to the people they moderate.")
     from_state: PostState
     to_state: PostState
     at: datetime
@@ -155,7 +191,7 @@ class Post(Node):
         return self.view.version
 
     @strawberry.field(description="Newest first.")
-    def comments(self, first: int | None = None, after: str | None = None) -> CommentConnection | None:
+    def comments(self, first: First = None, after: After = None) -> CommentConnection | None:
         from chalicelib.feeds import social
 
         scope = f"comments:{self._post.id}"
@@ -170,9 +206,11 @@ class Post(Node):
         principal = info.context.principal
         if principal is None or (principal.role is not Role.OPERATOR and principal.user_id != self._post.author_id):
             return None
-        return [ModerationDecision(action=d.action, reason=d.reason, moderator_id=d.moderator_id,
+        operator = principal.role is Role.OPERATOR
+        return [ModerationDecision(action=d.action, reason=d.reason, decided_by=domain.decided_by(d.moderator_id),
+                                   moderator_id=d.moderator_id if operator else None,
                                    from_state=d.from_state, to_state=d.to_state, at=d.at)
-                for d in moderation.decisions(info.context.principal, self._post.id)]
+                for d in moderation.decisions(principal, self._post.id)]
 
 
 @strawberry.type(description="A comment on a post.")
@@ -297,7 +335,7 @@ class Author(Node):
         return social.is_following(principal, self.user_id)
 
     @strawberry.field(description="Their published posts, newest first: one request a page.")
-    def posts(self, first: int | None = None, after: str | None = None) -> PostConnection | None:
+    def posts(self, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         author = self.user_id

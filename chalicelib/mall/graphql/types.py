@@ -8,29 +8,32 @@ chalicelib.mall.service.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
 from chalicelib.catalog.published.graphql import Product, Sku, visible_product
-from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx, Loaders, loader
-from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
+from chalicelib.mall.graphql.described import After, First, described_enum
 
 CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 
-MallItemKind = strawberry.enum(domain.MallItemKind, name="MallItemKind",
-                               description="PRODUCT: a catalog SKU shipped to you; COUPON: money off an order.")
-MallRedemptionState = strawberry.enum(domain.RedemptionState, name="MallRedemptionState",
-                                      description="ISSUED: a coupon you hold; TO_SHIP: a product waiting to ship.")
+MallItemKind = described_enum(domain.MallItemKind, "MallItemKind", "What a mall item gives for points.", {
+    domain.MallItemKind.PRODUCT: "A catalog SKU, shipped to you (`skuId`).",
+    domain.MallItemKind.COUPON: "Money off an order (`coupon`), with a code to show at checkout.",
+})
+MallRedemptionState = described_enum(domain.RedemptionState, "MallRedemptionState", "Where a redemption stands.", {
+    domain.RedemptionState.ISSUED: "A coupon you hold: use `couponCode` before `couponExpiresAt`.",
+    domain.RedemptionState.TO_SHIP: "A product waiting to be shipped to you.",
+})
 
 REDEMPTION_STATUS_TEXT = {
     domain.RedemptionState.ISSUED: "Coupon issued (优惠券已发放)",
@@ -100,7 +103,7 @@ class MallItem(Node):
     def image_url(self) -> str | None:
         return self.item.image_url
 
-    @strawberry.field(description="Points one unit costs.")
+    @strawberry.field(description="Points one unit costs (points, not money).")
     def points_price(self) -> int:
         return self.item.points_price
 
@@ -165,7 +168,7 @@ class MallRedemption(Node):
     def title(self) -> str:
         return self.redemption.title
 
-    @strawberry.field(description="Points it took.")
+    @strawberry.field(description="Points it took (points, not money).")
     def points(self) -> int:
         return self.redemption.points
 
@@ -269,120 +272,12 @@ def _mall_redemption_node(info: Ctx, parts: tuple[str, ...]) -> MallRedemption |
 class MallQuery:
     @strawberry.field(description="The points mall: active items, newest first (sold-out ones too). "
                                   "At most 100 a page.")
-    def mall_items(self, first: int | None = None, after: str | None = None) -> MallItemConnection | None:
+    def mall_items(self, first: First = None, after: After = None) -> MallItemConnection | None:
         return mall_item_connection(first, after)
 
     @strawberry.field(description="A mall item by id; inactive ones for operators only.")
-    def mall_item(self, info: Ctx, id: strawberry.ID) -> MallItem | None:
+    def mall_item(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The `MallItem` id.")]) -> MallItem | None:
         (item_id,) = from_global_id(id, "MallItem")
         found = service.visible_item(info.context.principal, item_id)
         return MallItem(item=found) if found else None
-
-
-@strawberry.input(description="A coupon's terms; money in fen.")
-class MallCouponInput:
-    value: int = strawberry.field(description="Fen off the order, above 0.")
-    min_order: int = strawberry.field(default=0, description="Fen; 0: no threshold.")
-    valid_days: int = strawberry.field(default=30, description="Days a redeemed coupon stays valid.")
-
-
-@strawberry.input
-class CreateMallItemInput:
-    kind: MallItemKind
-    title: str = strawberry.field(description="At most 60 characters.")
-    points_price: int = strawberry.field(description="Points one unit costs, above 0.")
-    stock: int = strawberry.field(description="Units that can be redeemed.")
-    description: str = ""
-    image_url: str | None = strawberry.field(default=None, description="https only.")
-    per_user_limit: int = 1
-    active: bool = strawberry.field(default=False, description="Listed and redeemable from now on.")
-    sku_id: strawberry.ID | None = strawberry.field(default=None, description="PRODUCT: the catalog SKU shipped.")
-    coupon: MallCouponInput | None = strawberry.field(default=None, description="COUPON: its terms.")
-
-
-@strawberry.input(description="Only the terms given change.")
-class MallCouponChangesInput:
-    value: int | None = None
-    min_order: int | None = None
-    valid_days: int | None = None
-
-
-@strawberry.input(description="Only the fields given change.")
-class UpdateMallItemInput:
-    id: strawberry.ID
-    title: str | None = None
-    description: str | None = None
-    image_url: str | None = strawberry.field(default=None, description="An empty string removes the image.")
-    points_price: int | None = None
-    stock: int | None = strawberry.field(default=None, description="Units that can be redeemed from now on.")
-    per_user_limit: int | None = None
-    active: bool | None = strawberry.field(default=None, description="false takes it out of the mall at once.")
-    sku_id: strawberry.ID | None = None
-    coupon: MallCouponChangesInput | None = None
-
-
-@strawberry.input
-class RedeemMallItemInput:
-    item_id: strawberry.ID
-    idempotency_key: str = strawberry.field(
-        description="8-64 characters; retry with the same key: redeemed once, charged once (kept 24 h).")
-
-
-@strawberry.type
-class MallItemPayload:
-    mall_item: MallItem | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class RedeemMallItemPayload:
-    redemption: MallRedemption | None = None
-    replayed: bool = strawberry.field(default=False, description="True: this key redeemed before; nothing more "
-                                                                  "was taken.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def _sku_of(sku_gid: strawberry.ID | None) -> tuple[str | None, str | None]:
-    if sku_gid is None:
-        return None, None
-    product_id, sku_id = from_global_id(sku_gid, "Sku", "skuId")
-    return product_id, sku_id
-
-
-@strawberry.type
-class MallMutation:
-    @strawberry.mutation(description="Operators: put a product or a coupon in the points mall.")
-    @payload_errors(MallItemPayload)
-    def create_mall_item(self, info: Ctx, input: CreateMallItemInput) -> MallItemPayload | None:
-        product_id, sku_id = _sku_of(input.sku_id)
-        coupon = None if input.coupon is None else domain.CouponTerms(input.coupon.value, input.coupon.min_order,
-                                                                      input.coupon.valid_days)
-        new = service.NewMallItem(
-            kind=input.kind, title=input.title, points_price=input.points_price, stock=input.stock,
-            description=input.description, image_url=input.image_url, per_user_limit=input.per_user_limit,
-            active=input.active, product_id=product_id, sku_id=sku_id, coupon=coupon,
-        )
-        return MallItemPayload(mall_item=MallItem(item=service.create_item(info.context.principal, new, utc_now())))
-
-    @strawberry.mutation(description="Operators: change an item, or take it out of the mall (active: false).")
-    @payload_errors(MallItemPayload)
-    def update_mall_item(self, info: Ctx, input: UpdateMallItemInput) -> MallItemPayload | None:
-        (item_id,) = from_global_id(input.id, "MallItem")
-        product_id, sku_id = _sku_of(input.sku_id)
-        coupon = input.coupon or MallCouponChangesInput()
-        changes = domain.MallItemChanges(
-            title=input.title, description=input.description, image_url=input.image_url,
-            points_price=input.points_price, stock=input.stock, per_user_limit=input.per_user_limit,
-            active=input.active, product_id=product_id, sku_id=sku_id, coupon_value=coupon.value,
-            coupon_min_order=coupon.min_order, coupon_valid_days=coupon.valid_days,
-        )
-        item = service.update_item(info.context.principal, item_id, changes, utc_now())
-        return MallItemPayload(mall_item=MallItem(item=item))
-
-    @strawberry.mutation(description="Redeem one unit of an item with your points.")
-    @payload_errors(RedeemMallItemPayload)
-    def redeem_mall_item(self, info: Ctx, input: RedeemMallItemInput) -> RedeemMallItemPayload | None:
-        (item_id,) = from_global_id(input.item_id, "MallItem", "itemId")
-        outcome = service.redeem(info.context.principal, item_id, input.idempotency_key, utc_now())
-        return RedeemMallItemPayload(redemption=MallRedemption(redemption=outcome.redemption),
-                                     replayed=outcome.replayed)

@@ -5,6 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
+from chalicelib.mall.graphql.described import After, First
 from chalicelib.mall.graphql.types import MallRedemptionConnection, user_mall_redemptions
 
 
@@ -12,6 +13,6 @@ from chalicelib.mall.graphql.types import MallRedemptionConnection, user_mall_re
 @strawberry.type
 class MallUserFields:
     @strawberry.field(description="Your points-mall redemptions, newest first.")
-    async def mall_redemptions(self, info: Info, first: int | None = None,
-                               after: str | None = None) -> MallRedemptionConnection | None:
+    async def mall_redemptions(self, info: Info, first: First = None,
+                               after: After = None) -> MallRedemptionConnection | None:
         return await user_mall_redemptions(self, info, first, after)

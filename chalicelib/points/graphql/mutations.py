@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Any
 
 import strawberry
 
@@ -11,9 +12,19 @@ from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.points import rules as domain
 from chalicelib.points import service
+from chalicelib.points.graphql.described import described_enum
 from chalicelib.points.graphql.types import PointsAccount, PointsRules, points_account
 
-CheckInOutcome = strawberry.enum(service.CheckInOutcome, name="CheckInOutcome")
+CheckInOutcome = described_enum(service.CheckInOutcome, "CheckInOutcome", "What today's check-in did.", {
+    service.CheckInOutcome.CHECKED_IN: "Checked in now: the points were added.",
+    service.CheckInOutcome.ALREADY_CHECKED_IN: "Checked in earlier today (China time): nothing changed.",
+})
+
+
+def _rule(text: str, name: str) -> Any:
+    """An optional rules input field; its description states the accepted range (service.RULE_BOUNDS)."""
+    low, high = service.RULE_BOUNDS[name]
+    return strawberry.field(default=None, description=f"{text} A whole number from {low} to {high}.")
 
 
 @strawberry.type(description="Today's check-in: the points it earned, or ALREADY_CHECKED_IN (nothing changed).")
@@ -28,8 +39,9 @@ class CheckInPayload:
 
 @strawberry.input
 class AdjustPointsInput:
-    user_id: strawberry.ID
-    points: int = strawberry.field(description="Signed; a deduction never takes the balance below zero.")
+    user_id: strawberry.ID = strawberry.field(description="The member's `User` id.")
+    points: int = strawberry.field(description="Points (not money), signed; a deduction never takes the balance "
+                                               "below zero.")
     reason: str = strawberry.field(description="Shown in the customer's ledger and kept with the operator's id.")
     idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one posting.")
 
@@ -43,28 +55,32 @@ class AdjustPointsPayload:
 
 @strawberry.input
 class TierInput:
-    name: str
-    min_growth: int
-    multiplier_permille: int
+    name: str = strawberry.field(description="1 to 20 characters, distinct among the tiers.")
+    min_growth: int = strawberry.field(description="Growth value from which the tier applies: 0 for the first "
+                                                   "tier, then strictly rising.")
+    multiplier_permille: int = strawberry.field(description="Points multiplier ×1000: 1000 (1×) to 10000 (10×).")
 
 
 @strawberry.input(description="Only the fields given change.")
 class UpdatePointsRulesInput:
-    fen_per_point: int | None = None
-    green_multiplier: int | None = None
-    check_in_points: int | None = None
-    streak_bonus_day: int | None = None
-    streak_bonus_points: int | None = None
-    post_points: int | None = None
-    posts_per_day: int | None = None
-    team_success_points: int | None = None
-    growth_per_yuan: int | None = None
-    tiers: list[TierInput] | None = None
-    redeem_points_per_unit: int | None = None
-    redeem_fen_per_unit: int | None = None
-    redeem_max_percent: int | None = None
-    pending_days: int | None = None
-    expiring_soon_days: int | None = None
+    fen_per_point: int | None = _rule("Fen paid per point earned.", "fen_per_point")
+    green_multiplier: int | None = _rule("Points multiplier for green goods.", "green_multiplier")
+    check_in_points: int | None = _rule("Points for a daily check-in.", "check_in_points")
+    streak_bonus_day: int | None = _rule("Every n-th consecutive check-in earns the bonus instead.",
+                                         "streak_bonus_day")
+    streak_bonus_points: int | None = _rule("Points for a streak-bonus day.", "streak_bonus_points")
+    post_points: int | None = _rule("Points for a post's first approval.", "post_points")
+    posts_per_day: int | None = _rule("Posts rewarded per (China) day.", "posts_per_day")
+    team_success_points: int | None = _rule("Points when a group-buy team succeeds.", "team_success_points")
+    growth_per_yuan: int | None = _rule("Growth value per ¥1 paid.", "growth_per_yuan")
+    tiers: list[TierInput] | None = strawberry.field(default=None, description="Replaces every tier; at least one.")
+    redeem_points_per_unit: int | None = _rule("Points per redemption unit.", "redeem_points_per_unit")
+    redeem_fen_per_unit: int | None = _rule("Fen off an order per redemption unit.", "redeem_fen_per_unit")
+    redeem_max_percent: int | None = _rule("At most this percent of an order paid with points.",
+                                           "redeem_max_percent")
+    pending_days: int | None = _rule("Days an order's points stay pending (the return window).", "pending_days")
+    expiring_soon_days: int | None = _rule("Days ahead in which expiring points are shown as expiring soon.",
+                                           "expiring_soon_days")
 
 
 @strawberry.type
@@ -87,7 +103,8 @@ class PointsQuery:
         return PointsRules(rules=service.rules_now())
 
     @strawberry.field(description="Operators: a member's points account (to answer a ticket before adjusting).")
-    def points_account(self, info: Ctx, user_id: strawberry.ID) -> PointsAccount | None:
+    def points_account(self, info: Ctx, user_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The member's `User` id.")]) -> PointsAccount | None:
         (user,) = from_global_id(user_id, "User", "userId")
         return points_account(service.member_account(info.context.principal, user))
 
@@ -106,7 +123,8 @@ class PointsMutation:
 
     @strawberry.mutation(description="Operators: add or deduct points with a reason (audited, in the ledger).")
     @payload_errors(AdjustPointsPayload)
-    def adjust_points(self, info: Ctx, input: AdjustPointsInput) -> AdjustPointsPayload | None:
+    def adjust_points(self, info: Ctx, input: Annotated[AdjustPointsInput, strawberry.argument(
+            description="Whose points, how many and why.")]) -> AdjustPointsPayload | None:
         (user,) = from_global_id(input.user_id, "User", "userId")
         applied = service.adjust(info.context.principal, user, input.points, input.reason, utc_now(),
                                  input.idempotency_key)
@@ -114,6 +132,7 @@ class PointsMutation:
 
     @strawberry.mutation(description="Operators: change the earning, tier and redemption rules.")
     @payload_errors(PointsRulesPayload)
-    def update_points_rules(self, info: Ctx, input: UpdatePointsRulesInput) -> PointsRulesPayload | None:
+    def update_points_rules(self, info: Ctx, input: Annotated[UpdatePointsRulesInput, strawberry.argument(
+            description="The rules to change; the others keep their values.")]) -> PointsRulesPayload | None:
         updated = service.update_rules(info.context.principal, _changes(input), utc_now())
         return PointsRulesPayload(rules=PointsRules(rules=updated))

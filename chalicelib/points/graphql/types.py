@@ -1,20 +1,40 @@
 """Membership points types: the account a customer sees, its ledger, the rules."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
+from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.points import rules as domain
 from chalicelib.points import service
 from chalicelib.points.account_reads import Entry
+from chalicelib.points.graphql.described import After, First, described_enum
+from chalicelib.points.segments import Segment
 
-PointsEntryKind = strawberry.enum(domain.EntryKind, name="PointsEntryKind")
+CURRENCY = "CNY"  # the rules' fen are the shop's currency
+
+POINTS_ARE_NOT_MONEY = "Points (积分), an Int: points are not money and have no currency."
+
+PointsEntryKind = described_enum(domain.EntryKind, "PointsEntryKind", "What a ledger entry did.", {
+    domain.EntryKind.EARN: "Earned: a paid order, a check-in, an approved post, a successful team.",
+    domain.EntryKind.REDEEM: "Spent: at checkout or in the points mall.",
+    domain.EntryKind.EXPIRE: "Expired at the end of the calendar year after the year earned.",
+    domain.EntryKind.REVERSE: "An earning or spending taken back (a refund, a cancelled order).",
+    domain.EntryKind.ADJUST: "Added or deducted by an operator, with a reason.",
+})
+PointsSegment = described_enum(Segment, "PointsSegment", "RFM segment from the last 90 days of paid orders.", {
+    Segment.DIAMOND: "3 or more purchases in the last 30 days averaging above ¥800.",
+    Segment.GOLD: "A purchase in the last 60 days (and not diamond).",
+    Segment.SILVER: "A purchase 61 to 90 days ago, none since.",
+    Segment.CHURN_WARNING: "No purchase in the last 90 days (including never).",
+})
 
 
 @strawberry.type(description="A membership tier: bronze 0, silver 1 000, gold 5 000, diamond 20 000 growth by default.")
@@ -30,8 +50,8 @@ class Tier:
 
 @strawberry.type(description="Points from a paid order, waiting for its 7-day return window.")
 class PendingPoints:
-    points: int
-    available_at: str = strawberry.field(description="When they become available (UTC, ISO 8601).")
+    points: int = strawberry.field(description=POINTS_ARE_NOT_MONEY)
+    available_at: datetime = strawberry.field(description="When they become available to spend.")
 
 
 @strawberry.type(description="The points that expire first and the last day to spend them (China time).")
@@ -64,9 +84,9 @@ class PointsEntry(Node):
     def pending(self) -> bool:
         return self.entry.pending
 
-    @strawberry.field
-    def created_at(self) -> str:
-        return self.entry.created_at
+    @strawberry.field(description="When it was posted.")
+    def created_at(self) -> datetime:
+        return from_iso(self.entry.created_at)
 
 
 @strawberry.type
@@ -117,7 +137,7 @@ class PointsAccount:
 
     @strawberry.field(description="Each order's pending points and when they become available, soonest first.")
     def pending_releases(self) -> list[PendingPoints]:
-        return [PendingPoints(points=p.amount, available_at=p.release_at) for p in self.summary.pending]
+        return [PendingPoints(points=p.amount, available_at=from_iso(p.release_at)) for p in self.summary.pending]
 
     @strawberry.field(description="The points that expire next, if within the expiring-soon window (60 days).")
     def expiring_soon(self) -> ExpiringPoints | None:
@@ -164,12 +184,14 @@ class PointsAccount:
     def checked_in_today(self) -> bool:
         return self.summary.checked_in_today
 
-    @strawberry.field(description="RFM segment as the nightly job last computed it (operators' view).")
-    def segment(self) -> str | None:
-        return self.summary.account.segment
+    @strawberry.field(description="RFM segment as the nightly job last computed it (operators' view); null "
+                                  "before its first run for this member.")
+    def segment(self) -> PointsSegment | None:
+        stored = self.summary.account.segment
+        return Segment(stored) if stored else None
 
     @strawberry.field(description="The ledger, newest first.")
-    def ledger(self, first: int | None = None, after: str | None = None) -> PointsEntryConnection | None:
+    def ledger(self, first: First = None, after: After = None) -> PointsEntryConnection | None:
         return ledger_connection(self.user_id, first, after)
 
 
@@ -181,9 +203,14 @@ def points_account(user_id: str) -> PointsAccount:
 class PointsRules:
     rules: strawberry.Private[domain.PointsRules]
 
-    @strawberry.field(description="Fen paid per point earned (100: 1 point per ¥1).")
+    @strawberry.field(description="Fen paid per point earned (100: 1 point per ¥1).",
+                      deprecation_reason="Use spendPerPoint (Money).")
     def fen_per_point(self) -> int:
         return self.rules.fen_per_point
+
+    @strawberry.field(description="Money paid per point earned (¥1 by default), before the tier multiplier.")
+    def spend_per_point(self) -> Money:
+        return Money(amount=self.rules.fen_per_point, currency=CURRENCY)
 
     @strawberry.field
     def green_multiplier(self) -> int:
@@ -225,9 +252,14 @@ class PointsRules:
     def redeem_points_per_unit(self) -> int:
         return self.rules.redeem_points_per_unit
 
-    @strawberry.field(description="Fen off per unit (100: ¥1).")
+    @strawberry.field(description="Fen off per unit (100: ¥1).",
+                      deprecation_reason="Use redeemValuePerUnit (Money).")
     def redeem_fen_per_unit(self) -> int:
         return self.rules.redeem_fen_per_unit
+
+    @strawberry.field(description="Money off an order per redemption unit (¥1 by default).")
+    def redeem_value_per_unit(self) -> Money:
+        return Money(amount=self.rules.redeem_fen_per_unit, currency=CURRENCY)
 
     @strawberry.field(description="At most this percent of an order may be paid with points.")
     def redeem_max_percent(self) -> int:
