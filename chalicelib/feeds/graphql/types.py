@@ -12,6 +12,7 @@ import chalicelib.feeds.graphql.loaders  # noqa: F401  # registers this feature'
 from chalicelib.catalog.published.graphql import Media, Product, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.described import After, First, described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
@@ -20,7 +21,6 @@ from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
 from chalicelib.feeds import rules as domain
 from chalicelib.feeds.feed_store import FeedPage
-from chalicelib.feeds.graphql.described import After, First, described_enum
 from chalicelib.feeds.post_items import PostView, ProductCard
 
 PostKind = described_enum(domain.PostKind, "PostKind", "What a post is; it keeps its kind.", {

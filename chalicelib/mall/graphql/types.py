@@ -16,13 +16,13 @@ from strawberry.dataloader import DataLoader
 from chalicelib.catalog.published.graphql import Product, Sku, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx, Loaders, loader
+from chalicelib.core.graphql.described import After, First, described_enum
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
-from chalicelib.mall.graphql.described import After, First, described_enum
 
 CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 

@@ -8,6 +8,7 @@ import strawberry
 from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.described import After, First, described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
@@ -15,7 +16,6 @@ from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.points import rules as domain
 from chalicelib.points import service
 from chalicelib.points.account_reads import Entry
-from chalicelib.points.graphql.described import After, First, described_enum
 from chalicelib.points.segments import Segment
 
 CURRENCY = "CNY"  # the rules' fen are the shop's currency

@@ -1,7 +1,4 @@
-"""Words for a code generator: enum values and paging arguments with descriptions.
-
-The same helper sits in points, mall and feeds (chalicelib/core/graphql belongs to
-another change at the time of writing); it belongs in core/graphql once both land."""
+"""Words for a code generator: enum values and paging arguments with descriptions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
