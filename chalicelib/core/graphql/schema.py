@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from chalicelib.core.graphql.caches import CachedParsing, CachedValidation
 from chalicelib.core.graphql.errors import domain_error_of
 from chalicelib.core.graphql.operation_selection import OperationSelection
+from chalicelib.core.graphql.scalars import SCALAR_OVERRIDES
 from chalicelib.core.graphql.text_input import RefuseLoneSurrogates
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import Settings
@@ -102,6 +103,7 @@ def assemble_schema(config: Settings, query: type, mutation: type, types: Sequen
         lambda: CachedValidation(hide_suggestions=hide_suggestions),
         lambda: ErrorPolicy(mask=not config.is_local),
     ]
-    schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions)
+    schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions,
+                    scalar_overrides=SCALAR_OVERRIDES)
     schema.hide_suggestions = hide_suggestions
     return schema
