@@ -1,7 +1,7 @@
 """Group-buy mutations, mixed into Mutation. Each resolver translates and calls a service."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import strawberry
 
@@ -10,8 +10,9 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.money import Currency
 from chalicelib.groupbuy import payments as groupbuy_payments
-from chalicelib.groupbuy import service
+from chalicelib.groupbuy import rules, service
 from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
 from chalicelib.groupbuy.rules import NewDeal
 
@@ -22,56 +23,76 @@ def _payments(info: Ctx):
     return payment_provider_for(info.context.settings)
 
 
-@strawberry.input
+def _described(description: str, **default):
+    return strawberry.field(description=description, **default)
+
+
+def _seconds(span: timedelta) -> int:
+    return int(span.total_seconds())
+
+
+@strawberry.input(description="The group price of one SKU.")
 class DealPriceInput:
-    sku_id: strawberry.ID
-    price: int = strawberry.field(description="Group price in minor units (fen).")
+    sku_id: strawberry.ID = _described("A `Sku` id of the deal's product; each SKU priced once.")
+    price: int = _described("Group price in minor units of the deal's currency (fen for CNY), above 0.")
 
 
-@strawberry.input
+@strawberry.input(description="Units of one priced SKU set aside for the deal.")
 class DealStockInput:
-    sku_id: strawberry.ID
-    quantity: int = strawberry.field(description="Units moved from the SKU's stock into the deal.")
+    sku_id: strawberry.ID = _described("A `Sku` id the deal prices; every priced SKU needs its stock.")
+    quantity: int = _described(f"Units moved from the SKU's stock into the deal: 1 to {rules.MAX_DEAL_STOCK}.")
 
 
 @strawberry.input
 class CreateDealInput:
-    product_id: strawberry.ID
-    prices: list[DealPriceInput]
-    stock: list[DealStockInput]
-    starts_at: datetime
-    ends_at: datetime
-    currency: str = "CNY"
-    team_size: int = 2
-    team_lifetime_seconds: int = 24 * 3600
-    payment_window_seconds: int = 15 * 60
-    per_user_limit: int = 1
-    virtual_success_min_paid: int | None = None
+    product_id: strawberry.ID = _described("One of your active products (a `Product` id).")
+    prices: list[DealPriceInput] = _described("At least one SKU's group price.")
+    stock: list[DealStockInput] = _described("Units for each priced SKU.")
+    starts_at: datetime = _described("When it goes on sale, with its offset.")
+    ends_at: datetime = _described("When it stops taking new teams, with its offset; after startsAt and now.")
+    currency: Currency = _described("The prices' currency.", default=Currency.CNY)  # type: ignore[valid-type]
+    team_size: int = _described(f"Members a team needs: {rules.MIN_TEAM} to {rules.MAX_TEAM}.",
+                                default=rules.DEFAULT_TEAM)
+    team_lifetime_seconds: int = _described(
+        f"Seconds a team has to fill: {_seconds(rules.MIN_TEAM_LIFETIME)} to {_seconds(rules.MAX_TEAM_LIFETIME)}.",
+        default=_seconds(rules.DEFAULT_TEAM_LIFETIME))
+    payment_window_seconds: int = _described(
+        f"Seconds a member has to pay for a seat: {_seconds(rules.MIN_PAYMENT_WINDOW)} to "
+        f"{_seconds(rules.MAX_PAYMENT_WINDOW)}, and not more than teamLifetimeSeconds.",
+        default=_seconds(rules.DEFAULT_PAYMENT_WINDOW))
+    per_user_limit: int = _described(f"Seats one person may take in this deal: 1 to {rules.MAX_PER_USER}.",
+                                     default=1)
+    virtual_success_min_paid: int | None = _described(
+        "Teams with at least this many paid members at the deadline succeed virtually (模拟成团): 1 to "
+        "teamSize - 1; omit to turn it off.", default=None)
 
 
 POINTS_AT_CHECKOUT = ("Points to redeem on this order: units of 100 (¥1 each), at most half its price. Held with "
                       "the seat and returned if it is cancelled or refunded.")
+IDEMPOTENCY_KEY = "8-64 letters, digits or -_:. Retry with the same key: one seat."
+SKU_TO_BUY = "The `Sku` id to buy (one the deal prices)."
 
 
 @strawberry.input
 class OpenTeamInput:
-    deal_id: strawberry.ID
-    sku_id: strawberry.ID
-    idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
-    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
+    deal_id: strawberry.ID = _described("The `Deal` id.")
+    sku_id: strawberry.ID = _described(SKU_TO_BUY)
+    idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
+    points: int = _described(POINTS_AT_CHECKOUT, default=0)
 
 
 @strawberry.input
 class JoinTeamInput:
-    share_code: str
-    sku_id: strawberry.ID
-    idempotency_key: str | None = strawberry.field(default=None, description="Retry with the same key: one seat.")
-    points: int = strawberry.field(default=0, description=POINTS_AT_CHECKOUT)
+    share_code: str = _described(f"The team's share code ({rules.SHARE_CODE_LENGTH} characters; "
+                                 "case and surrounding spaces do not matter).")
+    sku_id: strawberry.ID = _described(SKU_TO_BUY)
+    idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
+    points: int = _described(POINTS_AT_CHECKOUT, default=0)
 
 
 @strawberry.input
 class OrderInput:
-    order_id: strawberry.ID
+    order_id: strawberry.ID = _described("The `Order` id.")
 
 
 @strawberry.type
@@ -125,7 +146,7 @@ class GroupBuyMutation:
             stock=tuple((_sku_of_product(s.sku_id, product_id, f"stock.{i}.skuId")[1], s.quantity)
                         for i, s in enumerate(input.stock)),
             starts_at=input.starts_at, ends_at=input.ends_at,  # checked by the service
-            currency=input.currency, team_size=input.team_size, team_lifetime_seconds=input.team_lifetime_seconds,
+            currency=input.currency.value, team_size=input.team_size, team_lifetime_seconds=input.team_lifetime_seconds,
             payment_window_seconds=input.payment_window_seconds, per_user_limit=input.per_user_limit,
             virtual_min_paid=input.virtual_success_min_paid,
         )
