@@ -2,6 +2,8 @@
 Each takes one ``input`` and returns a payload with ``errors``; resolvers only translate."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from chalicelib.catalog import rules
@@ -160,18 +162,37 @@ def _product_payload(record: catalog_service.ProductRecord, info: Ctx) -> Produc
     return ProductPayload(product=Product(product=record.product))
 
 
+# Each mutation's one argument, described.
+CreateCategoryArgument = Annotated[CreateCategoryInput, strawberry.argument(
+    description="The category's name and, for a subcategory, its parent.")]
+CreateProductArgument = Annotated[CreateProductInput, strawberry.argument(
+    description="The product, its SKUs and whether it goes on sale at once.")]
+UpdateProductArgument = Annotated[UpdateProductInput, strawberry.argument(
+    description="The product's id and the fields to change.")]
+ArchiveProductArgument = Annotated[ArchiveProductInput, strawberry.argument(
+    description="The product to archive.")]
+AddSkuArgument = Annotated[AddSkuInput, strawberry.argument(
+    description="The product and its new SKU.")]
+UpdateSkuArgument = Annotated[UpdateSkuInput, strawberry.argument(
+    description="The SKU's id and the fields to change.")]
+SetStockArgument = Annotated[SetStockInput, strawberry.argument(
+    description="The SKU and its new stock count.")]
+AdjustStockArgument = Annotated[AdjustStockInput, strawberry.argument(
+    description="The SKU, the units to add or remove, and a retry key.")]
+
+
 @strawberry.type
 class CatalogMutations:
     @strawberry.mutation(description="Operators only.")
     @payload_errors(CategoryPayload)
-    def create_category(self, info: Ctx, input: CreateCategoryInput) -> CategoryPayload | None:
+    def create_category(self, info: Ctx, input: CreateCategoryArgument) -> CategoryPayload | None:
         parent = from_global_id(input.parent_id, "Category", "parentId")[0] if input.parent_id is not None else None
         category = catalog_service.create_category(info.context.principal, input.name, parent)
         return CategoryPayload(category=Category(category=category))
 
     @strawberry.mutation(description="Merchants and operators.")
     @payload_errors(ProductPayload)
-    def create_product(self, info: Ctx, input: CreateProductInput) -> ProductPayload | None:
+    def create_product(self, info: Ctx, input: CreateProductArgument) -> ProductPayload | None:
         (category_id,) = from_global_id(input.category_id, "Category", "categoryId")
         new = catalog_service.NewProduct(
             category_id=category_id,
@@ -187,7 +208,7 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Change the fields given; the rest stay as they are.")
     @payload_errors(ProductPayload)
-    def update_product(self, info: Ctx, input: UpdateProductInput) -> ProductPayload | None:
+    def update_product(self, info: Ctx, input: UpdateProductArgument) -> ProductPayload | None:
         (product_id,) = from_global_id(input.id, "Product")
         category = from_global_id(input.category_id, "Category", "categoryId")[0] if input.category_id is not None else None
         changes = catalog_service.ProductChanges(
@@ -204,20 +225,20 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Archived products disappear from listings and cannot be sold again.")
     @payload_errors(ProductPayload)
-    def archive_product(self, info: Ctx, input: ArchiveProductInput) -> ProductPayload | None:
+    def archive_product(self, info: Ctx, input: ArchiveProductArgument) -> ProductPayload | None:
         (product_id,) = from_global_id(input.id, "Product")
         return _product_payload(catalog_service.archive_product(info.context.principal, product_id, utc_now()), info)
 
     @strawberry.mutation
     @payload_errors(SkuPayload)
-    def add_sku(self, info: Ctx, input: AddSkuInput) -> SkuPayload | None:
+    def add_sku(self, info: Ctx, input: AddSkuArgument) -> SkuPayload | None:
         (product_id,) = from_global_id(input.product_id, "Product", "productId")
         sku = catalog_service.add_sku(info.context.principal, product_id, _sku_input(input.sku), utc_now())
         return SkuPayload(sku=Sku(sku=sku))
 
     @strawberry.mutation(description="Price, code and attributes. Stock changes through setStock/adjustStock.")
     @payload_errors(SkuPayload)
-    def update_sku(self, info: Ctx, input: UpdateSkuInput) -> SkuPayload | None:
+    def update_sku(self, info: Ctx, input: UpdateSkuArgument) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.id, "Sku")
         changes = catalog_service.SkuChanges(
             code=input.code, price=input.price,
@@ -227,13 +248,13 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Set the units available for sale (a stock count).")
     @payload_errors(SkuPayload)
-    def set_stock(self, info: Ctx, input: SetStockInput) -> SkuPayload | None:
+    def set_stock(self, info: Ctx, input: SetStockArgument) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.sku_id, "Sku", "skuId")
         return SkuPayload(sku=Sku(sku=catalog_service.set_stock(info.context.principal, product_id, sku_id, input.quantity)))
 
     @strawberry.mutation(description="Add or remove units (goods received, damaged...); never below zero.")
     @payload_errors(SkuPayload)
-    def adjust_stock(self, info: Ctx, input: AdjustStockInput) -> SkuPayload | None:
+    def adjust_stock(self, info: Ctx, input: AdjustStockArgument) -> SkuPayload | None:
         product_id, sku_id = from_global_id(input.sku_id, "Sku", "skuId")
         return SkuPayload(sku=Sku(sku=catalog_service.adjust_stock(
             info.context.principal, product_id, sku_id, input.delta, input.idempotency_key, utc_now())))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
 import strawberry
 
@@ -124,7 +125,7 @@ def _sku_of_product(sku_gid: str, product_id: str | None, field: str) -> tuple[s
     return product, sku
 
 
-def _order_id(input: OrderInput) -> str:
+def _order_id(input: OrderArgument) -> str:
     return from_global_id(input.order_id, "Order", "orderId")[0]
 
 
@@ -133,11 +134,22 @@ def _seat_payload(taken: service.SeatTaken) -> SeatPayload:
                        payment=PaymentParams.of(taken.payment))
 
 
+# Each mutation's one argument, described.
+OrderArgument = Annotated[OrderInput, strawberry.argument(
+    description="The order.")]
+CreateDealArgument = Annotated[CreateDealInput, strawberry.argument(
+    description="The product, its group prices and stock, when it runs and its team rules.")]
+OpenTeamArgument = Annotated[OpenTeamInput, strawberry.argument(
+    description="The deal, the SKU to buy, points to redeem and a retry key.")]
+JoinTeamArgument = Annotated[JoinTeamInput, strawberry.argument(
+    description="The team's share code, the SKU to buy, points to redeem and a retry key.")]
+
+
 @strawberry.type
 class GroupBuyMutation:
     @strawberry.mutation(description="Merchants: a group-buy deal on one of their active products.")
     @payload_errors(DealPayload)
-    def create_deal(self, info: Ctx, input: CreateDealInput) -> DealPayload | None:
+    def create_deal(self, info: Ctx, input: CreateDealArgument) -> DealPayload | None:
         (product_id,) = from_global_id(input.product_id, "Product", "productId")
         new = NewDeal(
             product_id=product_id,
@@ -154,7 +166,7 @@ class GroupBuyMutation:
 
     @strawberry.mutation(description="Open a team as its leader: an order awaiting payment holds your seat.")
     @payload_errors(SeatPayload)
-    def open_team(self, info: Ctx, input: OpenTeamInput) -> SeatPayload | None:
+    def open_team(self, info: Ctx, input: OpenTeamArgument) -> SeatPayload | None:
         (deal_id,) = from_global_id(input.deal_id, "Deal", "dealId")
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.open_team(info.context.principal, deal_id, sku_id, input.idempotency_key,
@@ -163,24 +175,24 @@ class GroupBuyMutation:
     @strawberry.mutation(description="Join a team by its share code: an order awaiting payment holds your seat "
                                      "for the deal's payment window.")
     @payload_errors(SeatPayload)
-    def join_team(self, info: Ctx, input: JoinTeamInput) -> SeatPayload | None:
+    def join_team(self, info: Ctx, input: JoinTeamArgument) -> SeatPayload | None:
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.join_team(info.context.principal, input.share_code.strip().upper(), sku_id,
                                                input.idempotency_key, _payments(info), utc_now(), points=input.points))
 
     @strawberry.mutation(description="Payment parameters again for your unpaid seat.")
     @payload_errors(OrderPayload)
-    def pay_order(self, info: Ctx, input: OrderInput) -> OrderPayload | None:
+    def pay_order(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
         order, params = service.pay_order(info.context.principal, _order_id(input), _payments(info), utc_now())
         return OrderPayload(order=Order(order=order), payment=PaymentParams.of(params))
 
     @strawberry.mutation(description="Give back your unpaid seat.")
     @payload_errors(OrderPayload)
-    def cancel_seat(self, info: Ctx, input: OrderInput) -> OrderPayload | None:
+    def cancel_seat(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
         return OrderPayload(order=Order(order=service.cancel_seat(info.context.principal, _order_id(input),
                                                                   utc_now())))
 
     @strawberry.mutation(description="Operators: run a failed refund again (same refund id: never paid twice).")
     @payload_errors(OrderPayload)
-    def retry_refund(self, info: Ctx, input: OrderInput) -> OrderPayload | None:
+    def retry_refund(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
         return OrderPayload(order=Order(order=groupbuy_payments.retry_refund(info.context.principal, _order_id(input))))
