@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from graphql import (
     GraphQLEnumType,
@@ -52,6 +53,7 @@ OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("Product", "
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)
+README = Path(__file__).resolve().parents[2] / "README.md"
 RFC_3339 = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
 
 
@@ -165,3 +167,15 @@ def test_product_created_at_reads_as_an_rfc_3339_instant(gql):
     moment = datetime.fromisoformat(created_at)
     assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 0
     assert before <= moment <= datetime.now(UTC)
+
+
+def test_the_readme_states_these_types_as_they_are():
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    stated = re.search(r"`currency` from the enum `Currency` \(([^)]*)\)", readme)
+    assert stated and set(re.findall(r"`(\w+)`", stated.group(1))) == set(CURRENCIES)
+    rfc = re.search(r"every instant is a `DateTime`, RFC (\d+) with an offset", readme)
+    assert rfc and f"rfc{rfc.group(1)}" in _graphql_schema().get_type("DateTime").specified_by_url
+    sign = re.search(r"`SignType`, whose one value `(\w+)`", readme)
+    assert sign and list(_graphql_schema().get_type("SignType").values) == [sign.group(1)]
+    example = re.search(r"sent in UTC \(`([^`]+)`\)", readme).group(1)
+    assert datetime.fromisoformat(example).isoformat() == example  # what the scalar writes for a UTC instant
