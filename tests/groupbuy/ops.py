@@ -24,7 +24,8 @@ TEAM_VIEW = """query($code: String!) { teamByShareCode(shareCode: $code) {
   members { displayName avatarUrl isLeader paid }
   deal { id teamSize perUserLimit } } }"""
 
-MY_ORDERS = """{ me { orders(first: 10) { edges { node { id state statusText amount { amount } team { shareCode state } } } } } }"""
+MY_ORDERS = """{ me { orders(first: 10) { edges { node {
+  id state statusText amount { amount } refunded { amount currency } team { shareCode state } } } } } }"""
 
 MY_TEAMS = """{ me { teams(first: 10) { edges { node { shareCode state paidCount } } } } }"""
 

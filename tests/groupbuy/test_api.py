@@ -59,6 +59,7 @@ def test_three_friends_fill_a_team_and_it_succeeds_at_once(gql, client, deal):
     assert opened["errors"] == []
     assert opened["order"]["state"] == "AWAITING_PAYMENT" and opened["order"]["amount"] == {"amount": 1990, "currency": "CNY"}
     assert opened["payment"]["package"].startswith("prepay_id=")
+    assert opened["payment"]["signType"] == "RSA"  # what wx.requestPayment takes (WeChat Pay v3)
     code = opened["team"]["shareCode"]
     assert len(code) <= 32 and code.isascii() and opened["team"]["remainingSeats"] == 2
 
@@ -74,6 +75,7 @@ def test_three_friends_fill_a_team_and_it_succeeds_at_once(gql, client, deal):
     paid_not_formed = gql(MY_ORDERS, token=alice)["data"]["me"]["orders"]["edges"][0]["node"]
     assert paid_not_formed["state"] == "PAID_AWAITING_TEAM"
     assert paid_not_formed["statusText"].startswith("Paid, awaiting team")
+    assert paid_not_formed["refunded"] == {"amount": 0, "currency": "CNY"}  # Money, like every amount
     _pay(client, bob_seat["order"]["id"])
     _pay(client, carol_seat["order"]["id"])
 

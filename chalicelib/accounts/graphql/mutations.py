@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -41,11 +42,16 @@ class UpdateMyProfilePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+# Each mutation's one argument, described.
+LoginWithWechatArgument = Annotated[LoginWithWechatInput, strawberry.argument(
+    description="The code wx.login() gave.")]
+
+
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Exchange a WeChat mini-program login code for an access token.")
     @payload_errors(LoginPayload)
-    def login_with_wechat(self, info: Ctx, input: LoginWithWechatInput) -> LoginPayload | None:
+    def login_with_wechat(self, info: Ctx, input: LoginWithWechatArgument) -> LoginPayload | None:
         settings = info.context.settings
         session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now())
         return LoginPayload(token=session.token, expires_at=session.expires_at, user=User.of(session.user))

@@ -13,11 +13,16 @@ from chalicelib.accounts import service as accounts
 from chalicelib.accounts import store as user_store
 from chalicelib.core import principal as domain
 from chalicelib.core.errors import InvalidId
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.extend import extends
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.relay import Node, node_resolver
 
-Role = strawberry.enum(domain.Role, name="Role")
+Role = described_enum(domain.Role, name="Role", description="What an account may do.", values={
+    "CUSTOMER": "Buys, joins teams, earns and spends points.",
+    "MERCHANT": "Also sells: manages their own products, stock and deals.",
+    "OPERATOR": "Runs the platform: categories, any product, refunds, points and moderation.",
+})
 
 
 @strawberry.type(description="Your own account (`me`): role, orders, points. Personal data (openid, phone) is "

@@ -192,9 +192,11 @@ class SimulatedPayments:
             prepay_id = payment.prepay_id
         time_stamp, nonce_str = str(int(self._clock())), secrets.token_hex(16)
         package = f"prepay_id={prepay_id}"
+        # The shape WeChat Pay v3 gives (signType RSA), so clients are typed as in production; the
+        # signature is this simulation's HMAC and the package's prepay_id=simulated_ tells it apart.
         pay_sign = self._sign(f"{self.APP_ID}\n{time_stamp}\n{nonce_str}\n{package}\n")
         return JsapiParams(app_id=self.APP_ID, time_stamp=time_stamp, nonce_str=nonce_str,
-                           package=package, sign_type="SIMULATED", pay_sign=pay_sign)
+                           package=package, sign_type="RSA", pay_sign=pay_sign)
 
     def simulate_capture(self, order_id: str, amount: int | None = None) -> tuple[dict[str, str], bytes]:
         """The payer pays: mark the order captured and return the notification

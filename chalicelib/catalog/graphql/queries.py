@@ -1,6 +1,8 @@
 """Catalog root fields and node lookups: products, categories."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from chalicelib.catalog.graphql.types import (
@@ -14,6 +16,7 @@ from chalicelib.catalog.graphql.types import (
 )
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.pagination import After, First
 from chalicelib.core.graphql.relay import node_resolver
 
 
@@ -40,20 +43,27 @@ async def _category_node(info: Ctx, parts: tuple[str, ...]) -> Category | None:
 @strawberry.type
 class CatalogQueries:
     @strawberry.field(description="A product by id; drafts and archived products only for their merchant.")
-    async def product(self, info: Ctx, id: strawberry.ID) -> Product | None:
+    async def product(
+        self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="A `Product` id.")]
+    ) -> Product | None:
         (product_id,) = from_global_id(id, "Product")
         return await visible_product(info, product_id)
 
     @strawberry.field(description="Active products of a category, newest first. At most 100 a page.")
     async def products(
-        self, info: Ctx, category_id: strawberry.ID, first: int | None = None, after: str | None = None
+        self, info: Ctx,
+        category_id: Annotated[strawberry.ID, strawberry.argument(description="A `Category` id.")],
+        first: First = None, after: After = None,
     ) -> ProductConnection | None:
         (category,) = from_global_id(category_id, "Category", "categoryId")
         return await products_in_category(info, category, first, after)
 
     @strawberry.field(description="Active products carrying a tag, newest first. At most 100 a page.")
     async def products_by_tag(
-        self, info: Ctx, tag: str, first: int | None = None, after: str | None = None
+        self, info: Ctx,
+        tag: Annotated[str, strawberry.argument(description="One tag, as on `Product.tags` (1-24 letters, digits, "
+                                                            "'-' or '_'); case does not matter.")],
+        first: First = None, after: After = None,
     ) -> ProductConnection | None:
         return await products_with_tag(info, tag, first, after)
 
@@ -62,7 +72,9 @@ class CatalogQueries:
         tree = await info.context.loaders.category_tree.load("tree")
         return [Category(category=c) for c in tree if c.parent_id is None]
 
-    @strawberry.field
-    async def category(self, info: Ctx, id: strawberry.ID) -> Category | None:
+    @strawberry.field(description="A category by id.")
+    async def category(
+        self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="A `Category` id.")]
+    ) -> Category | None:
         (category_id,) = from_global_id(id, "Category")
         return await _category_node(info, (category_id,))

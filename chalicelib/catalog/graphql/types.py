@@ -1,22 +1,33 @@
 """Catalog types: Category, Product, Sku, and their connections."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from chalicelib.catalog import rules as domain
 from chalicelib.catalog import service as catalog_service
 from chalicelib.catalog import store as catalog_store
 from chalicelib.catalog.graphql.loaders import prime_skus
+from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 
-ProductStatus = strawberry.enum(domain.ProductStatus, name="ProductStatus")
-MediaKind = strawberry.enum(domain.MediaKind, name="MediaKind")
+ProductStatus = described_enum(domain.ProductStatus, name="ProductStatus", values={
+    "DRAFT": "Being prepared: seen only by its merchant and operators, not for sale.",
+    "ACTIVE": "Listed and for sale.",
+    "ARCHIVED": "Withdrawn for good: out of every listing, never sold again.",
+})
+MediaKind = described_enum(domain.MediaKind, name="MediaKind", values={
+    "IMAGE": "A picture.",
+    "VIDEO": "A video.",
+})
 
 
 @strawberry.type
@@ -93,9 +104,7 @@ class Category(Node):
         return [Category(category=c) for c in tree if c.parent_id == self.category.id]
 
     @strawberry.field(description="Active products of this category, newest first.")
-    async def products(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> ProductConnection | None:
+    async def products(self, info: Ctx, first: First = None, after: After = None) -> ProductConnection | None:
         return await products_in_category(info, self.category.id, first, after)
 
 
@@ -132,8 +141,8 @@ class Product(Node):
         return [Media(url=m.url, kind=m.kind) for m in self.product.media]
 
     @strawberry.field
-    def created_at(self) -> str:
-        return self.product.created_at
+    def created_at(self) -> datetime:
+        return from_iso(self.product.created_at)
 
     @strawberry.field
     async def category(self, info: Ctx) -> Category | None:

@@ -7,14 +7,14 @@ from strawberry.types import Info
 from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.catalog import service as catalog_service
 from chalicelib.catalog.graphql.types import ProductConnection, connection_of
-from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, after_position, page_size
 
 
 @user_fields
 @strawberry.type
 class CatalogUserFields:
     @strawberry.field(description="A merchant's own products in every status, newest first (merchants only).")
-    def products(self, info: Info, first: int | None = None, after: str | None = None) -> ProductConnection | None:
+    def products(self, info: Info, first: First = None, after: After = None) -> ProductConnection | None:
         scope = f"merchant:{self.user_id}"
         page = catalog_service.merchant_products(info.context.principal, self.user_id, page_size(first),
                                                  after_position(scope, after))

@@ -21,8 +21,40 @@ from graphql import GraphQLError
 
 from chalicelib.core.errors import DomainError, Unauthenticated
 from chalicelib.core.errors import ErrorCode as DomainErrorCode
+from chalicelib.core.graphql.enums import described_enum
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Why an operation was refused.")
+ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why an operation was refused.", values={
+    "INVALID": "An input value breaks a rule (see the message and field); nothing changed.",
+    "REQUIRED": "A required input is missing.",
+    "NOT_FOUND": "What the id names does not exist or is not yours to see.",
+    "INVALID_ID": "The id is malformed or names another type.",
+    "INVALID_CURSOR": "The cursor was altered or comes from another listing.",
+    "PAGE_SIZE_EXCEEDED": "`first` is outside the page sizes the listing allows.",
+    "QUERY_TOO_COSTLY": "The operation's cost (extensions.cost) is over the budget per request; ask for smaller pages.",
+    "UNAUTHENTICATED": "Sign in first, or the token was refused (the message says why).",
+    "FORBIDDEN": "Signed in, but your role may not do this.",
+    "OUT_OF_STOCK": "Not enough units left.",
+    "CONFLICT": "Someone changed it meanwhile, or it clashes with what exists; read it again.",
+    "INVALID_STATE": "Not possible in its current state.",
+    "LOGIN_FAILED": "WeChat refused the login code; call wx.login() again.",
+    "IDEMPOTENCY_KEY_REUSED": "This key was used for a different request.",
+    "DEAL_NOT_ACTIVE": "The deal has not started or has ended.",
+    "TEAM_FULL": "Every seat of the team is taken.",
+    "TEAM_EXPIRED": "The team's time ran out.",
+    "TEAM_CLOSED": "The team is no longer open.",
+    "ALREADY_IN_TEAM": "You already hold a seat in this team.",
+    "LIMIT_REACHED": "You reached the per-person limit.",
+    "PAYMENT_WINDOW_PASSED": "The seat's time to pay ran out.",
+    "NOT_ENOUGH_POINTS": "Your available points do not cover it.",
+    "POINTS_OVER_CAP": "More points than may pay for this order.",
+    "POINTS_WRONG_UNIT": "Points are redeemed in whole units (of 100).",
+    "ALREADY_CHECKED_IN": "Already checked in today (China time).",
+    "MALL_ITEM_GONE": "The mall item is inactive or sold out.",
+    "CONTENT_REJECTED": "The text contains a blocked word.",
+    "POST_NOT_VISIBLE": "The post is not published (or not yours to see).",
+    "CANNOT_FOLLOW_SELF": "You cannot follow yourself.",
+    "PRODUCT_NOT_AVAILABLE": "The product is not on sale.",
+})
 
 
 @strawberry.type(description="An expected failure of a mutation, meant to be shown to a person.")

@@ -1,6 +1,8 @@
 """Relay connection arguments: bounded page sizes, signed cursors."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from chalicelib.core.errors import PageSizeExceeded
@@ -8,6 +10,12 @@ from chalicelib.core.graphql.cursors import decode_cursor
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+
+# A connection field's arguments, described once: `first: First = None, after: After = None`.
+First = Annotated[int | None, strawberry.argument(
+    description=f"Page size: 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} when omitted.")]
+After = Annotated[str | None, strawberry.argument(
+    description="The previous page's `pageInfo.endCursor` (or an edge's cursor); omit for the first page.")]
 
 
 @strawberry.type

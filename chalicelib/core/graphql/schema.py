@@ -22,6 +22,7 @@ from chalicelib.core.graphql.caches import CachedParsing, CachedValidation
 from chalicelib.core.graphql.cost import QueryCostLimit
 from chalicelib.core.graphql.errors import domain_error_of
 from chalicelib.core.graphql.operation_selection import OperationSelection
+from chalicelib.core.graphql.scalars import SCALAR_OVERRIDES
 from chalicelib.core.graphql.text_input import RefuseLoneSurrogates
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import Settings
@@ -105,6 +106,7 @@ def assemble_schema(config: Settings, query: type, mutation: type, types: Sequen
         QueryCostLimit,
         lambda: ErrorPolicy(mask=not config.is_local),
     ]
-    schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions)
+    schema = Schema(query=query, mutation=mutation, types=list(types), extensions=extensions,
+                    scalar_overrides=SCALAR_OVERRIDES)
     schema.hide_suggestions = hide_suggestions
     return schema

@@ -10,10 +10,9 @@ from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import InvalidId
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.described import After, First
 from chalicelib.core.graphql.errors import payload_errors
 from chalicelib.core.graphql.ids import from_global_id, parse_global_id
-from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, after_position, page_size
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.feeds import rules as domain
 from chalicelib.feeds.graphql.operation_types import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 import strawberry
 
 from chalicelib.catalog.published.graphql import Product
-from chalicelib.core.graphql.described import After, First
 from chalicelib.core.graphql.extend import extends
+from chalicelib.core.graphql.pagination import After, First
 from chalicelib.feeds import reading as feeds
 from chalicelib.feeds.graphql.types import PostConnection, feed_connection
 

@@ -12,10 +12,10 @@ import chalicelib.feeds.graphql.loaders  # noqa: F401  # registers this feature'
 from chalicelib.catalog.published.graphql import Media, Product, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.described import After, First, described_enum
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
@@ -23,15 +23,15 @@ from chalicelib.feeds import rules as domain
 from chalicelib.feeds.feed_store import FeedPage
 from chalicelib.feeds.post_items import PostView, ProductCard
 
-PostKind = described_enum(domain.PostKind, "PostKind", "What a post is; it keeps its kind.", {
+PostKind = described_enum(domain.PostKind, name="PostKind", description="What a post is; it keeps its kind.", values={
     domain.PostKind.NOTE: f"Text with up to {domain.MAX_IMAGES} images.",
     domain.PostKind.VIDEO: "Text with exactly one video.",
     domain.PostKind.REVIEW: "A review of exactly one product (买家秀), images or one video; a verified purchase "
                             "if you paid for it.",
 })
 PostState = described_enum(
-    domain.PostState, "PostState",
-    "Only PUBLISHED posts appear in feeds; authors see their own in any state but DELETED.", {
+    domain.PostState, name="PostState",
+    description="Only PUBLISHED posts appear in feeds; authors see their own in any state but DELETED.", values={
         domain.PostState.PENDING_REVIEW: "Waiting for a moderator (a word under review, or edited).",
         domain.PostState.PUBLISHED: "In the feeds, open to likes, comments and shares.",
         domain.PostState.HIDDEN: "Reported by enough readers; out of the feeds until a moderator decides.",
@@ -39,7 +39,7 @@ PostState = described_enum(
         domain.PostState.REMOVED: "Taken down by a moderator after publication.",
         domain.PostState.DELETED: "Withdrawn by its author; gone for everyone.",
     })
-ReportReason = described_enum(domain.ReportReason, "ReportReason", "Why a reader reports a post.", {
+ReportReason = described_enum(domain.ReportReason, name="ReportReason", description="Why a reader reports a post.", values={
     domain.ReportReason.SPAM: "Spam or repeated content.",
     domain.ReportReason.UNDISCLOSED_ADVERTISING: "Advertising without the sponsorship disclosure (利益声明).",
     domain.ReportReason.FALSE_CLAIMS: "False or exaggerated claims (虚假宣传).",
@@ -49,14 +49,16 @@ ReportReason = described_enum(domain.ReportReason, "ReportReason", "Why a reader
     domain.ReportReason.PRIVACY: "Shows someone's personal information.",
     domain.ReportReason.OTHER: "Something else: say what in `note`.",
 })
-ModerationAction = described_enum(domain.ModerationAction, "ModerationAction", "What a moderation decision did.", {
+ModerationAction = described_enum(domain.ModerationAction, name="ModerationAction",
+    description="What a moderation decision did.", values={
     domain.ModerationAction.APPROVE: "Published (screening passed, or a moderator approved).",
     domain.ModerationAction.REJECT: "Refused before publication.",
     domain.ModerationAction.REMOVE: "Taken down.",
     domain.ModerationAction.HIDE: "Hidden by readers' reports until a moderator decides.",
 })
 ModerationActor = described_enum(
-    domain.ModerationActor, "ModerationActor", "Who made a moderation decision: a role, never a person.", {
+    domain.ModerationActor, name="ModerationActor",
+    description="Who made a moderation decision: a role, never a person.", values={
         domain.ModerationActor.SYSTEM: "The automatic screen or the report threshold.",
         domain.ModerationActor.MODERATOR: "A staff moderator.",
     })

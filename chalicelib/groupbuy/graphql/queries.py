@@ -1,11 +1,13 @@
 """Group-buy root fields, mixed into Query."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, after_position, page_size
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import store
@@ -50,26 +52,32 @@ def _order_node(info: Ctx, parts: tuple[str, ...]) -> Order | None:
 @strawberry.type
 class GroupBuyQuery:
     @strawberry.field(description="Deals on now, newest first.")
-    def deals(self, first: int | None = None, after: str | None = None) -> DealConnection | None:
+    def deals(self, first: First = None, after: After = None) -> DealConnection | None:
         return deal_connection(first, after)
 
-    @strawberry.field
-    async def deal(self, info: Ctx, id: strawberry.ID) -> Deal | None:
+    @strawberry.field(description="A deal by id, on now or not.")
+    async def deal(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="A `Deal` id.")]
+                   ) -> Deal | None:
         (deal_id,) = from_global_id(id, "Deal")
         found = await info.context.loaders.deal.load(deal_id)
         return Deal(deal=found) if found else None
 
-    @strawberry.field
-    async def team(self, info: Ctx, id: strawberry.ID) -> Team | None:
+    @strawberry.field(description="A team by id.")
+    async def team(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="A `Team` id.")]
+                   ) -> Team | None:
         (team_id,) = from_global_id(id, "Team")
         return await team_by_code(info, team_id)
 
     @strawberry.field(description="The team a share card points to (its scene).")
-    async def team_by_share_code(self, info: Ctx, share_code: str) -> Team | None:
+    async def team_by_share_code(
+        self, info: Ctx,
+        share_code: Annotated[str, strawberry.argument(description="From the share card's scene; case and "
+                                                                   "surrounding spaces do not matter.")],
+    ) -> Team | None:
         return await team_by_code(info, share_code.strip().upper())
 
     @strawberry.field(description="Operators: orders whose refund failed, waiting for retryRefund.")
-    def refund_failed_orders(self, info: Ctx, first: int | None = None, after: str | None = None) -> OrderConnection | None:
+    def refund_failed_orders(self, info: Ctx, first: First = None, after: After = None) -> OrderConnection | None:
         scope = "refund-failed"
         return order_connection(scope, groupbuy_payments.refund_failed_orders(info.context.principal, page_size(first),
                                                                     after_position(scope, after)))

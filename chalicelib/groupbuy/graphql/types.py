@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 import strawberry
 
@@ -10,18 +11,45 @@ from chalicelib.adapters.payments import JsapiParams
 from chalicelib.catalog.published.graphql import Product, Sku
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy import store
 
-TeamState = strawberry.enum(domain.TeamState, name="TeamState")
-OrderState = strawberry.enum(domain.OrderState, name="OrderState",
-                             description="AWAITING_PAYMENT → PAID_AWAITING_TEAM → TO_SHIP → SHIPPED → COMPLETED; "
-                                         "or CANCELLED; or REFUNDING → REFUNDED / REFUND_FAILED.")
+TeamState = described_enum(domain.TeamState, name="TeamState", values={
+    "OPEN": "Taking members until it is full or expiresAt passes.",
+    "SUCCEEDED": "Formed (成团): its paid orders ship.",
+    "FAILED": "Expired without forming: its paid members are refunded.",
+})
+OrderState = described_enum(
+    domain.OrderState, name="OrderState",
+    description="AWAITING_PAYMENT → PAID_AWAITING_TEAM → TO_SHIP → SHIPPED → COMPLETED; "
+                "or CANCELLED; or REFUNDING → REFUNDED / REFUND_FAILED.",
+    values={
+        "AWAITING_PAYMENT": "Holds a seat until payBy; pay with the payment parameters.",
+        "PAID_AWAITING_TEAM": "Paid; ships only if the team forms.",
+        "TO_SHIP": "The team formed; waiting to ship.",
+        "SHIPPED": "On its way.",
+        "COMPLETED": "Finished: nothing more happens to it.",
+        "CANCELLED": "Given back or not paid by payBy; nothing was charged.",
+        "REFUNDING": "A refund is under way (e.g. the team failed).",
+        "REFUNDED": "Refunded: see `refunded`.",
+        "REFUND_FAILED": "The refund failed; operators retry it.",
+    })
+
+
+class _SignType(Enum):
+    RSA = "RSA"
+
+
+# The one value WeChat Pay API v3 sends: its name is what wx.requestPayment's typings accept.
+SignType = described_enum(_SignType, name="SignType",
+                          description="How paySign was made, as wx.requestPayment's signType takes it.",
+                          values={"RSA": "WeChat Pay API v3: an RSA (SHA256-RSA) signature."})
 
 # What a customer reads next to the state (English / 中文).
 ORDER_STATUS_TEXT = {
@@ -122,7 +150,7 @@ class Deal(Node):
                           available=c[0]) for sku, c in counters.items()]
 
     @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
-    async def open_teams(self, info: Ctx, first: int | None = None, after: str | None = None) -> TeamConnection | None:
+    async def open_teams(self, info: Ctx, first: First = None, after: After = None) -> TeamConnection | None:
         scope = f"deal-teams:{self.deal.id}"
         listing = (self.deal.id, page_size(first), after_position(scope, after))
         page = await info.context.loaders.deal_open_teams.load(listing)
@@ -246,9 +274,9 @@ class Order(Node):
     def created_at(self) -> datetime:
         return self.order.created_at
 
-    @strawberry.field(description="Minor units refunded so far.")
-    def refunded(self) -> int:
-        return self.order.refunded
+    @strawberry.field(description="Refunded so far, in the order's currency (0 when none).")
+    def refunded(self) -> Money:
+        return Money(amount=self.order.refunded, currency=self.order.amount.currency)
 
     @strawberry.field
     async def sku(self, info: Ctx) -> Sku | None:
@@ -284,21 +312,23 @@ class DealConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="Pass these, as they are, to wx.requestPayment in the mini-program.")
+@strawberry.type(description="Pass these, as they are, to wx.requestPayment in the mini-program "
+                             "(appId is for your records: wx.requestPayment takes the other five).")
 class PaymentParams:
-    app_id: str
-    time_stamp: str
-    nonce_str: str
-    package: str
-    sign_type: str
-    pay_sign: str
+    app_id: str = strawberry.field(description="The mini-program's AppID the payment was made for.")
+    time_stamp: str = strawberry.field(description="Seconds since the Unix epoch, as text (wx.requestPayment's "
+                                                   "timeStamp is a string, not an instant to convert).")
+    nonce_str: str = strawberry.field(description="A random string, up to 32 characters.")
+    package: str = strawberry.field(description="prepay_id=…")
+    sign_type: SignType = strawberry.field(description="Always RSA (WeChat Pay API v3).")  # type: ignore[valid-type]
+    pay_sign: str = strawberry.field(description="The signature of the four values above, base64.")
 
     @classmethod
     def of(cls, params: JsapiParams | None) -> PaymentParams | None:
         if params is None:
             return None
         return cls(app_id=params.app_id, time_stamp=params.time_stamp, nonce_str=params.nonce_str,
-                   package=params.package, sign_type=params.sign_type, pay_sign=params.pay_sign)
+                   package=params.package, sign_type=SignType(params.sign_type), pay_sign=params.pay_sign)
 
 
 def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:

@@ -16,21 +16,22 @@ from strawberry.dataloader import DataLoader
 from chalicelib.catalog.published.graphql import Product, Sku, visible_product
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx, Loaders, loader
-from chalicelib.core.graphql.described import After, First, described_enum
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
 
 CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 
-MallItemKind = described_enum(domain.MallItemKind, "MallItemKind", "What a mall item gives for points.", {
+MallItemKind = described_enum(domain.MallItemKind, name="MallItemKind", description="What a mall item gives for points.", values={
     domain.MallItemKind.PRODUCT: "A catalog SKU, shipped to you (`skuId`).",
     domain.MallItemKind.COUPON: "Money off an order (`coupon`), with a code to show at checkout.",
 })
-MallRedemptionState = described_enum(domain.RedemptionState, "MallRedemptionState", "Where a redemption stands.", {
+MallRedemptionState = described_enum(domain.RedemptionState, name="MallRedemptionState",
+    description="Where a redemption stands.", values={
     domain.RedemptionState.ISSUED: "A coupon you hold: use `couponCode` before `couponExpiresAt`.",
     domain.RedemptionState.TO_SHIP: "A product waiting to be shipped to you.",
 })

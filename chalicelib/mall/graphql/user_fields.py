@@ -5,7 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
-from chalicelib.core.graphql.described import After, First
+from chalicelib.core.graphql.pagination import After, First
 from chalicelib.mall.graphql.types import MallRedemptionConnection, user_mall_redemptions
 
 

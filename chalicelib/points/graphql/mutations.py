@@ -8,14 +8,14 @@ import strawberry
 
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.described import described_enum
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.points import rules as domain
 from chalicelib.points import service
 from chalicelib.points.graphql.types import PointsAccount, PointsRules, points_account
 
-CheckInOutcome = described_enum(service.CheckInOutcome, "CheckInOutcome", "What today's check-in did.", {
+CheckInOutcome = described_enum(service.CheckInOutcome, name="CheckInOutcome", description="What today's check-in did.", values={
     service.CheckInOutcome.CHECKED_IN: "Checked in now: the points were added.",
     service.CheckInOutcome.ALREADY_CHECKED_IN: "Checked in earlier today (China time): nothing changed.",
 })

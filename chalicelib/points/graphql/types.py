@@ -8,10 +8,10 @@ import strawberry
 from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
-from chalicelib.core.graphql.described import After, First, described_enum
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.points import rules as domain
 from chalicelib.points import service
@@ -22,14 +22,14 @@ CURRENCY = "CNY"  # the rules' fen are the shop's currency
 
 POINTS_ARE_NOT_MONEY = "Points (积分), an Int: points are not money and have no currency."
 
-PointsEntryKind = described_enum(domain.EntryKind, "PointsEntryKind", "What a ledger entry did.", {
+PointsEntryKind = described_enum(domain.EntryKind, name="PointsEntryKind", description="What a ledger entry did.", values={
     domain.EntryKind.EARN: "Earned: a paid order, a check-in, an approved post, a successful team.",
     domain.EntryKind.REDEEM: "Spent: at checkout or in the points mall.",
     domain.EntryKind.EXPIRE: "Expired at the end of the calendar year after the year earned.",
     domain.EntryKind.REVERSE: "An earning or spending taken back (a refund, a cancelled order).",
     domain.EntryKind.ADJUST: "Added or deducted by an operator, with a reason.",
 })
-PointsSegment = described_enum(Segment, "PointsSegment", "RFM segment from the last 90 days of paid orders.", {
+PointsSegment = described_enum(Segment, name="PointsSegment", description="RFM segment from the last 90 days of paid orders.", values={
     Segment.DIAMOND: "3 or more purchases in the last 30 days averaging above ¥800.",
     Segment.GOLD: "A purchase in the last 60 days (and not diamond).",
     Segment.SILVER: "A purchase 61 to 90 days ago, none since.",

@@ -53,7 +53,7 @@ def captured(payments) -> SimulatedPayments:
 
 def test_a_payment_is_created_then_captured_through_a_signed_notification(payments):
     params = payments.create_jsapi_payment(payment_request())
-    assert params.sign_type == "SIMULATED" and params.package.startswith("prepay_id=simulated_")
+    assert params.sign_type == "RSA" and params.package.startswith("prepay_id=simulated_")
     assert payments.query_payment(ORDER).state is PaymentState.NOTPAY
     assert payments.captured(ORDER) == 0
 
