@@ -13,8 +13,9 @@ from tests.devstack.devstack_process import devstack
 
 CLIENT_LIMIT = 60  # seconds; the scenario takes ~3 s, generous for a loaded 2-core machine
 
-pytestmark = pytest.mark.skipif(not (PROJECT_ROOT / "contract" / "node_modules").is_dir(),
-                                reason="contract/node_modules missing: `make test` installs it")
+pytestmark = [pytest.mark.xdist_group("contract-apollo"),  # one dev stack for the module, on one worker
+              pytest.mark.skipif(not (PROJECT_ROOT / "contract" / "node_modules").is_dir(),
+                                 reason="contract/node_modules missing: `make test` installs it")]
 
 
 @pytest.fixture(scope="module")
