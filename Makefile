@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL_DIR := devstack/graphiql
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/.installed
+CONTRACT_DIR := contract
+CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 # Ports: TUANSTACK_PORT / TUANSTACK_AWS_PORT (environment) are the one source every
 # command reads (python -m devstack, devstack.demo, devstack.jobs); `make dev PORT=9000
 # AWS_PORT=4567` sets them. Unset, the commands default to 8000 and 4566.
@@ -22,6 +24,11 @@ $(GRAPHIQL_STAMP): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.jso
 	cd $(GRAPHIQL_DIR) && npm ci --no-audit --no-fund --silent
 	touch $@
 
+# Apollo Client, GraphQL Code Generator and tsc for tests/contract (client-side contract checks).
+$(CONTRACT_STAMP): $(CONTRACT_DIR)/package.json $(CONTRACT_DIR)/package-lock.json
+	cd $(CONTRACT_DIR) && npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## make dev [PORT=8000] [AWS_PORT=4566]: the API on 127.0.0.1 against an embedded emulated AWS, with demo data
 dev: $(STAMP) $(GRAPHIQL_STAMP)
 	$(PORTS) $(BIN)/python -m devstack
@@ -37,7 +44,7 @@ job: $(STAMP)
 ## 4 workers on 2 cores: the subprocess and stream tests spend much of their time waiting, and 4 kept both
 ## cores busiest (measured: 2 workers 238 s, 3 198 s, 4 178 s, 6 204 s).
 TEST_WORKERS ?= 4
-test: $(STAMP) $(GRAPHIQL_STAMP)
+test: $(STAMP) $(GRAPHIQL_STAMP) $(CONTRACT_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests
 
 ## make package: CloudFormation template + deployment zip in build/, offline
@@ -68,4 +75,4 @@ lint: $(STAMP)
 	exit $$rc
 
 clean:
-	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules .devstack
+	rm -rf $(VENV) build $(GRAPHIQL_DIR)/node_modules $(CONTRACT_DIR)/node_modules .devstack
