@@ -1,5 +1,5 @@
-// wx.requestPayment accepts only the signTypes WeChat defines ("RSA" for API v3, "MD5"/"HMAC-SHA256"
-// for v2): the schema should say which with an enum, not String. Fails to compile until it does.
+// wx.requestPayment accepts only the signTypes WeChat defines ("RSA" for API v3): the schema says
+// which with an enum, so the generated type is not a bare string.
 import type { PaymentParams } from "./graphql";
 
 type Expect<Check extends true> = Check;

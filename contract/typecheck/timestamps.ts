@@ -1,5 +1,5 @@
-// Moments in time should be DateTime (ISO 8601, mapped in codegen.ts), as Order.payBy and
-// Team.expiresAt are; these fields are still String. Fails to compile until they are DateTime.
+// Moments in time are DateTime (ISO 8601, mapped in codegen.ts), these fields included: a bare
+// String here fails to compile.
 import type { ModerationWord, PendingPoints, PointsEntry, Product, Scalars } from "./graphql";
 
 type Expect<Check extends true> = Check;
