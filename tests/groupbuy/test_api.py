@@ -61,7 +61,7 @@ def test_three_friends_fill_a_team_and_it_succeeds_at_once(gql, client, deal):
     assert opened["payment"]["package"].startswith("prepay_id=")
     assert opened["payment"]["signType"] == "RSA"  # what wx.requestPayment takes (WeChat Pay v3)
     code = opened["team"]["shareCode"]
-    assert len(code) == 26 and code.isascii() and opened["team"]["remainingSeats"] == 2
+    assert len(code) == 16 and code.isascii() and opened["team"]["remainingSeats"] == 2
 
     bob_seat = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
     carol_seat = gql(JOIN_TEAM, {"code": code, "skuId": deal["sku"]}, token=carol)["data"]["joinTeam"]

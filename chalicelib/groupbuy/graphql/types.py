@@ -165,7 +165,7 @@ class TeamMember:
     paid: bool
 
 
-@strawberry.type(description="A group-buy team. `shareCode` (26 characters: fits a mini-program scene) is what a share "
+@strawberry.type(description="A group-buy team. `shareCode` (16 random characters: fits a mini-program scene) is what a share "
                              "card carries; joinTeam and teamByShareCode take it. `id` is its global id, for node(id:).")
 class Team(Node):
     team: strawberry.Private[domain.Team]
