@@ -208,6 +208,22 @@ def get_profile(user_id: str, *, consistent: bool = False) -> Profile | None:
     return None if user_item is None else _profile(user_item, profile)
 
 
+def profiles_of(user_ids: Iterable[str]) -> dict[str, Profile]:
+    """Public profiles of several users: ONE BatchGetItem of each one's user and
+    counters items (up to 50 users a request); users without an account are absent."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
+    users: dict[str, UserItem] = {}
+    counters: dict[str, ProfileItem] = {}
+    for item in batch_get([(accounts_keys.user_pk(u), sk) for u in wanted for sk in (accounts_keys.USER_SK, keys.PROFILE_SK)]):
+        if isinstance(item, UserItem):
+            users[item.user_id] = item
+        elif isinstance(item, ProfileItem):
+            counters[item.PK] = item
+    return {u: _profile(users[u], counters.get(accounts_keys.user_pk(u))) for u in wanted if u in users}
+
+
 def follow(follower_id: str, author_id: str, at: datetime, *, pull: bool, mark_big: bool = False) -> bool:
     """ONE transaction: the follow, if absent; both profiles' counters; with ``pull``
     (a big author) the author added to the follower's pulls. False if already

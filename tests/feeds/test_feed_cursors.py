@@ -91,3 +91,15 @@ def test_paging_resumes_after_any_edge(gql, feeds, feed):
                            feed)
         assert [e["node"]["id"] for e in rest["edges"]] == newest_first[index + 1:], (feed, index)
         assert not rest["pageInfo"]["hasNextPage"]
+
+
+def test_the_authors_counters_on_a_page_cost_one_batch_read(gql, feeds, emulator):
+    token, ids, newest_first = feeds
+    demo_token(gql, "xena", "CUSTOMER")  # a second account, not an author: only authors are read
+    emulator.clear_log()
+    page = gql("""{ discoverFeed(first: 10) { edges { node { id author { id displayName followerCount postCount } } } } }""")
+    authors = [edge["node"]["author"] for edge in page["data"]["discoverFeed"]["edges"]]
+    assert len(authors) == POSTS and len({a["id"] for a in authors}) == 1
+    assert {a["followerCount"] for a in authors} == {0}
+    # The discover index, then every author's user and counters at once (not one read a post).
+    assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}

@@ -221,6 +221,16 @@ def a_user_s_public_profile(emulator, category):
     assert emulator.dynamodb_operations() == ["Query"]
 
 
+def the_public_profiles_of_a_page_s_authors(emulator, category):
+    authors = [_user(f"Author {i}") for i in range(3)]
+    _post(authors[0])
+    emulator.clear_log()
+    found = social_store.profiles_of([a.user_id for a in authors] + [authors[0].user_id, new_id()])
+    assert sorted(found) == sorted(a.user_id for a in authors)  # an id without an account is absent
+    assert found[authors[0].user_id].posts == 1 and found[authors[1].user_id].posts == 0
+    assert emulator.dynamodb_operations() == ["BatchGetItem"]
+
+
 def count_a_paid_order_s_purchase_once(emulator, category):
     alice = _user("Alice")
     product, order = _product(category), new_id()

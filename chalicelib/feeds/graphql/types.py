@@ -286,17 +286,15 @@ def post_connection(scope: str, page: FeedPage | Page, after: str | None) -> Pos
 class Author(Node):
     user_id: strawberry.Private[str]
     # On a post or a comment, the name and avatar it was written under: a feed page
-    # reads no profile unless a counter is asked for (one Query per distinct author).
+    # reads no profile unless a counter is asked for, and then one BatchGetItem for
+    # all its authors (the request's "profiles" loader).
     shown_name: strawberry.Private[str | None] = None
     shown_avatar: strawberry.Private[str | None] = None
-    loaded: strawberry.Private[object | None] = None  # feeds.social_store.Profile, read when needed
+    loaded: strawberry.Private[object | None] = None  # feeds.social_store.Profile, when already read
 
-    @property
-    def profile(self):
+    async def _profile(self, info: Ctx):
         if self.loaded is None:
-            from chalicelib.feeds import social
-
-            self.loaded = social.profile(self.user_id)
+            self.loaded = await info.context.loaders.profiles.load(self.user_id)
         return self.loaded
 
     @strawberry.field
@@ -304,28 +302,33 @@ class Author(Node):
         return strawberry.ID(to_global_id("Author", self.user_id))
 
     @strawberry.field(description="Their name (on a post or comment: as it was written under).")
-    def display_name(self) -> str:
+    async def display_name(self, info: Ctx) -> str:
         if self.shown_name is not None:
             return self.shown_name
-        return self.profile.user.display_name if self.profile else ""
+        profile = await self._profile(info)
+        return profile.user.display_name if profile else ""
 
     @strawberry.field
-    def avatar_url(self) -> str | None:
+    async def avatar_url(self, info: Ctx) -> str | None:
         if self.shown_name is not None:
             return self.shown_avatar
-        return self.profile.user.avatar_url if self.profile else None
+        profile = await self._profile(info)
+        return profile.user.avatar_url if profile else None
 
     @strawberry.field
-    def follower_count(self) -> int:
-        return self.profile.followers if self.profile else 0
+    async def follower_count(self, info: Ctx) -> int:
+        profile = await self._profile(info)
+        return profile.followers if profile else 0
 
     @strawberry.field
-    def following_count(self) -> int:
-        return self.profile.following if self.profile else 0
+    async def following_count(self, info: Ctx) -> int:
+        profile = await self._profile(info)
+        return profile.following if profile else 0
 
-    @strawberry.field
-    def post_count(self) -> int:
-        return self.profile.posts if self.profile else 0
+    @strawberry.field(description="Their published posts.")
+    async def post_count(self, info: Ctx) -> int:
+        profile = await self._profile(info)
+        return profile.posts if profile else 0
 
     @strawberry.field(description="Whether you follow them (false when signed out).")
     def followed_by_me(self, info: Ctx) -> bool:
