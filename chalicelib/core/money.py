@@ -1,6 +1,7 @@
 """Money is an integer count of the currency's minor unit (分 for CNY). Never a float."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chalicelib.core.errors import ValidationFailed
@@ -35,3 +36,24 @@ class Money:
         if currency not in CURRENCIES:
             raise ValidationFailed(f"unsupported currency {currency!r}", currency_field)
         return cls(amount, currency)  # type: ignore[arg-type]
+
+
+def apportion(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` (fen) over ``weights`` in proportion, exactly: the shares sum to
+    ``total`` (largest remainder: each share is the floor of its exact part, and the fen
+    left over go one each to the largest remainders, earlier first on ties). With
+    ``0 ≤ total ≤ sum(weights)`` no share exceeds its weight, so a discount spread over
+    lines never makes a line negative, and refunding one line refunds exactly its part."""
+    if total < 0 or any(w < 0 for w in weights):
+        raise ValueError("apportion a non-negative total over non-negative weights")
+    whole = sum(weights)
+    if total == 0:
+        return [0] * len(weights)
+    if whole == 0:
+        raise ValueError("cannot apportion a positive total over zero weights")
+    shares = [total * w // whole for w in weights]
+    remainders = [total * w % whole for w in weights]
+    left = total - sum(shares)
+    for i in sorted(range(len(weights)), key=lambda i: -remainders[i])[:left]:
+        shares[i] += 1
+    return shares

@@ -2,9 +2,11 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.core.errors import ErrorCode, ValidationFailed
-from chalicelib.core.money import CURRENCIES, MAX_AMOUNT, Money, require_whole
+from chalicelib.core.money import CURRENCIES, MAX_AMOUNT, Money, apportion, require_whole
 
 
 @pytest.mark.parametrize("amount", [0, 1, 1999, MAX_AMOUNT])
@@ -78,3 +80,33 @@ def test_require_whole_default_maximum_is_max_amount():
     assert require_whole(MAX_AMOUNT, "price") == MAX_AMOUNT
     with pytest.raises(ValidationFailed):
         require_whole(MAX_AMOUNT + 1, "price")
+
+
+# ---------------------------------------------------------------- apportion (largest remainder)
+
+def test_apportion_gives_the_left_over_fen_to_the_largest_remainders():
+    # 100 over 1:1:1 is 33.33 each: the first (on ties, the earliest) takes the extra fen.
+    assert apportion(100, [1, 1, 1]) == [34, 33, 33]
+    # 10 off lines of 3000, 2000, 1000: exact parts 5, 3.33, 1.67 → 5, 3, 2.
+    assert apportion(10, [3000, 2000, 1000]) == [5, 3, 2]
+    assert apportion(0, [5, 0]) == [0, 0]
+
+
+def test_apportion_refuses_what_it_cannot_split():
+    with pytest.raises(ValueError):
+        apportion(1, [0, 0])
+    with pytest.raises(ValueError):
+        apportion(-1, [1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 10**7), min_size=1, max_size=30).flatmap(
+    lambda ws: st.tuples(st.just(ws), st.integers(0, sum(ws)))))
+def test_apportion_is_exact_and_never_exceeds_a_weight(case):
+    weights, total = case
+    shares = apportion(total, weights)
+    assert sum(shares) == total
+    assert all(0 <= s <= w for s, w in zip(shares, weights, strict=True))
+    # Each share is within one fen of its exact proportional part.
+    whole = sum(weights) or 1
+    assert all(abs(s * whole - total * w) < whole for s, w in zip(shares, weights, strict=True))

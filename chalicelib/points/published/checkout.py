@@ -1,6 +1,7 @@
 """Spending points within your transaction (checkout, the mall): the rules, the plan, the writes and their refusals."""
 from __future__ import annotations
 
+from chalicelib.points.account_reads import get_account
 from chalicelib.points.rules import UNLIMITED, InsufficientPoints, PointsBusy, check_redemption, checkout_source
 from chalicelib.points.store import LotsChanged, add_spend, get_rules, plan_take, spend
 
@@ -11,6 +12,7 @@ __all__ = [
     "UNLIMITED",
     "add_spend",
     "check_redemption",
+    "get_account",
     "checkout_source",
     "get_rules",
     "plan_take",

@@ -1,0 +1,87 @@
+"""A checkout's preview (确认订单): what each merchant order would cost, the customer's
+coupons usable here and why the others are not. Reads only; nothing is held."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.addresses.published.checkout import ShippingAddress
+from chalicelib.checkout import offers, reading
+from chalicelib.checkout.offers import Chosen, CouponChoice, is_platform
+from chalicelib.checkout.pricing import CheckoutPrice, PointsTerms, ShippingRule
+from chalicelib.checkout.reading import Basket
+from chalicelib.checkout.rules import (
+    DEFAULT_TERMS,
+    CheckoutRequest,
+    CheckoutTerms,
+    CouponNotUsable,
+    TwoCouponsForOneSlot,
+)
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.coupons.published.rules import Coupon, why_unusable
+from chalicelib.points.published.checkout import InsufficientPoints, get_rules
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    basket: Basket
+    price: CheckoutPrice
+    chosen: Chosen
+    coupons: list[CouponChoice]
+    address: ShippingAddress | None
+    points_available: int
+
+
+def preview(principal: Principal | None, request: CheckoutRequest, now: datetime,
+            terms: CheckoutTerms = DEFAULT_TERMS) -> Preview:
+    caller = require_user(principal)
+    basket = reading.basket(caller.user_id, request.buy_now)
+    promotions = offers.active_promotions(reading.promotions(basket.lines, now), now)
+    held = reading.coupons(caller.user_id, now)
+    chosen = (offers.best_for_me(basket.lines, promotions, held, caller.user_id, now) if request.coupon_ids is None
+              else _chosen(request.coupon_ids, held, basket, caller.user_id, now))
+    available = reading.points_available(caller.user_id)
+    priced = offers.checkout_price(basket.lines, promotions, chosen, points=request.points,
+                                   points_terms=points_terms(), shipping=lambda merchant: shipping(terms))
+    if priced.unused_offers:
+        coupon_id = next(iter(priced.unused_offers))
+        raise CouponNotUsable("this coupon takes nothing off here (below its threshold)", ("couponIds", coupon_id))
+    if request.points > available:
+        raise InsufficientPoints(f"you have {available} points", "points")
+    return Preview(basket, priced, chosen, offers.choices(basket.lines, promotions, held, chosen, caller.user_id, now),
+                   reading.address(caller.user_id, request.address_id), available)
+
+
+def points_terms() -> PointsTerms:
+    rules = get_rules()
+    return PointsTerms(rules.redeem_points_per_unit, rules.redeem_fen_per_unit, rules.redeem_max_percent)
+
+
+def shipping(terms: CheckoutTerms) -> ShippingRule:
+    return ShippingRule(terms.shipping_fee, terms.free_shipping_from)
+
+
+def _chosen(coupon_ids: tuple[str, ...], held: list[Coupon], basket: Basket, user_id: str, now: datetime) -> Chosen:
+    """The coupons the customer chose, each usable here, one per slot."""
+    by_id = {c.id: c for c in held}
+    merchant: dict[str, Coupon] = {}
+    platform: Coupon | None = None
+    lines = [offers.coupon_line(line) for line in basket.lines]
+    for coupon_id in coupon_ids:
+        coupon = by_id.get(coupon_id)
+        if coupon is None:
+            raise CouponNotUsable("not one of your usable coupons (used, expired or not yours)",
+                                  ("couponIds", coupon_id))
+        reason = why_unusable(coupon, user_id, lines, now)
+        if reason is not None:
+            raise CouponNotUsable(f"this coupon cannot be used here: {reason.value.lower().replace('_', ' ')}",
+                                  ("couponIds", coupon_id))
+        if is_platform(coupon):
+            if platform is not None:
+                raise TwoCouponsForOneSlot("at most one platform coupon per checkout", ("couponIds", coupon_id))
+            platform = coupon
+        else:
+            if coupon.terms.merchant_id in merchant:
+                raise TwoCouponsForOneSlot("at most one coupon per merchant order", ("couponIds", coupon_id))
+            merchant[coupon.terms.merchant_id] = coupon
+    return Chosen(merchant, platform)

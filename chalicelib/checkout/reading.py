@@ -1,0 +1,71 @@
+"""Everything a checkout reads, each in a fixed number of requests whatever the number of
+lines: the cart's selected lines (1 Query), their products and SKUs (1 BatchGetItem per
+100 keys), the merchants' promotions (1 BatchGetItem), the customer's coupons (1 Query),
+points account (1 GetItem) and the address (1 or 2 GetItems)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.addresses.published.checkout import ShippingAddress, address_for_checkout, default_address
+from chalicelib.cart.published.checkout import CartLine, selected_lines
+from chalicelib.catalog.published.for_sale import SkuForSale, skus_for_sale
+from chalicelib.checkout.pricing import Line
+from chalicelib.checkout.rules import BuyNow, LineNotForSale, LineOutOfStock, NothingToCheckOut
+from chalicelib.coupons.published.checkout import usable_coupons
+from chalicelib.coupons.published.rules import Coupon
+from chalicelib.points.published.checkout import get_account
+from chalicelib.promotions.published.checkout import promotions_of
+from chalicelib.promotions.published.rules import Promotion
+
+
+@dataclass(frozen=True, slots=True)
+class Basket:
+    """The lines to buy, priced at their SKUs' current prices, with what the catalog says of each."""
+
+    lines: tuple[Line, ...]
+    for_sale: dict[str, SkuForSale]
+    cart_lines: tuple[CartLine, ...]  # empty for a buy-now checkout
+
+
+def basket(user_id: str, buy_now: BuyNow | None) -> Basket:
+    """The cart's selected lines or the buy-now SKU, each checked on sale and in stock
+    (typed errors naming the line; nothing is dropped silently)."""
+    if buy_now is not None:
+        wanted = [(buy_now.product_id, buy_now.sku_id, buy_now.quantity)]
+        cart: tuple[CartLine, ...] = ()
+        field = "buyNow"
+    else:
+        cart = tuple(selected_lines(user_id))
+        if not cart:
+            raise NothingToCheckOut("select at least one cart line to check out", "lines")
+        wanted = [(c.product_id, c.sku_id, c.quantity) for c in cart]
+        field = "lines"
+    found = skus_for_sale((p, s) for p, s, _ in wanted)
+    lines = []
+    for i, (product_id, sku_id, quantity) in enumerate(wanted):
+        path = field if buy_now is not None else f"{field}.{i}"
+        item = found.get(sku_id)
+        if item is None or not item.on_sale:
+            raise LineNotForSale("this product is no longer for sale", path)
+        if item.available < quantity:
+            raise LineOutOfStock(f"only {item.available} left", path)
+        lines.append(Line(sku_id, product_id, item.product.merchant_id, item.product.category_id,
+                          item.sku.price.amount, quantity))
+    return Basket(tuple(lines), found, cart)
+
+
+def promotions(lines: tuple[Line, ...], now: datetime) -> dict[str, list[Promotion]]:
+    return promotions_of({line.merchant_id for line in lines}, now)
+
+
+def coupons(user_id: str, now: datetime) -> list[Coupon]:
+    return usable_coupons(user_id, now)
+
+
+def points_available(user_id: str) -> int:
+    return get_account(user_id).available
+
+
+def address(user_id: str, address_id: str | None) -> ShippingAddress | None:
+    return default_address(user_id) if address_id is None else address_for_checkout(user_id, address_id)

@@ -1,0 +1,86 @@
+"""What a checkout may hold, and its refusals. Pure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.core.errors import DomainError, ErrorCode, OutOfStock, ValidationFailed
+
+MIN_QUANTITY, MAX_QUANTITY = 1, 99  # units of one SKU in one line (the cart's own limits)
+MAX_COUPONS = 11  # at most one per merchant order and one for the platform: 10 merchants + 1 is plenty
+
+
+@dataclass(frozen=True, slots=True)
+class BuyNow:
+    """一键下单: one SKU straight from the product page, no cart."""
+
+    product_id: str
+    sku_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    """What to price: the cart's selected lines, or one SKU bought now; where it goes;
+    the coupons chosen (None: the best for me; empty: none) and the points to use."""
+
+    buy_now: BuyNow | None = None
+    address_id: str | None = None  # None: the default address
+    coupon_ids: tuple[str, ...] | None = None
+    points: int = 0
+
+    def __post_init__(self) -> None:
+        if self.buy_now is not None:
+            check_quantity(self.buy_now.quantity, "buyNow.quantity")
+        if self.coupon_ids is not None:
+            if len(self.coupon_ids) > MAX_COUPONS:
+                raise ValidationFailed(f"choose at most {MAX_COUPONS} coupons", "couponIds")
+            if len(set(self.coupon_ids)) != len(self.coupon_ids):
+                raise ValidationFailed("a coupon is listed twice", "couponIds")
+
+
+def check_quantity(quantity: int, field: str) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
+        raise ValidationFailed(f"a quantity is {MIN_QUANTITY} to {MAX_QUANTITY} units", field)
+
+
+class NothingToCheckOut(DomainError):
+    code = ErrorCode.INVALID
+
+
+class LineNotForSale(DomainError):
+    """A line's product was archived or its SKU dropped since it was put in the cart."""
+
+    code = ErrorCode.PRODUCT_NOT_AVAILABLE
+
+
+class LineOutOfStock(OutOfStock):
+    pass
+
+
+class CouponNotUsable(DomainError):
+    code = ErrorCode.COUPON_UNAVAILABLE
+
+
+class TwoCouponsForOneSlot(DomainError):
+    """Two merchant coupons for one merchant order, or two platform coupons."""
+
+    code = ErrorCode.INVALID
+
+
+class NoAddress(DomainError):
+    code = ErrorCode.REQUIRED
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutTerms:
+    """Decided defaults (issue 11); an operator setting later. Every merchant order pays
+    ``shipping_fee`` unless its goods, after discounts and before points, reach
+    ``free_shipping_from``; an unpaid order is cancelled ``payment_window_seconds`` after
+    it was placed."""
+
+    shipping_fee: int = 1000  # ¥10
+    free_shipping_from: int = 9900  # ¥99
+    payment_window_seconds: int = 15 * 60
+
+
+DEFAULT_TERMS = CheckoutTerms()
