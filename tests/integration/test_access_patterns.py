@@ -216,7 +216,7 @@ def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
     first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
     second = groupbuy.open_team(user("b"), deal.id, sku, None, payments, utc_now() + timedelta(seconds=2)).team
     emulator.clear_log()
-    teams = gb.open_teams(deal.id, 10, None).items
+    teams = gb.open_teams(deal.id, 10, None, utc_now()).items
     assert [t.id for t in teams] == [first.id, second.id]
     assert emulator.dynamodb_operations() == ["Query"]
 
