@@ -108,6 +108,19 @@ def test_a_deals_page_with_open_teams_costs_three_requests_whatever_its_size(gql
     # The deals' GSI1 page (their open teams come on the deal items), a batch of their
     # products, one of their SKUs: 3 requests for 5 deals as for 10 (was 1 + N Queries).
     assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 2}
+    # What the README tells client teams.
+    requests, small, large = _readme_deals_page_figures()
+    assert sum(emulator.dynamodb_counts().values()) == requests and deals in (small, large)
+
+
+def _readme_deals_page_figures() -> tuple[int, int, int]:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"(\d+)\s+DynamoDB\s+requests\s+for\s+a\s+page\s+of\s+(\d+)\s+deals\s+or\s+of\s+(\d+)", readme)
+    assert found, "the README no longer states the deals page's requests: update this test with it"
+    return int(found[1]), int(found[2]), int(found[3])
 
 
 def _as_deals_from_before_the_listing() -> None:
