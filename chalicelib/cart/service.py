@@ -17,7 +17,7 @@ from chalicelib.cart.rules import (
 )
 from chalicelib.catalog.published.rules import ProductStatus
 from chalicelib.core.errors import NotFound, Required, ValidationFailed
-from chalicelib.core.principal import Principal, require_user
+from chalicelib.core.principal import Principal, require_self, require_user
 
 MAX_SKU_IDS = 100  # SKUs one remove or select names: a cart has no more lines
 ADD_ATTEMPTS = 3  # a line removed between a refused add and the retry
@@ -31,8 +31,17 @@ def cart_of(user_id: str, *, consistent: bool = False) -> CartSummary:
     return summarise(view_line(line, offers[(line.product_id, line.sku_id)]) for line in lines)
 
 
-def own_cart(principal: Principal | None, *, consistent: bool = False) -> CartSummary:
-    return cart_of(require_user(principal).user_id, consistent=consistent)
+def own_cart(principal: Principal | None, user_id: str | None = None, *, consistent: bool = False) -> CartSummary:
+    """The caller's cart (``user_id``, if given, must be the caller: ``me.cart``)."""
+    caller = require_user(principal) if user_id is None else require_self(principal, user_id, "your own cart")
+    return cart_of(caller.user_id, consistent=consistent)
+
+
+def visible_cart(principal: Principal | None, user_id: str) -> CartSummary | None:
+    """``node(id:)``: a cart is seen by its owner only; None for anyone else, as for no cart."""
+    if principal is None or principal.user_id != user_id:
+        return None
+    return cart_of(user_id)
 
 
 def add(principal: Principal | None, product_id: str, sku_id: str, quantity: int, now: datetime) -> None:

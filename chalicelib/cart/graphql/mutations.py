@@ -9,12 +9,11 @@ import strawberry
 
 from chalicelib.cart import rules as domain
 from chalicelib.cart import service
-from chalicelib.cart.graphql.types import Cart, cart_of
+from chalicelib.cart.graphql.types import Cart
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.principal import require_user
 
 QUANTITY = f"{domain.MIN_QUANTITY} to {domain.MAX_QUANTITY}"
 
@@ -64,7 +63,10 @@ def _sku_ids(sku_gids: list[strawberry.ID], field: str) -> list[str]:
 
 
 def _answer(info: Ctx) -> CartPayload:
-    return CartPayload(cart=cart_of(require_user(info.context.principal).user_id, consistent=True))
+    """The cart after the change, read consistently (the service has checked the caller)."""
+    principal = info.context.principal
+    summary = service.own_cart(principal, consistent=True)
+    return CartPayload(cart=Cart(user_id=principal.user_id, summary=summary))
 
 
 @strawberry.type
@@ -74,7 +76,6 @@ class CartMutation:
     @payload_errors(CartPayload)
     def add_to_cart(self, info: Ctx, input: Annotated[AddToCartInput, strawberry.argument(
             description="The SKU and how many units.")]) -> CartPayload | None:
-        require_user(info.context.principal)
         product_id, sku_id = _sku(input.sku_id, "skuId")
         service.add(info.context.principal, product_id, sku_id, input.quantity, utc_now())
         return _answer(info)
@@ -83,7 +84,6 @@ class CartMutation:
     @payload_errors(CartPayload)
     def update_cart_line(self, info: Ctx, input: Annotated[UpdateCartLineInput, strawberry.argument(
             description="The line's SKU and what changes.")]) -> CartPayload | None:
-        require_user(info.context.principal)
         _, sku_id = _sku(input.sku_id, "skuId")
         service.update(info.context.principal, sku_id, quantity=input.quantity, selected=input.selected)
         return _answer(info)
@@ -92,7 +92,6 @@ class CartMutation:
     @payload_errors(CartPayload)
     def remove_from_cart(self, info: Ctx, input: Annotated[RemoveFromCartInput, strawberry.argument(
             description="The lines' SKUs.")]) -> CartPayload | None:
-        require_user(info.context.principal)
         service.remove(info.context.principal, _sku_ids(input.sku_ids, "skuIds"), utc_now())
         return _answer(info)
 
@@ -100,7 +99,6 @@ class CartMutation:
     @payload_errors(CartPayload)
     def select_cart_lines(self, info: Ctx, input: Annotated[SelectCartLinesInput, strawberry.argument(
             description="Which lines, and selected or not.")]) -> CartPayload | None:
-        require_user(info.context.principal)
         sku_ids = None if input.sku_ids is None else _sku_ids(input.sku_ids, "skuIds")
         service.select(info.context.principal, sku_ids, input.all, input.selected)
         return _answer(info)

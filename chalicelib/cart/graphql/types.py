@@ -125,24 +125,16 @@ class Cart(Node):
         return Money(amount=self.summary.selected_subtotal, currency="CNY")
 
 
-def cart_of(user_id: str, *, consistent: bool = False) -> Cart:
-    return Cart(user_id=user_id, summary=service.cart_of(user_id, consistent=consistent))
-
-
 @node_resolver("Cart")
 def _cart_node(info: Ctx, parts: tuple[str, ...]) -> Cart | None:
     """Yours only."""
-    principal = info.context.principal
-    if principal is None or principal.user_id != parts[0]:
-        return None
-    return cart_of(parts[0])
+    summary = service.visible_cart(info.context.principal, parts[0])
+    return None if summary is None else Cart(user_id=parts[0], summary=summary)
 
 
 @node_resolver("CartLine", parts=2)
 def _cart_line_node(info: Ctx, parts: tuple[str, ...]) -> CartLine | None:
     """Yours only; null once the line is removed."""
-    principal = info.context.principal
-    if principal is None or principal.user_id != parts[0]:
-        return None
-    found = next((v for v in service.cart_of(parts[0]).lines if v.line.sku_id == parts[1]), None)
+    summary = service.visible_cart(info.context.principal, parts[0])
+    found = None if summary is None else next((v for v in summary.lines if v.line.sku_id == parts[1]), None)
     return None if found is None else CartLine(user_id=parts[0], viewed=found)

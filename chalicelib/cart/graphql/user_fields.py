@@ -5,8 +5,8 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
-from chalicelib.cart.graphql.types import Cart, cart_of
-from chalicelib.core.principal import require_self
+from chalicelib.cart import service
+from chalicelib.cart.graphql.types import Cart
 
 
 @user_fields
@@ -15,4 +15,4 @@ class CartUserFields:
     @strawberry.field(description="Your cart: one Query, plus one BatchGetItem per 100 distinct products and "
                                   "SKUs of its lines (see docs/data-model.md).")
     def cart(self, info: Info) -> Cart:
-        return cart_of(require_self(info.context.principal, self.user_id, "your own cart").user_id)
+        return Cart(user_id=self.user_id, summary=service.own_cart(info.context.principal, self.user_id))
