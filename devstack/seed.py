@@ -103,6 +103,7 @@ def _seed() -> dict[str, str]:
     _seed_points(operator, users, now)
     _seed_mall(operator, created, now)
     _seed_feeds(operator, users, created, now)
+    _seed_cart(users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
 
@@ -145,6 +146,16 @@ def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> 
     mall.create_item(operator, mall.NewMallItem(
         kind=MallItemKind.PRODUCT, title=f"{record.product.name} (points mall)", points_price=2_000, stock=10,
         active=True, product_id=record.product.id, sku_id=record.skus[0].id), now)
+
+
+def _seed_cart(users: dict, products: dict[str, ProductRecord], now) -> None:
+    """Alice's cart: two lines, both selected (the README's cart story)."""
+    from chalicelib.cart import service as cart
+
+    alice = Principal(users["alice"].id, Role.CUSTOMER)
+    mango, apples = products["Hainan mango 海南贵妃芒"], products["Yantai apples 烟台红富士"]
+    cart.add(alice, mango.product.id, mango.skus[0].id, 2, now)
+    cart.add(alice, apples.product.id, apples.skus[0].id, 1, now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:

@@ -1,6 +1,8 @@
 """Between group-buy items and their domain objects, both ways."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.money import Money
 from chalicelib.groupbuy import keys
@@ -9,6 +11,7 @@ from chalicelib.groupbuy.rules import (
     Deal,
     DealPrice,
     DealTerms,
+    ListedOpenTeams,
     Order,
     OrderState,
     Seat,
@@ -47,7 +50,32 @@ def to_deal(item: DealItem) -> Deal:
         else {k: int(v) for k, v in dict(item.stock).items()},
         created_at=from_iso(item.created_at),
         ended=bool(item.ended),
+        listed_open_teams=_listed_open_teams(item),
     )
+
+
+def listed_team_map(team: Team) -> dict:
+    """What a deal's item keeps of one open team: what its card shows and a Team needs."""
+    return {"team_id": team.id, "leader_id": team.leader_id, "taken": team.held + team.paid, "paid": team.paid,
+            "size": team.size, "opened_at": iso(team.opened_at), "expires_at": iso(team.expires_at)}
+
+
+def _listed_open_teams(item: DealItem) -> ListedOpenTeams | None:
+    if item.listed_open_teams is None:
+        return None
+    terms = deal_terms(item, int(item.team_size))
+    teams = []
+    for entry in item.listed_open_teams:
+        listed = entry.as_dict() if hasattr(entry, "as_dict") else dict(entry)
+        paid = int(listed["paid"])
+        # The deal's terms stand in for the copy the team took: a Team's fields show only
+        # its size (kept here) and its deal id from them.
+        teams.append(Team(
+            id=listed["team_id"], terms=replace(terms, team_size=int(listed["size"])), leader_id=listed["leader_id"],
+            state=TeamState.OPEN, held=int(listed["taken"]) - paid, paid=paid,
+            opened_at=from_iso(listed["opened_at"]), expires_at=from_iso(listed["expires_at"]),
+        ))
+    return ListedOpenTeams(tuple(teams), bool(item.more_open_teams))
 
 
 def to_team(item: TeamItem) -> Team:

@@ -22,6 +22,11 @@ class DealItem(TableItem, discriminator="Deal"):
     ends_at = UnicodeAttribute()
     created_at = UnicodeAttribute()
     ended = BooleanAttribute(default=False)
+    # The deal card's open teams, kept from the table stream (groupbuy/open_teams.py) so a
+    # deals page reads deals only: [{team_id, leader_id, taken, paid, size, opened_at,
+    # expires_at}], soonest deadline first. Absent on a deal created before the listing.
+    listed_open_teams = ListAttribute(of=MapAttribute, null=True)
+    more_open_teams = BooleanAttribute(default=False)  # open teams beyond the listed ones
 
 
 class DealStockItem(TableItem, discriminator="DealStock"):

@@ -99,6 +99,7 @@ class Deal:
     stock: dict[str, int]  # allotted per SKU when created
     created_at: datetime
     ended: bool = False
+    listed_open_teams: ListedOpenTeams | None = None  # None: never listed (a deal from before the listing)
 
     def is_open(self, now: datetime) -> bool:
         return not self.ended and self.starts_at <= now < self.ends_at
@@ -137,6 +138,34 @@ class Team:
         if m is not None and self.paid >= m:
             return TeamState.SUCCEEDED, True
         return TeamState.FAILED, False
+
+
+# Open teams a deal's item lists (the deal card's "join a team about to form"): more
+# than the 5 the example deals page shows, so a team past its deadline whose timer has
+# not run yet does not push the page back to the index.
+LISTED_OPEN_TEAMS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ListedOpenTeams:
+    """A deal's soonest-expiring open teams as of their last change, soonest deadline
+    first (at most LISTED_OPEN_TEAMS), and whether the deal has more open teams."""
+
+    teams: tuple[Team, ...]
+    more: bool
+
+    def first(self, count: int, now: datetime) -> tuple[list[Team], bool] | None:
+        """The first ``count`` teams still open at ``now`` and whether more follow, or
+        None when the listing cannot say (fewer unexpired teams listed than asked for,
+        and more in the index). Time decides: a team past its deadline is left out
+        even while its state is still OPEN (its timer closes it a moment later)."""
+        live = [t for t in self.teams if t.expires_at > now]
+        if len(live) > count:
+            return live[:count], True
+        if not self.more:
+            return live, False
+        # The unlisted teams expire after every listed one, so after a live one: live too.
+        return (live, True) if len(live) == count else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ Every state change is one transaction whose conditions carry the invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
@@ -80,6 +80,7 @@ def create_deal(deal: Deal) -> None:
         team_lifetime_seconds=deal.team_lifetime_seconds, payment_window_seconds=terms.payment_window_seconds,
         per_user_limit=terms.per_user_limit, virtual_min_paid=terms.virtual_min_paid,
         starts_at=iso(deal.starts_at), ends_at=iso(deal.ends_at), created_at=iso(deal.created_at),
+        listed_open_teams=[],  # no team yet: the listing is right from the start
         GSI1PK=keys.ACTIVE_DEALS, GSI1SK=deal.id,
     ), TableItem.PK.does_not_exist())
     for sku_id, units in deal.stock.items():
@@ -171,20 +172,28 @@ def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | N
     return team, seats
 
 
-def open_teams(deal_id: str, limit: int, after: str | None) -> Page[Team]:
-    """Soonest deadline first; a position is ``open_team_position``."""
-    return query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, after, forward=True).map(to_team)
+def open_teams(deal_id: str, limit: int, after: str | None, now: datetime) -> Page[Team]:
+    """Soonest deadline first, past deadlines left out (time decides, before the timer
+    closes the team); a position is ``open_team_position``. One Query."""
+    start = max(after or "", still_open_after(now))
+    page = query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, start, forward=True)
+    return replace(page, after=after).map(to_team)
 
 
-def open_teams_of_deals(listings: Sequence[tuple[str, int, str | None]]) -> list[Page[Team]]:
+def open_teams_of_deals(listings: Sequence[tuple[str, int, str | None]], now: datetime) -> list[Page[Team]]:
     """``open_teams`` for each (deal id, limit, after), in order: one Query per deal, since
     each deal is its own GSI1 partition with its own page window; run at once, so a
     page of deals waits about as long as one deal."""
-    return run_all([lambda listing=listing: open_teams(*listing) for listing in listings])
+    return run_all([lambda listing=listing: open_teams(*listing, now) for listing in listings])
 
 
 def open_team_position(team: Team) -> str:
     return f"{iso(team.expires_at)}#{team.id}"
+
+
+def still_open_after(now: datetime) -> str:
+    """The position every team still open at ``now`` sorts after (deadline > now)."""
+    return f"{iso(now)}#\uffff"
 
 
 # ---------- taking a seat ----------

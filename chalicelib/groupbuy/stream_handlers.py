@@ -5,6 +5,8 @@
   (TeamOpened; best effort, see _publish_team_opened);
 - a team that turns OPEN → SUCCEEDED (at once when its last seat is paid, or
   virtually at its deadline) starts team_settlement;
+- a team whose state, seats or deadline changed has its deal's open teams listed
+  again on the deal's item (the deals page reads them there; open_teams.py);
 - an order that turns REFUNDING (its team failed, a capture came too late, or an
   operator retried a failed refund: refund_attempt + 1) starts a refund.
 
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import os
 
+from chalicelib.core.clock import utc_now
 from chalicelib.core.executions import start_once
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.stream import Change, on_change
+from chalicelib.groupbuy import open_teams
 
 RESERVATION_EXPIRY_ARN = "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN"
 TEAM_LIFECYCLE_ARN = "TUANSTACK_TEAM_LIFECYCLE_SFN_ARN"
@@ -50,6 +54,25 @@ def team_changed(change: Change) -> None:
         team_id = new["team_id"]
         started = start_once(os.environ[TEAM_SETTLEMENT_ARN], team_id, {"teamId": team_id})
         logger.debug("team settlement", extra={"started": started})
+
+
+# What a deal card shows of a team; a change to anything else (closed_at alone, a
+# settlement flag) leaves the listing as it is.
+_LISTED_FIELDS = ("state", "taken", "paid", "size", "expires_at")
+
+
+@on_change("Team")
+def deal_open_teams_listed(change: Change) -> None:
+    """List the team's deal's open teams again: read afresh, so the same record twice, or
+    records out of order, leave the listing as the table is."""
+    if change.modified and not (any(change.moved(f) for f in _LISTED_FIELDS)
+                                and "OPEN" in (change.old.get("state"), change.new.get("state"))):
+        return
+    image = change.new if change.new else change.old
+    deal_id, team_id = image.text("deal_id"), image.text("team_id")
+    if deal_id and team_id:
+        listed = open_teams.list_open_teams(deal_id, team_id, utc_now())
+        logger.debug("deal open teams listed", extra={"deal_id": deal_id, "listed": listed})
 
 
 @on_change("Order")

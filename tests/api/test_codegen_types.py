@@ -29,8 +29,8 @@ QUERY_FIELDS = {"product", "products", "productsByTag", "categories", "category"
                 "deals", "deal", "team", "teamByShareCode", "refundFailedOrders"}
 MUTATION_FIELDS = {"loginWithWechat", "createCategory", "createProduct", "updateProduct", "archiveProduct", "addSku",
                    "updateSku", "setStock", "adjustStock", "createDeal", "openTeam", "joinTeam", "payOrder",
-                   "cancelSeat", "retryRefund"}
-NODE_TYPES = {"Product", "Sku", "Category", "Deal", "Team", "Order", "User"}
+                   "cancelSeat", "retryRefund", "addToCart", "updateCartLine", "removeFromCart", "selectCartLines"}
+NODE_TYPES = {"Product", "Sku", "Category", "Deal", "Team", "Order", "User", "Cart", "CartLine"}
 
 OURS = NODE_TYPES | {
     # catalog
@@ -45,6 +45,9 @@ OURS = NODE_TYPES | {
     "SignType",
     # accounts
     "Role", "LoginPayload", "LoginWithWechatInput",
+    # cart
+    "CartLineStatus", "CartPayload", "AddToCartInput", "UpdateCartLineInput", "RemoveFromCartInput",
+    "SelectCartLinesInput",
 }
 SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
           "DateTime", "Date", "ID", "String", "Int", "Boolean"}

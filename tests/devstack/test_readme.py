@@ -120,6 +120,28 @@ def test_alice_s_points_checkout_and_the_mall_are_as_the_points_story_says(stack
     assert product["pointsPrice"] == number(mango_points) and "mango" in product["title"].lower()
 
 
+def test_alice_s_seeded_cart_is_as_the_cart_story_says(anonymous):
+    mango_units, mango_price, apple_units, apple_price, subtotal = said(
+        r"alice's cart: (\d+) × Hainan mango 3 kg \(¥([\d.]+)\) and (\d+) × Yantai apples \(¥([\d.]+)\).*?"
+        r"selected subtotal of ¥([\d.]+)")
+    (max_lines,) = said(r"A cart holds at most (\d+) lines")
+    low, high = said(r"`quantity` \((\d+)–(\d+)\)")
+    from chalicelib.cart import rules as cart_rules
+
+    assert (int(max_lines), int(low), int(high)) == (cart_rules.MAX_LINES, cart_rules.MIN_QUANTITY,
+                                                     cart_rules.MAX_QUANTITY)
+    cart = anonymous.login("demo:alice").gql("MyCart")["me"]["cart"]
+    lines = {line["sku"]["code"]: line for line in cart["lines"]}
+    assert set(lines) == {"MANGO-3KG", "APPLE-12"}
+    assert (lines["MANGO-3KG"]["quantity"], lines["MANGO-3KG"]["unitPrice"]["amount"]) == (int(mango_units),
+                                                                                          fen(mango_price))
+    assert (lines["APPLE-12"]["quantity"], lines["APPLE-12"]["unitPrice"]["amount"]) == (int(apple_units),
+                                                                                        fen(apple_price))
+    assert all(line["selected"] and line["status"] == "AVAILABLE" for line in cart["lines"])
+    assert cart["selectedSubtotal"] == {"amount": fen(subtotal), "currency": "CNY"}
+    assert fen(subtotal) == int(mango_units) * fen(mango_price) + int(apple_units) * fen(apple_price)
+
+
 def test_the_word_list_and_the_evasion_examples_are_screened_as_the_feeds_story_says(anonymous):
     blocked_list, review_word = said(r"blocked words \(([^)]*)\) and one that sends a post to the review queue "
                                      r"\(`([^`]+)`\)")

@@ -1,7 +1,12 @@
 """`make dev`'s demo data: what the README's walkthrough relies on, seeded once."""
 from __future__ import annotations
 
+from chalicelib.accounts.service import register_user
+from chalicelib.adapters.wechat_login import LocalDemoLogin
+from chalicelib.cart import store as cart_store
 from chalicelib.catalog import store as catalog_store
+from chalicelib.core.clock import utc_now
+from chalicelib.core.settings import settings
 from chalicelib.groupbuy import store as groupbuy_store
 from devstack.seed import DEMO_USERS, seed_demo
 
@@ -18,3 +23,6 @@ def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
         login = gql("mutation($c: String!) { loginWithWechat(input: {code: $c}) { user { role } } }",
                     {"c": codes[name]})["data"]["loginWithWechat"]
         assert login["user"]["role"] == role.value
+    # register_user answers the account the seed made (an identity registers once).
+    alice = register_user(settings(), LocalDemoLogin().exchange("demo:alice").openid, *DEMO_USERS["alice"], utc_now())
+    assert cart_store.line_count(alice.id) == 2  # the README's cart story; seeded once

@@ -82,3 +82,18 @@ def deal_setup(*, team_size: int = 3, stock: int = 10, per_user_limit: int = 1, 
 def capture(order, now=None) -> str:
     return groupbuy_payments.apply_payment_event(PaymentEvent(order.id, f"wx-{order.id}", PaymentState.SUCCESS,
                                                      order.amount.amount, order.amount.currency, None), now or utc_now())
+
+
+def deliver_table_stream(emulator, monkeypatch) -> int:
+    """Deliver the table's stream so far through the app's own consumer (the router
+    the deployed function and `make dev` run), with the timers it would start left
+    unstarted; returns how many records it delivered."""
+    import os
+
+    import app as app_module
+    from chalicelib.groupbuy import stream_handlers
+    from devstack.streams import StreamPoller
+
+    monkeypatch.setattr(stream_handlers, "start_once", lambda arn, name, payload: True)
+    (poller,) = StreamPoller.for_app(app_module.app, emulator.endpoint_url, os.environ["TUANSTACK_TABLE"])
+    return poller.drain()

@@ -25,6 +25,7 @@ from tests.groupbuy.ops import (
     PAY_ORDER,
     TEAM_VIEW,
 )
+from tests.groupbuy.support import deliver_table_stream
 
 
 def _iso(delta: timedelta) -> str:
@@ -144,9 +145,10 @@ def test_customers_cannot_create_deals_and_bad_deals_are_refused(gql, deal, merc
     assert refused["errors"][0]["code"] in {"FORBIDDEN", "INVALID_ID"}
 
 
-def test_deals_list_with_their_open_teams(gql, deal):
+def test_deals_list_with_their_open_teams(gql, deal, emulator, monkeypatch):
     alice = demo_token(gql, "alice", "CUSTOMER")
     code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
+    deliver_table_stream(emulator, monkeypatch)  # the deal lists its open teams from the stream
     edges = gql(DEALS)["data"]["deals"]["edges"]
     assert edges[0]["node"]["prices"][0] == {"price": {"amount": 1990}, "sku": {"code": "M"}}
     assert edges[0]["node"]["openTeams"]["edges"] == [{"node": {"shareCode": code, "remainingSeats": 2}}]

@@ -216,9 +216,25 @@ def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
     first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
     second = groupbuy.open_team(user("b"), deal.id, sku, None, payments, utc_now() + timedelta(seconds=2)).team
     emulator.clear_log()
-    teams = gb.open_teams(deal.id, 10, None).items
+    teams = gb.open_teams(deal.id, 10, None, utc_now()).items
     assert [t.id for t in teams] == [first.id, second.id]
     assert emulator.dynamodb_operations() == ["Query"]
+
+
+def list_a_deal_s_open_teams_on_its_item(emulator, category):
+    from chalicelib.groupbuy import open_teams
+    from chalicelib.groupbuy import service as groupbuy
+    from chalicelib.groupbuy import store as gb
+
+    payments, deal, sku, user = _gb()
+    first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
+    second = groupbuy.open_team(user("b"), deal.id, sku, None, payments, utc_now() + timedelta(seconds=2)).team
+    emulator.clear_log()
+    assert open_teams.list_open_teams(deal.id, second.id, utc_now()) is True
+    assert emulator.dynamodb_operations() == ["Query", "BatchGetItem", "UpdateItem"]
+    listing = gb.get_deal(deal.id).listed_open_teams
+    assert [t.id for t in listing.teams] == [first.id, second.id] and listing.more is False
+    assert open_teams.list_open_teams("no-such-deal", second.id, utc_now()) is False  # never creates a deal
 
 
 def take_a_seat(emulator, category):
@@ -303,7 +319,7 @@ def _pattern_functions(namespace: dict, module: str) -> dict:
 # Each area keeps its patterns beside its own support code; every module listed here
 # is part of the one table of documented patterns.
 PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patterns_points_jobs",
-                   "tests.integration.patterns_mall",
+                   "tests.integration.patterns_mall", "tests.integration.patterns_cart",
                    "tests.integration.patterns_feeds", "tests.integration.patterns_feeds_writes",
                    "tests.integration.patterns_graphql")
 PATTERN_TESTS = _pattern_functions(globals(), __name__)

@@ -54,6 +54,8 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "POST_NOT_VISIBLE": "The post is not published (or not yours to see).",
     "CANNOT_FOLLOW_SELF": "You cannot follow yourself.",
     "PRODUCT_NOT_AVAILABLE": "The product is not on sale.",
+    "CART_FULL": "The cart holds its maximum of lines (100); remove one first.",
+    "CART_CHANGED": "A cart line changed since it was read (quantity changed or line removed); read the cart again.",
 })
 
 

@@ -29,8 +29,10 @@ def _wait(attempt: int, sleep) -> None:
     sleep(min(1.0, 0.025 * 2**attempt) * random.uniform(0.5, 1.0))
 
 
-def batch_get(keys: Iterable[tuple[str, str]], *, sleep=time.sleep) -> list[TableItem]:
-    """Items for (PK, SK) pairs, in no particular order; missing items are absent."""
+def batch_get(keys: Iterable[tuple[str, str]], *, consistent: bool = False, sleep=time.sleep) -> list[TableItem]:
+    """Items for (PK, SK) pairs, in no particular order; missing items are absent.
+    ``consistent``: strongly consistent reads (twice the read units), for a writer
+    that must not act on a value older than the change it is reacting to."""
     unique = list(dict.fromkeys(keys))
     connection = TableItem._get_connection()
     items: list[TableItem] = []
@@ -44,7 +46,7 @@ def batch_get(keys: Iterable[tuple[str, str]], *, sleep=time.sleep) -> list[Tabl
                 if attempt >= MAX_ATTEMPTS:
                     raise UnprocessedKeysRemain(f"{len(pending)} keys still unprocessed")
                 _wait(attempt, sleep)
-            data = connection.batch_get_item(pending)
+            data = connection.batch_get_item(pending, consistent_read=consistent)
             table = TableItem.Meta.table_name
             items.extend(TableItem.from_raw_data(raw) for raw in data.get("Responses", {}).get(table, []))
             unprocessed = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])

@@ -9,6 +9,7 @@ import strawberry
 import chalicelib.groupbuy.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.adapters.payments import JsapiParams
 from chalicelib.catalog.published.graphql import Product, Sku
+from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
@@ -149,12 +150,31 @@ class Deal(Node):
         return [DealStock(sku_id=strawberry.ID(to_global_id("Sku", self.deal.terms.product_id, sku)),
                           available=c[0]) for sku, c in counters.items()]
 
-    @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
+    @strawberry.field(description=(
+        "Open teams anyone can join, soonest deadline first; a team past its deadline is never listed. "
+        f"Without `after`, answered from the deal itself (the deal lists its {domain.LISTED_OPEN_TEAMS} "
+        "soonest-expiring open teams: no extra read however many deals a page holds; kept from the table's "
+        "change stream, so it may trail a team's latest change by a moment); with `after`, or when `first` asks "
+        "past the listed teams of a deal that has more, from the deal's teams (one read per deal)."))
     async def open_teams(self, info: Ctx, first: First = None, after: After = None) -> TeamConnection | None:
         scope = f"deal-teams:{self.deal.id}"
-        listing = (self.deal.id, page_size(first), after_position(scope, after))
-        page = await info.context.loaders.deal_open_teams.load(listing)
+        size, position = page_size(first), after_position(scope, after)
+        page = _listed_open_teams_page(self.deal, size) if position is None else None
+        if page is None:
+            page = await info.context.loaders.deal_open_teams.load((self.deal.id, size, position))
         return connection(TeamConnection, TeamEdge, scope, page, lambda t: Team(team=t))
+
+
+def _listed_open_teams_page(deal: domain.Deal, size: int) -> Page[domain.Team] | None:
+    """The first page of a deal's open teams from its item, or None when its item cannot say."""
+    if deal.listed_open_teams is None:
+        return None
+    listed = deal.listed_open_teams.first(size, utc_now())
+    if listed is None:
+        return None
+    teams, more = listed
+    positions = [store.open_team_position(t) for t in teams]
+    return Page(teams, more, positions, positions[-1] if positions else None)
 
 
 @strawberry.type(description="A member as other members see them: a public profile, nothing private.")
