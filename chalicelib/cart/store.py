@@ -19,17 +19,8 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.cart import keys
 from chalicelib.cart.models import CartItem, CartLineItem
 from chalicelib.cart.rules import MAX_LINES, MAX_QUANTITY, CartChanged, CartFull, CartLine, Offer
-from chalicelib.catalog.published.products import (
-    PRODUCT_SK,
-    ProductItem,
-    SkuItem,
-    product_pk,
-    sku_sk,
-    to_product,
-    to_sku,
-)
+from chalicelib.catalog.published.for_sale import skus_for_sale
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import MAX_ITEMS, Transaction
@@ -79,22 +70,7 @@ def line_count(user_id: str) -> int:
 def offers(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Offer]:
     """What the catalog says now about each (product, SKU): one BatchGetItem of the distinct
     products and SKUs per 100 keys. A missing product or SKU gives an offer of Nones."""
-    pairs = list(dict.fromkeys(pairs))
-    wanted = [(product_pk(p), PRODUCT_SK) for p in dict.fromkeys(p for p, _ in pairs)]
-    wanted += [(product_pk(p), sku_sk(s)) for p, s in pairs]
-    products: dict[str, ProductItem] = {}
-    skus: dict[tuple[str, str], SkuItem] = {}
-    for item in batch_get(wanted):
-        if isinstance(item, ProductItem):
-            products[item.product_id] = item
-        elif isinstance(item, SkuItem):
-            skus[(item.product_id, item.sku_id)] = item
-    found: dict[tuple[str, str], Offer] = {}
-    for product_id, sku_id in pairs:
-        product, sku = products.get(product_id), skus.get((product_id, sku_id))
-        found[(product_id, sku_id)] = Offer(product=None if product is None else to_product(product),
-                                            sku=None if sku is None else to_sku(sku))
-    return found
+    return {pair: Offer(product=found.product, sku=found.sku) for pair, found in skus_for_sale(pairs).items()}
 
 
 # ---------------------------------------------------------------- adding

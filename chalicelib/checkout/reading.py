@@ -24,7 +24,7 @@ class Basket:
     """The lines to buy, priced at their SKUs' current prices, with what the catalog says of each."""
 
     lines: tuple[Line, ...]
-    for_sale: dict[str, SkuForSale]
+    for_sale: dict[tuple[str, str], SkuForSale]  # by (product id, SKU id)
     cart_lines: tuple[CartLine, ...]  # empty for a buy-now checkout
 
 
@@ -45,8 +45,8 @@ def basket(user_id: str, buy_now: BuyNow | None) -> Basket:
     lines = []
     for i, (product_id, sku_id, quantity) in enumerate(wanted):
         path = field if buy_now is not None else f"{field}.{i}"
-        item = found.get(sku_id)
-        if item is None or not item.on_sale:
+        item = found[(product_id, sku_id)]
+        if not item.on_sale or item.product is None or item.sku is None:
             raise LineNotForSale("this product is no longer for sale", path)
         if item.available < quantity:
             raise LineOutOfStock(f"only {item.available} left", path)

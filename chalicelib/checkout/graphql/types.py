@@ -113,8 +113,9 @@ class CheckoutOrder:
     @strawberry.field(description="The lines, as in the cart (or the buy-now SKU).")
     def lines(self) -> list[CheckoutLine]:
         found = self.preview.basket.for_sale
-        return [CheckoutLine(price=p, sku_record=found[p.line.sku_id].sku,
-                             product_record=found[p.line.sku_id].product) for p in self.order.lines]
+        return [CheckoutLine(price=p, sku_record=found[(p.line.product_id, p.line.sku_id)].sku,
+                             product_record=found[(p.line.product_id, p.line.sku_id)].product)
+                for p in self.order.lines]
 
     @strawberry.field(description="Sum of the lines' unit price × quantity.")
     def items(self) -> Money:
