@@ -24,6 +24,10 @@ First = Annotated[int | None, strawberry.argument(
     description=f"Page size: 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} when omitted.")]
 After = Annotated[str | None, strawberry.argument(
     description="The previous page's `pageInfo.endCursor` (or an edge's cursor); omit for the first page.")]
+# The sentence a connection field's description ends with when it takes `last`/`before` too.
+BOTH_WAYS = " Pages both ways: `first`/`after` forward, `last`/`before` backward."
+# One that pages forward only (a composite listing: no single index range to read backwards).
+FORWARD_ONLY = " Forward only (`first`/`after`): no `last`/`before`."
 # Backward paging, where the connection's description says it pages backwards.
 Last = Annotated[int | None, strawberry.argument(
     description=f"Backward page size: 1 to {MAX_PAGE_SIZE}; the items just before `before` (without it, the "

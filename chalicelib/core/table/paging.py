@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from chalicelib.core.errors import InvalidCursor, PageSizeExceeded
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -51,6 +53,30 @@ class PageRequest:
         """The same request with its positions as the store names them (a sort key)."""
         return replace(self, after=None if self.after is None else convert(self.after),
                        before=None if self.before is None else convert(self.before))
+
+
+def as_request(limit: int | PageRequest, after: str | None = None) -> PageRequest:
+    """A listing's ``(limit, after)`` or its ``PageRequest`` (then without ``after``) as one request."""
+    if isinstance(limit, PageRequest):
+        if after is not None:
+            raise ValueError("give the position in the PageRequest")
+        return limit
+    return PageRequest(limit, after)
+
+
+def checked_request(limit: int | PageRequest, after: str | None, max_size: int,
+                    is_position: Callable[[str], bool]) -> PageRequest:
+    """``as_request``, refused with a typed error when a service is called with a page
+    size outside 1..``max_size`` or a position that ``is_position`` does not accept."""
+    request = as_request(limit, after)
+    size = request.size
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= max_size:
+        word = "last" if request.backward else "first"
+        raise PageSizeExceeded(f"{word} must be between 1 and {max_size}", word)
+    for word, position in (("after", request.after), ("before", request.before)):
+        if position is not None and (not isinstance(position, str) or not is_position(position)):
+            raise InvalidCursor("this cursor is not valid", word)
+    return request
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +152,7 @@ def query_page(source: Any, hash_key: str, limit: int | PageRequest, after: str 
     only items of those classes (other items of the range still count as read, so
     paging never stalls on them). An item's position is its sort key, which
     ``after`` and ``before`` take back."""
-    if isinstance(limit, PageRequest):
-        if after is not None:
-            raise ValueError("give the position in the PageRequest")
-        request = limit
-    else:
-        request = PageRequest(limit, after)
+    request = as_request(limit, after)
     if request.size < 1:
         raise ValueError("a page holds at least one item")
     size, backward = request.size, request.backward

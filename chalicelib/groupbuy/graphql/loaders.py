@@ -6,6 +6,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from chalicelib.core.graphql.context import Loaders, loader
+from chalicelib.core.table.paging import PageRequest
 from chalicelib.groupbuy import store as groupbuy_store
 
 
@@ -36,10 +37,10 @@ def _deal_stock(loaders: Loaders) -> DataLoader[Any, dict]:
 
 
 @loader("deal_open_teams")
-def _deal_open_teams(loaders: Loaders) -> DataLoader[tuple[str, int, str | None], Any]:
+def _deal_open_teams(loaders: Loaders) -> DataLoader[tuple[str, PageRequest], Any]:
     """A page of deals' ``openTeams``: their Queries at once rather than one after another."""
 
-    async def load(listings: list[tuple[str, int, str | None]]) -> list[Any]:
+    async def load(listings: list[tuple[str, PageRequest]]) -> list[Any]:
         return groupbuy_store.open_teams_of_deals(listings)
 
     return DataLoader(load_fn=load)

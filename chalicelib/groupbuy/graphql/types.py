@@ -14,7 +14,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 from chalicelib.groupbuy import rules as domain
@@ -149,10 +149,11 @@ class Deal(Node):
         return [DealStock(sku_id=strawberry.ID(to_global_id("Sku", self.deal.terms.product_id, sku)),
                           available=c[0]) for sku, c in counters.items()]
 
-    @strawberry.field(description="Open teams anyone can join, soonest deadline first.")
-    async def open_teams(self, info: Ctx, first: First = None, after: After = None) -> TeamConnection | None:
+    @strawberry.field(description="Open teams anyone can join, soonest deadline first." + BOTH_WAYS)
+    async def open_teams(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                         before: Before = None) -> TeamConnection | None:
         scope = f"deal-teams:{self.deal.id}"
-        listing = (self.deal.id, page_size(first), after_position(scope, after))
+        listing = (self.deal.id, page_request(scope, first, after, last, before))
         page = await info.context.loaders.deal_open_teams.load(listing)
         return connection(TeamConnection, TeamEdge, scope, page, lambda t: Team(team=t))
 
@@ -337,9 +338,10 @@ def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:
     return connection(OrderConnection, OrderEdge, scope, page, lambda o: Order(order=o))
 
 
-def deal_connection(first: int | None, after: str | None) -> DealConnection:
+def deal_connection(first: int | None, after: str | None, last: int | None = None,
+                    before: str | None = None) -> DealConnection:
     scope = "deals"
-    page = store.active_deals(page_size(first), after_position(scope, after))
+    page = store.active_deals(page_request(scope, first, after, last, before))
     return connection(DealConnection, DealEdge, scope, page, lambda d: Deal(deal=d))
 
 
