@@ -154,3 +154,13 @@ def test_every_connection_says_whether_it_pages_backwards_and_takes_last_exactly
                 forward_only.append(name)
     assert sorted(forward_only) == ["discoverFeed", "followingFeed"]
     assert len(both) == 18
+
+
+def test_the_readme_states_the_backward_page_sizes_and_the_forward_only_feeds():
+    from pathlib import Path
+
+    from chalicelib.core.graphql.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert f"with `last` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE})" in readme
+    assert "The 2 feeds `discoverFeed` and `followingFeed` page forward only" in readme  # the schema test: exactly these
