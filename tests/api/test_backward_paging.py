@@ -26,10 +26,11 @@ LEDGER = f"""query($last: Int, $before: String) {{
 
 def apollo_prepend(existing: list[dict], incoming: list[dict], before: str | None) -> list[dict]:
     """relayStylePagination's merge for a backward page: the incoming edges go before
-    the existing edge whose cursor is `before` (the ones before it are dropped)."""
+    the existing edge whose cursor is `before` (the ones before it are dropped; no
+    such edge, as after a page whose edges were all skipped: before them all)."""
     if before is None:
         return incoming
-    index = next((i for i, edge in enumerate(existing) if edge["cursor"] == before), len(existing))
+    index = next((i for i, edge in enumerate(existing) if edge["cursor"] == before), 0)
     return incoming + existing[index:]
 
 
@@ -44,7 +45,6 @@ def page_backwards(gql, query: str, variables: dict, pick, last: int, token: str
         assert page["pageInfo"]["hasNextPage"] is (before is not None)  # items follow a page asked before a cursor
         edges = apollo_prepend(edges, page["edges"], before)
         if not page["pageInfo"]["hasPreviousPage"]:
-            assert page["edges"] and page["pageInfo"]["startCursor"] == page["edges"][0]["cursor"]
             return edges
         before = page["pageInfo"]["startCursor"]
 
@@ -164,3 +164,26 @@ def test_the_readme_states_the_backward_page_sizes_and_the_forward_only_feeds():
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split())
     assert f"with `last` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE})" in readme
     assert "The 2 feeds `discoverFeed` and `followingFeed` page forward only" in readme  # the schema test: exactly these
+
+
+def test_a_post_the_index_still_holds_but_no_longer_visible_is_skipped_backwards_without_a_stall(gql, posts):
+    from chalicelib.feeds import keys as feed_keys
+    from chalicelib.feeds.models import PostItem
+
+    author, product, newest_first = posts
+    (removed,) = from_global_id(newest_first[3], "Post")
+    item = PostItem.get(feed_keys.post_pk(removed), feed_keys.POST_SK, consistent_read=True)
+    item.state = "REMOVED"  # the indexes lag the decision for an instant: their keys stay
+    item.save()
+    visible = newest_first[:3] + newest_first[4:]
+    for query, variables, pick in [(AUTHOR_POSTS, {"a": author}, lambda d: d["author"]["posts"]),
+                                   (PRODUCT_POSTS, {"p": product}, lambda d: d["productPosts"])]:
+        assert [e["node"]["id"] for e in page_backwards(gql, query, variables, pick, 1)] == visible
+
+
+def test_a_backward_page_costs_what_a_forward_page_of_the_same_size_does(gql):
+    forward = gql("{ deals(first: 100) { edges { node { id } } } }")
+    backward = gql("{ deals(last: 100) { edges { node { id } } } }")
+    assert backward["extensions"]["cost"] == forward["extensions"]["cost"]
+    assert forward["extensions"]["cost"]["requestedQueryCost"] > gql("{ deals(last: 2) { edges { node { id } } } }"
+                                                                     )["extensions"]["cost"]["requestedQueryCost"]
