@@ -119,3 +119,18 @@ def test_the_arguments_of_one_direction_only():
     with pytest.raises(InvalidCursor, match="another listing") as foreign:
         page_request(scope, None, None, 2, encode_cursor("other", "p"))
     assert foreign.value.field == ("before",)
+
+
+def test_a_service_refuses_a_bad_request_in_either_direction_with_a_typed_error():
+    from chalicelib.core.table.paging import checked_request
+
+    assert checked_request(2, "a", 100, str.isalpha) == PageRequest(2, after="a")
+    assert checked_request(PageRequest(2, before="b", backward=True), None, 100, str.isalpha).before == "b"
+    with pytest.raises(PageSizeExceeded) as too_many:
+        checked_request(PageRequest(101, backward=True), None, 100, str.isalpha)
+    assert too_many.value.field == ("last",)
+    with pytest.raises(InvalidCursor) as bad_position:
+        checked_request(PageRequest(2, before="1", backward=True), None, 100, str.isalpha)
+    assert bad_position.value.field == ("before",)
+    with pytest.raises(ValueError):
+        PageRequest(2, after="a", backward=True)  # one direction a request
