@@ -1,5 +1,6 @@
 // A real client against a running dev stack: Apollo Client runs the example operations of
-// graphql/operations/ as a mini-program would, pages the feeds with relayStylePagination, and
+// graphql/operations/ as a mini-program would, pages the feeds with relayStylePagination (and
+// the word list backwards from its end, as a chat-like list loads earlier items), and
 // reports what it saw as one JSON object on stdout (tests/contract/test_apollo.py asserts on it).
 //
 //   node contract/apollo.mjs <graphql-url> [reader] [follower]
@@ -98,6 +99,37 @@ async function pageThrough(apollo, operationName, field, pageSize) {
   };
 }
 
+// Backwards from the end: `last`, then fetchMore before the merged list's startCursor until the
+// server says there is no previous page: relayStylePagination prepends each page.
+async function pageBackThrough(apollo, operationName, field, pageSize, nodeKey) {
+  const query = operation(operationName);
+  const watched = apollo.watchQuery({ query, variables: { last: pageSize } });
+  let subscription;
+  const lastPage = await new Promise((resolve, reject) => {
+    subscription = watched.subscribe({ next: resolve, error: reject });
+  });
+  let connection = lastPage.data[field];
+  const pages = [connection.edges.map((edge) => edge.node[nodeKey])];
+  const cursorsSent = new Set();
+  while (connection.pageInfo.hasPreviousPage) {
+    const before = connection.pageInfo.startCursor;
+    if (cursorsSent.has(before)) break; // the merged list did not grow: a page was dropped, not merged
+    cursorsSent.add(before);
+    const more = await watched.fetchMore({ variables: { before } });
+    pages.push(more.data[field].edges.map((edge) => edge.node[nodeKey]));
+    connection = watched.getCurrentResult().data[field];
+  }
+  subscription.unsubscribe();
+  const whole = await apollo.query({ query, variables: { first: 100 }, fetchPolicy: "no-cache" });
+  return {
+    pageSize,
+    pages,
+    merged: connection.edges.map((edge) => edge.node[nodeKey]),
+    mergedHasPreviousPage: connection.pageInfo.hasPreviousPage,
+    oneRequest: whole.data[field].edges.map((edge) => edge.node[nodeKey]),
+  };
+}
+
 // Apollo normalises objects as `${__typename}:${id}`: a Relay id under two typenames would be
 // two entries that should be one object (or two objects sharing an id).
 function idsUnderSeveralTypes(cache) {
@@ -116,6 +148,8 @@ const followerClient = followerSession.apollo;
 
 const discover = await pageThrough(readerClient, "DiscoverFeed", "discoverFeed", 2);
 const following = await pageThrough(followerClient, "FollowingFeed", "followingFeed", 1);
+const operatorSession = await signedIn("operator");
+const wordsBackwards = await pageBackThrough(operatorSession.apollo, "ModerationWords", "moderationWords", 1, "word");
 
 // Populate the reader's cache with the other shapes a card links to (author, products, comments).
 const firstPostId = discover.oneRequest[0];
@@ -128,6 +162,7 @@ console.log(
     logins: [readerSession.user, followerSession.user],
     discoverFeed: discover,
     followingFeed: following,
+    moderationWordsBackwards: wordsBackwards,
     cachedTypes: [...new Set(Object.values(readerCache).map((entry) => entry.__typename))].sort(),
     cachedObjects: Object.keys(readerCache).length,
     idsUnderSeveralTypes: { [reader]: idsUnderSeveralTypes(readerClient.cache), [follower]: idsUnderSeveralTypes(followerClient.cache) },

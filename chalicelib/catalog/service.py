@@ -17,7 +17,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest
 
 MANAGERS = (Role.MERCHANT, Role.OPERATOR)
 
@@ -289,8 +289,8 @@ def can_see(principal: Principal | None, product: Product) -> bool:
     return principal is not None and may_manage(principal, product.merchant_id)
 
 
-def merchant_products(principal: Principal | None, merchant_id: str, limit: int,
-                      after: str | None) -> Page[Product]:
+def merchant_products(principal: Principal | None, merchant_id: str, limit: int | PageRequest,
+                      after: str | None = None) -> Page[Product]:
     """``me.products``: a merchant's own products in every status, newest first."""
     if principal is None or principal.user_id != merchant_id or principal.role is not Role.MERCHANT:
         raise Forbidden("only a merchant lists their own products here")

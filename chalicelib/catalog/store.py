@@ -17,7 +17,7 @@ from chalicelib.core.money import Money
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import put_if
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 
@@ -260,16 +260,17 @@ def update_sku_details(record: ProductRecord, sku: Sku, price_from: int | None) 
         raise
 
 
-# ---------- listings (newest first; a position is a product id) ----------
-def active_products_in_category(category_id: str, limit: int, after_product_id: str | None) -> Page[Product]:
+# ---------- listings (newest first; a position is a product id; a PageRequest may page backwards) ----------
+def active_products_in_category(category_id: str, limit: int | PageRequest,
+                                after_product_id: str | None = None) -> Page[Product]:
     return query_page(TableItem.gsi1, keys.category_products(category_id), limit, after_product_id).map(to_product)
 
 
-def merchant_products(merchant_id: str, limit: int, after_product_id: str | None) -> Page[Product]:
+def merchant_products(merchant_id: str, limit: int | PageRequest, after_product_id: str | None = None) -> Page[Product]:
     return query_page(TableItem.gsi2, keys.merchant_products(merchant_id), limit, after_product_id).map(to_product)
 
 
-def active_products_with_tag(tag: str, limit: int, after_product_id: str | None) -> Page[Product]:
+def active_products_with_tag(tag: str, limit: int | PageRequest, after_product_id: str | None = None) -> Page[Product]:
     links = query_page(TableItem.gsi1, keys.tag_products(tag), limit, after_product_id)
     found = products_by_id([item.product_id for item in links.items]) if links.items else {}
     # A link can outlive its product's activity for an instant (index lag): skip it.

@@ -19,6 +19,11 @@ Reads, each a page of ``PostView`` newest first with ``has_more`` and an opaque
   ``author_posts`` Query are already read). A reader following no big author: 3
   requests a page, whatever its size.
 
+The author and product feeds also page backwards (Relay ``last``/``before``): the
+same Query read the other way (core.table.paging ``query_page``), same request
+counts. Discover and following do not (a score that rises moves a post between
+pages; a merge of sources has no single range to read backwards).
+
 Every page holds at most 100 posts, so its BatchGetItem is one request; an index
 Query returns up to 1 MB, which is about 100 typical posts.
 
@@ -40,6 +45,7 @@ from chalicelib.core.concurrency import run_all
 from chalicelib.core.errors import InvalidCursor
 from chalicelib.core.ids import is_id
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import FeedEntryItem, FeedPullsItem, FollowItem, PostItem, PostLinkItem, ProfileItem
 from chalicelib.feeds.post_items import PostView, to_post_view
@@ -93,6 +99,28 @@ def product_page(product_id: str, limit: int, after: str | None = None) -> FeedP
     refs = [(link.GSI1SK, link.post_id) for link in links]
     views = posts_by_id([post_id for _, post_id in refs[:limit]]) if refs else {}
     return _page(refs, views, limit)
+
+
+def author_page_backward(author_id: str, request: PageRequest) -> Page[PostView]:
+    """The author's posts just newer than ``request.before`` (none: the oldest), newest
+    first: ONE Query on GSI1, read oldest first."""
+    page = query_page(TableItem.gsi1, keys.author_posts(author_id), _normalized(request), kinds=PostItem)
+    return page.map(to_post_view).keep(lambda view: is_visible(view.post.state))
+
+
+def product_page_backward(product_id: str, request: PageRequest) -> Page[PostView]:
+    """Posts linking a product just newer than ``request.before`` (none: the oldest),
+    newest first: ONE Query on GSI1 (link items), ONE BatchGetItem of the posts."""
+    links = query_page(TableItem.gsi1, keys.product_posts(product_id), _normalized(request), kinds=PostLinkItem)
+    views = posts_by_id([link.post_id for link in links.items]) if links.items else {}
+    shown = links.map(lambda link: views.get(link.post_id))
+    return shown.keep(lambda view: view is not None and is_visible(view.post.state))
+
+
+def _normalized(request: PageRequest) -> PageRequest:
+    """A feed position checked (InvalidCursor naming ``before``) and as the index sorts it."""
+    return request.positions_as(lambda position: cursor_position(parse_cursor_position(
+        position, "before" if request.backward else "after")))
 
 
 def discover_page(limit: int, after: str | None = None) -> FeedPage:

@@ -33,7 +33,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.ids import is_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role, require_user
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest, checked_request
 from chalicelib.feeds import posts_store, ranking, rules, words_store
 from chalicelib.feeds.post_items import PostChanged, PostView
 from chalicelib.feeds.readings import normalise
@@ -193,12 +193,12 @@ def _first(first: int) -> int:
     return first
 
 
-def words_page(principal: Principal | None, first: int, after: str | None = None) -> Page[ListedWord]:
-    """A page of the list in key order (a position is a word's key)."""
+def words_page(principal: Principal | None, first: int | PageRequest,
+               after: str | None = None) -> Page[ListedWord]:
+    """A page of the list in key order, either way (a position is a word's key)."""
     require_role(principal, Role.OPERATOR)
-    if after is not None and (not isinstance(after, str) or not after or len(after) > 4 * MAX_WORD_LENGTH):
-        raise InvalidCursor("this cursor is not valid", "after")
-    return words_store.words_page(_first(first), after).map(_listed)
+    request = checked_request(first, after, MAX_PAGE, lambda key: 0 < len(key) <= 4 * MAX_WORD_LENGTH)
+    return words_store.words_page(request).map(_listed)
 
 
 def list_words(principal: Principal | None, first: int, after: str | None = None
@@ -215,13 +215,21 @@ def _post_id(post_id: object) -> str:
     return post_id
 
 
-def review_queue_page(principal: Principal | None, first: int, after: str | None = None) -> Page[PostView]:
-    """Posts waiting for a moderator, oldest first (a position is a post's place in
-    the queue): one Query."""
+def review_queue_page(principal: Principal | None, first: int | PageRequest,
+                      after: str | None = None) -> Page[PostView]:
+    """Posts waiting for a moderator, oldest first, either way (a position is a
+    post's place in the queue): one Query."""
     require_role(principal, Role.OPERATOR)
-    if after is not None:
-        ranking.parse_cursor_position(after)  # InvalidCursor unless "<time>#<post id>"
-    return posts_store.review_queue(_first(first), after)
+    request = checked_request(first, after, MAX_PAGE, _is_queue_position)
+    return posts_store.review_queue(request)
+
+
+def _is_queue_position(position: str) -> bool:
+    try:
+        ranking.parse_cursor_position(position)  # "<time>#<post id>"
+    except InvalidCursor:
+        return False
+    return True
 
 
 def review_queue(principal: Principal | None, first: int, after: str | None = None

@@ -46,7 +46,7 @@ from chalicelib.core.principal import User
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import DecisionItem, MediaMap, PostItem, PostLinkItem, ProfileItem
@@ -129,7 +129,7 @@ def posts_by_id(post_ids: Iterable[str]) -> dict[str, PostView]:
     return {item.post_id: to_post_view(item) for item in found if isinstance(item, PostItem)}
 
 
-def review_queue(limit: int, after: str | None = None) -> Page[PostView]:
+def review_queue(limit: int | PageRequest, after: str | None = None) -> Page[PostView]:
     """Posts waiting for a moderator (screened for review, or hidden by reports),
     oldest first: one Query. A position is a post's place in the queue."""
     return query_page(TableItem.gsi1, keys.MODERATION_QUEUE, limit, after, forward=True,

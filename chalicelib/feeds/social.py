@@ -29,7 +29,7 @@ from chalicelib.core.errors import Conflict, InvalidCursor, InvalidId, NotFound,
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, require_user
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest, checked_request
 from chalicelib.feeds import moderation, posts_store, rules
 from chalicelib.feeds import social_store as store
 from chalicelib.feeds.post_items import PostChanged, PostView
@@ -179,10 +179,10 @@ def comment_by_id(post_id: str, comment_id: str) -> StoredComment | None:
     return store.get_comment(post_id, comment_id)
 
 
-def comments_page(post_id: str, first: int, after: str | None = None) -> Page[StoredComment]:
-    """A post's comments newest first (a position is a comment id): one Query. For a
-    post the reader may see (the caller checks)."""
-    return store.comments_page(_id(post_id, "postId", "post"), _first(first), _after_id(after))
+def comments_page(post_id: str, first: int | PageRequest, after: str | None = None) -> Page[StoredComment]:
+    """A post's comments newest first (a position is a comment id), either way: one
+    Query. For a post the reader may see (the caller checks)."""
+    return store.comments_page(_id(post_id, "postId", "post"), checked_request(first, after, MAX_PAGE, is_id))
 
 
 def comments(post_id: str, first: int, after: str | None = None) -> tuple[list[StoredComment], str | None]:

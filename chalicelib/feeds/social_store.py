@@ -31,7 +31,7 @@ from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.principal import Role, User
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, as_request, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import (
@@ -132,9 +132,10 @@ def get_comment(post_id: str, comment_id: str) -> StoredComment | None:
         return None
 
 
-def comments_page(post_id: str, limit: int, after: str | None = None) -> Page[StoredComment]:
-    """A post's comments newest first (ids are ULIDs; a position is a comment id): one Query."""
-    page = query_page(TableItem, keys.post_pk(post_id), limit, keys.comment_sk(after) if after else None,
+def comments_page(post_id: str, limit: int | PageRequest, after: str | None = None) -> Page[StoredComment]:
+    """A post's comments newest first (ids are ULIDs; a position is a comment id),
+    forward or backward: one Query."""
+    page = query_page(TableItem, keys.post_pk(post_id), as_request(limit, after).positions_as(keys.comment_sk),
                       prefix=keys.COMMENT_PREFIX, kinds=CommentItem)
     return page.map(_to_comment).positions_as(lambda sk: sk.removeprefix(keys.COMMENT_PREFIX))
 

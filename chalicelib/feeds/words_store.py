@@ -16,7 +16,7 @@ from datetime import datetime
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.conditional import delete_if
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, as_request, query_page
 from chalicelib.feeds import keys
 from chalicelib.feeds.models import ModerationWordItem
 
@@ -53,8 +53,8 @@ def all_words() -> list[StoredWord]:
         if isinstance(i, ModerationWordItem)]
 
 
-def words_page(limit: int, after: str | None = None) -> Page[StoredWord]:
-    """Listed words in key order, ``limit`` at a time; a position is a word's key."""
-    page = query_page(TableItem, keys.MODERATION_WORDS_PK, limit, keys.word_sk(after) if after else None,
+def words_page(limit: int | PageRequest, after: str | None = None) -> Page[StoredWord]:
+    """Listed words in key order, ``limit`` at a time, either way; a position is a word's key."""
+    page = query_page(TableItem, keys.MODERATION_WORDS_PK, as_request(limit, after).positions_as(keys.word_sk),
                       forward=True, prefix=keys.WORD_PREFIX, kinds=ModerationWordItem)
     return page.map(_to_word).positions_as(lambda sk: sk.removeprefix(keys.WORD_PREFIX))

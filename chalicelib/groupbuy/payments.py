@@ -23,7 +23,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, Role, require_role
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest
 from chalicelib.groupbuy import store
 from chalicelib.groupbuy.rules import Order, OrderState
 from chalicelib.groupbuy.store import PaymentNotApplied
@@ -163,7 +163,8 @@ def retry_refund(principal: Principal | None, order_id: str) -> Order:
     return replace(order, state=OrderState.REFUNDING, refund_attempt=order.refund_attempt + 1)
 
 
-def refund_failed_orders(principal: Principal | None, limit: int, after: str | None) -> Page[Order]:
+def refund_failed_orders(principal: Principal | None, limit: int | PageRequest,
+                         after: str | None = None) -> Page[Order]:
     """Operators: orders whose refund failed, waiting for retryRefund, newest first."""
     require_role(principal, Role.OPERATOR)
     return store.refund_failed_orders(limit, after)

@@ -34,7 +34,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, Role, may_manage, require_role, require_self
 from chalicelib.core.table.idempotency import Replayed
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest
 from chalicelib.core.table.transactions import TransactionCancelled
 from chalicelib.groupbuy import rules, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
@@ -308,14 +308,15 @@ def settle_team(team_id: str) -> dict[str, Any]:
 OWN = "your own orders, teams and points"
 
 
-def orders_of(principal: Principal | None, user_id: str, limit: int, after: str | None) -> Page[Order]:
+def orders_of(principal: Principal | None, user_id: str, limit: int | PageRequest,
+              after: str | None = None) -> Page[Order]:
     """``me.orders``: the caller's own only, newest first."""
     require_self(principal, user_id, OWN)
     return store.user_orders_page(user_id, limit, after)
 
 
-def teams_of(principal: Principal | None, user_id: str, limit: int,
-             after: str | None) -> tuple[Page[Seat], dict[str, Team]]:
+def teams_of(principal: Principal | None, user_id: str, limit: int | PageRequest,
+             after: str | None = None) -> tuple[Page[Seat], dict[str, Team]]:
     """``me.teams``: the caller's own seats, newest first, with their teams."""
     require_self(principal, user_id, OWN)
     seats = store.user_seats_page(user_id, limit, after)

@@ -36,7 +36,7 @@ from chalicelib.core.table import idempotency
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.groupbuy import keys
 from chalicelib.groupbuy.mapping import (
@@ -131,7 +131,7 @@ def deal_stock(deal_id: str) -> dict[str, tuple[int, int, int]]:
     return result
 
 
-def active_deals(limit: int, after: str | None) -> Page[Deal]:
+def active_deals(limit: int | PageRequest, after: str | None = None) -> Page[Deal]:
     """Newest first; a position is a deal id."""
     return query_page(TableItem.gsi1, keys.ACTIVE_DEALS, limit, after).map(to_deal)
 
@@ -172,16 +172,21 @@ def team_with_seats(team_id: str, *, consistent: bool = False) -> tuple[Team | N
     return team, seats
 
 
-def open_teams(deal_id: str, limit: int, after: str | None, now: datetime) -> Page[Team]:
+def open_teams(deal_id: str, request: PageRequest, now: datetime) -> Page[Team]:
     """Soonest deadline first, past deadlines left out (time decides, before the timer
     closes the team); a position is ``open_team_position``. One Query."""
-    start = max(after or "", still_open_after(now))
-    page = query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), limit, start, forward=True)
-    return replace(page, after=after).map(to_team)
+    floor = still_open_after(now)
+    if not request.backward:
+        start = max(request.after or "", floor)
+        page = query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), replace(request, after=start), forward=True)
+        return replace(page, after=request.after).map(to_team)
+    # Backward: a team past its deadline whose timer has not run yet is read, and left out.
+    page = query_page(TableItem.gsi1, keys.deal_open_teams(deal_id), request, forward=True)
+    return page.map(to_team).keep(lambda team: open_team_position(team) > floor)
 
 
-def open_teams_of_deals(listings: Sequence[tuple[str, int, str | None]], now: datetime) -> list[Page[Team]]:
-    """``open_teams`` for each (deal id, limit, after), in order: one Query per deal, since
+def open_teams_of_deals(listings: Sequence[tuple[str, PageRequest]], now: datetime) -> list[Page[Team]]:
+    """``open_teams`` for each (deal id, page request), in order: one Query per deal, since
     each deal is its own GSI1 partition with its own page window; run at once, so a
     page of deals waits about as long as one deal."""
     return run_all([lambda listing=listing: open_teams(*listing, now) for listing in listings])
@@ -279,17 +284,17 @@ def orders_by_id(ids: Iterable[str]) -> dict[str, Order]:
     return _many(OrderItem, ((keys.order_pk(i), keys.ORDER_SK) for i in ids), to_order, lambda i: i.order_id)
 
 
-def user_orders_page(user_id: str, limit: int, after: str | None) -> Page[Order]:
+def user_orders_page(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Order]:
     """Newest first; a position is an order id."""
     return query_page(TableItem.gsi1, keys.user_orders(user_id), limit, after).map(to_order)
 
 
-def user_seats_page(user_id: str, limit: int, after: str | None) -> Page[Seat]:
+def user_seats_page(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Seat]:
     """Newest first; a position is the seat's order id."""
     return query_page(TableItem.gsi2, keys.user_teams(user_id), limit, after).map(to_seat)
 
 
-def refund_failed_orders(limit: int, after: str | None) -> Page[Order]:
+def refund_failed_orders(limit: int | PageRequest, after: str | None = None) -> Page[Order]:
     """Newest first; a position is an order id."""
     return query_page(TableItem.gsi2, keys.REFUND_FAILED_ORDERS, limit, after).map(to_order)
 

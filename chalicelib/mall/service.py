@@ -12,12 +12,12 @@ from datetime import datetime
 
 from chalicelib.catalog.published import products as catalog_store
 from chalicelib.catalog.published.rules import ProductStatus
-from chalicelib.core.errors import Conflict, InvalidCursor, InvalidState, NotFound, PageSizeExceeded
+from chalicelib.core.errors import Conflict, InvalidState, NotFound
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest, checked_request
 from chalicelib.mall import rules, store
 from chalicelib.mall.rules import CouponTerms, MallItem, MallItemChanges, MallItemGone, MallItemKind, Redemption
 from chalicelib.mall.store import RedeemOutcome
@@ -90,18 +90,6 @@ def set_active(principal: Principal | None, item_id: str, active: bool, now: dat
 
 
 # ---------------------------------------------------------------- reads
-def _page(first: int) -> int:
-    if isinstance(first, bool) or not isinstance(first, int) or not 1 <= first <= MAX_PAGE:
-        raise PageSizeExceeded(f"first must be between 1 and {MAX_PAGE}", "first")
-    return first
-
-
-def _after(after: str | None) -> str | None:
-    if after is not None and not is_id(after):
-        raise InvalidCursor("this cursor is not valid", "after")
-    return after
-
-
 def get_item(item_id: str) -> MallItem | None:
     found = store.get_item(item_id) if is_id(item_id) else None
     return found.item if found else None
@@ -115,17 +103,18 @@ def visible_item(principal: Principal | None, item_id: str) -> MallItem | None:
     return None
 
 
-def active_items(first: int, after: str | None = None) -> Page[MallItem]:
-    """Active items newest first (sold-out ones too: they show as sold out)."""
-    return store.active_items(_page(first), _after(after))
+def active_items(first: int | PageRequest, after: str | None = None) -> Page[MallItem]:
+    """Active items newest first (sold-out ones too: they show as sold out), either way."""
+    return store.active_items(checked_request(first, after, MAX_PAGE, is_id))
 
 
-def my_redemptions(principal: Principal | None, first: int, after: str | None = None) -> Page[Redemption]:
+def my_redemptions(principal: Principal | None, first: int | PageRequest,
+                   after: str | None = None) -> Page[Redemption]:
     caller = require_user(principal)
-    return store.user_redemptions(caller.user_id, _page(first), _after(after))
+    return store.user_redemptions(caller.user_id, checked_request(first, after, MAX_PAGE, is_id))
 
 
-def redemptions_of(principal: Principal | None, user_id: str, first: int,
+def redemptions_of(principal: Principal | None, user_id: str, first: int | PageRequest,
                    after: str | None = None) -> Page[Redemption]:
     """``me.mallRedemptions``: the caller's own only, newest first."""
     require_self(principal, user_id, "your own redemptions")

@@ -31,7 +31,7 @@ from chalicelib.core.table import keys as core_keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import IdempotencyItem, TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.mall import keys
 from chalicelib.mall.rules import (
     CouponTerms,
@@ -218,7 +218,7 @@ def update_item(before: StoredItem, after: MallItem) -> bool:
     return update_if(MallItemRecord(keys.mall_item_pk(after.id), keys.MALL_ITEM_SK), actions, condition)
 
 
-def active_items(limit: int, after: str | None) -> Page[MallItem]:
+def active_items(limit: int | PageRequest, after: str | None = None) -> Page[MallItem]:
     """Active items newest first: one Query of the sparse GSI1 partition
     (eventually consistent: stock may lag the item by a moment). A position is an item id."""
     return query_page(TableItem.gsi1, keys.MALL_ACTIVE_ITEMS, limit, after, kinds=MallItemRecord).map(to_item)
@@ -243,7 +243,7 @@ def get_redemption(redemption_id: str, *, consistent: bool = True) -> Redemption
     return to_redemption(item)
 
 
-def user_redemptions(user_id: str, limit: int, after: str | None) -> Page[Redemption]:
+def user_redemptions(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Redemption]:
     """A user's redemptions newest first: one Query of their GSI1 partition. A position is a redemption id."""
     return query_page(TableItem.gsi1, keys.user_mall_redemptions(user_id), limit, after,
                       kinds=MallRedemptionItem).map(to_redemption)

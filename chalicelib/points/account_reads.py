@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.core.errors import InvalidCursor
 from chalicelib.core.ids import is_id
 from chalicelib.core.table.models import TableItem
-from chalicelib.core.table.paging import Page, query_page
+from chalicelib.core.table.paging import Page, PageRequest, as_request, query_page
 from chalicelib.core.table.transactions import MAX_ITEMS
 from chalicelib.points.keys import (
     ACCOUNT_SK,
@@ -142,11 +142,13 @@ def get_entry(user_id: str, entry_id: str) -> Entry | None:
         return None
 
 
-def ledger_page(user_id: str, limit: int, after: str | None = None) -> Page[Entry]:
-    """Entries newest first, one Query; a position is an entry id."""
-    if after is not None and not is_id(after):
-        raise InvalidCursor("not a ledger cursor", "after")
-    page = query_page(PointsEntryItem, points_pk(user_id), limit, entry_sk(after) if after else None,
+def ledger_page(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Entry]:
+    """Entries newest first, either way, one Query; a position is an entry id."""
+    request = as_request(limit, after)
+    for word, position in (("after", request.after), ("before", request.before)):
+        if position is not None and not is_id(position):
+            raise InvalidCursor("not a ledger cursor", word)
+    page = query_page(PointsEntryItem, points_pk(user_id), request.positions_as(entry_sk),
                       prefix=ENTRY_PREFIX, consistent_read=True)
     return page.map(entry_of).positions_as(lambda sk: sk[len(ENTRY_PREFIX):])
 

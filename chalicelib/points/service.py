@@ -18,7 +18,7 @@ from chalicelib.core.errors import IdempotencyKeyReused, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
-from chalicelib.core.table.paging import Page
+from chalicelib.core.table.paging import Page, PageRequest, as_request
 from chalicelib.points import account_reads, rules, store
 from chalicelib.points.account_reads import Account, AccountView, Entry, PendingRelease
 from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
@@ -128,10 +128,12 @@ def ledger_entry(principal: Principal | None, entry_id: str) -> Entry | None:
     return account_reads.get_entry(principal.user_id, entry_id)
 
 
-def ledger(user_id: str, first: int, after: str | None = None) -> Page[Entry]:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed(f"first is 1 to {MAX_PAGE}", "first")
-    return account_reads.ledger_page(user_id, first, after)
+def ledger(user_id: str, first: int | PageRequest, after: str | None = None) -> Page[Entry]:
+    request = as_request(first, after)
+    if not 1 <= request.size <= MAX_PAGE:
+        word = "last" if request.backward else "first"
+        raise ValidationFailed(f"{word} is 1 to {MAX_PAGE}", word)
+    return account_reads.ledger_page(user_id, request)
 
 
 def tier(user_id: str, config: PointsRules | None = None) -> rules.Tier:

@@ -45,6 +45,14 @@ def test_fetch_more_pages_through_a_feed_losing_and_repeating_no_post(report, fe
     assert paged["mergedHasNextPage"] is False
 
 
+def test_fetch_more_pages_backwards_from_the_end_losing_and_repeating_nothing(report):
+    # `last`/`before` through relayStylePagination: each page prepended before the one after it.
+    paged = report["moderationWordsBackwards"]
+    assert len(paged["pages"]) == len(paged["oneRequest"]) >= 4  # the seeded words, one a page: fetchMore ran
+    assert [word for page in reversed(paged["pages"]) for word in page] == paged["oneRequest"]
+    assert paged["merged"] == paged["oneRequest"] and paged["mergedHasPreviousPage"] is False
+
+
 def test_no_id_is_cached_under_two_types(report):
     # Users, authors and posts all reached the reader's normalised cache, so a shared id would show.
     assert {"User", "Author", "Post"} <= set(report["cachedTypes"])

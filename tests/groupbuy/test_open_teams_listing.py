@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalicelib import stream as table_stream
 from chalicelib.core.clock import utc_now
 from chalicelib.core.stream import handlers_of
+from chalicelib.core.table.paging import PageRequest
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store, stream_handlers
 from chalicelib.groupbuy.graphql import types as groupbuy_types
@@ -93,8 +94,8 @@ def test_a_team_past_its_deadline_is_not_shown_before_its_timer_runs(gql, emulat
     assert store.get_team(opened.team.id).state is TeamState.OPEN  # no timer ran
     assert gql(DEALS)["data"]["deals"]["edges"][0]["node"]["openTeams"]["edges"] == []
     # The index (with `after`, or a deal without a listing) hides it the same way.
-    assert store.open_teams(deal.id, 5, None, later).items == []
-    assert [t.id for t in store.open_teams(deal.id, 5, None, later - timedelta(seconds=2)).items] == [opened.team.id]
+    assert store.open_teams(deal.id, PageRequest(5), later).items == []
+    assert [t.id for t in store.open_teams(deal.id, PageRequest(5), later - timedelta(seconds=2)).items] == [opened.team.id]
 
 
 def _team(name: str, expires_at: datetime) -> Team:

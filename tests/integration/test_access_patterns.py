@@ -21,6 +21,7 @@ from chalicelib.catalog.rules import ProductStatus
 from chalicelib.catalog.stock import ReservationState, StockKey
 from chalicelib.core.clock import utc_now
 from chalicelib.core.principal import Principal, Role
+from chalicelib.core.table.paging import PageRequest
 from tests.factories import pair
 
 DOC = Path(__file__).parents[2] / "docs" / "data-model.md"
@@ -216,7 +217,7 @@ def a_deal_s_open_teams_soonest_deadline_first(emulator, category):
     first = groupbuy.open_team(user("a"), deal.id, sku, None, payments, utc_now()).team
     second = groupbuy.open_team(user("b"), deal.id, sku, None, payments, utc_now() + timedelta(seconds=2)).team
     emulator.clear_log()
-    teams = gb.open_teams(deal.id, 10, None, utc_now()).items
+    teams = gb.open_teams(deal.id, PageRequest(10), utc_now()).items
     assert [t.id for t in teams] == [first.id, second.id]
     assert emulator.dynamodb_operations() == ["Query"]
 

@@ -16,7 +16,7 @@ from chalicelib.catalog.graphql.types import (
 )
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import After, First
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last
 from chalicelib.core.graphql.relay import node_resolver
 
 
@@ -49,23 +49,23 @@ class CatalogQueries:
         (product_id,) = from_global_id(id, "Product")
         return await visible_product(info, product_id)
 
-    @strawberry.field(description="Active products of a category, newest first. At most 100 a page.")
+    @strawberry.field(description="Active products of a category, newest first. At most 100 a page." + BOTH_WAYS)
     async def products(
         self, info: Ctx,
         category_id: Annotated[strawberry.ID, strawberry.argument(description="A `Category` id.")],
-        first: First = None, after: After = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> ProductConnection | None:
         (category,) = from_global_id(category_id, "Category", "categoryId")
-        return await products_in_category(info, category, first, after)
+        return await products_in_category(info, category, first, after, last, before)
 
-    @strawberry.field(description="Active products carrying a tag, newest first. At most 100 a page.")
+    @strawberry.field(description="Active products carrying a tag, newest first. At most 100 a page." + BOTH_WAYS)
     async def products_by_tag(
         self, info: Ctx,
         tag: Annotated[str, strawberry.argument(description="One tag, as on `Product.tags` (1-24 letters, digits, "
                                                             "'-' or '_'); case does not matter.")],
-        first: First = None, after: After = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> ProductConnection | None:
-        return await products_with_tag(info, tag, first, after)
+        return await products_with_tag(info, tag, first, after, last, before)
 
     @strawberry.field(description="The top of the category tree.")
     async def categories(self, info: Ctx) -> list[Category] | None:

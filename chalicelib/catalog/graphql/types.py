@@ -15,7 +15,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 
@@ -103,9 +103,10 @@ class Category(Node):
         tree = await info.context.loaders.category_tree.load("tree")
         return [Category(category=c) for c in tree if c.parent_id == self.category.id]
 
-    @strawberry.field(description="Active products of this category, newest first.")
-    async def products(self, info: Ctx, first: First = None, after: After = None) -> ProductConnection | None:
-        return await products_in_category(info, self.category.id, first, after)
+    @strawberry.field(description="Active products of this category, newest first." + BOTH_WAYS)
+    async def products(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                       before: Before = None) -> ProductConnection | None:
+        return await products_in_category(info, self.category.id, first, after, last, before)
 
 
 @strawberry.type(description="A product (SPU) with its SKUs.")
@@ -186,20 +187,21 @@ def connection_of(scope: str, page: Page[domain.Product]) -> ProductConnection:
     return connection(ProductConnection, ProductEdge, scope, page, lambda p: Product(product=p))
 
 
-async def products_in_category(info: Ctx, category_id: str, first: int | None, after: str | None) -> ProductConnection:
+async def products_in_category(info: Ctx, category_id: str, first: int | None, after: str | None,
+                               last: int | None = None, before: str | None = None) -> ProductConnection:
     scope = f"category:{category_id}"
-    size, position = page_size(first), after_position(scope, after)
-    page = catalog_store.active_products_in_category(category_id, size, position)
+    page = catalog_store.active_products_in_category(category_id, page_request(scope, first, after, last, before))
     if page.items and _selects_skus(info):
         skus = catalog_store.skus_of_category_page(category_id, page.items)
         prime_skus(info.context.loaders, skus, page.items)
     return connection_of(scope, page)
 
 
-async def products_with_tag(info: Ctx, tag: str, first: int | None, after: str | None) -> ProductConnection:
+async def products_with_tag(info: Ctx, tag: str, first: int | None, after: str | None, last: int | None = None,
+                            before: str | None = None) -> ProductConnection:
     tag = domain.clean_tags([tag], "tag")[0]
     scope = f"tag:{tag}"
-    page = catalog_store.active_products_with_tag(tag, page_size(first), after_position(scope, after))
+    page = catalog_store.active_products_with_tag(tag, page_request(scope, first, after, last, before))
     return connection_of(scope, page)
 
 

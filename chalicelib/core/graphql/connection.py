@@ -8,9 +8,14 @@
   when the store skipped items after it); on a last page without an end, the last
   edge's cursor (Relay's definition; Apollo merges the next page after it); null
   only on an empty page.
-- ``hasNextPage`` is the store's ``has_more``; ``hasPreviousPage`` is true exactly
-  when the page was requested with ``after`` (``Page.after``; forward paging only: there is always
-  a page before one that was asked for after a cursor, and none before the first).
+- Forward page: ``hasNextPage`` is the store's ``has_more``; ``hasPreviousPage`` is
+  true exactly when the page was requested with ``after`` (``Page.after``: there is
+  always a page before one asked for after a cursor, and none before the first).
+- Backward page (``last``/``before``, ``Page.backward``): the mirror image.
+  ``hasPreviousPage`` is ``has_more``; ``hasNextPage`` is true exactly when it was
+  requested with ``before``; ``startCursor`` is the page's start (``Page.start``,
+  before the first edge when the store skipped items there), ``endCursor`` the
+  last edge's cursor. Edges are in the listing's order either way.
 """
 from __future__ import annotations
 
@@ -23,10 +28,14 @@ from chalicelib.core.table.paging import Page
 
 C = TypeVar("C")
 
-HAS_PREVIOUS_PAGE = "True exactly when this page was requested with `after`."
-
-
 def page_info(scope: str, page: Page[Any], edges: list[Any]) -> PageInfo:
+    if page.backward:
+        return PageInfo(
+            has_next_page=page.before is not None,
+            has_previous_page=page.has_more,
+            start_cursor=encode_cursor(scope, page.start) if page.start is not None else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
     return PageInfo(
         has_next_page=page.has_more,
         has_previous_page=page.after is not None,

@@ -122,16 +122,21 @@ class QueryCost:
         return 1 + below
 
     def _page_size(self, node: FieldNode) -> int:
-        first = next((argument.value for argument in node.arguments or () if argument.name.value == "first"), None)
-        if isinstance(first, VariableNode):
-            size = self.variables.get(first.name.value)
-        elif isinstance(first, IntValueNode):
-            size = int(first.value)
+        sizes = [self._argument_int(node, name) for name in ("first", "last")]  # both given: refused, costed larger
+        given = [size for size in sizes if size is not None]
+        if not given:
+            return DEFAULT_PAGE_SIZE  # absent or null; a value of the wrong type fails coercion, nothing runs
+        return max(1, min(max(given), MAX_PAGE_SIZE))
+
+    def _argument_int(self, node: FieldNode, name: str) -> int | None:
+        value = next((argument.value for argument in node.arguments or () if argument.name.value == name), None)
+        if isinstance(value, VariableNode):
+            size = self.variables.get(value.name.value)
+        elif isinstance(value, IntValueNode):
+            size = int(value.value)
         else:
             size = None
-        if not isinstance(size, int) or isinstance(size, bool):
-            return DEFAULT_PAGE_SIZE  # absent or null; a value of the wrong type fails coercion, nothing runs
-        return max(1, min(size, MAX_PAGE_SIZE))
+        return size if isinstance(size, int) and not isinstance(size, bool) else None
 
 
 def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,

@@ -12,7 +12,7 @@ from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import payload_errors
 from chalicelib.core.graphql.ids import from_global_id, parse_global_id
-from chalicelib.core.graphql.pagination import After, First, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, FORWARD_ONLY, After, Before, First, Last, page_request
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.feeds import rules as domain
 from chalicelib.feeds.graphql.operation_types import (
@@ -43,6 +43,7 @@ from chalicelib.feeds.graphql.types import (
     Post,
     PostConnection,
     feed_connection,
+    post_connection,
     visible_post,
 )
 
@@ -124,7 +125,8 @@ class FeedQuery:
     def post(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="The `Post` id.")]) -> Post | None:
         return visible_post(info, _post_id(id))
 
-    @strawberry.field(description="Posts of the authors you follow, newest first (signed in).")
+    @strawberry.field(description="Posts of the authors you follow, newest first (signed in)." + FORWARD_ONLY
+                                  + " It merges several sources, so no single index range pages backwards.")
     def following_feed(self, info: Ctx, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
@@ -132,41 +134,46 @@ class FeedQuery:
         return feed_connection(f"following:{caller.user_id if caller else ''}", first, after,
                                lambda n, at: feeds.following_feed(caller, n, at))
 
-    @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md).")
+    @strawberry.field(description="Posts ranked by engagement with time decay (see docs/decisions.md)."
+                                  + FORWARD_ONLY + " A score that rises moves a post between pages.")
     def discover_feed(self, first: First = None, after: After = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         return feed_connection("discover", first, after, feeds.discover_feed)
 
-    @strawberry.field(description="Published posts linking a product, newest first (for its product page).")
+    @strawberry.field(description="Published posts linking a product, newest first (for its product page)."
+                                  + BOTH_WAYS)
     def product_posts(self, product_id: Annotated[strawberry.ID, strawberry.argument(
-            description="The `Product` id.")], first: First = None,
-                      after: After = None) -> PostConnection | None:
+            description="The `Product` id.")], first: First = None, after: After = None, last: Last = None,
+                      before: Before = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         (product,) = from_global_id(product_id, "Product", "productId")
         return feed_connection(f"product-posts:{product}", first, after,
-                               lambda n, at: feeds.product_feed(product, n, at))
+                               lambda n, at: feeds.product_feed(product, n, at), last, before)
 
     @strawberry.field(description="A person's public profile with their posts.")
     def author(self, id: Annotated[strawberry.ID, strawberry.argument(
             description="The `Author` id (a `User` id names the same person).")]) -> Author | None:
         return _author(_person(id, "id"))
 
-    @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first.")
-    def review_queue(self, info: Ctx, first: First = None, after: After = None) -> PostConnection | None:
+    @strawberry.field(description="Operators: posts flagged by the screen or hidden by reports, oldest first."
+                                  + BOTH_WAYS)
+    def review_queue(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                     before: Before = None) -> PostConnection | None:
         from chalicelib.feeds import moderation
 
-        return feed_connection("review-queue", first, after,
-                               lambda n, at: moderation.review_queue_page(info.context.principal, n, at))
+        scope = "review-queue"
+        return post_connection(scope, moderation.review_queue_page(
+            info.context.principal, page_request(scope, first, after, last, before)), None)
 
-    @strawberry.field(description="Operators: the sensitive-word list.")
-    def moderation_words(self, info: Ctx, first: First = None,
-                         after: After = None) -> ModerationWordConnection | None:
+    @strawberry.field(description="Operators: the sensitive-word list, in key order." + BOTH_WAYS)
+    def moderation_words(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                         before: Before = None) -> ModerationWordConnection | None:
         from chalicelib.feeds import moderation
 
         scope = "moderation-words"
-        page = moderation.words_page(info.context.principal, page_size(first), after_position(scope, after))
+        page = moderation.words_page(info.context.principal, page_request(scope, first, after, last, before))
         return connection(ModerationWordConnection, ModerationWordEdge, scope, page, _word)
 
 

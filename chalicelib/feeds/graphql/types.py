@@ -15,7 +15,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
@@ -192,12 +192,13 @@ class Post(Node):
     def version(self) -> int:
         return self.view.version
 
-    @strawberry.field(description="Newest first.")
-    def comments(self, first: First = None, after: After = None) -> CommentConnection | None:
+    @strawberry.field(description="Newest first." + BOTH_WAYS)
+    def comments(self, first: First = None, after: After = None, last: Last = None,
+                 before: Before = None) -> CommentConnection | None:
         from chalicelib.feeds import social
 
         scope = f"comments:{self._post.id}"
-        page = social.comments_page(self._post.id, page_size(first), after_position(scope, after))
+        page = social.comments_page(self._post.id, page_request(scope, first, after, last, before))
         return connection(CommentConnection, CommentEdge, scope, page, Comment.of)
 
     @strawberry.field(description="Every moderation decision on this post, oldest first: for operators and the "
@@ -265,9 +266,14 @@ END_OF_FEED = ""  # the position of a last page's edges: paging on from it gives
 
 
 def feed_connection(scope: str, first: int | None, after: str | None,
-                    read: Callable[[int, str | None], FeedPage | Page]) -> PostConnection:
-    """A feed page as a connection: ``read(page size, position)`` is the service."""
-    size, position = page_size(first), after_position(scope, after)
+                    read: Callable[..., FeedPage | Page], last: int | None = None,
+                    before: str | None = None) -> PostConnection:
+    """A feed page as a connection: ``read(page size, position)`` is the service; for
+    a feed that pages backwards, ``read(backward PageRequest, None)`` too."""
+    request = page_request(scope, first, after, last, before)
+    if request.backward:
+        return post_connection(scope, read(request, None), None)
+    size, position = request.size, request.after
     if after is not None and position == END_OF_FEED:
         return connection(PostConnection, PostEdge, scope, Page([], False, after=END_OF_FEED), Post)
     return post_connection(scope, read(size, position), position)
@@ -339,12 +345,14 @@ class Author(Node):
             return False
         return social.is_following(principal, self.user_id)
 
-    @strawberry.field(description="Their published posts, newest first: one request a page.")
-    def posts(self, first: First = None, after: After = None) -> PostConnection | None:
+    @strawberry.field(description="Their published posts, newest first: one request a page." + BOTH_WAYS)
+    def posts(self, first: First = None, after: After = None, last: Last = None,
+              before: Before = None) -> PostConnection | None:
         from chalicelib.feeds import reading as feeds
 
         author = self.user_id
-        return feed_connection(f"author:{author}", first, after, lambda n, at: feeds.author_feed(author, n, at))
+        return feed_connection(f"author:{author}", first, after, lambda n, at: feeds.author_feed(author, n, at),
+                               last, before)
 
 
 def visible_post(info: Ctx, post_id: str) -> Post | None:

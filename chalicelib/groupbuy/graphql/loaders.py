@@ -7,6 +7,7 @@ from strawberry.dataloader import DataLoader
 
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Loaders, loader
+from chalicelib.core.table.paging import PageRequest
 from chalicelib.groupbuy import store as groupbuy_store
 
 
@@ -37,11 +38,11 @@ def _deal_stock(loaders: Loaders) -> DataLoader[Any, dict]:
 
 
 @loader("deal_open_teams")
-def _deal_open_teams(loaders: Loaders) -> DataLoader[tuple[str, int, str | None], Any]:
-    """Deals' ``openTeams`` their items cannot answer (``after``, or more than they list):
-    their Queries at once rather than one after another."""
+def _deal_open_teams(loaders: Loaders) -> DataLoader[tuple[str, PageRequest], Any]:
+    """Deals' ``openTeams`` their items cannot answer (``after``, ``last``/``before``, or more
+    than they list): their Queries at once rather than one after another."""
 
-    async def load(listings: list[tuple[str, int, str | None]]) -> list[Any]:
+    async def load(listings: list[tuple[str, PageRequest]]) -> list[Any]:
         return groupbuy_store.open_teams_of_deals(listings, utc_now())
 
     return DataLoader(load_fn=load)

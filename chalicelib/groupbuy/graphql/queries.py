@@ -7,7 +7,7 @@ import strawberry
 
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import After, First, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import store
@@ -51,9 +51,10 @@ def _order_node(info: Ctx, parts: tuple[str, ...]) -> Order | None:
 
 @strawberry.type
 class GroupBuyQuery:
-    @strawberry.field(description="Deals on now, newest first.")
-    def deals(self, first: First = None, after: After = None) -> DealConnection | None:
-        return deal_connection(first, after)
+    @strawberry.field(description="Deals on now, newest first." + BOTH_WAYS)
+    def deals(self, first: First = None, after: After = None, last: Last = None,
+              before: Before = None) -> DealConnection | None:
+        return deal_connection(first, after, last, before)
 
     @strawberry.field(description="A deal by id, on now or not.")
     async def deal(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(description="A `Deal` id.")]
@@ -76,8 +77,10 @@ class GroupBuyQuery:
     ) -> Team | None:
         return await team_by_code(info, share_code.strip().upper())
 
-    @strawberry.field(description="Operators: orders whose refund failed, waiting for retryRefund.")
-    def refund_failed_orders(self, info: Ctx, first: First = None, after: After = None) -> OrderConnection | None:
+    @strawberry.field(description="Operators: orders whose refund failed, waiting for retryRefund, newest first."
+                                  + BOTH_WAYS)
+    def refund_failed_orders(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                             before: Before = None) -> OrderConnection | None:
         scope = "refund-failed"
-        return order_connection(scope, groupbuy_payments.refund_failed_orders(info.context.principal, page_size(first),
-                                                                    after_position(scope, after)))
+        return order_connection(scope, groupbuy_payments.refund_failed_orders(
+            info.context.principal, page_request(scope, first, after, last, before)))

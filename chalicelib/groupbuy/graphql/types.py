@@ -15,7 +15,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 from chalicelib.groupbuy import rules as domain
@@ -152,16 +152,20 @@ class Deal(Node):
 
     @strawberry.field(description=(
         "Open teams anyone can join, soonest deadline first; a team past its deadline is never listed. "
-        f"Without `after`, answered from the deal itself (the deal lists its {domain.LISTED_OPEN_TEAMS} "
+        f"A first page (no `after`) is answered from the deal itself (the deal lists its {domain.LISTED_OPEN_TEAMS} "
         "soonest-expiring open teams: no extra read however many deals a page holds; kept from the table's "
-        "change stream, so it may trail a team's latest change by a moment); with `after`, or when `first` asks "
-        "past the listed teams of a deal that has more, from the deal's teams (one read per deal)."))
-    async def open_teams(self, info: Ctx, first: First = None, after: After = None) -> TeamConnection | None:
+        "change stream, so it may trail a team's latest change by a moment); with `after`, `last`/`before`, or when "
+        "`first` asks past the listed teams of a deal that has more, from the deal's teams (one read per deal)."
+        + BOTH_WAYS))
+    async def open_teams(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                         before: Before = None) -> TeamConnection | None:
         scope = f"deal-teams:{self.deal.id}"
-        size, position = page_size(first), after_position(scope, after)
-        page = _listed_open_teams_page(self.deal, size) if position is None else None
+        request = page_request(scope, first, after, last, before)
+        page = None
+        if request.after is None and not request.backward:
+            page = _listed_open_teams_page(self.deal, request.size)
         if page is None:
-            page = await info.context.loaders.deal_open_teams.load((self.deal.id, size, position))
+            page = await info.context.loaders.deal_open_teams.load((self.deal.id, request))
         return connection(TeamConnection, TeamEdge, scope, page, lambda t: Team(team=t))
 
 
@@ -357,9 +361,10 @@ def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:
     return connection(OrderConnection, OrderEdge, scope, page, lambda o: Order(order=o))
 
 
-def deal_connection(first: int | None, after: str | None) -> DealConnection:
+def deal_connection(first: int | None, after: str | None, last: int | None = None,
+                    before: str | None = None) -> DealConnection:
     scope = "deals"
-    page = store.active_deals(page_size(first), after_position(scope, after))
+    page = store.active_deals(page_request(scope, first, after, last, before))
     return connection(DealConnection, DealEdge, scope, page, lambda d: Deal(deal=d))
 
 

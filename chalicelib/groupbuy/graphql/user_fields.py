@@ -5,7 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from chalicelib.accounts.published.graphql import user_fields
-from chalicelib.core.graphql.pagination import After, First, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 from chalicelib.groupbuy import service
 from chalicelib.groupbuy.graphql.types import (
     OrderConnection,
@@ -18,15 +18,17 @@ from chalicelib.groupbuy.graphql.types import (
 @user_fields
 @strawberry.type
 class GroupBuyUserFields:
-    @strawberry.field(description="Your group-buy orders, newest first.")
-    def orders(self, info: Info, first: First = None, after: After = None) -> OrderConnection | None:
+    @strawberry.field(description="Your group-buy orders, newest first." + BOTH_WAYS)
+    def orders(self, info: Info, first: First = None, after: After = None, last: Last = None,
+               before: Before = None) -> OrderConnection | None:
         scope = f"orders:{self.user_id}"
-        return order_connection(scope, service.orders_of(info.context.principal, self.user_id, page_size(first),
-                                                         after_position(scope, after)))
+        return order_connection(scope, service.orders_of(info.context.principal, self.user_id,
+                                                         page_request(scope, first, after, last, before)))
 
-    @strawberry.field(description="Teams you opened or joined, newest first.")
-    def teams(self, info: Info, first: First = None, after: After = None) -> TeamConnection | None:
+    @strawberry.field(description="Teams you opened or joined, newest first." + BOTH_WAYS)
+    def teams(self, info: Info, first: First = None, after: After = None, last: Last = None,
+              before: Before = None) -> TeamConnection | None:
         scope = f"teams:{self.user_id}"
-        seats, teams = service.teams_of(info.context.principal, self.user_id, page_size(first),
-                                        after_position(scope, after))
+        seats, teams = service.teams_of(info.context.principal, self.user_id,
+                                        page_request(scope, first, after, last, before))
         return team_connection_of_seats(scope, seats, teams)

@@ -19,7 +19,7 @@ from chalicelib.core.graphql.context import Ctx, Loaders, loader
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
@@ -234,24 +234,25 @@ class MallRedemptionConnection:
 ITEMS_SCOPE = "mall-items"
 
 
-def mall_item_connection(first: int | None, after: str | None) -> MallItemConnection:
-    page = service.active_items(page_size(first), after_position(ITEMS_SCOPE, after))
+def mall_item_connection(first: int | None, after: str | None, last: int | None = None,
+                         before: str | None = None) -> MallItemConnection:
+    page = service.active_items(page_request(ITEMS_SCOPE, first, after, last, before))
     return connection(MallItemConnection, MallItemEdge, ITEMS_SCOPE, page, lambda i: MallItem(item=i))
 
 
-def mall_redemption_connection(info: Ctx, user_id: str, first: int | None,
-                               after: str | None) -> MallRedemptionConnection:
+def mall_redemption_connection(info: Ctx, user_id: str, first: int | None, after: str | None,
+                               last: int | None = None, before: str | None = None) -> MallRedemptionConnection:
     """The caller's own redemptions, newest first."""
     scope = f"mall-redemptions:{user_id}"
-    page = service.redemptions_of(info.context.principal, user_id, page_size(first), after_position(scope, after))
+    page = service.redemptions_of(info.context.principal, user_id, page_request(scope, first, after, last, before))
     return connection(MallRedemptionConnection, MallRedemptionEdge, scope, page,
                       lambda r: MallRedemption(redemption=r))
 
 
-async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None,
-                                after: str | None = None) -> MallRedemptionConnection:
+async def user_mall_redemptions(root: Any, info: Ctx, first: int | None = None, after: str | None = None,
+                                last: int | None = None, before: str | None = None) -> MallRedemptionConnection:
     """``User.mallRedemptions``: attach with ``strawberry.field(resolver=user_mall_redemptions)``."""
-    return mall_redemption_connection(info, root.user.id, first, after)
+    return mall_redemption_connection(info, root.user.id, first, after, last, before)
 
 
 @node_resolver("MallItem")
@@ -272,9 +273,10 @@ def _mall_redemption_node(info: Ctx, parts: tuple[str, ...]) -> MallRedemption |
 @strawberry.type
 class MallQuery:
     @strawberry.field(description="The points mall: active items, newest first (sold-out ones too). "
-                                  "At most 100 a page.")
-    def mall_items(self, first: First = None, after: After = None) -> MallItemConnection | None:
-        return mall_item_connection(first, after)
+                                  "At most 100 a page." + BOTH_WAYS)
+    def mall_items(self, first: First = None, after: After = None, last: Last = None,
+                   before: Before = None) -> MallItemConnection | None:
+        return mall_item_connection(first, after, last, before)
 
     @strawberry.field(description="A mall item by id; inactive ones for operators only.")
     def mall_item(self, info: Ctx, id: Annotated[strawberry.ID, strawberry.argument(

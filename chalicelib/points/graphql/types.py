@@ -11,7 +11,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.core.graphql.pagination import After, First, PageInfo, after_position, page_size
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.points import rules as domain
 from chalicelib.points import service
@@ -107,9 +107,10 @@ def _entry_node(info: Ctx, parts: tuple[str, ...]) -> PointsEntry | None:
     return PointsEntry(entry=entry) if entry is not None else None
 
 
-def ledger_connection(user_id: str, first: int | None, after: str | None) -> PointsEntryConnection:
+def ledger_connection(user_id: str, first: int | None, after: str | None, last: int | None = None,
+                      before: str | None = None) -> PointsEntryConnection:
     scope = f"points:{user_id}"
-    page = service.ledger(user_id, page_size(first), after_position(scope, after))
+    page = service.ledger(user_id, page_request(scope, first, after, last, before))
     return connection(PointsEntryConnection, PointsEntryEdge, scope, page, lambda e: PointsEntry(entry=e))
 
 
@@ -190,9 +191,10 @@ class PointsAccount:
         stored = self.summary.account.segment
         return Segment(stored) if stored else None
 
-    @strawberry.field(description="The ledger, newest first.")
-    def ledger(self, first: First = None, after: After = None) -> PointsEntryConnection | None:
-        return ledger_connection(self.user_id, first, after)
+    @strawberry.field(description="The ledger, newest first." + BOTH_WAYS)
+    def ledger(self, first: First = None, after: After = None, last: Last = None,
+               before: Before = None) -> PointsEntryConnection | None:
+        return ledger_connection(self.user_id, first, after, last, before)
 
 
 def points_account(user_id: str) -> PointsAccount:
