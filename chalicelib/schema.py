@@ -12,6 +12,7 @@ import strawberry
 
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.
+import chalicelib.addresses.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
@@ -22,6 +23,8 @@ from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
 from chalicelib.accounts.profile import register_text_screen
 from chalicelib.accounts.published.users import get_user
+from chalicelib.addresses.graphql.mutations import AddressMutation
+from chalicelib.addresses.graphql.types import Address
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
@@ -51,12 +54,13 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 
 
 @strawberry.type
-class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation):
+class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
+               AddressMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
-NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author]
+NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Address]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:
