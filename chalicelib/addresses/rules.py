@@ -45,10 +45,10 @@ CITIES_WITHOUT_DISTRICTS = frozenset({"441900", "442000", "460400", "620200"})  
 # Mainland China mobile numbers: 11 digits, 1 then 3-9. A leading "+86" (with or without a
 # space) is accepted and dropped; spaces and hyphens between digits are ignored. Stored and
 # shown as the 11 digits.
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # [0-9], not \d: \d matches full-width digits too
 COUNTRY_PREFIX = "+86"
 _SEPARATORS = re.compile(r"[\s-]")
-_CODE = re.compile(r"\d{6}")
+_CODE = re.compile(r"[0-9]{6}")
 
 
 class AddressInvalid(ValidationFailed):
