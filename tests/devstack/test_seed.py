@@ -18,3 +18,16 @@ def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
         login = gql("mutation($c: String!) { loginWithWechat(input: {code: $c}) { user { role } } }",
                     {"c": codes[name]})["data"]["loginWithWechat"]
         assert login["user"]["role"] == role.value
+
+
+def test_alice_has_one_default_address_with_a_made_up_number_seeded_once(gql):
+    from devstack.seed import ALICE_ADDRESS
+
+    seed_demo()
+    seed_demo()
+    alice = gql.login("demo:alice")
+    book = gql("{ me { addresses { recipient mobile maskedMobile isDefault label } } }",
+               token=alice)["data"]["me"]["addresses"]
+    assert book == [{"recipient": ALICE_ADDRESS["recipient"], "mobile": "13800000001", "maskedMobile": "138****0001",
+                     "isDefault": True, "label": "家"}]
+    assert ALICE_ADDRESS["mobile"].startswith("1380000")  # the clearly fake range
