@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from chalicelib.core.errors import LimitReached, NotFound, ValidationFailed
@@ -68,12 +68,13 @@ class AddressBookFull(LimitReached):
 
 @dataclass(frozen=True, slots=True)
 class AddressFields:
-    recipient: str
-    mobile: str
+    # Personal data is left out of the repr: a stray log line or traceback does not carry it.
+    recipient: str = field(repr=False)
+    mobile: str = field(repr=False)
     province_code: str
     city_code: str
     district_code: str
-    detail: str
+    detail: str = field(repr=False)
     label: str | None = None
 
 
@@ -136,9 +137,9 @@ def masked_mobile(mobile: str) -> str:
 def check_region(province_code: object, city_code: object, district_code: object,
                  fields: tuple[str, str, str] = ("provinceCode", "cityCode", "districtCode")) -> None:
     province_field, city_field, district_field = fields
-    for value, field in ((province_code, province_field), (city_code, city_field), (district_code, district_field)):
+    for value, path in ((province_code, province_field), (city_code, city_field), (district_code, district_field)):
         if not isinstance(value, str) or not _CODE.fullmatch(value):
-            raise AddressInvalid("must be a six-digit GB/T 2260 code", field)
+            raise AddressInvalid("must be a six-digit GB/T 2260 code", path)
     assert isinstance(province_code, str) and isinstance(city_code, str) and isinstance(district_code, str)
     if province_code not in PROVINCES:
         raise AddressInvalid("must be one of the 34 provincial-level codes (XX0000)", province_field)

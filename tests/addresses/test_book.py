@@ -170,3 +170,12 @@ def test_request_counts_of_the_book(emulator):
     emulator.clear_log()
     service.my_address(ALICE, first.id)
     assert emulator.dynamodb_operations() == ["BatchGetItem"]
+
+
+def test_reprs_leave_out_the_personal_data():
+    added = _add(7)
+    snapshot = checkout.address_for_checkout(ALICE.user_id, added.id)
+    for shown in (repr(snapshot), repr(added), repr(added.fields)):
+        for personal in (added.fields.recipient, added.fields.mobile, added.fields.detail):
+            assert personal not in shown
+    assert added.id in repr(snapshot) and "440305" in repr(snapshot)

@@ -11,7 +11,7 @@ strongly consistent: an address just added or removed is seen as it is now.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.addresses import store
 from chalicelib.addresses.models import AddressItem
@@ -23,15 +23,16 @@ __all__ = ["ShippingAddress", "address_for_checkout", "default_address"]
 
 @dataclass(frozen=True)
 class ShippingAddress:
-    """The snapshot an order keeps. Personal data: never log it."""
+    """The snapshot an order keeps. Personal data: never log it (its repr leaves out the
+    recipient, mobile and detail, so a stray log line or traceback does not carry them)."""
 
     address_id: str
-    recipient: str
-    mobile: str  # 11 digits, mainland China
+    recipient: str = field(repr=False)
+    mobile: str = field(repr=False)  # 11 digits, mainland China
     province_code: str  # GB/T 2260
     city_code: str
     district_code: str
-    detail: str
+    detail: str = field(repr=False)
 
 
 def _snapshot(record: AddressItem) -> ShippingAddress:
