@@ -13,6 +13,7 @@ import strawberry
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.
 import chalicelib.cart.graphql.user_fields
+import chalicelib.addresses.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
@@ -25,6 +26,8 @@ from chalicelib.accounts.profile import register_text_screen
 from chalicelib.accounts.published.users import get_user
 from chalicelib.cart.graphql.mutations import CartMutation
 from chalicelib.cart.graphql.types import Cart, CartLine
+from chalicelib.addresses.graphql.mutations import AddressMutation
+from chalicelib.addresses.graphql.types import Address
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
@@ -55,13 +58,13 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
-               CartMutation):
+               CartMutation, AddressMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine]
+              CartLine, Address]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

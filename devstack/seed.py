@@ -101,6 +101,7 @@ def _seed() -> dict[str, str]:
                 ), now)
     _seed_deals(merchant, created, now)
     _seed_points(operator, users, now)
+    _seed_addresses(users, now)
     _seed_mall(operator, created, now)
     _seed_feeds(operator, users, created, now)
     _seed_cart(users, created, now)
@@ -168,6 +169,21 @@ def _seed_points(operator: Principal, users: dict, now) -> None:
     alice = users["alice"].id
     points.adjust(operator, alice, 1_000, "Welcome gift (demo data)", now, key="demo-welcome")
     points.adjust(operator, alice, 200, "Last year's gift (demo data)", now - timedelta(days=365), key="demo-last-year")
+
+
+# Made up: a 138 0000 xxxx number and a test street, clearly not anyone's.
+ALICE_ADDRESS = {"recipient": "演示收件人", "mobile": "13800000001", "province_code": "440000",
+                 "city_code": "440300", "district_code": "440305", "detail": "演示路 1 号 测试大厦 101 室",
+                 "label": "家"}
+
+
+def _seed_addresses(users: dict, now) -> None:
+    """Alice has one address, her default: checkout preselects it."""
+    from chalicelib.addresses import service as addresses
+    from chalicelib.addresses.rules import AddressFields
+
+    alice = Principal(users["alice"].id, Role.CUSTOMER)
+    addresses.add_address(alice, AddressFields(**ALICE_ADDRESS), True, now)
 
 
 # The README's walkthrough has alice open a mango team in story 1, in each demo run

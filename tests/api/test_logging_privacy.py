@@ -42,3 +42,33 @@ def test_each_log_line_is_written_once_as_json():
                           capture_output=True, text=True, timeout=60, check=True)
     lines = [line for line in (done.stdout + done.stderr).splitlines() if "one line please" in line]
     assert len(lines) == 1 and lines[0].startswith("{"), lines
+
+
+def test_address_book_personal_data_is_never_logged(gql, capsys, caplog):
+    """Recipient, mobile and detail: not when stored, read, changed, refused or removed."""
+    caplog.set_level(logging.DEBUG, logger="tuanstack")
+    from chalicelib.core.observability import logger
+
+    recipient, mobile, detail = "隐私收件人", "13800009876", "隐私测试路 42 号"
+    logger.setLevel("DEBUG")
+    try:
+        token = gql.login("demo:pii-address")
+        address = {"recipient": recipient, "mobile": mobile, "provinceCode": "110000", "cityCode": "110100",
+                   "districtCode": "110105", "detail": detail}
+        added = gql("mutation($i: AddAddressInput!) { addAddress(input: $i) { address { id } errors { code } } }",
+                    {"i": address}, token=token)["data"]["addAddress"]["address"]
+        gql("{ me { addresses { recipient mobile maskedMobile detail } } }", token=token)
+        gql("query($id: ID!) { node(id: $id) { ... on Address { recipient mobile detail } } }", {"id": added["id"]},
+            token=token)
+        gql("mutation($i: UpdateAddressInput!) { updateAddress(input: $i) { address { id } errors { code } } }",
+            {"i": {"id": added["id"], "mobile": mobile + "0", "recipient": recipient * 3}}, token=token)
+        gql("mutation($i: AddAddressInput!) { addAddress(input: $i) { address { id } errors { code } } }",
+            {"i": {**address, "provinceCode": "990000", "detail": detail * 5}}, token=token)
+        gql("mutation($id: ID!) { removeAddress(input: {id: $id}) { addresses { id } errors { code } } }",
+            {"id": added["id"]}, token=token)
+    finally:
+        logger.setLevel("WARNING")
+    output = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    assert "graphql request" in output  # the logs were captured at all
+    for personal in (recipient, mobile, detail, "13800009876", "138****9876"):
+        assert personal not in output

@@ -160,3 +160,26 @@ def test_the_word_list_and_the_evasion_examples_are_screened_as_the_feeds_story_
         assert result["post"] is None and [e["code"] for e in result["errors"]] == ["CONTENT_REJECTED"], text
     held = publish(review_word)
     assert held["errors"] == [] and held["post"]["state"] == "PENDING_REVIEW"
+
+
+def test_the_addresses_story_states_the_rules_and_seed_as_they_are():
+    """No stack needed: the numbers are the rules' constants and the seed's address."""
+    from chalicelib.addresses import rules
+    from devstack.seed import ALICE_ADDRESS
+
+    recipient, mobile = said(r"`make dev` gives alice (one) address, her default: a made-up recipient \((\S+)\) "
+                             r"and number \((138 0000 \d{4})\)")[1:]
+    assert (recipient, mobile.replace(" ", "")) == (ALICE_ADDRESS["recipient"], ALICE_ADDRESS["mobile"])
+    assert number(said(r"a book holds at most (\d+) addresses \(the (\d+)st")[0]) == rules.MAX_ADDRESSES
+    assert number(said(r"the (\d+)st answers `LIMIT_REACHED`")[0]) == rules.MAX_ADDRESSES + 1
+    lengths = said(r"recipient (\d+)-(\d+) characters, a mainland mobile of (\d+) digits")
+    assert tuple(map(number, lengths[:2])) == (1, rules.MAX_RECIPIENT)
+    digits = number(lengths[2])
+    assert rules.MOBILE.fullmatch("13" + "0" * (digits - 2)) and not rules.MOBILE.fullmatch("13" + "0" * (digits - 1))
+    assert number(said(r"one of the (\d+) provincial-level")[0]) == len(rules.PROVINCES)
+    assert number(said(r"detail 1-(\d+) characters")[0]) == rules.MAX_DETAIL
+    assert number(said(r"label \(家, 公司\) of at most (\d+)")[0]) == rules.MAX_LABEL
+    cities = said(r"(东莞), (中山), (儋州) and (嘉峪关)\s+have no districts")
+    assert len(cities) == len(rules.CITIES_WITHOUT_DISTRICTS)
+    masked = said(r"`maskedMobile` \(`(\d{3}\*{4}\d{4})`\)")[0]
+    assert masked == rules.masked_mobile(ALICE_ADDRESS["mobile"])

@@ -26,3 +26,16 @@ def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
     # register_user answers the account the seed made (an identity registers once).
     alice = register_user(settings(), LocalDemoLogin().exchange("demo:alice").openid, *DEMO_USERS["alice"], utc_now())
     assert cart_store.line_count(alice.id) == 2  # the README's cart story; seeded once
+
+
+def test_alice_has_one_default_address_with_a_made_up_number_seeded_once(gql):
+    from devstack.seed import ALICE_ADDRESS
+
+    seed_demo()
+    seed_demo()
+    alice = gql.login("demo:alice")
+    book = gql("{ me { addresses { recipient mobile maskedMobile isDefault label } } }",
+               token=alice)["data"]["me"]["addresses"]
+    assert book == [{"recipient": ALICE_ADDRESS["recipient"], "mobile": "13800000001", "maskedMobile": "138****0001",
+                     "isDefault": True, "label": "家"}]
+    assert ALICE_ADDRESS["mobile"].startswith("1380000")  # the clearly fake range
