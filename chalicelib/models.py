@@ -9,8 +9,8 @@ when a model is declared and not listed here.
 from __future__ import annotations
 
 import chalicelib.accounts.models
-import chalicelib.cart.models
 import chalicelib.addresses.models
+import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.core.table.models
 import chalicelib.feeds.models

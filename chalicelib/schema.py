@@ -10,10 +10,11 @@ from functools import lru_cache
 
 import strawberry
 
+import chalicelib.addresses.graphql.user_fields
+
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.
 import chalicelib.cart.graphql.user_fields
-import chalicelib.addresses.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
@@ -24,10 +25,10 @@ from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
 from chalicelib.accounts.profile import register_text_screen
 from chalicelib.accounts.published.users import get_user
-from chalicelib.cart.graphql.mutations import CartMutation
-from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.addresses.graphql.mutations import AddressMutation
 from chalicelib.addresses.graphql.types import Address
+from chalicelib.cart.graphql.mutations import CartMutation
+from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
