@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import chalicelib.accounts.models
 import chalicelib.catalog.models
+import chalicelib.coupons.models
 import chalicelib.core.table.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models

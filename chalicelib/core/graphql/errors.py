@@ -54,6 +54,9 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "POST_NOT_VISIBLE": "The post is not published (or not yours to see).",
     "CANNOT_FOLLOW_SELF": "You cannot follow yourself.",
     "PRODUCT_NOT_AVAILABLE": "The product is not on sale.",
+    "COUPON_UNAVAILABLE": "A chosen coupon cannot be used: used meanwhile, expired, or not yours.",
+    "COUPONS_GONE": "The coupon cannot be claimed now: ended, all claimed, or outside its claim window.",
+    "NEW_CUSTOMERS_ONLY": "The coupon is for customers without a paid order yet.",
 })
 
 
