@@ -238,10 +238,8 @@ def discount(terms: CouponTerms, eligible_amount: int) -> int:
     """Fen off ``eligible_amount``: 0 below the threshold (or for nothing eligible); never more than it."""
     if eligible_amount <= 0 or eligible_amount < terms.threshold:
         return 0
-    if terms.kind is DiscountKind.AMOUNT_OFF:
-        off = terms.amount_off
-    else:
-        off = min(eligible_amount * terms.percent_off // 100, terms.cap)
+    percent_off = min(eligible_amount * terms.percent_off // 100, terms.cap)
+    off = terms.amount_off if terms.kind is DiscountKind.AMOUNT_OFF else percent_off
     return min(off, eligible_amount)
 
 
