@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import chalicelib.accounts.models
 import chalicelib.catalog.models
-import chalicelib.coupons.models
 import chalicelib.core.table.models
+import chalicelib.coupons.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items

@@ -24,7 +24,7 @@ from chalicelib.core.errors import InvalidCursor, NotFound, PageSizeExceeded
 from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
-from chalicelib.core.principal import Principal, Role, may_manage, require_role, require_user
+from chalicelib.core.principal import Principal, Role, may_manage, require_role, require_self, require_user
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.paging import Page
 from chalicelib.coupons import rules, store
@@ -231,9 +231,10 @@ def issue_coupon(user_id: str, template_id: str, source: str, now: datetime) -> 
 
 # ---------------------------------------------------------------- reads
 def my_coupons(principal: Principal | None, status: CouponStatus, now: datetime, first: int,
-               after: str | None = None) -> Page[Coupon]:
-    """AVAILABLE: expiring soonest first; EXPIRED: most recently expired first; USED: most recently used first."""
-    caller = require_user(principal)
+               after: str | None = None, *, user_id: str | None = None) -> Page[Coupon]:
+    """AVAILABLE: expiring soonest first; EXPIRED: most recently expired first; USED: most recently used first.
+    The caller's own only (``user_id``: whose coupons were asked for, e.g. ``me``)."""
+    caller = require_self(principal, user_id, "your own coupons") if user_id else require_user(principal)
     size, position = _page(first), _after(after)
     if status is CouponStatus.AVAILABLE:
         return store.available_coupons(caller.user_id, now, size, position)

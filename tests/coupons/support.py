@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.core.principal import Principal, Role
 from chalicelib.coupons import service as coupons
 from chalicelib.coupons.rules import CouponTerms, DiscountKind, ScopeKind, Validity
-from chalicelib.core.principal import Principal, Role
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
 OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
