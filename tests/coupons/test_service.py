@@ -219,3 +219,23 @@ def test_only_the_issuer_ends_a_template_and_claimed_coupons_stay_valid():
     assert not ended.active and ended.ended_at == NOW
     assert [c.id for c in usable_coupons(ALICE.user_id, NOW)] == [coupon.id]
     assert [t.id for t in coupons.claimable_templates(10).items] == []
+
+
+def test_a_points_mall_coupon_redemption_issues_a_real_platform_coupon_in_its_transaction():
+    from chalicelib.mall import service as mall
+    from chalicelib.mall.rules import CouponTerms as MallCouponTerms
+    from chalicelib.mall.rules import MallItemKind
+    from chalicelib.points import store as points_store
+
+    assert points_store.adjust(ALICE.user_id, "adjust:fund", 1000, "test", OPERATOR.user_id, NOW)
+    item = mall.create_item(OPERATOR, mall.NewMallItem(
+        kind=MallItemKind.COUPON, title="¥10 off ¥99", points_price=200, stock=5, active=True,
+        coupon=MallCouponTerms(value=1000, min_order=9900, valid_days=30)), NOW)
+    redemption = mall.redeem(ALICE, item.id, "mall-key-0001", NOW).redemption
+    coupon = store.get_coupon(redemption.coupon_id, consistent=True)
+    assert (coupon.user_id, coupon.terms, coupon.source) == (ALICE.user_id, TEN_OFF_99, f"mall:{redemption.id}")
+    assert (coupon.valid_from, coupon.valid_until) == (NOW, redemption.coupon_expires_at)
+    assert [c.id for c in usable_coupons(ALICE.user_id, NOW)] == [coupon.id]
+    replay = mall.redeem(ALICE, item.id, "mall-key-0001", NOW)
+    assert replay.replayed and replay.redemption.coupon_id == coupon.id
+    assert len(usable_coupons(ALICE.user_id, NOW)) == 1  # a replay issues nothing more

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.connection import connection
-from chalicelib.core.graphql.context import Ctx
+from chalicelib.core.graphql.context import Ctx, Loaders, loader
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo, after_position, page_size
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.coupons import rules as domain
-from chalicelib.coupons import service
+from chalicelib.coupons import service, store
 
 CURRENCY = "CNY"  # coupon amounts are fen of the shop's currency
 
@@ -261,6 +262,23 @@ def coupon_connection(info: Ctx, user_id: str, status: domain.CouponStatus, firs
     page = service.my_coupons(info.context.principal, status, utc_now(), page_size(first),
                               after_position(scope, after), user_id=user_id)
     return connection(CouponConnection, CouponEdge, scope, page, lambda c: Coupon(coupon=c))
+
+
+@loader("coupon")
+def _coupon_loader(loaders: Loaders) -> DataLoader[str, domain.Coupon | None]:
+    """Coupons other features point to (a page of mall redemptions): one BatchGetItem."""
+    async def load(ids: list[str]) -> list[domain.Coupon | None]:
+        found = store.coupons_by_id(ids)
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+async def own_coupon(info: Ctx, coupon_id: str) -> Coupon | None:
+    """A coupon by id for the caller, through the request's loader; someone else's is null."""
+    found = await info.context.loaders.coupon.load(coupon_id)
+    principal = info.context.principal
+    return Coupon(coupon=found) if found and principal and found.user_id == principal.user_id else None
 
 
 @node_resolver("Coupon")
