@@ -102,6 +102,7 @@ def _seed() -> dict[str, str]:
     _seed_deals(merchant, created, now)
     _seed_points(operator, users, now)
     _seed_mall(operator, created, now)
+    _seed_coupons(operator, merchant, now)
     _seed_feeds(operator, users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
@@ -145,6 +146,20 @@ def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> 
     mall.create_item(operator, mall.NewMallItem(
         kind=MallItemKind.PRODUCT, title=f"{record.product.name} (points mall)", points_price=2_000, stock=10,
         active=True, product_id=record.product.id, sku_id=record.skus[0].id), now)
+
+
+def _seed_coupons(operator: Principal, merchant: Principal, now) -> None:
+    """The coupon centre: a platform 满减 coupon and a merchant's 无门槛 one, both to claim."""
+    from chalicelib.coupons import service as coupons
+    from chalicelib.coupons.rules import CouponTerms, DiscountKind, ScopeKind, Validity
+
+    coupons.create_template(operator, coupons.NewTemplate(
+        title="¥10 off orders over ¥99", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=1000, threshold=9900),
+        validity=Validity(valid_days=30), total=1_000, per_user_limit=1), now)
+    coupons.create_template(merchant, coupons.NewTemplate(
+        title="¥5 off, no minimum", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=500, scope=ScopeKind.MERCHANT,
+                                                      merchant_id=merchant.user_id),
+        validity=Validity(valid_days=7), total=500, per_user_limit=1), now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:
