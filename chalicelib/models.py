@@ -13,6 +13,7 @@ import chalicelib.addresses.models
 import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.core.table.models
+import chalicelib.coupons.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items

@@ -16,6 +16,7 @@ import chalicelib.addresses.graphql.user_fields
 # modules are imported.
 import chalicelib.cart.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
+import chalicelib.coupons.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
 import chalicelib.groupbuy.graphql.user_fields
@@ -36,6 +37,9 @@ from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
 from chalicelib.core.settings import Settings, settings
+from chalicelib.coupons.graphql.mutations import CouponMutation
+from chalicelib.coupons.graphql.queries import CouponQuery
+from chalicelib.coupons.graphql.types import Coupon, CouponTemplate
 from chalicelib.feeds.graphql.mutations import FeedMutation, FeedQuery
 from chalicelib.feeds.graphql.types import Author, Post
 from chalicelib.feeds.moderation import screen as screen_text
@@ -53,19 +57,19 @@ register_text_screen(screen_text)
 
 
 @strawberry.type
-class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery):
+class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
-               CartMutation, AddressMutation):
+               CartMutation, AddressMutation, CouponMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address]
+              CartLine, Address, Coupon, CouponTemplate]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

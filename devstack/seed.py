@@ -103,6 +103,7 @@ def _seed() -> dict[str, str]:
     _seed_points(operator, users, now)
     _seed_addresses(users, now)
     _seed_mall(operator, created, now)
+    _seed_coupons(operator, merchant, now)
     _seed_feeds(operator, users, created, now)
     _seed_cart(users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
@@ -157,6 +158,20 @@ def _seed_cart(users: dict, products: dict[str, ProductRecord], now) -> None:
     mango, apples = products["Hainan mango 海南贵妃芒"], products["Yantai apples 烟台红富士"]
     cart.add(alice, mango.product.id, mango.skus[0].id, 2, now)
     cart.add(alice, apples.product.id, apples.skus[0].id, 1, now)
+
+
+def _seed_coupons(operator: Principal, merchant: Principal, now) -> None:
+    """The coupon centre: a platform 满减 coupon and a merchant's 无门槛 one, both to claim."""
+    from chalicelib.coupons import service as coupons
+    from chalicelib.coupons.rules import CouponTerms, DiscountKind, ScopeKind, Validity
+
+    coupons.create_template(operator, coupons.NewTemplate(
+        title="¥10 off orders over ¥99", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=1000, threshold=9900),
+        validity=Validity(valid_days=30), total=1_000, per_user_limit=1), now)
+    coupons.create_template(merchant, coupons.NewTemplate(
+        title="¥5 off, no minimum", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=500, scope=ScopeKind.MERCHANT,
+                                                      merchant_id=merchant.user_id),
+        validity=Validity(valid_days=7), total=500, per_user_limit=1), now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:

@@ -130,6 +130,7 @@ class Redemption:
     state: RedemptionState
     created_at: datetime
     coupon_code: str | None = None  # COUPON: the customer's code (only they can see it)
+    coupon_id: str | None = None  # COUPON: the real coupon issued with the redemption (chalicelib/coupons)
     coupon: CouponTerms | None = None
     coupon_expires_at: datetime | None = None
     product_id: str | None = None  # PRODUCT

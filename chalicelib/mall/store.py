@@ -17,7 +17,7 @@ or none of it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
@@ -32,6 +32,7 @@ from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import IdempotencyItem, TableItem
 from chalicelib.core.table.paging import Page, PageRequest, query_page
+from chalicelib.coupons.published import issuing as coupon_issuing
 from chalicelib.mall import keys
 from chalicelib.mall.rules import (
     CouponTerms,
@@ -89,6 +90,7 @@ class MallRedemptionItem(TableItem, discriminator="MallRedemption"):
     coupon_min_order = NumberAttribute(null=True)
     coupon_valid_days = NumberAttribute(null=True)
     coupon_expires_at = UnicodeAttribute(null=True)
+    coupon_id = UnicodeAttribute(null=True)
     product_id = UnicodeAttribute(null=True)
     sku_id = UnicodeAttribute(null=True)
 
@@ -138,7 +140,7 @@ def to_redemption(item: MallRedemptionItem) -> Redemption:
     return Redemption(
         id=item.redemption_id, user_id=item.user_id, item_id=item.item_id, kind=MallItemKind(item.kind),
         title=item.title, points=int(item.points), state=RedemptionState(item.state), created_at=from_iso(item.created_at),
-        coupon_code=item.coupon_code, coupon=coupon,
+        coupon_code=item.coupon_code, coupon=coupon, coupon_id=item.coupon_id,
         coupon_expires_at=from_iso(item.coupon_expires_at) if item.coupon_expires_at else None,
         product_id=item.product_id, sku_id=item.sku_id,
     )
@@ -152,7 +154,7 @@ def _redemption_item(r: Redemption) -> MallRedemptionItem:
         points=r.points, state=r.state.value, created_at=iso(r.created_at), coupon_code=r.coupon_code,
         coupon_value=coupon.value if coupon else None, coupon_min_order=coupon.min_order if coupon else None,
         coupon_valid_days=coupon.valid_days if coupon else None,
-        coupon_expires_at=iso(r.coupon_expires_at) if r.coupon_expires_at else None,
+        coupon_expires_at=iso(r.coupon_expires_at) if r.coupon_expires_at else None, coupon_id=r.coupon_id,
         product_id=r.product_id, sku_id=r.sku_id,
         GSI1PK=keys.user_mall_redemptions(r.user_id), GSI1SK=r.id,
     )
@@ -299,6 +301,18 @@ def points_source(redemption_id: str) -> str:
     return f"mall:{redemption_id}"
 
 
+def _with_coupon(tx, redemption: Redemption, now: datetime) -> Redemption:
+    """A COUPON redemption issues a real platform coupon (满减 of the item's terms, valid from now
+    until the redemption's expiry) in the same transaction; the redemption keeps its id."""
+    if redemption.coupon is None or redemption.coupon_expires_at is None:
+        return redemption
+    terms = coupon_issuing.CouponTerms(coupon_issuing.DiscountKind.AMOUNT_OFF, amount_off=redemption.coupon.value,
+                                       threshold=redemption.coupon.min_order)
+    coupon = coupon_issuing.add_issue(tx, redemption.user_id, terms, redemption.title, now,
+                                      redemption.coupon_expires_at, points_source(redemption.id), now=now)
+    return replace(redemption, coupon_id=coupon.id)
+
+
 def redeem(item: MallItem, redemption: Redemption, request: IdempotentRequest, now: datetime) -> RedeemOutcome:
     """Redeem ``item`` as ``redemption`` in ONE transaction (see the module's doc).
 
@@ -310,14 +324,18 @@ def redeem(item: MallItem, redemption: Redemption, request: IdempotentRequest, n
     item_ref = MallItemRecord(keys.mall_item_pk(item.id), keys.MALL_ITEM_SK)
     counter_ref = MallRedeemerItem(keys.mall_item_pk(item.id), keys.mall_redeemer_sk(user_id))
 
+    issued = redemption
+
     def also(tx) -> None:
+        nonlocal issued
+        issued = _with_coupon(tx, redemption, now)
         tx.update("item", item_ref, [MallItemRecord.stock.add(-1), MallItemRecord.redeemed.add(1)],
                   (MallItemRecord.active == True) & (MallItemRecord.stock >= 1)  # noqa: E712
                   & (MallItemRecord.points_price == item.points_price))
         tx.update("limit", counter_ref, [MallRedeemerItem.redeemed.add(1), MallRedeemerItem.type.set(MallRedeemerItem)],
                   MallRedeemerItem.redeemed.does_not_exist()
                   | (MallRedeemerItem.redeemed <= item.per_user_limit - 1))
-        tx.put("redemption", _redemption_item(redemption), TableItem.PK.does_not_exist())
+        tx.put("redemption", _redemption_item(issued), TableItem.PK.does_not_exist())
         idempotency.claim(tx, request, now, result_id=redemption.id)
 
     # The key first: a replay is answered as a replay even if the item sold out since.
@@ -339,4 +357,4 @@ def redeem(item: MallItem, redemption: Redemption, request: IdempotentRequest, n
         raise
     if not applied:  # the source is a fresh redemption id: it cannot have posted before
         raise InvalidState("this redemption was posted before")
-    return RedeemOutcome(redemption, False)
+    return RedeemOutcome(issued, False)

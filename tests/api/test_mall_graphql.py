@@ -14,6 +14,7 @@ UPDATE = """mutation($input: UpdateMallItemInput!) { updateMallItem(input: $inpu
   mallItem { id title pointsPrice stock active coupon { value { amount } } } errors { code field message } } }"""
 REDEEM = """mutation($itemId: ID!, $key: String!) { redeemMallItem(input: {itemId: $itemId, idempotencyKey: $key}) {
   redemption { id kind title points state statusText couponCode couponExpiresAt skuId
+    issuedCoupon { id status validUntil terms { text } }
                coupon { value { amount } minOrder { amount } validDays } item { id stock } }
   replayed errors { code field message } } }"""
 ITEMS = """query($first: Int, $after: String) { mallItems(first: $first, after: $after) {
@@ -117,6 +118,12 @@ def test_a_customer_redeems_a_coupon_once_per_key_and_finds_it_under_me(gql, ope
     assert len(redemption["couponCode"]) == 16 and redemption["couponExpiresAt"]
     assert redemption["item"] == {"id": item["id"], "stock": 4}
     assert _available(customer) == 800
+    # A real coupon, in me.coupons and usable at checkout until the redemption's expiry.
+    issued = redemption["issuedCoupon"]
+    assert (issued["status"], issued["validUntil"][:19], issued["terms"]["text"]) == (
+        "AVAILABLE", redemption["couponExpiresAt"][:19], "满99减10")
+    coupons = gql("{ me { coupons { edges { node { id } } } } }", token=customer)["data"]["me"]["coupons"]["edges"]
+    assert [e["node"]["id"] for e in coupons] == [issued["id"]]
 
     again = _redeem(gql, customer, item["id"], "redeem-0001")
     assert again["errors"] == [] and again["replayed"] and again["redemption"]["id"] == redemption["id"]

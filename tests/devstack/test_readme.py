@@ -140,6 +140,25 @@ def test_alice_s_seeded_cart_is_as_the_cart_story_says(anonymous):
     assert all(line["selected"] and line["status"] == "AVAILABLE" for line in cart["lines"])
     assert cart["selectedSubtotal"] == {"amount": fen(subtotal), "currency": "CNY"}
     assert fen(subtotal) == int(mango_units) * fen(mango_price) + int(apple_units) * fen(apple_price)
+def test_the_seeded_coupons_and_a_claim_are_as_the_coupons_story_says(anonymous):
+    off, over, total, per_person, days, merchant_off, merchant_total, merchant_days = said(
+        r"a platform ¥(\d+) off orders over ¥(\d+) \(满\d+减\d+; (\S+) to give, (\d+) per person, valid (\d+) days "
+        r"from claiming\) and the demo merchant's ¥(\d+) off with no minimum \(无门槛; (\S+) to give, valid (\d+) days\)")
+    alice = anonymous.login("demo:alice")
+    centre = [e["node"] for e in alice.gql("CouponCentre", {"first": 20})["couponTemplates"]["edges"]]
+    platform = next(t for t in centre if t["terms"]["platform"])
+    own = next(t for t in centre if not t["terms"]["platform"])
+    assert (platform["terms"]["amountOff"]["amount"], platform["terms"]["threshold"]["amount"], platform["left"],
+            platform["perUserLimit"], platform["validDays"]) == (
+        fen(off), fen(over), number(total), int(per_person), int(days))
+    assert (own["terms"]["amountOff"]["amount"], own["terms"]["threshold"]["amount"], own["left"],
+            own["validDays"]) == (fen(merchant_off), 0, number(merchant_total), int(merchant_days))
+    claimed = alice.gql("ClaimCoupon", {"templateId": platform["id"]})["claimCoupon"]
+    assert claimed["errors"] == []
+    again = alice.gql("ClaimCoupon", {"templateId": platform["id"]})["claimCoupon"]
+    assert [e["code"] for e in again["errors"]] == [said(r"A second claim answers `(\w+)`")[0]]
+    mine = alice.gql("MyCoupons")["me"]["coupons"]["edges"]
+    assert claimed["coupon"]["id"] in [e["node"]["id"] for e in mine]
 
 
 def test_the_word_list_and_the_evasion_examples_are_screened_as_the_feeds_story_says(anonymous):

@@ -56,6 +56,9 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "PRODUCT_NOT_AVAILABLE": "The product is not on sale.",
     "CART_FULL": "The cart holds its maximum of lines (100); remove one first.",
     "CART_CHANGED": "A cart line changed since it was read (quantity changed or line removed); read the cart again.",
+    "COUPON_UNAVAILABLE": "A chosen coupon cannot be used: used meanwhile, expired, or not yours.",
+    "COUPONS_GONE": "The coupon cannot be claimed now: ended, all claimed, or outside its claim window.",
+    "NEW_CUSTOMERS_ONLY": "The coupon is for customers without a paid order yet.",
 })
 
 

@@ -21,6 +21,7 @@ from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.coupons.published.graphql import Coupon, own_coupon
 from chalicelib.mall import rules as domain
 from chalicelib.mall import service, store
 
@@ -28,7 +29,7 @@ CURRENCY = "CNY"  # coupon values are fen of the shop's currency
 
 MallItemKind = described_enum(domain.MallItemKind, name="MallItemKind", description="What a mall item gives for points.", values={
     domain.MallItemKind.PRODUCT: "A catalog SKU, shipped to you (`skuId`).",
-    domain.MallItemKind.COUPON: "Money off an order (`coupon`), with a code to show at checkout.",
+    domain.MallItemKind.COUPON: "Money off an order (`coupon`): redeeming issues a real coupon (`issuedCoupon`), usable at checkout.",
 })
 MallRedemptionState = described_enum(domain.RedemptionState, name="MallRedemptionState",
     description="Where a redemption stands.", values={
@@ -181,9 +182,15 @@ class MallRedemption(Node):
     def status_text(self) -> str:
         return REDEMPTION_STATUS_TEXT[self.redemption.state]
 
-    @strawberry.field(description="COUPON: your code; show it at checkout.")
+    @strawberry.field(description="COUPON: a code for the redemption (support and receipts); checkout takes "
+                                  "`issuedCoupon.id`.")
     def coupon_code(self) -> str | None:
         return self.redemption.coupon_code
+
+    @strawberry.field(description="COUPON: the coupon it issued, in `me.coupons`; checkout takes its id.")
+    async def issued_coupon(self, info: Ctx) -> Coupon | None:
+        coupon_id = self.redemption.coupon_id
+        return await own_coupon(info, coupon_id) if coupon_id else None
 
     @strawberry.field(description="COUPON: its terms when you redeemed it.")
     def coupon(self) -> MallCoupon | None:
