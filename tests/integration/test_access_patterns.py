@@ -303,7 +303,7 @@ def _pattern_functions(namespace: dict, module: str) -> dict:
 # Each area keeps its patterns beside its own support code; every module listed here
 # is part of the one table of documented patterns.
 PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patterns_points_jobs",
-                   "tests.integration.patterns_mall",
+                   "tests.integration.patterns_mall", "tests.integration.patterns_promotions",
                    "tests.integration.patterns_feeds", "tests.integration.patterns_feeds_writes",
                    "tests.integration.patterns_graphql")
 PATTERN_TESTS = _pattern_functions(globals(), __name__)
