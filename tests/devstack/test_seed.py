@@ -18,3 +18,12 @@ def test_seeding_twice_gives_one_catalog_two_deals_and_every_demo_user(gql):
         login = gql("mutation($c: String!) { loginWithWechat(input: {code: $c}) { user { role } } }",
                     {"c": codes[name]})["data"]["loginWithWechat"]
         assert login["user"]["role"] == role.value
+
+
+def test_the_demo_merchant_runs_one_promotion_on_all_its_products(gql):
+    seed_demo()
+    seed_demo()
+    merchant_id = gql("{ me { id } }", token=gql.login("demo:merchant"))["data"]["me"]["id"]
+    (running,) = gql("query($m: ID!) { promotions(merchantId: $m) { summary allProducts } }",
+                     {"m": merchant_id})["data"]["promotions"]
+    assert running == {"summary": "满¥99减¥10", "allProducts": True}
