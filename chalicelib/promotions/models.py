@@ -24,6 +24,10 @@ class PromotionMap(MapAttribute):
     product_ids = ListAttribute(of=UnicodeAttribute, default=list)
     starts_at = UnicodeAttribute()
     ends_at = UnicodeAttribute()
+    # The create's idempotency key (sha256 of "<caller>:createPromotion#<key>") and what it asked:
+    # a retry while the promotion is current answers with it instead of making another.
+    request_key = UnicodeAttribute(null=True)
+    request_fingerprint = UnicodeAttribute(null=True)
 
 
 class MerchantPromotionsItem(TableItem, discriminator="MerchantPromotions"):

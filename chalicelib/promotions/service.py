@@ -13,18 +13,21 @@ from datetime import datetime
 
 from chalicelib.catalog.published.products import PRODUCT_SK, ProductItem, product_pk, to_product
 from chalicelib.catalog.published.rules import ProductStatus
-from chalicelib.core.clock import accept
-from chalicelib.core.errors import Conflict, Forbidden, InvalidState, NotFound, Required
+from chalicelib.core.clock import accept, iso
+from chalicelib.core.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidState, NotFound, Required
+from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, may_manage, require_role
 from chalicelib.core.table.batch import batch_get
 from chalicelib.promotions import rules, store
 from chalicelib.promotions.rules import Promotion, Tier
+from chalicelib.promotions.store import RequestKey
 
 # Each failed attempt means another edit of the same merchant succeeded; with at most
 # MAX_PROMOTIONS current promotions, that many concurrent creates all finish.
 EDIT_ATTEMPTS = rules.MAX_PROMOTIONS + 2
+CREATE_OPERATION = "createPromotion"
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,16 @@ class NewPromotion:
     product_ids: tuple[str, ...] = ()  # empty: every product of the merchant
 
 
-def _merchant_of(principal: Principal | None, merchant_id: str | None) -> str:
+def _merchant_of(principal: Principal | None, merchant_id: str | None) -> tuple[Principal, str]:
+    """The caller and the merchant whose promotions they edit."""
     caller = require_role(principal, Role.MERCHANT, Role.OPERATOR)
     if merchant_id is None:
         if caller.role is Role.OPERATOR:
             raise Required("operators say whose promotion this is", "merchantId")
-        return caller.user_id
+        return caller, caller.user_id
     if not may_manage(caller, merchant_id):
         raise Forbidden("only your own promotions", "merchantId")
-    return merchant_id
+    return caller, merchant_id
 
 
 def _require_own_products(merchant_id: str, product_ids: tuple[str, ...]) -> None:
@@ -65,37 +69,73 @@ def _require_own_products(merchant_id: str, product_ids: tuple[str, ...]) -> Non
             raise InvalidState("this product is archived", field)
 
 
-def _edit(merchant_id: str, change, now: datetime):
-    """Apply ``change(current promotions) -> (new list, result)`` on the item's version."""
+def _edit(merchant_id: str, change, now: datetime, request: RequestKey | None = None):
+    """Apply ``change(current promotions) -> (new list, result)`` on the item's version.
+    A create carrying a ``request`` key already used for a current promotion answers with
+    that promotion instead (``(result, True)``: replayed, nothing written)."""
     for _ in range(EDIT_ATTEMPTS):
         before = store.get(merchant_id, consistent=True)
+        replay = _replay(before, request)
+        if replay is not None:
+            return replay, True
         promotions, result = change(before.promotions)
-        if store.save(before, promotions, now):
-            return result
+        if store.save(before, promotions, now, {result.id: request} if request else None):
+            return result, False
     raise Conflict("the merchant's promotions are busy; try again", "merchantId")
 
 
+def _replay(before: store.MerchantPromotions, request: RequestKey | None) -> Promotion | None:
+    if request is None:
+        return None
+    for promotion in before.promotions:
+        used = before.request_keys.get(promotion.id)
+        if used is not None and used.key == request.key:
+            if used.fingerprint != request.fingerprint:
+                raise IdempotencyKeyReused("this idempotency key was used for a different promotion",
+                                           "idempotencyKey")
+            return promotion
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOutcome:
+    promotion: Promotion
+    replayed: bool  # True: this key created it before; nothing was written now
+
+
 def create_promotion(principal: Principal | None, merchant_id: str | None, new: NewPromotion,
-                     now: datetime) -> Promotion:
-    merchant = _merchant_of(principal, merchant_id)
+                     now: datetime, idempotency_key: str | None = None) -> CreateOutcome:
+    """Create a promotion. With an idempotency key, a retry while the promotion is current
+    (running or upcoming) answers with it and makes no other; the same key with another
+    promotion is refused (IDEMPOTENCY_KEY_REUSED)."""
+    caller, merchant = _merchant_of(principal, merchant_id)
     product_ids = tuple(dict.fromkeys(new.product_ids))
     promotion = rules.validate_promotion(Promotion(
         id=new_id(), merchant_id=merchant, title=new.title, tiers=tuple(new.tiers),
         product_ids=frozenset(product_ids), starts_at=accept(new.starts_at, "startsAt"),
         ends_at=accept(new.ends_at, "endsAt"),
     ), now)
+    request = None
+    if idempotency_key is not None:
+        asked = idempotent_request(caller.user_id, CREATE_OPERATION, idempotency_key, merchant,
+                                   promotion.title, promotion.tiers, sorted(product_ids), iso(promotion.starts_at),
+                                   iso(promotion.ends_at))
+        request = RequestKey(store.request_key_digest(asked.scope, asked.key), asked.fingerprint)
     _require_own_products(merchant, product_ids)
-    created = _edit(merchant, lambda current: (rules.with_added(current, promotion, now), promotion), now)
-    count("PromotionsCreated")
-    return created
+    created, replayed = _edit(merchant, lambda current: (rules.with_added(current, promotion, now), promotion), now,
+                              request)
+    if not replayed:
+        count("PromotionsCreated")
+    return CreateOutcome(created, replayed)
 
 
 def end_promotion(principal: Principal | None, merchant_id: str, promotion_id: str, now: datetime) -> Promotion:
     """End a running promotion now (or call off an upcoming one): orders from now on do not get it."""
-    merchant = _merchant_of(principal, merchant_id)
+    _, merchant = _merchant_of(principal, merchant_id)
     if not is_id(promotion_id):
         raise NotFound("no such running or upcoming promotion", "promotionId")
-    return _edit(merchant, lambda current: rules.without(current, promotion_id, now), now)
+    ended, _ = _edit(merchant, lambda current: rules.without(current, promotion_id, now), now)
+    return ended
 
 
 # ---------------------------------------------------------------- reads

@@ -6,8 +6,9 @@ item, on the version read (a first write: on the item being absent).
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
@@ -22,12 +23,25 @@ from chalicelib.promotions.rules import Promotion, Tier
 
 
 @dataclass(frozen=True, slots=True)
+class RequestKey:
+    """The idempotency key a promotion was created with (a digest) and the request's fingerprint."""
+
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
 class MerchantPromotions:
     """A merchant's stored promotions, with the version its next write must match (0: no item yet)."""
 
     merchant_id: str
     promotions: tuple[Promotion, ...]
     version: int
+    request_keys: dict[str, RequestKey] = field(default_factory=dict)  # by promotion id
+
+
+def request_key_digest(scope: str, key: str) -> str:
+    return hashlib.sha256(f"{scope}#{key}".encode()).hexdigest()
 
 
 def _to_promotion(merchant_id: str, stored: PromotionMap) -> Promotion:
@@ -39,8 +53,9 @@ def _to_promotion(merchant_id: str, stored: PromotionMap) -> Promotion:
     )
 
 
-def _to_map(promotion: Promotion) -> PromotionMap:
+def _to_map(promotion: Promotion, request: RequestKey | None) -> PromotionMap:
     return PromotionMap(
+        request_key=request.key if request else None, request_fingerprint=request.fingerprint if request else None,
         promotion_id=promotion.id, title=promotion.title,
         tiers=[TierMap(threshold=t.threshold, amount_off=t.amount_off) for t in promotion.tiers],
         product_ids=sorted(promotion.product_ids), starts_at=iso(promotion.starts_at), ends_at=iso(promotion.ends_at),
@@ -48,8 +63,11 @@ def _to_map(promotion: Promotion) -> PromotionMap:
 
 
 def _to_stored(item: MerchantPromotionsItem) -> MerchantPromotions:
-    return MerchantPromotions(item.merchant_id, tuple(_to_promotion(item.merchant_id, p) for p in item.promotions),
-                              int(item.version))
+    return MerchantPromotions(
+        item.merchant_id, tuple(_to_promotion(item.merchant_id, p) for p in item.promotions), int(item.version),
+        {p.promotion_id: RequestKey(p.request_key, p.request_fingerprint or "") for p in item.promotions
+         if p.request_key},
+    )
 
 
 def get(merchant_id: str, *, consistent: bool = False) -> MerchantPromotions:
@@ -76,12 +94,15 @@ def of_merchants(merchant_ids: Iterable[str]) -> dict[str, tuple[Promotion, ...]
     return found
 
 
-def save(before: MerchantPromotions, promotions: Iterable[Promotion], now: datetime) -> bool:
+def save(before: MerchantPromotions, promotions: Iterable[Promotion], now: datetime,
+         request_keys: dict[str, RequestKey] | None = None) -> bool:
     """Replace the merchant's list: one conditional PutItem. False if someone wrote since
-    ``before`` was read (nothing written)."""
+    ``before`` was read (nothing written). Request keys are kept for the promotions kept;
+    ``request_keys`` adds those of new ones."""
+    keys_by_id = {**before.request_keys, **(request_keys or {})}
     item = MerchantPromotionsItem(
         keys.merchant_pk(before.merchant_id), keys.PROMOTIONS_SK, merchant_id=before.merchant_id,
-        promotions=[_to_map(p) for p in promotions], updated_at=iso(now), version=before.version + 1,
+        promotions=[_to_map(p, keys_by_id.get(p.id)) for p in promotions], updated_at=iso(now), version=before.version + 1,
     )
     condition = (TableItem.PK.does_not_exist() if before.version == 0
                  else MerchantPromotionsItem.version == before.version)

@@ -91,11 +91,19 @@ def test_refusals_are_typed_name_the_field_and_change_nothing(gql, merchant, ope
     assert [p["id"] for p in gql(MERCHANT_PROMOTIONS, {"m": me})["data"]["promotions"]] == [mine]
 
 
-def test_an_operator_creates_one_for_a_merchant(gql, merchant, operator):
+def test_an_operator_creates_one_for_a_merchant_once_per_idempotency_key(gql, merchant, operator):
     me = gql(ME, token=merchant)["data"]["me"]["id"]
-    created = _create(gql, operator, merchantId=me)
+    window = _window()
+    created = _create(gql, operator, merchantId=me, idempotencyKey="olga-promo-1", **window)
     assert created["errors"] == [] and created["promotion"]["merchantId"] == me
     assert created["promotion"]["allProducts"] is True and created["promotion"]["productIds"] == []
+    retried = gql(CREATE.replace("errors {", "replayed errors {"),
+                  {"input": _input(merchantId=me, idempotencyKey="olga-promo-1", **window)}, token=operator)
+    assert retried["data"]["createPromotion"]["replayed"] is True
+    assert retried["data"]["createPromotion"]["promotion"]["id"] == created["promotion"]["id"]
+    reused = _create(gql, operator, merchantId=me, idempotencyKey="olga-promo-1", title="other", **window)
+    assert [e["code"] for e in reused["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert len(gql(MERCHANT_PROMOTIONS, {"m": me})["data"]["promotions"]) == 1
 
 
 def test_a_page_of_products_reads_every_merchant_s_promotions_in_one_batch(gql, emulator, merchant, operator):

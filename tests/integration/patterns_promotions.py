@@ -16,7 +16,7 @@ _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 
 def _promotion(merchant_id: str, title: str = "夏日满减", starts=_NOW - timedelta(hours=1)):
     return service.create_promotion(_OPERATOR, merchant_id, service.NewPromotion(
-        title=title, tiers=(Tier(9900, 1000),), starts_at=starts, ends_at=starts + timedelta(days=7)), _NOW)
+        title=title, tiers=(Tier(9900, 1000),), starts_at=starts, ends_at=starts + timedelta(days=7)), _NOW).promotion
 
 
 def running_promotions_of_many_merchants(emulator, category):

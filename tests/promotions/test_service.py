@@ -8,7 +8,15 @@ import pytest
 
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.rules import ProductStatus
-from chalicelib.core.errors import ErrorCode, Forbidden, InvalidState, LimitReached, NotFound, Required
+from chalicelib.core.errors import (
+    ErrorCode,
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidState,
+    LimitReached,
+    NotFound,
+    Required,
+)
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
 from chalicelib.promotions import service, store
@@ -37,9 +45,9 @@ def product_of(merchant: Principal, status=ProductStatus.ACTIVE) -> str:
 
 def test_a_merchant_creates_its_own_and_an_operator_names_the_merchant():
     mango = product_of(MEI)
-    mine = service.create_promotion(MEI, None, new(products=[mango]), NOW)
+    mine = service.create_promotion(MEI, None, new(products=[mango]), NOW).promotion
     assert mine.merchant_id == MEI.user_id and mine.product_ids == {mango} and mine.tiers == TIERS
-    by_operator = service.create_promotion(OPERATOR, MEI.user_id, new("全店满减"), NOW)
+    by_operator = service.create_promotion(OPERATOR, MEI.user_id, new("全店满减"), NOW).promotion
     assert [p.id for p in store.get(MEI.user_id).promotions] == [mine.id, by_operator.id]
     assert store.get(MEI.user_id).version == 2
 
@@ -65,7 +73,8 @@ def test_products_must_be_the_merchant_s_own_existing_and_not_archived():
 
 
 def test_the_eleventh_current_promotion_is_refused_until_one_ends_or_is_over():
-    created = [service.create_promotion(MEI, None, new(f"P{i}", ends=NOW + (i + 1) * DAY), NOW) for i in range(10)]
+    created = [service.create_promotion(MEI, None, new(f"P{i}", ends=NOW + (i + 1) * DAY), NOW).promotion
+               for i in range(10)]
     with pytest.raises(LimitReached) as refused:
         service.create_promotion(MEI, None, new("eleventh"), NOW)
     assert refused.value.code is ErrorCode.LIMIT_REACHED and store.get(MEI.user_id).version == 10
@@ -80,7 +89,7 @@ def test_the_eleventh_current_promotion_is_refused_until_one_ends_or_is_over():
 
 
 def test_ending_another_merchant_s_or_an_unknown_promotion_is_refused():
-    mine = service.create_promotion(MEI, None, new(), NOW)
+    mine = service.create_promotion(MEI, None, new(), NOW).promotion
     with pytest.raises(Forbidden):
         service.end_promotion(OTHER, MEI.user_id, mine.id, NOW)
     with pytest.raises(NotFound):
@@ -89,7 +98,7 @@ def test_ending_another_merchant_s_or_an_unknown_promotion_is_refused():
 
 
 def test_promotions_of_returns_running_ones_for_every_merchant_asked(emulator):
-    running = service.create_promotion(MEI, None, new(), NOW)
+    running = service.create_promotion(MEI, None, new(), NOW).promotion
     service.create_promotion(MEI, None, new("tomorrow", starts=NOW + DAY, ends=NOW + 2 * DAY), NOW)
     nobody = new_id()
     emulator.clear_log()
@@ -131,3 +140,17 @@ def test_a_stale_write_is_refused_and_changes_nothing():
     assert store.save(before, before.promotions[:0], NOW)
     assert not store.save(before, before.promotions, NOW)  # same version again: someone wrote since
     assert store.get(MEI.user_id).promotions == () and store.get(MEI.user_id).version == 2
+
+
+def test_a_create_retried_with_its_key_answers_with_the_first_and_writes_nothing(emulator):
+    first = service.create_promotion(MEI, None, new(), NOW, idempotency_key="create-0001")
+    emulator.clear_log()
+    again = service.create_promotion(MEI, None, new(), NOW, idempotency_key="create-0001")
+    assert (again.promotion, again.replayed, first.replayed) == (first.promotion, True, False)
+    assert emulator.dynamodb_counts() == {"GetItem": 1}  # read, found, nothing written
+    with pytest.raises(IdempotencyKeyReused):
+        service.create_promotion(MEI, None, new("another title"), NOW, idempotency_key="create-0001")
+    # Another caller's same key is another request; the key survives the list's later writes.
+    service.create_promotion(OPERATOR, MEI.user_id, new(), NOW, idempotency_key="create-0001")
+    assert service.create_promotion(MEI, None, new(), NOW, idempotency_key="create-0001").replayed
+    assert len(store.get(MEI.user_id).promotions) == 2

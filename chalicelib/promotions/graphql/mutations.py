@@ -40,6 +40,9 @@ class CreatePromotionInput:
                                   "empty for all your products.")
     merchant_id: strawberry.ID | None = strawberry.field(
         default=None, description="Operators: the merchant's `User` id. Merchants: omit it (or give their own).")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="8-64 characters; a retry with the same key while the promotion is running or "
+                                  "upcoming answers with it and creates no other.")
 
 
 @strawberry.input
@@ -50,6 +53,8 @@ class EndPromotionInput:
 @strawberry.type
 class PromotionPayload:
     promotion: Promotion | None = strawberry.field(default=None, description="The promotion as it is now.")
+    replayed: bool = strawberry.field(default=False, description="True: this idempotency key created it before; "
+                                                                  "nothing more was created.")
     errors: list[UserError] = strawberry.field(default_factory=list, description="Why nothing changed.")
 
 
@@ -67,8 +72,8 @@ class PromotionMutation:
             title=input.title, tiers=tuple(domain.Tier(t.threshold, t.amount_off) for t in input.tiers),
             starts_at=input.starts_at, ends_at=input.ends_at, product_ids=product_ids,
         )
-        created = service.create_promotion(info.context.principal, merchant, new, utc_now())
-        return PromotionPayload(promotion=Promotion(promotion=created))
+        outcome = service.create_promotion(info.context.principal, merchant, new, utc_now(), input.idempotency_key)
+        return PromotionPayload(promotion=Promotion(promotion=outcome.promotion), replayed=outcome.replayed)
 
     @strawberry.mutation(description="Merchants (their own) and operators: end a promotion now, or call off an "
                                      "upcoming one. Orders placed from now on do not get it.")
