@@ -57,6 +57,8 @@ def test_a_merchant_creates_a_promotion_on_its_product_and_the_storefront_shows_
     ended = gql(END, {"id": promotion["id"]}, token=merchant)["data"]["endPromotion"]
     assert ended["errors"] == [] and ended["promotion"]["active"] is False
     assert gql(MERCHANT_PROMOTIONS, {"m": me})["data"]["promotions"] == []
+    node = gql("query($id: ID!) { node(id: $id) { id } }", {"id": promotion["id"]})
+    assert node["data"]["node"] is None  # ended: gone from the merchant's current promotions
 
 
 def test_refusals_are_typed_name_the_field_and_change_nothing(gql, merchant, operator, customer):
