@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.accounts.published.users import get_user
 from chalicelib.catalog.published.products import PRODUCT_SK, ProductItem, product_pk, to_product
 from chalicelib.catalog.published.rules import ProductStatus
 from chalicelib.core.clock import accept, iso
@@ -48,6 +49,10 @@ def _merchant_of(principal: Principal | None, merchant_id: str | None) -> tuple[
         return caller, caller.user_id
     if not may_manage(caller, merchant_id):
         raise Forbidden("only your own promotions", "merchantId")
+    if caller.user_id != merchant_id:  # an operator's: the merchant must be one (one GetItem)
+        merchant = get_user(merchant_id) if is_id(merchant_id) else None
+        if merchant is None or merchant.role is not Role.MERCHANT:
+            raise NotFound("no such merchant", "merchantId")
     return caller, merchant_id
 
 
@@ -121,7 +126,7 @@ def create_promotion(principal: Principal | None, merchant_id: str | None, new: 
                                    promotion.title, promotion.tiers, sorted(product_ids), iso(promotion.starts_at),
                                    iso(promotion.ends_at))
         request = RequestKey(store.request_key_digest(asked.scope, asked.key), asked.fingerprint)
-    _require_own_products(merchant, product_ids)
+    _require_own_products(merchant, tuple(new.product_ids))
     created, replayed = _edit(merchant, lambda current: (rules.with_added(current, promotion, now), promotion), now,
                               request)
     if not replayed:

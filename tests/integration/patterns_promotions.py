@@ -9,13 +9,14 @@ from chalicelib.core.principal import Principal, Role
 from chalicelib.promotions import service, store
 from chalicelib.promotions.published.checkout import promotions_of
 from chalicelib.promotions.rules import Tier
+from tests.promotions.support import merchant_user
 
 _NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 _OPERATOR = Principal("01J0000000000000000000OPER", Role.OPERATOR)
 
 
 def _promotion(merchant_id: str, title: str = "夏日满减", starts=_NOW - timedelta(hours=1)):
-    return service.create_promotion(_OPERATOR, merchant_id, service.NewPromotion(
+    return service.create_promotion(_OPERATOR, merchant_user(merchant_id), service.NewPromotion(
         title=title, tiers=(Tier(9900, 1000),), starts_at=starts, ends_at=starts + timedelta(days=7)), _NOW).promotion
 
 
@@ -40,11 +41,13 @@ def a_merchant_s_promotions(emulator, category):
 
 
 def create_or_end_a_promotion(emulator, category):
-    merchant = new_id()
+    merchant = merchant_user(new_id())
     emulator.clear_log()
-    created = _promotion(merchant)
+    created = service.create_promotion(Principal(merchant, Role.MERCHANT), None, service.NewPromotion(
+        title="夏日满减", tiers=(Tier(9900, 1000),), starts_at=_NOW, ends_at=_NOW + timedelta(days=7)), _NOW).promotion
     assert emulator.dynamodb_operations() == ["GetItem", "PutItem"]
     emulator.clear_log()
     service.end_promotion(_OPERATOR, merchant, created.id, _NOW)
-    assert emulator.dynamodb_operations() == ["GetItem", "PutItem"]
+    # An operator's edit first reads the merchant's user: it must be a merchant.
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "PutItem"]
     assert store.get(merchant).promotions == ()

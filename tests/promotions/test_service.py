@@ -22,6 +22,7 @@ from chalicelib.core.principal import Principal, Role
 from chalicelib.promotions import service, store
 from chalicelib.promotions.published.checkout import promotions_of
 from chalicelib.promotions.rules import Tier
+from tests.promotions.support import merchant_user
 
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -30,6 +31,12 @@ OTHER = Principal(new_id(), Role.MERCHANT)
 OPERATOR = Principal(new_id(), Role.OPERATOR)
 CUSTOMER = Principal(new_id(), Role.CUSTOMER)
 TIERS = (Tier(9900, 1000), Tier(19900, 3000))
+
+
+@pytest.fixture(autouse=True)
+def merchants(table):
+    for merchant in (MEI, OTHER):
+        merchant_user(merchant.user_id)
 
 
 def new(title="夏日满减", products=(), starts=NOW - DAY, ends=NOW + 7 * DAY) -> service.NewPromotion:
@@ -88,6 +95,14 @@ def test_the_eleventh_current_promotion_is_refused_until_one_ends_or_is_over():
     assert len(kept) == 9 and not {created[0].id, created[1].id} & {p.id for p in kept}
 
 
+def test_an_operator_must_name_an_existing_merchant():
+    for merchant in (new_id(), merchant_user(CUSTOMER.user_id, role="CUSTOMER")):
+        with pytest.raises(NotFound) as refused:
+            service.create_promotion(OPERATOR, merchant, new(), NOW)
+        assert refused.value.field == ("merchantId",)
+        assert store.get(merchant).version == 0
+
+
 def test_ending_another_merchant_s_or_an_unknown_promotion_is_refused():
     mine = service.create_promotion(MEI, None, new(), NOW).promotion
     with pytest.raises(Forbidden):
@@ -111,7 +126,7 @@ def test_promotions_of_returns_running_ones_for_every_merchant_asked(emulator):
 def test_promotions_of_costs_one_batch_get_whatever_the_number_of_merchants(emulator, merchants):
     ids = [new_id() for _ in range(merchants)]
     for merchant in ids[:5]:
-        service.create_promotion(OPERATOR, merchant, new(), NOW)
+        service.create_promotion(OPERATOR, merchant_user(merchant), new(), NOW)
     emulator.clear_log()
     found = promotions_of(ids, NOW)
     assert sum(len(v) for v in found.values()) == min(merchants, 5) and set(found) == set(ids)
