@@ -18,6 +18,7 @@ import chalicelib.feeds.models
 import chalicelib.groupbuy.models
 import chalicelib.mall.store  # the mall's items
 import chalicelib.points.models
+import chalicelib.promotions.models
 import chalicelib.purchases.models  # noqa: F401
 from chalicelib.core.table.models import TableItem
 

@@ -21,7 +21,8 @@ import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
 import chalicelib.groupbuy.graphql.user_fields
 import chalicelib.mall.graphql.user_fields
-import chalicelib.points.graphql.user_fields  # noqa: F401
+import chalicelib.points.graphql.user_fields
+import chalicelib.promotions.graphql.product_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
 from chalicelib.accounts.profile import register_text_screen
@@ -49,6 +50,9 @@ from chalicelib.groupbuy.graphql.types import Deal, Order, Team
 from chalicelib.mall.graphql.mutations import MallMutation
 from chalicelib.mall.graphql.types import MallItem, MallQuery, MallRedemption
 from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
+from chalicelib.promotions.graphql.mutations import PromotionMutation
+from chalicelib.promotions.graphql.queries import PromotionQuery
+from chalicelib.promotions.graphql.types import Promotion
 
 # Every authenticated request reads its user (role from the table, not the token).
 register_user_reader(get_user)
@@ -57,19 +61,20 @@ register_text_screen(screen_text)
 
 
 @strawberry.type
-class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery):
+class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
+            PromotionQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
-               CartMutation, AddressMutation, CouponMutation):
+               CartMutation, AddressMutation, CouponMutation, PromotionMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate]
+              CartLine, Address, Coupon, CouponTemplate, Promotion]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

@@ -104,6 +104,7 @@ def _seed() -> dict[str, str]:
     _seed_addresses(users, now)
     _seed_mall(operator, created, now)
     _seed_coupons(operator, merchant, now)
+    _seed_promotions(merchant, now)
     _seed_feeds(operator, users, created, now)
     _seed_cart(users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
@@ -134,6 +135,19 @@ def _seed_feeds(operator: Principal, users: dict, products: dict[str, ProductRec
         posts.publish(author, PostDraft(kind=kind, title=title, body=body, tags=tags,
                                         media=(Media(IMG + "post.jpg"),),
                                         product_ids=tuple(r.product.id for r in linked)), now)
+
+
+DEMO_PROMOTION_DAYS = 30
+
+
+def _seed_promotions(merchant: Principal, now) -> None:
+    """The demo merchant's 满减 on all its products: 满 ¥99 减 ¥10, running for a month."""
+    from chalicelib.promotions import service as promotions
+    from chalicelib.promotions.rules import Tier
+
+    promotions.create_promotion(merchant, None, promotions.NewPromotion(
+        title="夏日满减 Summer deal", tiers=(Tier(threshold=9900, amount_off=1000),),
+        starts_at=now, ends_at=now + timedelta(days=DEMO_PROMOTION_DAYS)), now)
 
 
 def _seed_mall(operator: Principal, products: dict[str, ProductRecord], now) -> None:

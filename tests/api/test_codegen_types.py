@@ -53,7 +53,7 @@ SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
           "DateTime", "Date", "ID", "String", "Int", "Boolean"}
 # Fields other features add to our types: theirs to describe.
 OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "addresses"), ("User", "coupons"),
-                  ("Product", "posts")}
+                  ("Product", "posts"), ("Product", "promotions")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)

@@ -32,17 +32,20 @@ FEEDS_TYPES = ["Post", "PostKind", "PostState", "PostProduct", "ReportReason", "
                "ModerationWordInput", "PostPayload", "LikePayload", "CommentPayload", "DeletedPayload",
                "ReportPayload", "FollowPayload", "ModerationWord", "ModerationWordPayload",
                "ModerationWordConnection"]
-OUR_TYPES = POINTS_TYPES + MALL_TYPES + FEEDS_TYPES
+PROMOTION_TYPES = ["Promotion", "PromotionTier", "PromotionTierInput", "CreatePromotionInput", "EndPromotionInput",
+                   "PromotionPayload"]
+OUR_TYPES = POINTS_TYPES + MALL_TYPES + FEEDS_TYPES + PROMOTION_TYPES
 # The features' fields on the root types and on other features' types.
 OUR_FIELDS = {
     "Query": ["pointsRules", "pointsAccount", "mallItems", "mallItem", "post", "followingFeed", "discoverFeed",
-              "productPosts", "author", "reviewQueue", "moderationWords"],
+              "productPosts", "author", "reviewQueue", "moderationWords", "promotions"],
     "Mutation": ["checkIn", "adjustPoints", "updatePointsRules", "createMallItem", "updateMallItem",
                  "redeemMallItem", "publishPost", "editPost", "deletePost", "likePost", "unlikePost", "sharePost",
                  "commentOnPost", "deleteComment", "reportPost", "followAuthor", "unfollowAuthor", "approvePost",
-                 "rejectPost", "removePost", "addModerationWord", "removeModerationWord"],
+                 "rejectPost", "removePost", "addModerationWord", "removeModerationWord", "createPromotion",
+                 "endPromotion"],
     "User": ["points", "mallRedemptions"],
-    "Product": ["posts"],
+    "Product": ["posts", "promotions"],
 }
 # A field named like a moment holds an instant (or, for `on` and `day`, a calendar date).
 INSTANT_NAME = re.compile(r"(At|Time|Until|Since)$")

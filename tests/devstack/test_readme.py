@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 
 import pytest
 
+from chalicelib.promotions import rules as promotion_rules
 from devstack.demo import Client, story_success
 from devstack.project import PROJECT_ROOT
 from devstack.seed import DEMO_USERS
@@ -202,3 +204,16 @@ def test_the_addresses_story_states_the_rules_and_seed_as_they_are():
     assert len(cities) == len(rules.CITIES_WITHOUT_DISTRICTS)
     masked = said(r"`maskedMobile` \(`(\d{3}\*{4}\d{4})`\)")[0]
     assert masked == rules.masked_mobile(ALICE_ADDRESS["mobile"])
+def test_the_demo_promotion_and_the_limits_are_as_the_promotions_story_says(anonymous):
+    threshold, amount_off, days = said(r"one promotion on all its products, 满 ¥(\d+) 减 ¥(\d+), running for (\d+) days")
+    fewest, most, cap = map(int, said(r"`CreatePromotion` with (\d+) to (\d+) tiers.*?at most (\d+) running or upcoming"))
+    assert (fewest, most, cap) == (promotion_rules.MIN_TIERS, promotion_rules.MAX_TIERS,
+                                  promotion_rules.MAX_PROMOTIONS)
+    merchant = anonymous.login("demo:merchant")
+    merchant_id = merchant.gql("Me")["me"]["id"]
+    (running,) = anonymous.gql("MerchantPromotions", {"merchantId": merchant_id})["promotions"]
+    assert [(t["threshold"]["amount"], t["amountOff"]["amount"]) for t in running["tiers"]] == [
+        (fen(threshold), fen(amount_off))]
+    assert running["allProducts"] is True and running["summary"] == f"满¥{threshold}减¥{amount_off}"
+    length = datetime.fromisoformat(running["endsAt"]) - datetime.fromisoformat(running["startsAt"])
+    assert length.days == int(days)

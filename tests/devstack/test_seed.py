@@ -39,3 +39,12 @@ def test_alice_has_one_default_address_with_a_made_up_number_seeded_once(gql):
     assert book == [{"recipient": ALICE_ADDRESS["recipient"], "mobile": "13800000001", "maskedMobile": "138****0001",
                      "isDefault": True, "label": "家"}]
     assert ALICE_ADDRESS["mobile"].startswith("1380000")  # the clearly fake range
+
+
+def test_the_demo_merchant_runs_one_promotion_on_all_its_products(gql):
+    seed_demo()
+    seed_demo()
+    merchant_id = gql("{ me { id } }", token=gql.login("demo:merchant"))["data"]["me"]["id"]
+    (running,) = gql("query($m: ID!) { promotions(merchantId: $m) { summary allProducts } }",
+                     {"m": merchant_id})["data"]["promotions"]
+    assert running == {"summary": "满¥99减¥10", "allProducts": True}
