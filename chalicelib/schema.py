@@ -34,6 +34,7 @@ from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
+from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
@@ -62,7 +63,7 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery):
+            PromotionQuery, CheckoutQuery):
     pass
 
 

@@ -14,11 +14,10 @@ from chalicelib.checkout.rules import (
     DEFAULT_TERMS,
     CheckoutRequest,
     CheckoutTerms,
-    CouponNotUsable,
     TwoCouponsForOneSlot,
 )
 from chalicelib.core.principal import Principal, require_user
-from chalicelib.coupons.published.rules import Coupon, why_unusable
+from chalicelib.coupons.published.rules import Coupon, CouponUnavailable, why_unusable
 from chalicelib.points.published.checkout import InsufficientPoints, get_rules
 
 
@@ -45,7 +44,7 @@ def preview(principal: Principal | None, request: CheckoutRequest, now: datetime
                                    points_terms=points_terms(), shipping=lambda merchant: shipping(terms))
     if priced.unused_offers:
         coupon_id = next(iter(priced.unused_offers))
-        raise CouponNotUsable("this coupon takes nothing off here (below its threshold)", ("couponIds", coupon_id))
+        raise CouponUnavailable("this coupon takes nothing off here (below its threshold)", ("couponIds", coupon_id))
     if request.points > available:
         raise InsufficientPoints(f"you have {available} points", "points")
     return Preview(basket, priced, chosen, offers.choices(basket.lines, promotions, held, chosen, caller.user_id, now),
@@ -70,11 +69,11 @@ def _chosen(coupon_ids: tuple[str, ...], held: list[Coupon], basket: Basket, use
     for coupon_id in coupon_ids:
         coupon = by_id.get(coupon_id)
         if coupon is None:
-            raise CouponNotUsable("not one of your usable coupons (used, expired or not yours)",
+            raise CouponUnavailable("not one of your usable coupons (used, expired or not yours)",
                                   ("couponIds", coupon_id))
         reason = why_unusable(coupon, user_id, lines, now)
         if reason is not None:
-            raise CouponNotUsable(f"this coupon cannot be used here: {reason.value.lower().replace('_', ' ')}",
+            raise CouponUnavailable(f"this coupon cannot be used here: {reason.value.lower().replace('_', ' ')}",
                                   ("couponIds", coupon_id))
         if is_platform(coupon):
             if platform is not None:

@@ -57,10 +57,6 @@ class LineOutOfStock(OutOfStock):
     pass
 
 
-class CouponNotUsable(DomainError):
-    code = ErrorCode.COUPON_UNAVAILABLE
-
-
 class TwoCouponsForOneSlot(DomainError):
     """Two merchant coupons for one merchant order, or two platform coupons."""
 

@@ -323,7 +323,7 @@ PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patte
                    "tests.integration.patterns_mall", "tests.integration.patterns_cart",
                    "tests.integration.patterns_addresses",
                    "tests.integration.patterns_coupons",
-                   "tests.integration.patterns_promotions",
+                   "tests.integration.patterns_promotions", "tests.integration.patterns_checkout",
                    "tests.integration.patterns_feeds", "tests.integration.patterns_feeds_writes",
                    "tests.integration.patterns_graphql")
 PATTERN_TESTS = _pattern_functions(globals(), __name__)

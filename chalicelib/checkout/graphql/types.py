@@ -8,9 +8,15 @@ from chalicelib.catalog.published.graphql import Product, Sku
 from chalicelib.checkout import pricing
 from chalicelib.checkout.offers import CouponChoice
 from chalicelib.checkout.preview import Preview
+from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
-from chalicelib.coupons.published.graphql import Coupon, CouponUnusableReason, unusable_text
+from chalicelib.coupons.published.graphql import Coupon
+from chalicelib.coupons.published.rules import UNUSABLE_TEXT, Unusable
+
+CouponUnusableReason = described_enum(Unusable, name="CouponUnusableReason",
+                                     description="Why one of your coupons cannot be used in this checkout.",
+                                     values=UNUSABLE_TEXT)
 
 CNY = "CNY"  # the shop's currency: every amount at checkout is fen of it
 
@@ -157,7 +163,7 @@ class CheckoutCoupon:
 
     @strawberry.field(description="The coupon.")
     def coupon(self) -> Coupon:
-        return Coupon.of(self.choice.coupon)
+        return Coupon(coupon=self.choice.coupon)
 
     @strawberry.field(description="True when it can be used in this checkout.")
     def usable(self) -> bool:
@@ -177,7 +183,7 @@ class CheckoutCoupon:
 
     @strawberry.field(description="The reason as a customer reads it; null when usable.")
     def reason_text(self) -> str | None:
-        return None if self.choice.unusable is None else unusable_text(self.choice.unusable)
+        return None if self.choice.unusable is None else UNUSABLE_TEXT[self.choice.unusable]
 
 
 @strawberry.type(description="Points at this checkout: 100 points are ¥1 off, at most half of the goods after discounts.")
