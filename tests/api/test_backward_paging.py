@@ -152,7 +152,8 @@ def test_every_connection_says_whether_it_pages_backwards_and_takes_last_exactly
             else:
                 assert FORWARD_ONLY.strip() in description, (type_.name, name)
                 forward_only.append(name)
-    assert sorted(forward_only) == ["discoverFeed", "followingFeed"]
+    assert sorted(forward_only) == ["couponTemplates", "coupons", "discoverFeed", "followingFeed",
+                                    "issuedCouponTemplates"]
     assert len(both) == 18
 
 
@@ -163,7 +164,8 @@ def test_the_readme_states_the_backward_page_sizes_and_the_forward_only_feeds():
 
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split())
     assert f"with `last` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE})" in readme
-    assert "The 2 feeds `discoverFeed` and `followingFeed` page forward only" in readme  # the schema test: exactly these
+    assert ("The 2 feeds `discoverFeed` and `followingFeed` and the 3 coupon lists `couponTemplates`, `me.coupons` and "
+            "`issuedCouponTemplates` page forward only") in readme  # the schema test: exactly these
 
 
 def test_a_post_the_index_still_holds_but_no_longer_visible_is_skipped_backwards_without_a_stall(gql, posts):

@@ -8,7 +8,7 @@ import strawberry
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import After, First, after_position, page_size
+from chalicelib.core.graphql.pagination import FORWARD_ONLY, After, First, after_position, page_size
 from chalicelib.coupons import service
 from chalicelib.coupons.graphql.types import CouponTemplate, CouponTemplateConnection, template_connection
 
@@ -18,7 +18,7 @@ CLAIMABLE_SCOPE = "coupon-templates"
 @strawberry.type
 class CouponQuery:
     @strawberry.field(description="The coupon centre (领券中心): public templates not ended, newest first "
-                                  "(all-claimed ones too: `left` is 0). At most 100 a page.")
+                                  "(all-claimed ones too: `left` is 0). At most 100 a page." + FORWARD_ONLY)
     def coupon_templates(self, first: First = None, after: After = None) -> CouponTemplateConnection | None:
         page = service.claimable_templates(page_size(first), after_position(CLAIMABLE_SCOPE, after))
         return template_connection(CLAIMABLE_SCOPE, page)
@@ -31,7 +31,7 @@ class CouponQuery:
         return [CouponTemplate(template=t) for t in service.claimable_for_product(product, utc_now())]
 
     @strawberry.field(description="Merchants: your coupon templates. Operators: the platform's, or a merchant's "
-                                  "with `merchantId`. Ended ones too, newest first.")
+                                  "with `merchantId`. Ended ones too, newest first." + FORWARD_ONLY)
     def issued_coupon_templates(self, info: Ctx, merchant_id: Annotated[strawberry.ID | None, strawberry.argument(
             description="Operators: the merchant's `User` id; omit for platform templates.")] = None,
             first: First = None, after: After = None) -> CouponTemplateConnection | None:
