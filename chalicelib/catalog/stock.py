@@ -201,3 +201,25 @@ def resolve(reservation: Reservation, outcome: ReservationState, now: str) -> bo
             return False
         raise
     return True
+
+
+# ---------------------------------------------------------------- holds guarded by the caller's item
+# A checkout holds several SKUs for one payment; the payment's own state change (awaiting →
+# paid or cancelled, once, by its condition) is what makes the units move once, so these
+# write only the counters, each under the caller's label, within the caller's transaction.
+def add_hold(tx: Transaction, stock: StockKey, quantity: int, label: str) -> None:
+    """``available`` → ``reserved``, refused (``label``) when fewer than ``quantity`` are available."""
+    tx.update(label, _counter(stock), [SkuItem.available.add(-quantity), SkuItem.reserved.add(quantity)],
+              TableItem.PK.exists() & (SkuItem.available >= quantity))
+
+
+def add_release_hold(tx: Transaction, stock: StockKey, quantity: int, label: str) -> None:
+    """Held units back on sale (the payment was cancelled)."""
+    tx.update(label, _counter(stock), [SkuItem.reserved.add(-quantity), SkuItem.available.add(quantity)],
+              SkuItem.reserved >= quantity)
+
+
+def add_sell_hold(tx: Transaction, stock: StockKey, quantity: int, label: str) -> None:
+    """Held units sold (the payment was captured in time)."""
+    tx.update(label, _counter(stock), [SkuItem.reserved.add(-quantity), SkuItem.sold.add(quantity)],
+              SkuItem.reserved >= quantity)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
 
 from chalicelib.core.errors import DomainError, ErrorCode, OutOfStock, ValidationFailed
 
@@ -80,3 +82,103 @@ class CheckoutTerms:
 
 
 DEFAULT_TERMS = CheckoutTerms()
+
+
+# ---------------------------------------------------------------- orders and payments
+MAX_LINES = 20  # lines of one checkout: all its writes fit DynamoDB's 100-item transaction (docs/checkout.md)
+
+
+class CheckoutTooLarge(DomainError):
+    code = ErrorCode.CHECKOUT_TOO_LARGE
+
+
+class OrderState(Enum):
+    """The same states, and names, as a group-buy order's."""
+
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    TO_SHIP = "TO_SHIP"
+    SHIPPED = "SHIPPED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    REFUNDING = "REFUNDING"
+    REFUNDED = "REFUNDED"
+    REFUND_FAILED = "REFUND_FAILED"
+
+
+class PaymentState(Enum):
+    AWAITING = "AWAITING"  # placed, not paid; cancelled at pay_by
+    PAID = "PAID"  # captured in time: its orders are to ship
+    CANCELLED = "CANCELLED"  # not paid in time, or cancelled by the buyer: stock, coupons and points came back
+    REFUNDING = "REFUNDING"  # captured after it was cancelled: the capture goes back
+    REFUNDED = "REFUNDED"
+    REFUND_FAILED = "REFUND_FAILED"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    sku_id: str
+    product_id: str
+    product_name: str
+    sku_code: str
+    quantity: int
+    unit_price: int
+    promotion: int = 0
+    merchant_coupon: int = 0
+    platform_coupon: int = 0
+    points: int = 0
+
+    @property
+    def items(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def paid(self) -> int:
+        """What this line costs after its shares of every discount: what refunding it returns."""
+        return self.items - self.promotion - self.merchant_coupon - self.platform_coupon - self.points
+
+
+@dataclass(frozen=True, slots=True)
+class ShopOrder:
+    id: str
+    payment_id: str
+    user_id: str
+    merchant_id: str
+    state: OrderState
+    lines: tuple[OrderLine, ...]
+    shipping: int
+    created_at: datetime
+    pay_by: datetime
+    promotion_id: str | None = None
+    merchant_coupon_id: str | None = None
+    paid_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(line.paid for line in self.lines) + self.shipping
+
+
+@dataclass(frozen=True, slots=True)
+class HeldStock:
+    product_id: str
+    sku_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: str
+    user_id: str
+    order_ids: tuple[str, ...]
+    amount: int
+    state: PaymentState
+    created_at: datetime
+    pay_by: datetime
+    stock: tuple[HeldStock, ...]
+    coupon_ids: tuple[str, ...] = ()
+    points_used: int = 0
+    currency: str = "CNY"
+    paid_at: datetime | None = None
+    payer_id: str | None = None
+    captured: int = 0
+    refunded: int = 0

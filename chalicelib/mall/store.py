@@ -24,13 +24,12 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.errors import IdempotencyKeyReused, InvalidState
+from chalicelib.core.errors import InvalidState
 from chalicelib.core.idempotency import IdempotentRequest
 from chalicelib.core.table import idempotency
-from chalicelib.core.table import keys as core_keys
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
-from chalicelib.core.table.models import IdempotencyItem, TableItem
+from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.coupons.published import issuing as coupon_issuing
 from chalicelib.mall import keys
@@ -269,13 +268,9 @@ def find_replay(request: IdempotentRequest) -> Redemption | None:
     """The redemption this key made before, if it made one (one GetItem, plus one for
     the redemption when there is one). The same key with another item is refused."""
     try:
-        claimed = IdempotencyItem.get(core_keys.idempotency_pk(request.scope, request.key), core_keys.IDEMPOTENCY_SK,
-                                      consistent_read=True)
-    except DoesNotExist:
+        return _replayed(idempotency.previous_result(request))
+    except idempotency.NotClaimed:
         return None
-    if claimed.fingerprint != request.fingerprint:
-        raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotencyKey")
-    return _replayed(claimed.result_id)
 
 
 def _replayed(redemption_id: str | None) -> Redemption:

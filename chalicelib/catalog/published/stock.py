@@ -6,9 +6,12 @@ from chalicelib.catalog.stock import (
     Reservation,
     ReservationState,
     StockKey,
+    add_hold,
+    add_release_hold,
     add_reserve,
     add_resolve,
     add_return_sold,
+    add_sell_hold,
     get_reservation,
 )
 
@@ -16,9 +19,12 @@ __all__ = [
     "Reservation",
     "ReservationState",
     "StockKey",
+    "add_hold",
+    "add_release_hold",
     "add_reserve",
     "add_resolve",
     "add_return_sold",
+    "add_sell_hold",
     "get_reservation",
     "release_reservation",
 ]

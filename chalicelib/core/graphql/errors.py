@@ -55,6 +55,7 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "CANNOT_FOLLOW_SELF": "You cannot follow yourself.",
     "PRODUCT_NOT_AVAILABLE": "The product is not on sale.",
     "CART_FULL": "The cart holds its maximum of lines (100); remove one first.",
+    "CHECKOUT_TOO_LARGE": "More lines than one checkout can place at once (20): check out the rest separately.",
     "CART_CHANGED": "A cart line changed since it was read (quantity changed or line removed); read the cart again.",
     "COUPON_UNAVAILABLE": "A chosen coupon cannot be used: used meanwhile, expired, or not yours.",
     "COUPONS_GONE": "The coupon cannot be claimed now: ended, all claimed, or outside its claim window.",

@@ -60,3 +60,21 @@ def check_replay(request: IdempotentRequest) -> str | None:
     if item.fingerprint != request.fingerprint:
         raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotencyKey")
     return item.result_id
+
+
+class NotClaimed(Exception):
+    """No request was made with this key yet."""
+
+
+def previous_result(request: IdempotentRequest) -> str | None:
+    """Before doing the work: the id the first request with this key made (one GetItem).
+    NotClaimed when the key is new; IdempotencyKeyReused when it was used for another request.
+    For work whose reads would fail on a replay (the cart lines an order bought are gone)."""
+    try:
+        item = IdempotencyItem.get(keys.idempotency_pk(request.scope, request.key), keys.IDEMPOTENCY_SK,
+                                   consistent_read=True)
+    except DoesNotExist:
+        raise NotClaimed() from None
+    if item.fingerprint != request.fingerprint:
+        raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotencyKey")
+    return item.result_id

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.points.account_reads import get_account
 from chalicelib.points.rules import UNLIMITED, InsufficientPoints, PointsBusy, check_redemption, checkout_source
-from chalicelib.points.store import LotsChanged, add_spend, get_rules, plan_take, spend
+from chalicelib.points.store import LotsChanged, add_spend, get_rules, plan_take, reverse, spend
 
 __all__ = [
     "LotsChanged",
@@ -16,5 +16,6 @@ __all__ = [
     "checkout_source",
     "get_rules",
     "plan_take",
+    "reverse",
     "spend",
 ]

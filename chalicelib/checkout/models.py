@@ -1,0 +1,85 @@
+"""Checkout items: a regular order per merchant, and the one payment covering a checkout's orders."""
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+
+from chalicelib.core.table.models import TableItem
+
+
+class OrderLineMap(MapAttribute):
+    """A line as bought: the price and every discount share, in fen (a refund of the line is ``paid``)."""
+
+    sku_id = UnicodeAttribute()
+    product_id = UnicodeAttribute()
+    product_name = UnicodeAttribute()
+    sku_code = UnicodeAttribute()
+    quantity = NumberAttribute()
+    unit_price = NumberAttribute()
+    promotion = NumberAttribute(default=0)
+    merchant_coupon = NumberAttribute(default=0)
+    platform_coupon = NumberAttribute(default=0)
+    points = NumberAttribute(default=0)
+
+
+class AddressMap(MapAttribute):
+    """The shipping address as it was at checkout. Personal data: never logged."""
+
+    address_id = UnicodeAttribute()
+    recipient = UnicodeAttribute()
+    mobile = UnicodeAttribute()
+    province_code = UnicodeAttribute()
+    city_code = UnicodeAttribute()
+    district_code = UnicodeAttribute()
+    detail = UnicodeAttribute()
+
+
+class HeldMap(MapAttribute):
+    """Units of a SKU a payment holds for its orders (available → reserved until paid or cancelled)."""
+
+    product_id = UnicodeAttribute()
+    sku_id = UnicodeAttribute()
+    quantity = NumberAttribute()
+
+
+class ShopOrderItem(TableItem, discriminator="ShopOrder"):
+    """``ORDER#<id>`` / ``ORDER``: one merchant's part of a checkout."""
+
+    order_id = UnicodeAttribute()
+    payment_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    merchant_id = UnicodeAttribute()
+    state = UnicodeAttribute()
+    lines = ListAttribute(of=OrderLineMap, default=list)
+    shipping = NumberAttribute(default=0)
+    promotion_id = UnicodeAttribute(null=True)
+    merchant_coupon_id = UnicodeAttribute(null=True)
+    address = AddressMap()
+    currency = UnicodeAttribute(default="CNY")
+    created_at = UnicodeAttribute()
+    pay_by = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)
+
+
+class PaymentItem(TableItem, discriminator="Payment"):
+    """``PAYMENT#<id>`` / ``PAYMENT``: what one checkout charges, for all its orders (one capture)."""
+
+    payment_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    order_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    amount = NumberAttribute()
+    currency = UnicodeAttribute(default="CNY")
+    state = UnicodeAttribute()
+    platform_coupon_id = UnicodeAttribute(null=True)
+    coupon_ids = ListAttribute(of=UnicodeAttribute, default=list)  # every coupon used, to give back on cancel
+    points_used = NumberAttribute(default=0)
+    stock = ListAttribute(of=HeldMap, default=list)  # held for the orders
+    from_cart = NumberAttribute(default=0)  # 1 when the lines came from the cart
+    created_at = UnicodeAttribute()
+    pay_by = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    payer_id = UnicodeAttribute(null=True)  # who paid (pay-for-me: not always the buyer)
+    transaction_id = UnicodeAttribute(null=True)
+    captured = NumberAttribute(default=0)
+    refunded = NumberAttribute(default=0)
+    cancelled_at = UnicodeAttribute(null=True)

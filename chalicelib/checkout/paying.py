@@ -1,0 +1,122 @@
+"""A checkout's payment after placing: the capture (in time: its orders are to ship; late:
+the money goes back), and cancellation when the payment window passes or the buyer
+cancels — stock, coupons (still valid) and points come back exactly once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.adapters.payments import PaymentEvent
+from chalicelib.adapters.payments import PaymentState as ProviderState
+from chalicelib.checkout import store
+from chalicelib.checkout.rules import Payment, PaymentState
+from chalicelib.core.errors import InvalidState, NotFound
+from chalicelib.core.observability import count, logger
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.coupons.published.checkout import return_coupon
+from chalicelib.points.published.checkout import checkout_source, reverse
+
+
+def paid_at(event: PaymentEvent, now: datetime) -> datetime:
+    """When the payer paid, by the provider (RFC 3339 with its zone); the notification's
+    arrival if the provider did not say."""
+    try:
+        moment = datetime.fromisoformat(event.paid_at.replace("Z", "+00:00")) if event.paid_at else None
+    except ValueError:
+        moment = None
+    return now if moment is None or moment.tzinfo is None else moment
+
+
+def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None = None) -> str:
+    """A verified notification for a checkout's payment. Idempotent and order-independent:
+    'applied', 'duplicate', 'late' (captured after the window or after a cancel: refunded),
+    'ignored' (not a capture), 'amount_mismatch' or 'unknown_order'. In time means the
+    provider's success time is before ``pay_by``, whether or not the timer has run."""
+    if event.state is not ProviderState.SUCCESS:
+        return "ignored"
+    payment = store.get_payment(event.order_id)
+    if payment is None:
+        return "unknown_order"
+    if payment.captured:
+        return "duplicate"
+    if event.amount != payment.amount or event.currency != payment.currency:
+        logger.error("captured amount differs from the payment", extra={"payment_id": payment.id})
+        return "amount_mismatch"
+    moment = paid_at(event, now)
+    if payment.state is PaymentState.AWAITING and moment < payment.pay_by:
+        if store.mark_paid(payment, event.transaction_id, event.amount, payer_id, moment, now):
+            count("CheckoutsPaid")
+            return "applied"
+        payment = store.get_payment(payment.id) or payment  # cancelled meanwhile (by the buyer): refund
+        if payment.captured:
+            return "duplicate"
+    if payment.state is PaymentState.AWAITING:  # captured after pay_by, before the timer ran
+        cancel(payment, now)
+        payment = store.get_payment(payment.id) or payment
+    if payment.state is PaymentState.CANCELLED and store.record_late_capture(payment, event.transaction_id,
+                                                                              event.amount, now):
+        count("LateCaptures")
+        return "late"
+    return "duplicate"
+
+
+def cancel(payment: Payment, now: datetime) -> bool:
+    """Cancel an awaiting payment and its orders: held stock back on sale (one transaction,
+    once, by the payment's state), then its coupons and points back (each once, by its own
+    guard). False if it was not awaiting (paid or cancelled before)."""
+    cancelled = store.mark_cancelled(payment, now)
+    if cancelled:
+        count("CheckoutsCancelled")
+    state = PaymentState.CANCELLED if cancelled else (store.get_payment(payment.id) or payment).state
+    if state in _CANCELLED:
+        give_back(payment, now)
+    return cancelled
+
+
+_CANCELLED = (PaymentState.CANCELLED, PaymentState.REFUNDING, PaymentState.REFUNDED, PaymentState.REFUND_FAILED)
+
+
+def give_back(payment: Payment, now: datetime) -> None:
+    """Coupons (if still valid) and points of a cancelled payment. Idempotent: safe to run
+    again after a crash between the cancel and this (the timer's retry does)."""
+    for order_id, coupon_id in _coupon_uses(payment):
+        return_coupon(coupon_id, payment.user_id, order_id, now)
+    if payment.points_used:
+        reverse(payment.user_id, checkout_source(payment.id), now)
+
+
+def _coupon_uses(payment: Payment) -> list[tuple[str, str]]:
+    """(what used it, coupon id): merchant coupons were used by their order, the platform
+    coupon by the payment."""
+    uses = []
+    for order in store.orders_of(payment):
+        if order.merchant_coupon_id:
+            uses.append((order.id, order.merchant_coupon_id))
+    merchant_ids = {c for _, c in uses}
+    uses += [(payment.id, c) for c in payment.coupon_ids if c not in merchant_ids]
+    return uses
+
+
+def cancel_when_window_passed(payment_id: str, now: datetime) -> str:
+    """The payment-window timer's task: time decides, the timer only cleans up. Retried
+    safely: a payment paid or cancelled meanwhile is left alone (its give-back is redone)."""
+    payment = store.get_payment(payment_id)
+    if payment is None:
+        return "unknown"
+    if payment.state is PaymentState.AWAITING and now < payment.pay_by:
+        return "not_yet"
+    if payment.state is PaymentState.AWAITING:
+        return "cancelled" if cancel(payment, now) else "already"
+    if payment.state in _CANCELLED:
+        give_back(payment, now)
+    return "already"
+
+
+def cancel_by_buyer(principal: Principal | None, payment_id: str, now: datetime) -> Payment:
+    caller = require_user(principal)
+    payment = store.get_payment(payment_id)
+    if payment is None or payment.user_id != caller.user_id:
+        raise NotFound("no such payment", "paymentId")
+    if payment.state is not PaymentState.AWAITING or not cancel(payment, now):
+        current = store.get_payment(payment_id) or payment
+        raise InvalidState(f"this payment is {current.state.value.lower()}, not awaiting payment", "paymentId")
+    return store.get_payment(payment_id) or payment

@@ -1,0 +1,139 @@
+"""Placing a checkout (提交订单): one order per merchant under one payment, in ONE DynamoDB
+transaction with everything they take — the stock held, the coupons used, the points spent,
+the bought cart lines removed and the idempotency key claimed. Then the payment parameters
+for ``wx.requestPayment`` (for the whole payment)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.adapters.payments import JsapiParams, PaymentProvider, PaymentRequest
+from chalicelib.cart.published.checkout import add_remove_lines
+from chalicelib.checkout import store
+from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
+from chalicelib.checkout.preview import Preview, preview
+from chalicelib.checkout.rules import (
+    DEFAULT_TERMS,
+    MAX_LINES,
+    CheckoutRequest,
+    CheckoutTerms,
+    CheckoutTooLarge,
+    HeldStock,
+    NoAddress,
+    OrderLine,
+    OrderState,
+    Payment,
+    PaymentState,
+    ShopOrder,
+)
+from chalicelib.core.idempotency import idempotent_request
+from chalicelib.core.ids import new_id
+from chalicelib.core.observability import count, logger
+from chalicelib.core.principal import Principal, require_user
+from chalicelib.core.table import idempotency
+from chalicelib.core.table.transactions import MAX_ITEMS, Transaction
+from chalicelib.coupons.published.checkout import add_use
+from chalicelib.points.published.checkout import checkout_source, spend
+
+OPERATION = "placeOrder"
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    payment: Payment
+    orders: list[ShopOrder]
+    params: JsapiParams | None  # None: the provider was unreachable (payPayment asks again) or nothing to pay
+    replayed: bool = False
+
+
+def place_order(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
+                payments: PaymentProvider, openid: str | None, now: datetime,
+                terms: CheckoutTerms = DEFAULT_TERMS) -> Placed:
+    caller = require_user(principal)
+    key = idempotent_request(caller.user_id, OPERATION, idempotency_key, _fingerprint(request))
+    try:  # first: a replay must not read the cart again (the lines it bought are gone)
+        payment = store.get_payment(idempotency.previous_result(key) or "")
+        return Placed(payment, store.orders_of(payment), None, replayed=True) if payment else _lost(key)
+    except idempotency.NotClaimed:
+        pass
+    priced = preview(principal, request, now, terms)
+    if priced.address is None:
+        raise NoAddress("add a shipping address first", "addressId")
+    if len(priced.basket.lines) > MAX_LINES:
+        raise CheckoutTooLarge(f"at most {MAX_LINES} lines in one checkout; check out the rest separately", "lines")
+    payment, orders = _payment_and_orders(caller.user_id, priced, now, terms)
+
+    def writes(tx: Transaction) -> None:
+        store.add_place(tx, payment, [(o, priced.address) for o in orders])
+        for merchant_id, coupon in priced.chosen.merchant.items():
+            add_use(tx, coupon, next(o.id for o in orders if o.merchant_id == merchant_id), now)
+        if priced.chosen.platform is not None:
+            add_use(tx, priced.chosen.platform, payment.id, now)  # it spans the orders: the payment holds it
+        if priced.basket.cart_lines:
+            add_remove_lines(tx, caller.user_id, list(priced.basket.cart_lines))
+        idempotency.claim(tx, key, now, result_id=payment.id)
+        idempotency.refuse_as_replay(tx, key)
+        if len(tx) > MAX_ITEMS:  # the line limit keeps us under it; a points account of many lots might not
+            raise CheckoutTooLarge(f"this checkout needs {len(tx)} writes, more than one transaction holds "
+                                   f"({MAX_ITEMS}); check out fewer lines", "lines")
+
+    try:
+        if payment.points_used:
+            spend(caller.user_id, checkout_source(payment.id), payment.points_used, now, also=writes)
+        else:
+            tx = Transaction()
+            writes(tx)
+            tx.commit()
+    except idempotency.Replayed as replay:  # the same key, raced: the first request's orders
+        first = store.get_payment(replay.result_id or "")
+        return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
+    count("CheckoutsPlaced")
+    return Placed(payment, orders, _payment_params(payments, payment, openid, now))
+
+
+def _lost(key: object) -> Placed:
+    raise RuntimeError("an idempotency key names a payment that does not exist")
+
+
+def _fingerprint(request: CheckoutRequest) -> tuple:
+    buy = request.buy_now
+    return ((buy.product_id, buy.sku_id, buy.quantity) if buy else None, request.address_id,
+            None if request.coupon_ids is None else sorted(request.coupon_ids), request.points)
+
+
+def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
+                        terms: CheckoutTerms) -> tuple[Payment, list[ShopOrder]]:
+    payment_id = PAYMENT_ID_PREFIX + new_id()
+    pay_by = (now + timedelta(seconds=terms.payment_window_seconds)).replace(microsecond=0)
+    found = priced.basket.for_sale
+    orders = []
+    for priced_order in priced.price.orders:
+        lines = []
+        for p in priced_order.lines:
+            sale = found[(p.line.product_id, p.line.sku_id)]
+            lines.append(OrderLine(p.line.sku_id, p.line.product_id, sale.product.name if sale.product else "",
+                                   sale.sku.code if sale.sku else "", p.line.quantity, p.line.unit_price,
+                                   p.promotion, p.merchant_coupon, p.platform_coupon, p.points))
+        coupon = priced.chosen.merchant.get(priced_order.merchant_id)
+        orders.append(ShopOrder(new_id(), payment_id, user_id, priced_order.merchant_id, OrderState.AWAITING_PAYMENT,
+                                tuple(lines), priced_order.shipping, now, pay_by, priced_order.promotion_id,
+                                coupon.id if coupon else None))
+    stock = tuple(HeldStock(line.product_id, line.sku_id, line.quantity) for line in priced.basket.lines)
+    payment = Payment(payment_id, user_id, tuple(o.id for o in orders), priced.price.total, PaymentState.AWAITING,
+                      now, pay_by, stock, tuple(priced.chosen.ids), priced.price.points_used)
+    return payment, orders
+
+
+def _payment_params(payments: PaymentProvider, payment: Payment, openid: str | None,
+                    now: datetime) -> JsapiParams | None:
+    """``wx.requestPayment`` parameters for the whole payment; None if the provider did not
+    answer (the orders are placed either way; payPayment asks again)."""
+    if payment.amount <= 0 or payment.pay_by <= now:
+        return None
+    try:
+        return payments.create_jsapi_payment(PaymentRequest(
+            order_id=payment.id, amount=payment.amount, currency=payment.currency,
+            description="Tuanstack order", payer_openid=openid or "", expires_at=payment.pay_by))
+    except Exception:  # noqa: BLE001 - the orders are placed either way; payPayment asks again
+        logger.warning("payment provider unavailable while placing", extra={"payment_id": payment.id})
+        return None

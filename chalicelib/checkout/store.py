@@ -1,0 +1,181 @@
+"""Regular orders and their payment in the table: placed in one transaction with everything
+they take (stock held, coupons used, points spent, cart lines removed), then paid or
+cancelled in one transaction each, guarded by the payment's state so either happens once."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.addresses.published.checkout import ShippingAddress
+from chalicelib.catalog.published.stock import StockKey, add_hold, add_release_hold, add_sell_hold
+from chalicelib.checkout import keys
+from chalicelib.checkout.models import AddressMap, HeldMap, OrderLineMap, PaymentItem, ShopOrderItem
+from chalicelib.checkout.rules import (
+    HeldStock,
+    LineOutOfStock,
+    OrderLine,
+    OrderState,
+    Payment,
+    PaymentState,
+    ShopOrder,
+)
+from chalicelib.core.clock import from_iso, iso
+from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
+
+
+# ---------------------------------------------------------------- mapping
+def order_item(order: ShopOrder, address: ShippingAddress) -> ShopOrderItem:
+    return ShopOrderItem(
+        keys.order_pk(order.id), keys.ORDER_SK,
+        GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
+        GSI2PK=keys.merchant_orders(order.merchant_id), GSI2SK=order.id,
+        order_id=order.id, payment_id=order.payment_id, user_id=order.user_id, merchant_id=order.merchant_id,
+        state=order.state.value, shipping=order.shipping, promotion_id=order.promotion_id,
+        merchant_coupon_id=order.merchant_coupon_id, created_at=iso(order.created_at), pay_by=iso(order.pay_by),
+        lines=[OrderLineMap(sku_id=ln.sku_id, product_id=ln.product_id, product_name=ln.product_name,
+                            sku_code=ln.sku_code, quantity=ln.quantity, unit_price=ln.unit_price,
+                            promotion=ln.promotion, merchant_coupon=ln.merchant_coupon,
+                            platform_coupon=ln.platform_coupon, points=ln.points) for ln in order.lines],
+        address=AddressMap(address_id=address.address_id, recipient=address.recipient, mobile=address.mobile,
+                           province_code=address.province_code, city_code=address.city_code,
+                           district_code=address.district_code, detail=address.detail),
+    )
+
+
+def to_order(item: ShopOrderItem) -> ShopOrder:
+    return ShopOrder(
+        id=item.order_id, payment_id=item.payment_id, user_id=item.user_id, merchant_id=item.merchant_id,
+        state=OrderState(item.state), shipping=int(item.shipping), created_at=from_iso(item.created_at),
+        pay_by=from_iso(item.pay_by), promotion_id=item.promotion_id, merchant_coupon_id=item.merchant_coupon_id,
+        paid_at=from_iso(item.paid_at) if item.paid_at else None,
+        cancelled_at=from_iso(item.cancelled_at) if item.cancelled_at else None,
+        lines=tuple(OrderLine(ln.sku_id, ln.product_id, ln.product_name, ln.sku_code, int(ln.quantity),
+                              int(ln.unit_price), int(ln.promotion), int(ln.merchant_coupon),
+                              int(ln.platform_coupon), int(ln.points)) for ln in item.lines),
+    )
+
+
+def shipping_address_of(item: ShopOrderItem) -> ShippingAddress:
+    a = item.address
+    return ShippingAddress(a.address_id, a.recipient, a.mobile, a.province_code, a.city_code, a.district_code,
+                           a.detail)
+
+
+def payment_item(payment: Payment) -> PaymentItem:
+    return PaymentItem(
+        keys.payment_pk(payment.id), keys.PAYMENT_SK,
+        payment_id=payment.id, user_id=payment.user_id, order_ids=list(payment.order_ids), amount=payment.amount,
+        currency=payment.currency, state=payment.state.value, coupon_ids=list(payment.coupon_ids),
+        points_used=payment.points_used, created_at=iso(payment.created_at), pay_by=iso(payment.pay_by),
+        stock=[HeldMap(product_id=s.product_id, sku_id=s.sku_id, quantity=s.quantity) for s in payment.stock],
+    )
+
+
+def to_payment(item: PaymentItem) -> Payment:
+    return Payment(
+        id=item.payment_id, user_id=item.user_id, order_ids=tuple(item.order_ids), amount=int(item.amount),
+        state=PaymentState(item.state), created_at=from_iso(item.created_at), pay_by=from_iso(item.pay_by),
+        stock=tuple(HeldStock(s.product_id, s.sku_id, int(s.quantity)) for s in item.stock),
+        coupon_ids=tuple(item.coupon_ids), points_used=int(item.points_used), currency=item.currency,
+        paid_at=from_iso(item.paid_at) if item.paid_at else None, payer_id=item.payer_id,
+        captured=int(item.captured), refunded=int(item.refunded),
+    )
+
+
+# ---------------------------------------------------------------- reads
+def get_payment(payment_id: str) -> Payment | None:
+    try:
+        return to_payment(PaymentItem.get(keys.payment_pk(payment_id), keys.PAYMENT_SK, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_order_item(order_id: str) -> ShopOrderItem | None:
+    try:
+        item = TableItem.get(keys.order_pk(order_id), keys.ORDER_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return item if isinstance(item, ShopOrderItem) else None
+
+
+def orders_of(payment: Payment) -> list[ShopOrder]:
+    """A payment's orders, in its order: one BatchGetItem."""
+    found = {item.order_id: to_order(item) for item in batch_get((keys.order_pk(o), keys.ORDER_SK)
+                                                                 for o in payment.order_ids)
+             if isinstance(item, ShopOrderItem)}
+    return [found[o] for o in payment.order_ids if o in found]
+
+
+# ---------------------------------------------------------------- placing
+def add_place(tx: Transaction, payment: Payment, orders: list[tuple[ShopOrder, ShippingAddress]]) -> None:
+    """The payment, its orders and the stock they hold (label ``stock:<i>`` per held SKU,
+    refused as LineOutOfStock naming the line). The caller adds coupons, points, cart
+    lines and the idempotency claim to the same transaction."""
+    for i, held in enumerate(payment.stock):
+        add_hold(tx, StockKey.of_sku(held.product_id, held.sku_id), held.quantity, f"stock:{i}")
+        tx.refuse(f"stock:{i}", LineOutOfStock("not enough left any more", f"lines.{i}"))
+    tx.put("payment", payment_item(payment), TableItem.PK.does_not_exist())
+    for n, (order, address) in enumerate(orders):
+        tx.put(f"order:{n}", order_item(order, address), TableItem.PK.does_not_exist())
+
+
+# ---------------------------------------------------------------- paying and cancelling
+def _settle(payment: Payment, to: PaymentState, orders_to: OrderState, stock: Callable, now: datetime,
+            payment_actions: list) -> bool:
+    """Move an AWAITING payment and its AWAITING_PAYMENT orders on, and their held stock, in
+    ONE transaction; False when the payment had left AWAITING already (paid, or cancelled:
+    by the buyer, the timer or a racing notification)."""
+    tx = Transaction()
+    tx.update("payment", PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK),
+              [PaymentItem.state.set(to.value), *payment_actions], PaymentItem.state == PaymentState.AWAITING.value)
+    stamp = iso(now)
+    stamp_field = ShopOrderItem.paid_at if orders_to is OrderState.TO_SHIP else ShopOrderItem.cancelled_at
+    for n, order_id in enumerate(payment.order_ids):
+        tx.update(f"order:{n}", ShopOrderItem(keys.order_pk(order_id), keys.ORDER_SK),
+                  [ShopOrderItem.state.set(orders_to.value), stamp_field.set(stamp)],
+                  ShopOrderItem.state == OrderState.AWAITING_PAYMENT.value)
+    for i, held in enumerate(payment.stock):
+        stock(tx, StockKey.of_sku(held.product_id, held.sku_id), held.quantity, f"stock:{i}")
+    try:
+        tx.commit()
+    except TransactionCancelled as error:
+        if "payment" in error.failed:
+            return False
+        raise
+    return True
+
+
+def mark_paid(payment: Payment, transaction_id: str | None, captured: int, payer_id: str | None,
+              paid_at: datetime, now: datetime) -> bool:
+    actions = [PaymentItem.captured.set(captured), PaymentItem.paid_at.set(iso(paid_at))]
+    if transaction_id:
+        actions.append(PaymentItem.transaction_id.set(transaction_id))
+    if payer_id:
+        actions.append(PaymentItem.payer_id.set(payer_id))
+    return _settle(payment, PaymentState.PAID, OrderState.TO_SHIP, add_sell_hold, now, actions)
+
+
+def mark_cancelled(payment: Payment, now: datetime) -> bool:
+    return _settle(payment, PaymentState.CANCELLED, OrderState.CANCELLED, add_release_hold, now,
+                   [PaymentItem.cancelled_at.set(iso(now))])
+
+
+def record_late_capture(payment: Payment, transaction_id: str | None, captured: int, now: datetime) -> bool:
+    """A capture for a cancelled payment: kept on it, which turns REFUNDING (the stream starts
+    the refund). Once: False if a capture was recorded before."""
+    tx = Transaction()
+    actions = [PaymentItem.state.set(PaymentState.REFUNDING.value), PaymentItem.captured.set(captured),
+               PaymentItem.paid_at.set(iso(now))]
+    if transaction_id:
+        actions.append(PaymentItem.transaction_id.set(transaction_id))
+    tx.update("payment", PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK), actions,
+              (PaymentItem.state == PaymentState.CANCELLED.value) & (PaymentItem.captured == 0))
+    try:
+        tx.commit()
+    except TransactionCancelled:
+        return False
+    return True

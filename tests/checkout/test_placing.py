@@ -1,0 +1,133 @@
+"""Placing, paying and cancelling a checkout at the service level: what one transaction takes,
+what a capture or a cancellation moves, each exactly once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.cart import service as cart
+from chalicelib.catalog import store as catalog_store
+from chalicelib.checkout import paying, placing, store
+from chalicelib.checkout.rules import MAX_LINES, CheckoutRequest, CheckoutTooLarge, OrderState, PaymentState
+from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import IdempotencyKeyReused, OutOfStock
+from chalicelib.coupons.published.checkout import usable_coupons
+from chalicelib.points.published.checkout import get_account
+from tests.checkout.support import PAYMENTS, buyer, captured, platform_coupon, shop
+
+
+def place(customer, key="order-key-0001", **request):
+    return placing.place_order(customer, CheckoutRequest(**request), key, PAYMENTS, "openid-x", utc_now())
+
+
+def stock(s, i=0):
+    record = catalog_store.product_record(s.product_id, consistent=True)
+    sku = next(k for k in record.skus if k.id == s.sku_ids[i])
+    return sku.stock.available, sku.stock.reserved, sku.stock.sold
+
+
+def test_placing_takes_everything_in_one_go_and_a_capture_in_time_ships_it():
+    s = shop()
+    customer = buyer(s, quantities=(2, 1), points=5000)
+    coupon = platform_coupon(customer, off=1000)
+    placed = place(customer, coupon_ids=(coupon,), points=3000)
+    (order,) = placed.orders
+    # 3 × ¥60 = ¥180 − ¥10 coupon − ¥30 points; shipping free.
+    assert (placed.payment.amount, order.total, order.state) == (18000 - 1000 - 3000, 14000, OrderState.AWAITING_PAYMENT)
+    assert sum(line.paid for line in order.lines) == order.total
+    assert placed.params is not None and placed.params.package.startswith("prepay_id=")
+    assert stock(s) == (8, 2, 0) and stock(s, 1) == (9, 1, 0)
+    assert cart.own_cart(customer).line_count == 0
+    assert usable_coupons(customer.user_id, utc_now()) == []
+    assert get_account(customer.user_id).available == 2000
+    # Paid in time: to ship, the held units sold.
+    event = captured(placed.payment.id, placed.payment.amount, utc_now())
+    assert paying.apply_payment_event(event, utc_now()) == "applied"
+    assert paying.apply_payment_event(event, utc_now()) == "duplicate"
+    assert store.get_payment(placed.payment.id).state is PaymentState.PAID
+    assert store.orders_of(placed.payment)[0].state is OrderState.TO_SHIP
+    assert stock(s) == (8, 0, 2) and stock(s, 1) == (9, 0, 1)
+
+
+def test_one_order_per_merchant_under_one_payment():
+    a, b = shop(price=2000), shop(price=3000)
+    customer = buyer(a, quantities=(1,))
+    cart.add(customer, b.product_id, b.sku_ids[0], 2, utc_now())
+    placed = place(customer, coupon_ids=())
+    assert sorted(o.merchant_id for o in placed.orders) == sorted([a.merchant.user_id, b.merchant.user_id])
+    assert placed.payment.amount == sum(o.total for o in placed.orders) == 2000 + 1000 + 6000 + 1000  # 2 shipping fees
+    assert set(placed.payment.order_ids) == {o.id for o in placed.orders}
+
+
+def test_the_same_key_gives_the_same_orders_and_another_request_under_it_is_refused():
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    first = place(customer, coupon_ids=())
+    again = place(customer, coupon_ids=())
+    assert again.replayed and again.payment.id == first.payment.id and [o.id for o in again.orders] == [
+        o.id for o in first.orders]
+    assert stock(s) == (9, 1, 0)  # held once
+    with pytest.raises(IdempotencyKeyReused):
+        place(customer, coupon_ids=(), points=100)
+
+
+def test_the_window_passing_gives_stock_coupons_and_points_back_once():
+    s = shop()
+    customer = buyer(s, quantities=(3,), points=5000)
+    coupon = platform_coupon(customer)
+    placed = place(customer, coupon_ids=(coupon,), points=2000)
+    early = placed.payment.pay_by - timedelta(seconds=1)
+    assert paying.cancel_when_window_passed(placed.payment.id, early) == "not_yet"  # time decides
+    after = placed.payment.pay_by + timedelta(seconds=1)
+    assert paying.cancel_when_window_passed(placed.payment.id, after) == "cancelled"
+    assert paying.cancel_when_window_passed(placed.payment.id, after) == "already"
+    assert stock(s) == (10, 0, 0)
+    assert [c.id for c in usable_coupons(customer.user_id, utc_now())] == [coupon]
+    assert get_account(customer.user_id).available == 5000
+    assert all(o.state is OrderState.CANCELLED for o in store.orders_of(placed.payment))
+    # A capture that arrives after the cancel is refunded (the payment turns REFUNDING, once).
+    late = captured(placed.payment.id, placed.payment.amount, early)
+    assert paying.apply_payment_event(late, after) == "late"
+    assert paying.apply_payment_event(late, after) == "duplicate"
+    assert store.get_payment(placed.payment.id).state is PaymentState.REFUNDING
+
+
+def test_a_capture_after_the_window_but_before_the_timer_cancels_and_refunds():
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    placed = place(customer, coupon_ids=())
+    after = placed.payment.pay_by + timedelta(seconds=5)
+    assert paying.apply_payment_event(captured(placed.payment.id, placed.payment.amount, after), after) == "late"
+    assert stock(s) == (10, 0, 0)
+    assert store.get_payment(placed.payment.id).state is PaymentState.REFUNDING
+
+
+def test_the_buyer_cancels_an_unpaid_order():
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    placed = place(customer, coupon_ids=())
+    assert paying.cancel_by_buyer(customer, placed.payment.id, utc_now()).state is PaymentState.CANCELLED
+    assert stock(s) == (10, 0, 0)
+    with pytest.raises(Exception) as twice:
+        paying.cancel_by_buyer(customer, placed.payment.id, utc_now())
+    assert twice.value.code.value == "INVALID_STATE"
+
+
+def test_refusals_change_nothing():
+    s = shop(stock=1)
+    customer = buyer(s, quantities=(1,))
+    other = buyer(s, quantities=(1,))
+    place(other, coupon_ids=())  # takes the last unit
+    with pytest.raises(OutOfStock):
+        place(customer, coupon_ids=())
+    assert cart.own_cart(customer).line_count == 1 and stock(s) == (0, 1, 0)
+
+
+def test_more_lines_than_one_checkout_holds_is_a_typed_error_naming_the_limit():
+    s = shop(skus=MAX_LINES + 1, price=100)
+    customer = buyer(s, quantities=(1,) * (MAX_LINES + 1))
+    with pytest.raises(CheckoutTooLarge) as refused:
+        place(customer, coupon_ids=())
+    assert str(MAX_LINES) in refused.value.message
+    assert cart.own_cart(customer).line_count == MAX_LINES + 1
