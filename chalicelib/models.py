@@ -12,6 +12,7 @@ import chalicelib.accounts.models
 import chalicelib.addresses.models
 import chalicelib.cart.models
 import chalicelib.catalog.models
+import chalicelib.checkout.models
 import chalicelib.core.table.models
 import chalicelib.coupons.models
 import chalicelib.feeds.models
