@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from chalicelib.adapters.payments import JsapiParams, PaymentProvider, PaymentRequest
 from chalicelib.cart.published.checkout import add_remove_lines
 from chalicelib.checkout import store
+from chalicelib.checkout.config import checkout_terms
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
 from chalicelib.checkout.preview import Preview, preview
 from chalicelib.checkout.rules import (
-    DEFAULT_TERMS,
     MAX_LINES,
     CheckoutRequest,
     CheckoutTerms,
@@ -48,8 +48,9 @@ class Placed:
 
 def place_order(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
                 payments: PaymentProvider, openid: str | None, now: datetime,
-                terms: CheckoutTerms = DEFAULT_TERMS) -> Placed:
+                terms: CheckoutTerms | None = None) -> Placed:
     caller = require_user(principal)
+    terms = terms or checkout_terms()
     key = idempotent_request(caller.user_id, OPERATION, idempotency_key, _fingerprint(request))
     try:  # first: a replay must not read the cart again (the lines it bought are gone)
         payment = store.get_payment(idempotency.previous_result(key) or "")

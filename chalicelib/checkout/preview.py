@@ -7,11 +7,11 @@ from datetime import datetime
 
 from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.checkout import offers, reading
+from chalicelib.checkout.config import checkout_terms
 from chalicelib.checkout.offers import Chosen, CouponChoice, is_platform
 from chalicelib.checkout.pricing import CheckoutPrice, PointsTerms, ShippingRule
 from chalicelib.checkout.reading import Basket
 from chalicelib.checkout.rules import (
-    DEFAULT_TERMS,
     CheckoutRequest,
     CheckoutTerms,
     TwoCouponsForOneSlot,
@@ -32,8 +32,9 @@ class Preview:
 
 
 def preview(principal: Principal | None, request: CheckoutRequest, now: datetime,
-            terms: CheckoutTerms = DEFAULT_TERMS) -> Preview:
+            terms: CheckoutTerms | None = None) -> Preview:
     caller = require_user(principal)
+    terms = terms or checkout_terms()
     basket = reading.basket(caller.user_id, request.buy_now)
     promotions = offers.active_promotions(reading.promotions(basket.lines, now), now)
     held = reading.coupons(caller.user_id, now)
