@@ -26,7 +26,8 @@ from chalicelib.checkout.rules import (
     PaymentState,
     ShopOrder,
 )
-from chalicelib.core.idempotency import idempotent_request
+from chalicelib.core.errors import DomainError
+from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, require_user
@@ -52,12 +53,23 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
     caller = require_user(principal)
     terms = terms or checkout_terms()
     key = idempotent_request(caller.user_id, OPERATION, idempotency_key, _fingerprint(request))
-    try:  # first: a replay must not read the cart again (the lines it bought are gone)
-        payment = store.get_payment(idempotency.previous_result(key) or "")
-        return Placed(payment, store.orders_of(payment), None, replayed=True) if payment else _lost(key)
-    except idempotency.NotClaimed:
-        pass
-    priced = preview(principal, request, now, terms)
+    earlier = _replay(key)  # first: a replay must not read the cart again (the lines it bought are gone)
+    if earlier is not None:
+        return earlier
+    try:
+        return _place(caller, request, key, payments, openid, now, terms)
+    except DomainError:
+        # The same key racing: the first request may have placed since we looked, emptying the
+        # cart (NothingToCheckOut) or spending the points we planned to. Its answer, not a refusal.
+        earlier = _replay(key)
+        if earlier is not None:
+            return earlier
+        raise
+
+
+def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, payments: PaymentProvider,
+           openid: str | None, now: datetime, terms: CheckoutTerms) -> Placed:
+    priced = preview(caller, request, now, terms)
     if priced.address is None:
         raise NoAddress("add a shipping address first", "addressId")
     if len(priced.basket.lines) > MAX_LINES:
@@ -65,6 +77,9 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
     payment, orders = _payment_and_orders(caller.user_id, priced, now, terms)
 
     def writes(tx: Transaction) -> None:
+        # Declared first, so it wins: a racing request under the same key also fails on the
+        # stock, coupons and cart lines the first one took, and it is a replay, not a refusal.
+        idempotency.refuse_as_replay(tx, key)
         store.add_place(tx, payment, [(o, priced.address) for o in orders])
         for merchant_id, coupon in priced.chosen.merchant.items():
             add_use(tx, coupon, next(o.id for o in orders if o.merchant_id == merchant_id), now)
@@ -73,14 +88,15 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
         if priced.basket.cart_lines:
             add_remove_lines(tx, caller.user_id, list(priced.basket.cart_lines))
         idempotency.claim(tx, key, now, result_id=payment.id)
-        idempotency.refuse_as_replay(tx, key)
         if len(tx) > MAX_ITEMS:  # the line limit keeps us under it; a points account of many lots might not
             raise CheckoutTooLarge(f"this checkout needs {len(tx)} writes, more than one transaction holds "
                                    f"({MAX_ITEMS}); check out fewer lines", "lines")
 
     try:
         if payment.points_used:
-            spend(caller.user_id, checkout_source(payment.id), payment.points_used, now, also=writes)
+            # The replay's refusal goes before the points' own (which ``also`` cannot precede).
+            spend(caller.user_id, checkout_source(payment.id), payment.points_used, now, also=writes,
+                  refusals={idempotency.LABEL: lambda: idempotency.Replayed(idempotency.check_replay(key))})
         else:
             tx = Transaction()
             writes(tx)
@@ -90,6 +106,15 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
         return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
     count("CheckoutsPlaced")
     return Placed(payment, orders, _payment_params(payments, payment, openid, now))
+
+
+def _replay(key: IdempotentRequest) -> Placed | None:
+    """The first request's placing under this key, or None if there was none yet."""
+    try:
+        payment = store.get_payment(idempotency.previous_result(key) or "")
+    except idempotency.NotClaimed:
+        return None
+    return Placed(payment, store.orders_of(payment), None, replayed=True) if payment else _lost(key)
 
 
 def _lost(key: object) -> Placed:

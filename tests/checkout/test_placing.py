@@ -131,3 +131,33 @@ def test_more_lines_than_one_checkout_holds_is_a_typed_error_naming_the_limit():
         place(customer, coupon_ids=())
     assert str(MAX_LINES) in refused.value.message
     assert cart.own_cart(customer).line_count == MAX_LINES + 1
+
+
+def _twin_places_first(monkeypatch, customer, when: str):
+    """The same request under the same key is placed by a twin (a double tap) just ``when``
+    this one runs: before it reads the cart ("preview") or before it writes ("commit")."""
+    twin = {}
+    name = "preview" if when == "preview" else "_payment_and_orders"
+    real = getattr(placing, name)
+
+    def twin_then_real(*args, **kwargs):
+        if not twin:
+            twin["started"] = True
+            twin["placed"] = place(customer, coupon_ids=(), points=1000)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(placing, name, twin_then_real)
+    return twin
+
+
+@pytest.mark.parametrize("when", ["preview", "commit"])
+def test_a_twin_request_placed_meanwhile_under_the_same_key_is_answered_not_refused(monkeypatch, when):
+    # Found by tests/concurrency/test_checkout_races.py: the loser of a same-key race saw an
+    # emptied cart (NothingToCheckOut) or its cart lines' refusal (CART_CHANGED) won.
+    s = shop()
+    customer = buyer(s, quantities=(2,), points=5000)
+    twin = _twin_places_first(monkeypatch, customer, when)
+    again = place(customer, coupon_ids=(), points=1000)
+    first = twin["placed"]
+    assert again.replayed and not first.replayed and again.payment.id == first.payment.id
+    assert stock(s) == (8, 2, 0) and get_account(customer.user_id).available == 4000  # taken once
