@@ -120,6 +120,7 @@ def simulate_capture(request: Request) -> Response:
 
 def _raw_id(given: str) -> str:
     """A global id's own id (of an Order, of either kind, or a Payment); a raw id as it is."""
+    from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
     from chalicelib.core.errors import InvalidId
     from chalicelib.core.graphql.ids import parse_global_id
 
@@ -127,7 +128,11 @@ def _raw_id(given: str) -> str:
         type_name, parts = parse_global_id(given)
     except InvalidId:
         return given
-    return parts[0] if type_name in ("Order", "Payment") and len(parts) == 1 else given
+    if len(parts) != 1:
+        return given
+    if type_name == "Payment":  # a Payment's global id carries its ULID without the prefix
+        return parts[0] if parts[0].startswith(PAYMENT_ID_PREFIX) else PAYMENT_ID_PREFIX + parts[0]
+    return parts[0] if type_name == "Order" else given
 
 
 def _out_trade_no(raw_id: str) -> str | None:

@@ -71,6 +71,8 @@ def test_a_group_buy_order_is_still_paid_by_group_buy(client, provider):
     lambda placed: {"paymentId": placed.payment.id},
     lambda placed: {"orderId": to_global_id("Order", placed.orders[0].id)},  # a checkout order: its payment
     lambda placed: {"orderId": placed.orders[0].id},
+    lambda placed: {"orderId": placed.payment.id},  # the payment id where an order id goes: still its payment
+    lambda placed: {"paymentId": to_global_id("Payment", placed.payment.id.removeprefix("P"))},  # as the API shows it
 ])
 def test_the_simulated_capture_pays_a_checkout_payment(client, provider, given):
     placed = _placed(provider)
