@@ -52,21 +52,21 @@ def graphiql_asset(name: str) -> Response:
 
 @app.route("/payments/notify", methods=["POST"], content_types=["application/json"])
 def payment_notification() -> Response:
-    from chalicelib.groupbuy.payment_routes import handle_notification
+    from chalicelib.payments import handle_notification
 
     return handle_notification(app.current_request, app.lambda_context)
 
 
 @app.route("/payments/simulated/capture", methods=["POST"], content_types=["application/json"])
 def simulated_capture() -> Response:
-    from chalicelib.groupbuy.payment_routes import simulate_capture
+    from chalicelib.payments import simulate_capture
 
     return simulate_capture(app.current_request)
 
 
 @app.route("/payments/simulated/refund-faults", methods=["POST"], content_types=["application/json"])
 def simulated_refund_faults() -> Response:
-    from chalicelib.groupbuy.payment_routes import simulate_refund_faults
+    from chalicelib.payments import simulate_refund_faults
 
     return simulate_refund_faults(app.current_request)
 
@@ -99,16 +99,24 @@ def settle_team(event: dict, context: object) -> dict:
 
 @app.lambda_function(name="refund_order")
 def refund_order(event: dict, context: object) -> dict:
-    from chalicelib.groupbuy.tasks import refund_order
+    """The refund machine's task for a group-buy order or a checkout payment (by its input)."""
+    from chalicelib.payments import refund
 
-    return refund_order(event)
+    return refund(event)
 
 
 @app.lambda_function(name="mark_refund_failed")
 def mark_refund_failed(event: dict, context: object) -> dict:
-    from chalicelib.groupbuy.tasks import mark_refund_failed
+    from chalicelib.payments import mark_refund_failed
 
     return mark_refund_failed(event)
+
+
+@app.lambda_function(name="cancel_unpaid_payment")
+def cancel_unpaid_payment(event: dict, context: object) -> dict:
+    from chalicelib.checkout.tasks import cancel_unpaid_payment
+
+    return cancel_unpaid_payment(event)
 
 
 # Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;

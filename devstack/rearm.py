@@ -6,11 +6,12 @@ leader's team would stay OPEN past its deadline, an unpaid seat would hold its s
 forever. After a restore every item that has a timer or pending work gets it again,
 the way it got it the first time:
 
-- an OPEN team and a HELD reservation (paid for or not, expired or not): the table
-  stream consumer is handed the item as a new (INSERT) record, so it starts the same
-  execution, same name and input, as when the item was first written (and announces
-  the team again: TeamOpened carries an idempotency key);
-- an order in REFUNDING: its refund execution (`<order id>-<refund attempt>`);
+- an OPEN team, a HELD reservation (paid for or not, expired or not) and an AWAITING
+  checkout payment: the table stream consumer is handed the item as a new (INSERT)
+  record, so it starts the same execution, same name and input, as when the item was
+  first written (and announces the team again: TeamOpened carries an idempotency key);
+- an order or a checkout payment in REFUNDING: its refund execution
+  (`<order or payment id>-<refund attempt>`);
 - a SUCCEEDED team with orders still awaiting it: its settlement.
 
 Executions are named after what they look after, so a start that already happened
@@ -29,6 +30,8 @@ from devstack.state import _scan
 
 log = logging.getLogger("devstack")
 BATCH = 100
+# Items whose timer the stream starts when they are written: re-armed as if written again.
+_ARMED_WHEN_NEW = (("Team", "OPEN"), ("Reservation", "HELD"), ("Payment", "AWAITING"))
 
 
 def _text(item: dict[str, Any], name: str) -> str | None:
@@ -42,12 +45,17 @@ def rearm(app: Any, endpoint_url: str, region: str, table_name: str) -> dict[str
 
     items = _scan(endpoint_url, region, table_name)
     timers = [item for item in items
-              if (_text(item, "type"), _text(item, "state")) in (("Team", "OPEN"), ("Reservation", "HELD"))]
+              if (_text(item, "type"), _text(item, "state")) in _ARMED_WHEN_NEW]
     for start in range(0, len(timers), BATCH):
         _deliver_as_new(app, timers[start:start + BATCH], region, table_name)
     refunds = 0
     awaiting_teams = set()
     for item in items:
+        if (_text(item, "type"), _text(item, "state")) == ("Payment", "REFUNDING"):
+            payment_id = _text(item, "payment_id")
+            attempt = int((item.get("refund_attempt") or {}).get("N", "0"))
+            refunds += start_once(os.environ[REFUND_ARN], f"{payment_id}-{attempt}", {"paymentId": payment_id})
+            continue
         if _text(item, "type") != "Order":
             continue
         state, order_id = _text(item, "state"), _text(item, "order_id")
@@ -63,6 +71,7 @@ def rearm(app: Any, endpoint_url: str, region: str, table_name: str) -> dict[str
             settlements += start_once(os.environ[TEAM_SETTLEMENT_ARN], team_id, {"teamId": team_id})
     counts = {"teams": sum(_text(i, "type") == "Team" for i in timers),
               "reservations": sum(_text(i, "type") == "Reservation" for i in timers),
+              "payments": sum(_text(i, "type") == "Payment" for i in timers),
               "refunds": refunds, "settlements": settlements}
     log.info("re-armed timers of restored items: %s", counts)
     return counts

@@ -24,3 +24,7 @@ def merchant_orders(merchant_id: str) -> str:
 
 def payment_pk(payment_id: str) -> str:
     return f"PAYMENT#{payment_id}"
+
+
+# GSI2 partition: payments whose refund failed, for operators (newest first by payment id).
+REFUND_FAILED_PAYMENTS = "PAYMENTS#REFUND_FAILED"

@@ -82,4 +82,6 @@ class PaymentItem(TableItem, discriminator="Payment"):
     transaction_id = UnicodeAttribute(null=True)
     captured = NumberAttribute(default=0)
     refunded = NumberAttribute(default=0)
+    refund_attempt = NumberAttribute(default=0)  # an operator's retry adds one: the refund runs again
+    refund_error = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)

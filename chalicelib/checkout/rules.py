@@ -182,3 +182,5 @@ class Payment:
     payer_id: str | None = None
     captured: int = 0
     refunded: int = 0
+    refund_attempt: int = 0  # 0 for the first refund; an operator's retry adds one (a new execution)
+    refund_error: str | None = None  # why the last refund failed (REFUND_FAILED)

@@ -23,7 +23,9 @@ from chalicelib.checkout.rules import (
 )
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 
@@ -82,7 +84,8 @@ def to_payment(item: PaymentItem) -> Payment:
         stock=tuple(HeldStock(s.product_id, s.sku_id, int(s.quantity)) for s in item.stock),
         coupon_ids=tuple(item.coupon_ids), points_used=int(item.points_used), currency=item.currency,
         paid_at=from_iso(item.paid_at) if item.paid_at else None, payer_id=item.payer_id,
-        captured=int(item.captured), refunded=int(item.refunded),
+        captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
+        refund_error=item.refund_error,
     )
 
 
@@ -179,3 +182,37 @@ def record_late_capture(payment: Payment, transaction_id: str | None, captured: 
     except TransactionCancelled:
         return False
     return True
+
+
+# ---------------------------------------------------------------- refunding a late capture
+def _payment_ref(payment: Payment) -> PaymentItem:
+    return PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK)
+
+
+def complete_refund(payment: Payment) -> bool:
+    """The provider refunded the capture: recorded once, never more than was captured."""
+    return update_if(_payment_ref(payment), [
+        PaymentItem.state.set(PaymentState.REFUNDED.value), PaymentItem.refunded.set(payment.captured),
+        PaymentItem.refund_error.remove(),
+    ], (PaymentItem.state == PaymentState.REFUNDING.value) & (PaymentItem.refunded == 0))
+
+
+def fail_refund(payment: Payment, reason: str) -> bool:
+    """The refund could not be made: listed for operators (GSI2) until one retries it."""
+    return update_if(_payment_ref(payment), [
+        PaymentItem.state.set(PaymentState.REFUND_FAILED.value), PaymentItem.refund_error.set(reason[:200]),
+        PaymentItem.GSI2PK.set(keys.REFUND_FAILED_PAYMENTS), PaymentItem.GSI2SK.set(payment.id),
+    ], PaymentItem.state == PaymentState.REFUNDING.value)
+
+
+def retry_refund(payment: Payment) -> bool:
+    """Back to REFUNDING under the next attempt (the stream starts a new execution)."""
+    return update_if(_payment_ref(payment), [
+        PaymentItem.state.set(PaymentState.REFUNDING.value), PaymentItem.refund_attempt.add(1),
+        PaymentItem.GSI2PK.remove(), PaymentItem.GSI2SK.remove(),
+    ], PaymentItem.state == PaymentState.REFUND_FAILED.value)
+
+
+def refund_failed_payments(limit: int | PageRequest, after: str | None = None) -> Page[Payment]:
+    """Newest first; a position is a payment id."""
+    return query_page(TableItem.gsi2, keys.REFUND_FAILED_PAYMENTS, limit, after).map(to_payment)

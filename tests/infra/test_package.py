@@ -32,6 +32,7 @@ STREAM_STARTS = {
     "TUANSTACK_TEAM_LIFECYCLE_SFN_ARN": "TeamLifecycleStateMachine",
     "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN": "TeamSettlementStateMachine",
     "TUANSTACK_REFUND_SFN_ARN": "RefundStateMachine",
+    "TUANSTACK_PAYMENT_WINDOW_SFN_ARN": "PaymentWindowStateMachine",
 }
 # Each state machine: its tasks (substitution -> function logical id, handler) and
 # the states that call them.
@@ -45,6 +46,8 @@ MACHINE_TASKS = {
         "RefundOrderArn": ("RefundOrder", "refund_order", "RefundOrder"),
         "MarkRefundFailedArn": ("MarkRefundFailed", "mark_refund_failed", "MarkRefundFailed"),
     },
+    "PaymentWindowStateMachine": {"CancelUnpaidPaymentArn": ("CancelUnpaidPayment", "cancel_unpaid_payment",
+                                                             "CancelUnpaidPayment")},
 }
 
 
@@ -98,7 +101,7 @@ MEMORY_MB = {
     "TableStream": 1024,
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
-    "MarkRefundFailed": 512,
+    "MarkRefundFailed": 512, "CancelUnpaidPayment": 512,
 }
 
 
@@ -201,3 +204,10 @@ def test_refunds_retry_provider_errors_and_leave_the_rest_to_an_operator(resourc
     assert refund["Retry"][0] == {"ErrorEquals": ["PaymentError"], "IntervalSeconds": 1, "MaxAttempts": 3,
                                   "BackoffRate": 2.0}
     assert refund["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "MarkRefundFailed"}]
+
+
+def test_a_checkout_payment_window_waits_until_pay_by_and_retries_a_timer_that_woke_early(resources) -> None:
+    states = resources["PaymentWindowStateMachine"]["Properties"]["Definition"]["States"]
+    assert states["WaitUntilPayBy"] == {"Type": "Wait", "TimestampPath": "$.payBy", "Next": "CancelUnpaidPayment"}
+    assert states["CancelUnpaidPayment"]["Retry"][0]["ErrorEquals"] == ["NotYet"]
+    assert states["CancelUnpaidPayment"]["Next"] == "Settled" and states["Settled"] == {"Type": "Succeed"}

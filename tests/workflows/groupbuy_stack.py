@@ -41,6 +41,7 @@ MACHINES = {
     "settlement": "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN",
     "refund": "TUANSTACK_REFUND_SFN_ARN",
     "expiry": "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN",
+    "payment_window": "TUANSTACK_PAYMENT_WINDOW_SFN_ARN",  # checkout's (tests/workflows/test_checkout_payments.py)
 }
 
 
