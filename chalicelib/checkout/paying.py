@@ -29,7 +29,8 @@ def paid_at(event: PaymentEvent, now: datetime) -> datetime:
 def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None = None) -> str:
     """A verified notification for a checkout's payment. Idempotent and order-independent:
     'applied', 'duplicate', 'late' (captured after the window or after a cancel: refunded),
-    'ignored' (not a capture), 'amount_mismatch' or 'unknown_order'. In time means the
+    'ignored' (not a capture), 'amount_mismatch' (not what was asked: cancelled and refunded) or
+    'unknown_order'. In time means the
     provider's success time is before ``pay_by``, whether or not the timer has run."""
     if event.state is not ProviderState.SUCCESS:
         return "ignored"
@@ -39,7 +40,15 @@ def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None
     if payment.captured:
         return "duplicate"
     if event.amount != payment.amount or event.currency != payment.currency:
+        # Never keep money that does not match what was asked: the payment is cancelled (if it
+        # still awaited) and what was captured goes back through the late-capture refund.
         logger.error("captured amount differs from the payment", extra={"payment_id": payment.id})
+        if payment.state is PaymentState.AWAITING:
+            cancel(payment, now)
+            payment = store.get_payment(payment.id) or payment
+        if payment.state is PaymentState.CANCELLED and store.record_late_capture(payment, event.transaction_id,
+                                                                                  event.amount, now):
+            count("LateCaptures")
         return "amount_mismatch"
     moment = paid_at(event, now)
     if payment.state is PaymentState.AWAITING and moment < payment.pay_by:

@@ -161,3 +161,15 @@ def test_a_twin_request_placed_meanwhile_under_the_same_key_is_answered_not_refu
     first = twin["placed"]
     assert again.replayed and not first.replayed and again.payment.id == first.payment.id
     assert stock(s) == (8, 2, 0) and get_account(customer.user_id).available == 4000  # taken once
+
+
+def test_a_capture_of_another_amount_cancels_the_payment_and_goes_back():
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    placed = place(customer, coupon_ids=())
+    wrong = captured(placed.payment.id, placed.payment.amount - 1, utc_now())
+    assert paying.apply_payment_event(wrong, utc_now()) == "amount_mismatch"
+    payment = store.get_payment(placed.payment.id)
+    assert (payment.state, payment.captured) == (PaymentState.REFUNDING, placed.payment.amount - 1)
+    assert stock(s) == (10, 0, 0)
+    assert paying.apply_payment_event(wrong, utc_now()) == "duplicate"
