@@ -26,6 +26,7 @@ from chalicelib.checkout.rules import (
     PaymentState,
     ShopOrder,
 )
+from chalicelib.core.errors import InvalidState, NotFound, PaymentWindowPassed
 from chalicelib.core.idempotency import idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
@@ -137,3 +138,21 @@ def _payment_params(payments: PaymentProvider, payment: Payment, openid: str | N
     except Exception:  # noqa: BLE001 - the orders are placed either way; payPayment asks again
         logger.warning("payment provider unavailable while placing", extra={"payment_id": payment.id})
         return None
+
+
+def pay_again(principal: Principal | None, payment_id: str, payments: PaymentProvider, openid: str | None,
+              now: datetime) -> tuple[Payment, JsapiParams]:
+    """``wx.requestPayment`` parameters again for your awaiting payment (the first were lost,
+    or the provider did not answer at placing); refused once ``pay_by`` has passed."""
+    caller = require_user(principal)
+    payment = store.get_payment(payment_id)
+    if payment is None or payment.user_id != caller.user_id:
+        raise NotFound("no such payment", "paymentId")
+    if payment.state is not PaymentState.AWAITING:
+        raise InvalidState(f"this payment is {payment.state.value.lower()}, not awaiting payment", "paymentId")
+    if payment.pay_by <= now:
+        raise PaymentWindowPassed("the time to pay for this checkout has passed", "paymentId")
+    params = _payment_params(payments, payment, openid, now)
+    if params is None:
+        raise InvalidState("the payment service is unavailable; try again", "paymentId")
+    return payment, params
