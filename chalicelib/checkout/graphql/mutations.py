@@ -7,12 +7,11 @@ import strawberry
 
 from chalicelib.accounts.published.users import wechat_openid
 from chalicelib.checkout import paying, placing
-from chalicelib.checkout.graphql.orders import Payment, regular_order
+from chalicelib.checkout.graphql.orders import Payment, payment_id_of, regular_order
 from chalicelib.checkout.graphql.queries import CheckoutInput, checkout_request
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
-from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.principal import require_user
 from chalicelib.groupbuy.published.graphql import PaymentParams
 from chalicelib.orders.published.graphql import Order
@@ -62,7 +61,7 @@ PaymentArgument = Annotated[PaymentInput, strawberry.argument(description="The p
 
 
 def _payment_id(input: PaymentInput) -> str:
-    return from_global_id(input.payment_id, "Payment", "paymentId")[0]
+    return payment_id_of(input.payment_id, "paymentId")
 
 
 @strawberry.type

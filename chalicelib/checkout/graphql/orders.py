@@ -8,6 +8,7 @@ import strawberry
 import chalicelib.checkout.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.checkout import store
 from chalicelib.checkout.graphql.types import ShippingAddress
+from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
 from chalicelib.checkout.order_view import RegularOrder, order_view
 from chalicelib.checkout.rules import Payment as PaymentRecord
 from chalicelib.checkout.rules import PaymentState as PaymentStateRecord
@@ -15,7 +16,7 @@ from chalicelib.checkout.rules import ShopOrder
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.extend import extends
-from chalicelib.core.graphql.ids import to_global_id
+from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.relay import Node, node_resolver
 from chalicelib.orders.published.graphql import Order
@@ -43,6 +44,15 @@ PAYMENT_STATUS_TEXT = {
 }
 
 
+def payment_global_id(payment_id: str) -> str:
+    """``Payment:<ULID>``: the id without its "P" (global id parts are bare ULIDs)."""
+    return to_global_id("Payment", payment_id.removeprefix(PAYMENT_ID_PREFIX))
+
+
+def payment_id_of(global_id: str, field: str) -> str:
+    return PAYMENT_ID_PREFIX + from_global_id(global_id, "Payment", field)[0]
+
+
 def regular_order(order: ShopOrder) -> Order:
     return Order(view=order_view(order))
 
@@ -54,7 +64,7 @@ class Payment(Node):
 
     @strawberry.field
     def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Payment", self.payment.id))
+        return strawberry.ID(payment_global_id(self.payment.id))
 
     @strawberry.field(description="The sum of its orders' totals.")
     def amount(self) -> Money:
@@ -90,7 +100,7 @@ async def _payment_node(info: Ctx, parts: tuple[str, ...]) -> Payment | None:
     principal = info.context.principal
     if principal is None:
         return None
-    found = await info.context.loaders.checkout_payment.load(parts[0])
+    found = await info.context.loaders.checkout_payment.load(PAYMENT_ID_PREFIX + parts[0])
     return Payment(payment=found) if found is not None and found.user_id == principal.user_id else None
 
 

@@ -11,7 +11,6 @@ from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, 
 from chalicelib.orders import rules, service
 from chalicelib.orders.graphql.types import OrderConnection, OrderState, order_connection
 
-
 StateArgument = Annotated[list[OrderState] | None, strawberry.argument(  # type: ignore[valid-type]
     description="Only orders in these states (null or empty: every state).")]
 
