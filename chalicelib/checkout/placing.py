@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.payments import JsapiParams, PaymentProvider, PaymentRequest
+from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.cart.published.checkout import add_remove_lines
 from chalicelib.checkout import store
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
@@ -45,6 +46,7 @@ class Placed:
     orders: list[ShopOrder]
     params: JsapiParams | None  # None: the provider was unreachable (payPayment asks again) or nothing to pay
     replayed: bool = False
+    address: ShippingAddress | None = None  # where the orders ship (None on a replay: read with the orders)
 
 
 def place_order(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
@@ -89,7 +91,7 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
         first = store.get_payment(replay.result_id or "")
         return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
     count("CheckoutsPlaced")
-    return Placed(payment, orders, _payment_params(payments, payment, openid, now))
+    return Placed(payment, orders, _payment_params(payments, payment, openid, now), address=priced.address)
 
 
 def _lost(key: object) -> Placed:

@@ -77,7 +77,7 @@ class CheckoutMutation:
         openid = wechat_openid(require_user(principal).user_id)
         placed = placing.place_order(principal, request, input.idempotency_key, _payments(info), openid, utc_now())
         return PlaceOrderPayload(payment=Payment(payment=placed.payment),
-                                 orders=[regular_order(o) for o in placed.orders],
+                                 orders=[regular_order(o, placed.address) for o in placed.orders],
                                  payment_params=PaymentParams.of(placed.params), replayed=placed.replayed)
 
     @strawberry.mutation(description="Payment parameters again for your awaiting payment, before its payBy "

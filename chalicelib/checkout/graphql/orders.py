@@ -6,6 +6,7 @@ from datetime import datetime
 import strawberry
 
 import chalicelib.checkout.graphql.loaders  # noqa: F401  # registers this feature's request loaders
+from chalicelib.addresses.published.checkout import ShippingAddress as AddressSnapshot
 from chalicelib.checkout import store
 from chalicelib.checkout.graphql.types import ShippingAddress
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
@@ -53,8 +54,9 @@ def payment_id_of(global_id: str, field: str) -> str:
     return PAYMENT_ID_PREFIX + from_global_id(global_id, "Payment", field)[0]
 
 
-def regular_order(order: ShopOrder) -> Order:
-    return Order(view=order_view(order))
+def regular_order(order: ShopOrder, address: AddressSnapshot | None = None) -> Order:
+    """``address``: the snapshot when the caller has it (placing), else read if asked for."""
+    return Order(view=order_view(order, address))
 
 
 @strawberry.type(description="What one checkout charges, for all its orders (one per merchant): one "
