@@ -51,3 +51,22 @@ def test_a_page_of_my_orders_of_both_kinds_is_one_query(gql, emulator):
     emulator.clear_log()
     assert len(op(gql, "MyOrders", {"first": 20}, token)["data"]["me"]["orders"]["edges"]) == 5
     assert emulator.dynamodb_counts() == MY_ORDERS_REQUESTS
+
+
+def test_the_readme_s_placing_figures(gql, emulator):
+    from chalicelib.checkout import placing
+    from chalicelib.checkout.rules import DEFAULT_TERMS, MAX_LINES, CheckoutRequest
+    from chalicelib.points.published.checkout import get_rules
+    from tests.checkout.support import PAYMENTS
+    from tests.devstack.test_readme import said
+
+    minutes, lines = said(r"She has (\d+) minutes \(`payment.payBy`\); at most (\d+) lines a checkout")
+    assert (int(minutes) * 60, int(lines)) == (DEFAULT_TERMS.payment_window_seconds, MAX_LINES)
+    (requests,) = said(r"\*\*Cost of placing\*\*: (\d+) DynamoDB requests whatever the number of lines")
+    for n in (1, 10):
+        s = shop(skus=n)
+        _, buyer = signed_in(gql, f"readme-{n}", s, quantities=(1,) * n)
+        get_rules()  # cached, as in a warm container
+        emulator.clear_log()
+        placing.place_order(buyer, CheckoutRequest(), "readme-key-0001", PAYMENTS, None, utc_now())
+        assert sum(emulator.dynamodb_counts().values()) == int(requests)
