@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.accounts.published.users import wechat_openid
 from chalicelib.adapters.payments import JsapiParams, PaymentProvider, PaymentRequest
 from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.cart.published.checkout import add_remove_lines
@@ -142,7 +143,19 @@ def _payment_params(payments: PaymentProvider, payment: Payment, openid: str | N
         return None
 
 
-def pay_again(principal: Principal | None, payment_id: str, payments: PaymentProvider, openid: str | None,
+def place_for_buyer(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
+                    payments: PaymentProvider, now: datetime) -> Placed:
+    """``placeOrder``: ``place_order`` with the buyer's WeChat openid (the JSAPI payer)."""
+    caller = require_user(principal)
+    return place_order(principal, request, idempotency_key, payments, wechat_openid(caller.user_id), now)
+
+
+def is_buyer(principal: Principal | None, user_id: str) -> bool:
+    """A payment, and an order's shipping address, are their buyer's only."""
+    return principal is not None and principal.user_id == user_id
+
+
+def pay_again(principal: Principal | None, payment_id: str, payments: PaymentProvider,
               now: datetime) -> tuple[Payment, JsapiParams]:
     """``wx.requestPayment`` parameters again for your awaiting payment (the first were lost,
     or the provider did not answer at placing); refused once ``pay_by`` has passed."""
@@ -154,7 +167,7 @@ def pay_again(principal: Principal | None, payment_id: str, payments: PaymentPro
         raise InvalidState(f"this payment is {payment.state.value.lower()}, not awaiting payment", "paymentId")
     if payment.pay_by <= now:
         raise PaymentWindowPassed("the time to pay for this checkout has passed", "paymentId")
-    params = _payment_params(payments, payment, openid, now)
+    params = _payment_params(payments, payment, wechat_openid(caller.user_id), now)
     if params is None:
         raise InvalidState("the payment service is unavailable; try again", "paymentId")
     return payment, params

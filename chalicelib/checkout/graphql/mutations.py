@@ -5,14 +5,12 @@ from typing import Annotated
 
 import strawberry
 
-from chalicelib.accounts.published.users import wechat_openid
 from chalicelib.checkout import paying, placing
 from chalicelib.checkout.graphql.orders import Payment, payment_id_of, regular_order
 from chalicelib.checkout.graphql.queries import CheckoutInput, checkout_request
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
-from chalicelib.core.principal import require_user
 from chalicelib.groupbuy.published.graphql import PaymentParams
 from chalicelib.orders.published.graphql import Order
 
@@ -72,10 +70,9 @@ class CheckoutMutation:
         "before `payment.payBy`, or everything comes back. Signed in."))
     @payload_errors(PlaceOrderPayload)
     def place_order(self, info: Ctx, input: PlaceOrderArgument) -> PlaceOrderPayload | None:
-        principal = info.context.principal
         request = checkout_request(input.checkout)  # bad ids are refused before anything is read
-        openid = wechat_openid(require_user(principal).user_id)
-        placed = placing.place_order(principal, request, input.idempotency_key, _payments(info), openid, utc_now())
+        placed = placing.place_for_buyer(info.context.principal, request, input.idempotency_key, _payments(info),
+                                         utc_now())
         return PlaceOrderPayload(payment=Payment(payment=placed.payment),
                                  orders=[regular_order(o, placed.address) for o in placed.orders],
                                  payment_params=PaymentParams.of(placed.params), replayed=placed.replayed)
@@ -84,9 +81,7 @@ class CheckoutMutation:
                                      "(PAYMENT_WINDOW_PASSED after).")
     @payload_errors(PaymentPayload)
     def pay_payment(self, info: Ctx, input: PaymentArgument) -> PaymentPayload | None:
-        principal = info.context.principal
-        openid = wechat_openid(require_user(principal).user_id)
-        payment, params = placing.pay_again(principal, _payment_id(input), _payments(info), openid, utc_now())
+        payment, params = placing.pay_again(info.context.principal, _payment_id(input), _payments(info), utc_now())
         return PaymentPayload(payment=Payment(payment=payment), payment_params=PaymentParams.of(params))
 
     @strawberry.mutation(description="Cancel your unpaid checkout: the payment and ALL its orders (one per "

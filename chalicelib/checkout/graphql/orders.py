@@ -11,6 +11,7 @@ from chalicelib.checkout import store
 from chalicelib.checkout.graphql.types import ShippingAddress
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
 from chalicelib.checkout.order_view import RegularOrder, order_view
+from chalicelib.checkout.placing import is_buyer
 from chalicelib.checkout.rules import Payment as PaymentRecord
 from chalicelib.checkout.rules import PaymentState as PaymentStateRecord
 from chalicelib.checkout.rules import ShopOrder
@@ -99,11 +100,10 @@ class Payment(Node):
 
 @node_resolver("Payment")
 async def _payment_node(info: Ctx, parts: tuple[str, ...]) -> Payment | None:
-    principal = info.context.principal
-    if principal is None:
+    if info.context.principal is None:
         return None
     found = await info.context.loaders.checkout_payment.load(PAYMENT_ID_PREFIX + parts[0])
-    return Payment(payment=found) if found is not None and found.user_id == principal.user_id else None
+    return Payment(payment=found) if found is not None and is_buyer(info.context.principal, found.user_id) else None
 
 
 @extends(Order)
@@ -124,8 +124,7 @@ class RegularOrderFields:
                                   "group-buy order.")
     async def shipping_address(self, info: Ctx) -> ShippingAddress | None:
         source = self.view.source
-        principal = info.context.principal
-        if not isinstance(source, RegularOrder) or principal is None or principal.user_id != self.view.user_id:
+        if not isinstance(source, RegularOrder) or not is_buyer(info.context.principal, self.view.user_id):
             return None
         if source.address is not None:
             return ShippingAddress(snapshot=source.address)
