@@ -172,7 +172,7 @@ def test_my_orders_lists_both_kinds_newest_first_and_filters_by_state_without_st
     placed = place(gql, token)
     payment = raw_id(placed["payment"]["id"], "Payment")
     assert paying.apply_payment_event(captured(payment, 6000 + 1000, utc_now()), utc_now()) == "applied"
-    listed = op(gql, "MyOrders", {}, token)["data"]["me"]["orders"]["edges"]
+    listed = op(gql, "OrdersOfEveryKind", {}, token)["data"]["me"]["orders"]["edges"]
     regular, group_buy = (e["node"] for e in listed)
     assert (regular["kind"], regular["state"], regular["statusText"]) == ("REGULAR", "TO_SHIP", "Paid, to ship (待发货)")
     assert regular["payment"] == {"id": placed["payment"]["id"], "state": "PAID"} and regular["team"] is None
@@ -180,9 +180,9 @@ def test_my_orders_lists_both_kinds_newest_first_and_filters_by_state_without_st
                                                                          None)
     assert group_buy["team"]["id"] and len(group_buy["lines"]) == 1 and group_buy["lines"][0]["quantity"] == 1
     # Filtered: the newest (regular, TO_SHIP) is read and left out; its page moves past it.
-    first = op(gql, "MyOrders", {"state": ["AWAITING_PAYMENT"], "first": 1}, token)["data"]["me"]["orders"]
+    first = op(gql, "OrdersOfEveryKind", {"state": ["AWAITING_PAYMENT"], "first": 1}, token)["data"]["me"]["orders"]
     assert first["edges"] == [] and first["pageInfo"]["hasNextPage"] is True
-    second = op(gql, "MyOrders", {"state": ["AWAITING_PAYMENT"], "first": 1,
+    second = op(gql, "OrdersOfEveryKind", {"state": ["AWAITING_PAYMENT"], "first": 1,
                                   "after": first["pageInfo"]["endCursor"]}, token)["data"]["me"]["orders"]
     assert [e["node"]["id"] for e in second["edges"]] == [group_buy["id"]]
 

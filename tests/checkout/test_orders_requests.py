@@ -29,7 +29,7 @@ def test_placing_costs_the_same_requests_for_one_line_as_for_ten(gql, emulator):
     assert counts[0] == counts[1] == PLACE_ORDER_REQUESTS
 
 
-# The caller (GetItem) and ONE Query of both kinds; then for the fields MyOrders selects, batched whatever
+# The caller (GetItem) and ONE Query of both kinds; then for the fields OrdersOfEveryKind selects, batched whatever
 # the page holds: the lines' products and SKUs (2 BatchGetItems), the regular orders' payments (1
 # BatchGetItem); a group-buy order's team is its loader's one Query per team (as before).
 MY_ORDERS_REQUESTS = {"GetItem": 1, "Query": 2, "BatchGetItem": 3}
@@ -42,14 +42,14 @@ def test_a_page_of_my_orders_of_both_kinds_is_one_query(gql, emulator):
     groupbuy.open_team(buyer, deal.id, sku_id, None, RecordingPayments(), utc_now())
     assert place(gql, token)["errors"] == []
     emulator.clear_log()
-    edges = op(gql, "MyOrders", {"first": 20}, token)["data"]["me"]["orders"]["edges"]
+    edges = op(gql, "OrdersOfEveryKind", {"first": 20}, token)["data"]["me"]["orders"]["edges"]
     assert [e["node"]["kind"] for e in edges] == ["REGULAR", "GROUP_BUY"]
     assert emulator.dynamodb_counts() == MY_ORDERS_REQUESTS
     for n in range(3):  # more regular orders: no more requests
         assert place(gql, token, key=f"more-orders-{n:04d}", buyNow={"skuId": sku_gid(s), "quantity": 1})[
             "errors"] == []
     emulator.clear_log()
-    assert len(op(gql, "MyOrders", {"first": 20}, token)["data"]["me"]["orders"]["edges"]) == 5
+    assert len(op(gql, "OrdersOfEveryKind", {"first": 20}, token)["data"]["me"]["orders"]["edges"]) == 5
     assert emulator.dynamodb_counts() == MY_ORDERS_REQUESTS
 
 
