@@ -4,7 +4,9 @@ PynamoDB maps an item to its class by the ``type`` discriminator, and only knows
 the classes whose modules were imported. app.py imports this module before any
 handler runs, so a Query or a stream record that meets another feature's item
 never finds its discriminator unknown. tests/core/test_models_registry.py fails
-when a model is declared and not listed here.
+when a model is declared and not listed here. The order kinds register their item
+types with the orders feature here too (``*.order_view``), so any reader of a user's
+orders, GraphQL or not, knows both kinds.
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import chalicelib.addresses.models
 import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.checkout.models
+import chalicelib.checkout.order_view
 import chalicelib.core.table.models
 import chalicelib.coupons.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models
+import chalicelib.groupbuy.order_view
 import chalicelib.mall.store  # the mall's items
 import chalicelib.points.models
 import chalicelib.promotions.models

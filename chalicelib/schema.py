@@ -16,11 +16,14 @@ import chalicelib.addresses.graphql.user_fields
 # modules are imported.
 import chalicelib.cart.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
+import chalicelib.checkout.graphql.orders
 import chalicelib.coupons.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
 import chalicelib.groupbuy.graphql.user_fields
 import chalicelib.mall.graphql.user_fields
+import chalicelib.orders.graphql.queries
+import chalicelib.orders.graphql.user_fields
 import chalicelib.points.graphql.user_fields
 import chalicelib.promotions.graphql.product_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
@@ -34,6 +37,8 @@ from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
+from chalicelib.checkout.graphql.mutations import CheckoutMutation
+from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
@@ -47,9 +52,10 @@ from chalicelib.feeds.graphql.types import Author, Post
 from chalicelib.feeds.moderation import screen as screen_text
 from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
 from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
-from chalicelib.groupbuy.graphql.types import Deal, Order, Team
+from chalicelib.groupbuy.graphql.types import Deal, Team
 from chalicelib.mall.graphql.mutations import MallMutation
 from chalicelib.mall.graphql.types import MallItem, MallQuery, MallRedemption
+from chalicelib.orders.graphql.types import Order
 from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
 from chalicelib.promotions.graphql.mutations import PromotionMutation
 from chalicelib.promotions.graphql.queries import PromotionQuery
@@ -69,13 +75,13 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
-               CartMutation, AddressMutation, CouponMutation, PromotionMutation):
+               CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate, Promotion]
+              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.accounts.published.users import wechat_openid
 from chalicelib.adapters.payments import JsapiParams, PaymentProvider, PaymentRequest
+from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.cart.published.checkout import add_remove_lines
 from chalicelib.checkout import store
 from chalicelib.checkout.config import checkout_terms
@@ -26,7 +28,7 @@ from chalicelib.checkout.rules import (
     PaymentState,
     ShopOrder,
 )
-from chalicelib.core.errors import DomainError
+from chalicelib.core.errors import DomainError, InvalidState, NotFound, PaymentWindowPassed
 from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
 from chalicelib.core.ids import new_id
 from chalicelib.core.observability import count, logger
@@ -45,6 +47,7 @@ class Placed:
     orders: list[ShopOrder]
     params: JsapiParams | None  # None: the provider was unreachable (payPayment asks again) or nothing to pay
     replayed: bool = False
+    address: ShippingAddress | None = None  # where the orders ship (None on a replay: read with the orders)
 
 
 def place_order(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
@@ -105,7 +108,7 @@ def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, 
         first = store.get_payment(replay.result_id or "")
         return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
     count("CheckoutsPlaced")
-    return Placed(payment, orders, _payment_params(payments, payment, openid, now))
+    return Placed(payment, orders, _payment_params(payments, payment, openid, now), address=priced.address)
 
 
 def _replay(key: IdempotentRequest) -> Placed | None:
@@ -163,3 +166,33 @@ def _payment_params(payments: PaymentProvider, payment: Payment, openid: str | N
     except Exception:  # noqa: BLE001 - the orders are placed either way; payPayment asks again
         logger.warning("payment provider unavailable while placing", extra={"payment_id": payment.id})
         return None
+
+
+def place_for_buyer(principal: Principal | None, request: CheckoutRequest, idempotency_key: str,
+                    payments: PaymentProvider, now: datetime) -> Placed:
+    """``placeOrder``: ``place_order`` with the buyer's WeChat openid (the JSAPI payer)."""
+    caller = require_user(principal)
+    return place_order(principal, request, idempotency_key, payments, wechat_openid(caller.user_id), now)
+
+
+def is_buyer(principal: Principal | None, user_id: str) -> bool:
+    """A payment, and an order's shipping address, are their buyer's only."""
+    return principal is not None and principal.user_id == user_id
+
+
+def pay_again(principal: Principal | None, payment_id: str, payments: PaymentProvider,
+              now: datetime) -> tuple[Payment, JsapiParams]:
+    """``wx.requestPayment`` parameters again for your awaiting payment (the first were lost,
+    or the provider did not answer at placing); refused once ``pay_by`` has passed."""
+    caller = require_user(principal)
+    payment = store.get_payment(payment_id)
+    if payment is None or payment.user_id != caller.user_id:
+        raise NotFound("no such payment", "paymentId")
+    if payment.state is not PaymentState.AWAITING:
+        raise InvalidState(f"this payment is {payment.state.value.lower()}, not awaiting payment", "paymentId")
+    if payment.pay_by <= now:
+        raise PaymentWindowPassed("the time to pay for this checkout has passed", "paymentId")
+    params = _payment_params(payments, payment, wechat_openid(caller.user_id), now)
+    if params is None:
+        raise InvalidState("the payment service is unavailable; try again", "paymentId")
+    return payment, params

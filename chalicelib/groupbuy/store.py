@@ -286,7 +286,8 @@ def orders_by_id(ids: Iterable[str]) -> dict[str, Order]:
 
 def user_orders_page(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Order]:
     """Newest first; a position is an order id."""
-    return query_page(TableItem.gsi1, keys.user_orders(user_id), limit, after).map(to_order)
+    # The partition holds checkout's regular orders too (me.orders lists both): only ours here.
+    return query_page(TableItem.gsi1, keys.user_orders(user_id), limit, after, kinds=OrderItem).map(to_order)
 
 
 def user_seats_page(user_id: str, limit: int | PageRequest, after: str | None = None) -> Page[Seat]:

@@ -1,4 +1,4 @@
-"""Types and words a code generator can use, for the catalog, group-buy and accounts features.
+"""Types and words a code generator can use, for the catalog, group-buy, orders, checkout and accounts features.
 
 The schema is walked from these features' root fields and node types: every type reached
 must be listed below (ours, shared from core, or another feature's, not walked), so a new
@@ -29,8 +29,9 @@ QUERY_FIELDS = {"product", "products", "productsByTag", "categories", "category"
                 "deals", "deal", "team", "teamByShareCode", "refundFailedOrders"}
 MUTATION_FIELDS = {"loginWithWechat", "createCategory", "createProduct", "updateProduct", "archiveProduct", "addSku",
                    "updateSku", "setStock", "adjustStock", "createDeal", "openTeam", "joinTeam", "payOrder",
-                   "cancelSeat", "retryRefund", "addToCart", "updateCartLine", "removeFromCart", "selectCartLines"}
-NODE_TYPES = {"Product", "Sku", "Category", "Deal", "Team", "Order", "User", "Cart", "CartLine"}
+                   "cancelSeat", "retryRefund", "addToCart", "updateCartLine", "removeFromCart", "selectCartLines",
+                   "placeOrder", "payPayment", "cancelPayment"}
+NODE_TYPES = {"Product", "Sku", "Category", "Deal", "Team", "Order", "User", "Cart", "CartLine", "Payment"}
 
 OURS = NODE_TYPES | {
     # catalog
@@ -48,6 +49,9 @@ OURS = NODE_TYPES | {
     # cart
     "CartLineStatus", "CartPayload", "AddToCartInput", "UpdateCartLineInput", "RemoveFromCartInput",
     "SelectCartLinesInput",
+    # orders (every kind) and checkout
+    "OrderKind", "OrderLine", "ShippingAddress", "PaymentState", "PlaceOrderInput", "PlaceOrderPayload",
+    "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput",
 }
 SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
           "DateTime", "Date", "ID", "String", "Int", "Boolean"}

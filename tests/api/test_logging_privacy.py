@@ -72,3 +72,30 @@ def test_address_book_personal_data_is_never_logged(gql, capsys, caplog):
     assert "graphql request" in output  # the logs were captured at all
     for personal in (recipient, mobile, detail, "13800009876", "138****9876"):
         assert personal not in output
+
+
+def test_an_order_s_shipping_address_is_never_logged(gql, capsys, caplog, monkeypatch):
+    """Placed (its snapshot copied), refused, read back on the order, listed: never in the logs."""
+    from chalicelib.checkout import placing
+    from tests.checkout.orders_support import RECIPIENT, op, place, signed_in
+    from tests.checkout.support import shop
+
+    caplog.set_level(logging.DEBUG, logger="tuanstack")
+    from chalicelib.core.observability import logger
+
+    s = shop()
+    logger.setLevel("DEBUG")
+    try:
+        token, _ = signed_in(gql, "pii-order", s, quantities=(1,))
+        placed = place(gql, token)
+        assert placed["orders"][0]["shippingAddress"]["recipient"] == RECIPIENT
+        op(gql, "OrderNode", {"id": placed["orders"][0]["id"]}, token)
+        op(gql, "OrdersOfEveryKind", {}, token)
+        monkeypatch.setattr(placing, "_payment_params", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+        place(gql, token, key="pii-order-0002", buyNow={"skuId": placed["orders"][0]["lines"][0]["skuId"]})
+    finally:
+        logger.setLevel("WARNING")
+    output = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    assert "graphql request" in output
+    for personal in (RECIPIENT, "13800000003", "2 号"):
+        assert personal not in output

@@ -55,7 +55,8 @@ def test_the_app_schema_gets_user_and_product_fields_from_their_features():
 
     schema()
     user_fields = {f.python_name: getattr(f, "_extended_from", None) for f in User.__strawberry_definition__.fields}
-    assert user_fields["orders"].__module__ == "chalicelib.groupbuy.graphql.user_fields"
+    assert user_fields["orders"].__module__ == "chalicelib.orders.graphql.user_fields"
+    assert user_fields["teams"].__module__ == "chalicelib.groupbuy.graphql.user_fields"
     assert user_fields["points"].__module__ == "chalicelib.points.graphql.user_fields"
     product_fields = {f.python_name: getattr(f, "_extended_from", None) for f in Product.__strawberry_definition__.fields}
     assert product_fields["posts"].__module__ == "chalicelib.feeds.graphql.product_fields"

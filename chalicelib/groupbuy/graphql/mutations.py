@@ -14,8 +14,9 @@ from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.money import Currency
 from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import rules, service
-from chalicelib.groupbuy.graphql.types import Deal, Order, PaymentParams, Team
+from chalicelib.groupbuy.graphql.types import Deal, PaymentParams, Team, group_buy_order
 from chalicelib.groupbuy.rules import NewDeal
+from chalicelib.orders.published.graphql import Order
 
 
 def _payments(info: Ctx):
@@ -130,7 +131,7 @@ def _order_id(input: OrderArgument) -> str:
 
 
 def _seat_payload(taken: service.SeatTaken) -> SeatPayload:
-    return SeatPayload(order=Order(order=taken.order), team=Team(team=taken.team),
+    return SeatPayload(order=group_buy_order(taken.order), team=Team(team=taken.team),
                        payment=PaymentParams.of(taken.payment))
 
 
@@ -184,15 +185,15 @@ class GroupBuyMutation:
     @payload_errors(OrderPayload)
     def pay_order(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
         order, params = service.pay_order(info.context.principal, _order_id(input), _payments(info), utc_now())
-        return OrderPayload(order=Order(order=order), payment=PaymentParams.of(params))
+        return OrderPayload(order=group_buy_order(order), payment=PaymentParams.of(params))
 
     @strawberry.mutation(description="Give back your unpaid seat.")
     @payload_errors(OrderPayload)
     def cancel_seat(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
-        return OrderPayload(order=Order(order=service.cancel_seat(info.context.principal, _order_id(input),
+        return OrderPayload(order=group_buy_order(service.cancel_seat(info.context.principal, _order_id(input),
                                                                   utc_now())))
 
     @strawberry.mutation(description="Operators: run a failed refund again (same refund id: never paid twice).")
     @payload_errors(OrderPayload)
     def retry_refund(self, info: Ctx, input: OrderArgument) -> OrderPayload | None:
-        return OrderPayload(order=Order(order=groupbuy_payments.retry_refund(info.context.principal, _order_id(input))))
+        return OrderPayload(order=group_buy_order(groupbuy_payments.retry_refund(info.context.principal, _order_id(input))))

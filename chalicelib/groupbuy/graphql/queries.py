@@ -10,11 +10,9 @@ from chalicelib.core.graphql.ids import from_global_id
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 from chalicelib.core.graphql.relay import node_resolver
 from chalicelib.groupbuy import payments as groupbuy_payments
-from chalicelib.groupbuy import store
 from chalicelib.groupbuy.graphql.types import (
     Deal,
     DealConnection,
-    Order,
     OrderConnection,
     Team,
     deal_connection,
@@ -39,14 +37,6 @@ async def _deal_node(info: Ctx, parts: tuple[str, ...]) -> Deal | None:
 @node_resolver("Team")
 async def _team_node(info: Ctx, parts: tuple[str, ...]) -> Team | None:
     return await team_by_code(info, parts[0])
-
-
-@node_resolver("Order")
-def _order_node(info: Ctx, parts: tuple[str, ...]) -> Order | None:
-    order = store.get_order(parts[0])
-    principal = info.context.principal
-    mine = principal is not None and order is not None and order.user_id == principal.user_id
-    return Order(order=order) if mine else None
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""Group-buy types: Deal, Team (with its members), Order, payment parameters."""
+"""Group-buy types: Deal, Team (with its members), payment parameters; its fields on the one Order type."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +13,7 @@ from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
+from chalicelib.core.graphql.extend import extends
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
@@ -20,29 +21,15 @@ from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy import store
+from chalicelib.groupbuy.order_view import order_view
+from chalicelib.orders.published.graphql import Order, OrderConnection
+from chalicelib.orders.published.graphql import order_connection as orders_connection
 
 TeamState = described_enum(domain.TeamState, name="TeamState", values={
     "OPEN": "Taking members until it is full or expiresAt passes.",
     "SUCCEEDED": "Formed (成团): its paid orders ship.",
     "FAILED": "Expired without forming: its paid members are refunded.",
 })
-OrderState = described_enum(
-    domain.OrderState, name="OrderState",
-    description="AWAITING_PAYMENT → PAID_AWAITING_TEAM → TO_SHIP → SHIPPED → COMPLETED; "
-                "or CANCELLED; or REFUNDING → REFUNDED / REFUND_FAILED.",
-    values={
-        "AWAITING_PAYMENT": "Holds a seat until payBy; pay with the payment parameters.",
-        "PAID_AWAITING_TEAM": "Paid; ships only if the team forms.",
-        "TO_SHIP": "The team formed; waiting to ship.",
-        "SHIPPED": "On its way.",
-        "COMPLETED": "Finished: nothing more happens to it.",
-        "CANCELLED": "Given back or not paid by payBy; nothing was charged.",
-        "REFUNDING": "A refund is under way (e.g. the team failed).",
-        "REFUNDED": "Refunded: see `refunded`.",
-        "REFUND_FAILED": "The refund failed; operators retry it.",
-    })
-
-
 class _SignType(Enum):
     RSA = "RSA"
 
@@ -51,20 +38,6 @@ class _SignType(Enum):
 SignType = described_enum(_SignType, name="SignType",
                           description="How paySign was made, as wx.requestPayment's signType takes it.",
                           values={"RSA": "WeChat Pay API v3: an RSA (SHA256-RSA) signature."})
-
-# What a customer reads next to the state (English / 中文).
-ORDER_STATUS_TEXT = {
-    domain.OrderState.AWAITING_PAYMENT: "Awaiting payment (待支付)",
-    domain.OrderState.PAID_AWAITING_TEAM: "Paid, awaiting team (已支付，待成团)",
-    domain.OrderState.TO_SHIP: "Team formed, to ship (已成团，待发货)",
-    domain.OrderState.SHIPPED: "Shipped (已发货)",
-    domain.OrderState.COMPLETED: "Completed (已完成)",
-    domain.OrderState.CANCELLED: "Cancelled (已取消)",
-    domain.OrderState.REFUNDING: "Refunding (退款中)",
-    domain.OrderState.REFUNDED: "Refunded (已退款)",
-    domain.OrderState.REFUND_FAILED: "Refund failed, we are on it (退款失败，处理中)",
-}
-
 
 async def _sku(info: Ctx, product_id: str, sku_id: str) -> Sku | None:
     product = await info.context.loaders.product.load(product_id)
@@ -256,76 +229,6 @@ class TeamConnection:
 
 
 @strawberry.type
-class Order(Node):
-    order: strawberry.Private[domain.Order]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Order", self.order.id))
-
-    @strawberry.field
-    def state(self) -> OrderState:
-        return self.order.state
-
-    @strawberry.field(description="What the state means for the customer, in English and Chinese.")
-    def status_text(self) -> str:
-        return ORDER_STATUS_TEXT[self.order.state]
-
-    @strawberry.field
-    def amount(self) -> Money:
-        return Money(amount=self.order.amount.amount, currency=self.order.amount.currency)
-
-    @strawberry.field(description="Points redeemed on this order at checkout.")
-    def points_used(self) -> int:
-        return self.order.points_used
-
-    @strawberry.field(description="Taken off the group price by those points (fen).")
-    def points_discount(self) -> Money:
-        return Money(amount=self.order.discount, currency=self.order.amount.currency)
-
-    @strawberry.field
-    def quantity(self) -> int:
-        return self.order.quantity
-
-    @strawberry.field(description="Pay before this, or the seat goes back to the team.")
-    def pay_by(self) -> datetime:
-        return self.order.pay_by
-
-    @strawberry.field
-    def paid_at(self) -> datetime | None:
-        return self.order.paid_at
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.order.created_at
-
-    @strawberry.field(description="Refunded so far, in the order's currency (0 when none).")
-    def refunded(self) -> Money:
-        return Money(amount=self.order.refunded, currency=self.order.amount.currency)
-
-    @strawberry.field
-    async def sku(self, info: Ctx) -> Sku | None:
-        return await _sku(info, self.order.product_id, self.order.sku_id)
-
-    @strawberry.field
-    async def team(self, info: Ctx) -> Team | None:
-        team, _ = await info.context.loaders.team_view.load(self.order.team_id)
-        return Team(team=team) if team else None
-
-
-@strawberry.type
-class OrderEdge:
-    node: Order
-    cursor: str
-
-
-@strawberry.type
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
 class DealEdge:
     node: Deal
     cursor: str
@@ -356,11 +259,6 @@ class PaymentParams:
                    package=params.package, sign_type=SignType(params.sign_type), pay_sign=params.pay_sign)
 
 
-def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:
-    """Orders by id (a position is an order id)."""
-    return connection(OrderConnection, OrderEdge, scope, page, lambda o: Order(order=o))
-
-
 def deal_connection(first: int | None, after: str | None, last: int | None = None,
                     before: str | None = None) -> DealConnection:
     scope = "deals"
@@ -373,3 +271,31 @@ def team_connection_of_seats(scope: str, seats: Page[domain.Seat], teams: dict[s
     team is gone is skipped."""
     return connection(TeamConnection, TeamEdge, scope, seats.keep(lambda s: s.team_id in teams),
                       lambda s: Team(team=teams[s.team_id]))
+
+
+@extends(Order)
+@strawberry.type
+class GroupBuyOrderFields:
+    """Fields a group-buy order has; null for an order of another kind."""
+
+    @strawberry.field(description="The SKU of the seat; null for a regular order (see `lines`).")
+    async def sku(self, info: Ctx) -> Sku | None:
+        order = self.view.source
+        return await _sku(info, order.product_id, order.sku_id) if isinstance(order, domain.Order) else None
+
+    @strawberry.field(description="The team of the seat; null for a regular order.")
+    async def team(self, info: Ctx) -> Team | None:
+        order = self.view.source
+        if not isinstance(order, domain.Order):
+            return None
+        team, _ = await info.context.loaders.team_view.load(order.team_id)
+        return Team(team=team) if team else None
+
+
+def group_buy_order(order: domain.Order) -> Order:
+    return Order(view=order_view(order))
+
+
+def order_connection(scope: str, page: Page[domain.Order]) -> OrderConnection:
+    """Group-buy orders by id (a position is an order id)."""
+    return orders_connection(scope, page.map(order_view))

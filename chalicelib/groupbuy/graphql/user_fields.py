@@ -1,4 +1,4 @@
-"""Group-buy's fields on User: your orders and your teams."""
+"""Group-buy's field on User: your teams (your orders of every kind: the orders feature's me.orders)."""
 from __future__ import annotations
 
 import strawberry
@@ -8,9 +8,7 @@ from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 from chalicelib.groupbuy import service
 from chalicelib.groupbuy.graphql.types import (
-    OrderConnection,
     TeamConnection,
-    order_connection,
     team_connection_of_seats,
 )
 
@@ -18,13 +16,6 @@ from chalicelib.groupbuy.graphql.types import (
 @user_fields
 @strawberry.type
 class GroupBuyUserFields:
-    @strawberry.field(description="Your group-buy orders, newest first." + BOTH_WAYS)
-    def orders(self, info: Info, first: First = None, after: After = None, last: Last = None,
-               before: Before = None) -> OrderConnection | None:
-        scope = f"orders:{self.user_id}"
-        return order_connection(scope, service.orders_of(info.context.principal, self.user_id,
-                                                         page_request(scope, first, after, last, before)))
-
     @strawberry.field(description="Teams you opened or joined, newest first." + BOTH_WAYS)
     def teams(self, info: Info, first: First = None, after: After = None, last: Last = None,
               before: Before = None) -> TeamConnection | None:

@@ -1,0 +1,36 @@
+"""A group-buy order as an order of any kind (orders' registry): one line, its SKU × quantity
+at the group price, the points' discount on it. Registered when imported."""
+from __future__ import annotations
+
+from chalicelib.groupbuy import rules as domain
+from chalicelib.groupbuy.mapping import to_order
+from chalicelib.groupbuy.models import OrderItem
+from chalicelib.orders.published.kinds import OrderKind, OrderLineView, OrderState, OrderView, register_kind
+
+# What a customer reads next to the state (English / 中文).
+ORDER_STATUS_TEXT = {
+    domain.OrderState.AWAITING_PAYMENT: "Awaiting payment (待支付)",
+    domain.OrderState.PAID_AWAITING_TEAM: "Paid, awaiting team (已支付，待成团)",
+    domain.OrderState.TO_SHIP: "Team formed, to ship (已成团，待发货)",
+    domain.OrderState.SHIPPED: "Shipped (已发货)",
+    domain.OrderState.COMPLETED: "Completed (已完成)",
+    domain.OrderState.CANCELLED: "Cancelled (已取消)",
+    domain.OrderState.REFUNDING: "Refunding (退款中)",
+    domain.OrderState.REFUNDED: "Refunded (已退款)",
+    domain.OrderState.REFUND_FAILED: "Refund failed, we are on it (退款失败，处理中)",
+}
+
+
+def order_view(order: domain.Order) -> OrderView:
+    before_points = order.amount.amount + order.discount  # the group price of the units
+    line = OrderLineView(order.product_id, order.sku_id, order.quantity, before_points // max(order.quantity, 1),
+                         points=order.discount)
+    return OrderView(
+        id=order.id, kind=OrderKind.GROUP_BUY, user_id=order.user_id, merchant_id=None,
+        state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=(line,),
+        shipping=0, total=order.amount.amount, currency=order.amount.currency, created_at=order.created_at,
+        pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded, source=order,
+    )
+
+
+register_kind(OrderItem, lambda item: order_view(to_order(item)))

@@ -1,0 +1,7 @@
+"""For order kinds (group-buy, checkout): the view to map their order to and the registry to fill."""
+from __future__ import annotations
+
+from chalicelib.orders.kinds import register_kind
+from chalicelib.orders.rules import OrderKind, OrderLineView, OrderState, OrderView
+
+__all__ = ["OrderKind", "OrderLineView", "OrderState", "OrderView", "register_kind"]

@@ -1,0 +1,84 @@
+"""What an order of any kind shows: the view each kind maps its own item to. Pure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class OrderKind(Enum):
+    GROUP_BUY = "GROUP_BUY"
+    REGULAR = "REGULAR"
+
+
+class OrderState(Enum):
+    """Every kind's states under the same names (a regular order never waits for a team)."""
+
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PAID_AWAITING_TEAM = "PAID_AWAITING_TEAM"
+    TO_SHIP = "TO_SHIP"
+    SHIPPED = "SHIPPED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    REFUNDING = "REFUNDING"
+    REFUNDED = "REFUNDED"
+    REFUND_FAILED = "REFUND_FAILED"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    product_id: str
+    sku_id: str
+    quantity: int
+    unit_price: int
+    product_name: str = ""
+    sku_code: str = ""
+    promotion: int = 0
+    coupons: int = 0
+    points: int = 0
+
+    @property
+    def items(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def total(self) -> int:
+        return self.items - self.promotion - self.coupons - self.points
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """An order as a customer reads it, whatever its kind; ``source`` is the kind's own
+    order (its kind's extra fields read it). Money in fen of ``currency``."""
+
+    id: str
+    kind: OrderKind
+    user_id: str
+    merchant_id: str | None
+    state: OrderState
+    status_text: str
+    lines: tuple[OrderLineView, ...]
+    shipping: int
+    total: int
+    currency: str
+    created_at: datetime
+    pay_by: datetime
+    paid_at: datetime | None
+    refunded: int
+    source: object
+
+    @property
+    def items(self) -> int:
+        return sum(line.items for line in self.lines)
+
+    @property
+    def promotion(self) -> int:
+        return sum(line.promotion for line in self.lines)
+
+    @property
+    def coupons(self) -> int:
+        return sum(line.coupons for line in self.lines)
+
+    @property
+    def points(self) -> int:
+        return sum(line.points for line in self.lines)
