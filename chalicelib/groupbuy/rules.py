@@ -7,12 +7,14 @@ members paid: then it succeeds as virtual, with no fake member ever written.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
 from chalicelib.core.errors import ValidationFailed
+
+# A team's id is its share code (core.ids: 16 characters, 80 random bits, fits a `scene`).
+from chalicelib.core.ids import SHARE_CODE_LENGTH, is_share_code, new_share_code  # noqa: F401
 from chalicelib.core.money import Money, require_whole
 
 MIN_TEAM, MAX_TEAM, DEFAULT_TEAM = 2, 50, 2
@@ -23,20 +25,6 @@ DEFAULT_PAYMENT_WINDOW = timedelta(minutes=15)
 MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW = timedelta(seconds=5), timedelta(hours=2)
 MAX_DEAL_STOCK = 1_000_000
 MAX_PER_USER = 100
-
-# Share codes travel in a mini-program `scene` (≤ 32 visible ASCII). 16 characters
-# of Crockford base32 carry 80 random bits: not enumerable, and nothing personal.
-_SHARE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SHARE_CODE_LENGTH = 16
-
-
-def new_share_code() -> str:
-    return "".join(secrets.choice(_SHARE_ALPHABET) for _ in range(SHARE_CODE_LENGTH))
-
-
-def is_share_code(value: str) -> bool:
-    return isinstance(value, str) and len(value) == SHARE_CODE_LENGTH and all(c in _SHARE_ALPHABET for c in value)
-
 
 class TeamState(Enum):
     OPEN = "OPEN"
