@@ -134,6 +134,36 @@ def story_expiry(base: str, quick: bool = False, say=print) -> dict[str, Any]:
     return {"team": team, "alice_order": opened["order"]["id"]}
 
 
+def story_checkout(base: str, say=print) -> dict[str, Any]:
+    """Carol buys at the regular price: claims the coupon centre's coupons, puts the mango
+    deal's SKU in her cart, previews (best coupons chosen for her), places, pays (the
+    simulated capture) and finds the order to ship among her orders."""
+    anonymous = Client(base)
+    carol = anonymous.login("demo:carol")
+    for edge in carol.gql("CouponCentre", {"first": 20})["couponTemplates"]["edges"]:
+        claimed = carol.gql("ClaimCoupon", {"templateId": edge["node"]["id"]})["claimCoupon"]
+        if claimed["errors"] and claimed["errors"][0]["code"] != "LIMIT_REACHED":  # claimed on an earlier run
+            raise RuntimeError(claimed["errors"])
+    if not carol.gql("MyAddresses")["me"]["addresses"]:
+        _ok(carol.gql("AddAddress", {"input": {
+            "recipient": "演示收件人", "mobile": "13800000003", "provinceCode": "310000", "cityCode": "310100",
+            "districtCode": "310104", "detail": "演示路 1 号 (demo)", "isDefault": True}})["addAddress"])
+    sku = _deal(anonymous, 2)["prices"][0]["skuId"]
+    _ok(carol.gql("AddToCart", {"skuId": sku, "quantity": 3})["addToCart"])
+    preview = carol.gql("CheckoutPreview", {"input": {}})["checkoutPreview"]
+    say(f"carol's cart: items ¥{preview['items']['amount'] / 100:.2f}, discounts ¥{preview['discount']['amount'] / 100:.2f},"
+        f" shipping ¥{preview['shipping']['amount'] / 100:.2f}: total ¥{preview['total']['amount'] / 100:.2f}")
+    placed = _ok(carol.gql("PlaceOrder", {"input": {"checkout": {}, "idempotencyKey": f"demo-{time.time_ns()}"}})[
+        "placeOrder"])
+    payment = placed["payment"]
+    say(f"  placed {len(placed['orders'])} order(s) under payment {payment['id']}, pay by {payment['payBy']}")
+    say(f"  carol pays: {anonymous.post('/payments/simulated/capture', {'paymentId': payment['id']})['message']}")
+    orders = carol.gql("OrdersOfEveryKind", {"first": 5})["me"]["orders"]["edges"]
+    mine = [o["node"] for o in orders if o["node"]["id"] in {p["id"] for p in placed["orders"]}]
+    say(f"carol's orders: {', '.join(o['state'] for o in mine)}")
+    return {"preview": preview, "placed": placed, "orders": mine}
+
+
 QUICK_LIFETIME_SECONDS = 12  # the seeded flash deal's is 90: the two are told apart by it
 
 
@@ -186,6 +216,8 @@ def main(argv: list[str] | None = None) -> None:
     story_success(args.url)
     print("== story 2: a team expires and its members are refunded")
     story_expiry(args.url, quick=args.quick)
+    print("== story 3: a checkout with coupons, paid")
+    story_checkout(args.url)
 
 
 if __name__ == "__main__":

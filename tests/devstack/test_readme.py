@@ -217,3 +217,17 @@ def test_the_demo_promotion_and_the_limits_are_as_the_promotions_story_says(anon
     assert running["allProducts"] is True and running["summary"] == f"满¥{threshold}减¥{amount_off}"
     length = datetime.fromisoformat(running["endsAt"]) - datetime.fromisoformat(running["startsAt"])
     assert length.days == int(days)
+
+
+def test_the_checkout_story_runs_on_the_dev_stack(stack):
+    """Issue 11's "works through GraphQL in make dev with demo data": carol claims, previews,
+    places, pays through the simulated capture and finds her order to ship (devstack.demo's
+    story 3, over HTTP against the running stack)."""
+    from devstack.demo import story_checkout
+
+    story = story_checkout(stack.api, say=lambda _: None)
+    preview = story["preview"]
+    assert preview["discount"]["amount"] > 0 and preview["total"]["amount"] == sum(
+        o["total"]["amount"] for o in preview["orders"])
+    assert story["placed"]["payment"]["amount"] == preview["total"]
+    assert [o["state"] for o in story["orders"]] == ["TO_SHIP"] * len(story["placed"]["orders"])
