@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from chalicelib.adapters.payments.factory import payment_provider_for
 from chalicelib.checkout import paying, store
+from chalicelib.checkout import sharing as checkout_sharing
 from chalicelib.checkout.graphql import sharing as sharing_graphql
 from chalicelib.checkout.rules import PaymentState
 from chalicelib.core.clock import utc_now
@@ -83,3 +84,23 @@ def test_paying_after_pay_by_is_refused_and_adds_no_trade_number(gql, monkeypatc
     late = op(gql, "PayForOther", {"shareCode": code}, friend)["data"]["payForOther"]
     assert late["paymentParams"] is None and [e["code"] for e in late["errors"]] == ["PAYMENT_WINDOW_PASSED"]
     assert store.get_payment(raw_id(payment["id"], "Payment")).trade_payers == {}
+
+
+def test_the_readme_s_pay_for_me_figures(gql, emulator):
+    from tests.devstack.test_readme import said
+
+    (code_length,) = said(r"gives alice a\s+(\d+)-character share code")
+    (days,) = said(r"the\s+code is gone (\d+) days? after `payBy`")
+    (trade_length,) = said(r"`<payment id>-XXXX` \((\d+) characters;")
+    (requests,) = said(r"\*\*Cost of viewing a shared payment\*\*: (\d+) DynamoDB requests whatever the\s+number of")
+    assert checkout_sharing.SHARE_KEPT_AFTER_PAY_BY == timedelta(days=int(days))
+    _, buyer, payment, code = _shared(gql, "readme-share")
+    assert len(code) == int(code_length)
+    friend = demo_token(gql, "readme-payer", "CUSTOMER")
+    op(gql, "PayForOther", {"shareCode": code}, friend)
+    payment_id = raw_id(payment["id"], "Payment")
+    (trade_no,) = store.get_payment(payment_id).trade_payers
+    assert len(trade_no) == int(trade_length)
+    emulator.clear_log()
+    checkout_sharing.shared_payment(buyer, code, utc_now())
+    assert sum(emulator.dynamodb_counts().values()) == int(requests)
