@@ -7,8 +7,8 @@ serve group-buy orders and checkout payments, and a notification nobody claims i
 answered 200 "unknown_order" (the provider stops retrying). With the dispatch written
 out here, which feature gets an id cannot depend on which modules a Lambda happened to
 import. Ids tell the owner: a checkout payment's id (its out_trade_no) is "P" + a ULID
-(chalicelib/checkout/keys.py), a group-buy order's is a bare ULID, which starts with a
-digit.
+(chalicelib/checkout/keys.py) — or, paid for by someone else, "<payment id>-XXXX", which
+starts with "P" too — a group-buy order's is a bare ULID, which starts with a digit.
 
 POST /payments/notify is verified before anything is read; idempotent (providers
 deliver more than once and out of order); answered in WeChat Pay's expected shape:
@@ -139,10 +139,12 @@ def _out_trade_no(raw_id: str) -> str | None:
     """What the provider was asked to charge for this id: a checkout payment, the payment
     of a checkout order, or a group-buy order; None if it is none of these."""
     from chalicelib.checkout import store as checkout_store
+    from chalicelib.checkout.keys import payment_of_trade
     from chalicelib.groupbuy.store import get_order
 
-    if is_checkout_payment(raw_id):
-        return raw_id if checkout_store.get_payment(raw_id) is not None else None
+    if is_checkout_payment(raw_id):  # a payment id, or a pay-for-me trade number "<payment id>-XXXX"
+        payment = checkout_store.get_payment(payment_of_trade(raw_id))
+        return raw_id if payment is not None and payment.payer_of(raw_id) is not None else None
     shop_order = checkout_store.get_order_item(raw_id)
     if shop_order is not None:
         return shop_order.payment_id

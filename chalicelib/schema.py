@@ -40,6 +40,7 @@ from chalicelib.catalog.graphql.types import Category, Product, Sku
 from chalicelib.checkout.graphql.mutations import CheckoutMutation
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
+from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
@@ -69,13 +70,14 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
-               CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation):
+               CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
+               SharingMutation):
     pass
 
 

@@ -85,3 +85,16 @@ class PaymentItem(TableItem, discriminator="Payment"):
     refund_attempt = NumberAttribute(default=0)  # an operator's retry adds one: the refund runs again
     refund_error = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
+    # Pay for me: each other payer's trade number (out_trade_no) → their user id; absent until one asks.
+    trade_payers = MapAttribute(null=True)
+    trade_no = UnicodeAttribute(null=True)  # the trade number that was captured (the refund's out_trade_no)
+    share_code = UnicodeAttribute(null=True)  # set once by sharePayment
+
+
+class PaymentShareItem(TableItem, discriminator="PaymentShare"):
+    """``PAYMENT_SHARE#<code>`` / ``PAYMENT_SHARE``: a shared payment's code → its id; expires by TTL
+    a day after the payment's pay_by (the payer can still see it was paid)."""
+
+    payment_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()

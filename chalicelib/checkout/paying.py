@@ -7,7 +7,7 @@ from datetime import datetime
 
 from chalicelib.adapters.payments import PaymentEvent
 from chalicelib.adapters.payments import PaymentState as ProviderState
-from chalicelib.checkout import store
+from chalicelib.checkout import keys, store
 from chalicelib.checkout.rules import Payment, PaymentState
 from chalicelib.core.errors import InvalidState, NotFound
 from chalicelib.core.observability import count, logger
@@ -29,16 +29,23 @@ def paid_at(event: PaymentEvent, now: datetime) -> datetime:
 def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None = None) -> str:
     """A verified notification for a checkout's payment. Idempotent and order-independent:
     'applied', 'duplicate', 'late' (captured after the window or after a cancel: refunded),
-    'ignored' (not a capture), 'amount_mismatch' (not what was asked: cancelled and refunded) or
-    'unknown_order'. In time means the
-    provider's success time is before ``pay_by``, whether or not the timer has run."""
+    'extra' (a second payer's capture of a payment captured already: refunded), 'ignored'
+    (not a capture), 'amount_mismatch' (not what was asked: cancelled and refunded) or
+    'unknown_order'. In time means the provider's success time is before ``pay_by``, whether
+    or not the timer has run.
+
+    Pay for me: the out_trade_no is a trade number, the payment id (the buyer's) or
+    ``<payment id>-XXXX`` (another payer's); the first capture in time pays the orders, and
+    a capture under any other trade number goes back."""
     if event.state is not ProviderState.SUCCESS:
         return "ignored"
-    payment = store.get_payment(event.order_id)
-    if payment is None:
+    trade_no = event.order_id
+    payment = store.get_payment(keys.payment_of_trade(trade_no))
+    if payment is None or payment.payer_of(trade_no) is None:
         return "unknown_order"
+    payer_id = payer_id or payment.payer_of(trade_no)
     if payment.captured:
-        return "duplicate"
+        return _already_captured(payment, event, trade_no, payer_id, now)
     if event.amount != payment.amount or event.currency != payment.currency:
         # Never keep money that does not match what was asked: the payment is cancelled (if it
         # still awaited) and what was captured goes back through the late-capture refund.
@@ -46,26 +53,42 @@ def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None
         if payment.state is PaymentState.AWAITING:
             cancel(payment, now)
             payment = store.get_payment(payment.id) or payment
-        if payment.state is PaymentState.CANCELLED and store.record_late_capture(payment, event.transaction_id,
-                                                                                  event.amount, now):
-            count("LateCaptures")
-        return "amount_mismatch"
+        outcome = _keep_late(payment, event, trade_no, payer_id, now)
+        return "amount_mismatch" if outcome in ("late", "duplicate") else outcome
     moment = paid_at(event, now)
     if payment.state is PaymentState.AWAITING and moment < payment.pay_by:
-        if store.mark_paid(payment, event.transaction_id, event.amount, payer_id, moment, now):
+        if store.mark_paid(payment, event.transaction_id, event.amount, payer_id, moment, now, trade_no):
             count("CheckoutsPaid")
             return "applied"
-        payment = store.get_payment(payment.id) or payment  # cancelled meanwhile (by the buyer): refund
+        payment = store.get_payment(payment.id) or payment  # another payer first, or cancelled meanwhile
         if payment.captured:
-            return "duplicate"
+            return _already_captured(payment, event, trade_no, payer_id, now)
     if payment.state is PaymentState.AWAITING:  # captured after pay_by, before the timer ran
         cancel(payment, now)
         payment = store.get_payment(payment.id) or payment
-    if payment.state is PaymentState.CANCELLED and store.record_late_capture(payment, event.transaction_id,
-                                                                              event.amount, now):
+    return _keep_late(payment, event, trade_no, payer_id, now)
+
+
+def _keep_late(payment: Payment, event: PaymentEvent, trade_no: str, payer_id: str | None, now: datetime) -> str:
+    """A capture for a cancelled payment: recorded on it (it turns REFUNDING), once; if another
+    trade number's capture was recorded first, this one goes back on its own."""
+    if payment.state is PaymentState.CANCELLED and store.record_late_capture(
+            payment, event.transaction_id, event.amount, now, trade_no):
         count("LateCaptures")
         return "late"
-    return "duplicate"
+    payment = store.get_payment(payment.id) or payment
+    return _already_captured(payment, event, trade_no, payer_id, now) if payment.captured else "duplicate"
+
+
+def _already_captured(payment: Payment, event: PaymentEvent, trade_no: str, payer_id: str | None,
+                      now: datetime) -> str:
+    if payment.captured_under(trade_no):
+        return "duplicate"
+    # Two family members both paid: the first capture is the payment's; this one is refunded.
+    if store.record_extra_capture(payment, trade_no, payer_id, event.transaction_id, event.amount, now):
+        count("ExtraCaptures")
+        logger.warning("a second payer's capture is refunded", extra={"payment_id": payment.id})
+    return "extra"
 
 
 def cancel(payment: Payment, now: datetime) -> bool:

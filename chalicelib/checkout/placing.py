@@ -108,7 +108,7 @@ def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, 
         first = store.get_payment(replay.result_id or "")
         return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
     count("CheckoutsPlaced")
-    return Placed(payment, orders, _payment_params(payments, payment, openid, now), address=priced.address)
+    return Placed(payment, orders, payment_params(payments, payment, openid, now), address=priced.address)
 
 
 def _replay(key: IdempotentRequest) -> Placed | None:
@@ -153,15 +153,16 @@ def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
     return payment, orders
 
 
-def _payment_params(payments: PaymentProvider, payment: Payment, openid: str | None,
-                    now: datetime) -> JsapiParams | None:
-    """``wx.requestPayment`` parameters for the whole payment; None if the provider did not
-    answer (the orders are placed either way; payPayment asks again)."""
+def payment_params(payments: PaymentProvider, payment: Payment, openid: str | None, now: datetime,
+                   trade_no: str | None = None) -> JsapiParams | None:
+    """``wx.requestPayment`` parameters for the whole payment, under the payer's trade number
+    (the buyer's: the payment id; pay for me: chalicelib/checkout/sharing.py); None if the
+    provider did not answer (the orders are placed either way; payPayment asks again)."""
     if payment.amount <= 0 or payment.pay_by <= now:
         return None
     try:
         return payments.create_jsapi_payment(PaymentRequest(
-            order_id=payment.id, amount=payment.amount, currency=payment.currency,
+            order_id=trade_no or payment.id, amount=payment.amount, currency=payment.currency,
             description="Tuanstack order", payer_openid=openid or "", expires_at=payment.pay_by))
     except Exception:  # noqa: BLE001 - the orders are placed either way; payPayment asks again
         logger.warning("payment provider unavailable while placing", extra={"payment_id": payment.id})
@@ -192,7 +193,7 @@ def pay_again(principal: Principal | None, payment_id: str, payments: PaymentPro
         raise InvalidState(f"this payment is {payment.state.value.lower()}, not awaiting payment", "paymentId")
     if payment.pay_by <= now:
         raise PaymentWindowPassed("the time to pay for this checkout has passed", "paymentId")
-    params = _payment_params(payments, payment, wechat_openid(caller.user_id), now)
+    params = payment_params(payments, payment, wechat_openid(caller.user_id), now)
     if params is None:
         raise InvalidState("the payment service is unavailable; try again", "paymentId")
     return payment, params

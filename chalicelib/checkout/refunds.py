@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.adapters.payments import PaymentError, PaymentProvider, RefundRequest, RefundStatus
 from chalicelib.checkout import store
+from chalicelib.checkout.keys import EXTRA_CAPTURE_PREFIX
 from chalicelib.checkout.rules import Payment, PaymentState
 from chalicelib.core.errors import InvalidState, NotFound
 from chalicelib.core.observability import count, logger
@@ -25,8 +26,16 @@ class RefundNotPossible(Exception):
 
 
 def refund_id_of(payment: Payment) -> str:
-    # Out_refund_no: the same on every attempt, so the provider pays it at most once.
-    return f"R{payment.id}"
+    # Out_refund_no: the same on every attempt, so the provider pays it at most once. Per
+    # captured trade number: a second payer's capture (its own ``E`` payment) has its own.
+    return f"R{captured_trade(payment)}"
+
+
+def captured_trade(payment: Payment) -> str:
+    """The out_trade_no the money was captured under (pay for me: not always the payment id)."""
+    if payment.trade_no:
+        return payment.trade_no
+    return payment.id
 
 
 def refund_payment(payment_id: str, payments: PaymentProvider, now: datetime) -> dict[str, Any]:
@@ -41,8 +50,8 @@ def refund_payment(payment_id: str, payments: PaymentProvider, now: datetime) ->
     if payment.state is not PaymentState.REFUNDING:
         return {"paymentId": payment_id, "status": payment.state.value, "skipped": True}
     result = payments.refund(RefundRequest(
-        order_id=payment.id, refund_id=refund_id_of(payment), amount=payment.captured, total=payment.captured,
-        currency=payment.currency, reason="paid after the order was cancelled"))
+        order_id=captured_trade(payment), refund_id=refund_id_of(payment), amount=payment.captured,
+        total=payment.captured, currency=payment.currency, reason=_reason(payment)))
     if result.status is RefundStatus.PROCESSING:
         raise PaymentError("the refund is still processing at the provider")
     if result.status is RefundStatus.SUCCESS:
@@ -50,6 +59,12 @@ def refund_payment(payment_id: str, payments: PaymentProvider, now: datetime) ->
             count("CheckoutRefundsCompleted")
         return {"paymentId": payment_id, "status": "REFUNDED", "amount": payment.captured}
     raise RefundNotPossible(f"provider answered {result.status.value}")
+
+
+def _reason(payment: Payment) -> str:
+    if payment.id.startswith(EXTRA_CAPTURE_PREFIX):
+        return "someone else paid this order first"
+    return "paid after the order was cancelled"
 
 
 def mark_refund_failed(payment_id: str, reason: str) -> dict[str, Any]:

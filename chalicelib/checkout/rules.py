@@ -1,7 +1,7 @@
 """What a checkout may hold, and its refusals. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
@@ -184,3 +184,20 @@ class Payment:
     refunded: int = 0
     refund_attempt: int = 0  # 0 for the first refund; an operator's retry adds one (a new execution)
     refund_error: str | None = None  # why the last refund failed (REFUND_FAILED)
+    trade_payers: dict[str, str] = field(default_factory=dict)  # other payers' trade numbers → user ids
+    trade_no: str | None = None  # the trade number captured (None: not captured, or captured before pay-for-me)
+    share_code: str | None = None
+
+    def payer_of(self, trade_no: str) -> str | None:
+        """Who asked to pay under this trade number: the buyer under the payment id; None if unknown."""
+        return self.user_id if trade_no == self.id else self.trade_payers.get(trade_no)
+
+    def trade_of(self, user_id: str) -> str | None:
+        """This user's trade number, if they have one (the buyer's is the payment id)."""
+        if user_id == self.user_id:
+            return self.id
+        return next((trade for trade, payer in sorted(self.trade_payers.items()) if payer == user_id), None)
+
+    def captured_under(self, trade_no: str) -> bool:
+        # A payment captured before trade numbers were recorded was captured under its own id.
+        return bool(self.captured) and (self.trade_no or self.id) == trade_no

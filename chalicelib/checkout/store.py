@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.catalog.published.stock import StockKey, add_hold, add_release_hold, add_sell_hold
 from chalicelib.checkout import keys
-from chalicelib.checkout.models import AddressMap, HeldMap, OrderLineMap, PaymentItem, ShopOrderItem
+from chalicelib.checkout.models import AddressMap, HeldMap, OrderLineMap, PaymentItem, PaymentShareItem, ShopOrderItem
 from chalicelib.checkout.rules import (
     HeldStock,
     LineOutOfStock,
@@ -23,7 +23,7 @@ from chalicelib.checkout.rules import (
 )
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.batch import batch_get
-from chalicelib.core.table.conditional import update_if
+from chalicelib.core.table.conditional import put_if, update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
@@ -85,7 +85,8 @@ def to_payment(item: PaymentItem) -> Payment:
         coupon_ids=tuple(item.coupon_ids), points_used=int(item.points_used), currency=item.currency,
         paid_at=from_iso(item.paid_at) if item.paid_at else None, payer_id=item.payer_id,
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
-        refund_error=item.refund_error,
+        refund_error=item.refund_error, trade_no=item.trade_no, share_code=item.share_code,
+        trade_payers={str(k): str(v) for k, v in (item.trade_payers.as_dict() if item.trade_payers else {}).items()},
     )
 
 
@@ -153,8 +154,9 @@ def _settle(payment: Payment, to: PaymentState, orders_to: OrderState, stock: Ca
 
 
 def mark_paid(payment: Payment, transaction_id: str | None, captured: int, payer_id: str | None,
-              paid_at: datetime, now: datetime) -> bool:
-    actions = [PaymentItem.captured.set(captured), PaymentItem.paid_at.set(iso(paid_at))]
+              paid_at: datetime, now: datetime, trade_no: str | None = None) -> bool:
+    actions = [PaymentItem.captured.set(captured), PaymentItem.paid_at.set(iso(paid_at)),
+               PaymentItem.trade_no.set(trade_no or payment.id)]
     if transaction_id:
         actions.append(PaymentItem.transaction_id.set(transaction_id))
     if payer_id:
@@ -167,12 +169,13 @@ def mark_cancelled(payment: Payment, now: datetime) -> bool:
                    [PaymentItem.cancelled_at.set(iso(now))])
 
 
-def record_late_capture(payment: Payment, transaction_id: str | None, captured: int, now: datetime) -> bool:
+def record_late_capture(payment: Payment, transaction_id: str | None, captured: int, now: datetime,
+                        trade_no: str | None = None) -> bool:
     """A capture for a cancelled payment: kept on it, which turns REFUNDING (the stream starts
     the refund). Once: False if a capture was recorded before."""
     tx = Transaction()
     actions = [PaymentItem.state.set(PaymentState.REFUNDING.value), PaymentItem.captured.set(captured),
-               PaymentItem.paid_at.set(iso(now))]
+               PaymentItem.paid_at.set(iso(now)), PaymentItem.trade_no.set(trade_no or payment.id)]
     if transaction_id:
         actions.append(PaymentItem.transaction_id.set(transaction_id))
     tx.update("payment", PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK), actions,
@@ -182,6 +185,59 @@ def record_late_capture(payment: Payment, transaction_id: str | None, captured: 
     except TransactionCancelled:
         return False
     return True
+
+
+def record_extra_capture(payment: Payment, trade_no: str, payer_id: str | None, transaction_id: str | None,
+                         captured: int, now: datetime) -> bool:
+    """A second payer's capture of a payment captured under another trade number: never kept.
+    Its own refund-only payment (``E`` + the trade number, REFUNDING, no orders) is put once,
+    and the stream starts the refund workflow for it. False if it was recorded before."""
+    extra = PaymentItem(
+        keys.payment_pk(keys.EXTRA_CAPTURE_PREFIX + trade_no), keys.PAYMENT_SK,
+        payment_id=keys.EXTRA_CAPTURE_PREFIX + trade_no, user_id=payer_id or payment.user_id, order_ids=[],
+        amount=captured, currency=payment.currency, state=PaymentState.REFUNDING.value, created_at=iso(now),
+        pay_by=iso(payment.pay_by), paid_at=iso(now), captured=captured, trade_no=trade_no,
+        transaction_id=transaction_id, payer_id=payer_id)
+    return put_if(extra, TableItem.PK.does_not_exist())
+
+
+# ---------------------------------------------------------------- pay for me: trade numbers and share codes
+def add_trade_payer(payment: Payment, trade_no: str, payer_id: str) -> bool:
+    """Give a payer their trade number, while the payment awaits. False if the payment left
+    AWAITING, or the trade number (or, for the first payer, the map) appeared meanwhile."""
+    awaiting = PaymentItem.state == PaymentState.AWAITING.value
+    if payment.trade_payers:
+        action = PaymentItem.trade_payers[trade_no].set(payer_id)
+        condition = awaiting & PaymentItem.trade_payers[trade_no].does_not_exist()
+    else:  # the map is absent until the first other payer: written whole, once
+        action = PaymentItem.trade_payers.set({trade_no: payer_id})
+        condition = awaiting & PaymentItem.trade_payers.does_not_exist()
+    return update_if(_payment_ref(payment), [action], condition)
+
+
+def add_share(payment: Payment, share_code: str, expires_at: datetime, now: datetime) -> bool:
+    """The payment's share code and its lookup item, in ONE transaction; False if the payment
+    was shared before (or left AWAITING)."""
+    tx = Transaction()
+    tx.update("payment", _payment_ref(payment), [PaymentItem.share_code.set(share_code)],
+              (PaymentItem.state == PaymentState.AWAITING.value) & PaymentItem.share_code.does_not_exist())
+    tx.put("share", PaymentShareItem(keys.payment_share_pk(share_code), keys.SHARE_SK, payment_id=payment.id,
+                                     created_at=iso(now), ttl=int(expires_at.timestamp())),
+           TableItem.PK.does_not_exist())
+    try:
+        tx.commit()
+    except TransactionCancelled:
+        return False
+    return True
+
+
+def shared_payment_id(share_code: str, now: datetime) -> str | None:
+    """The payment a share code names; None if unknown or expired (TTL deletes lazily)."""
+    try:
+        item = PaymentShareItem.get(keys.payment_share_pk(share_code), keys.SHARE_SK)
+    except DoesNotExist:
+        return None
+    return item.payment_id if now.timestamp() < int(item.ttl) else None
 
 
 # ---------------------------------------------------------------- refunding a late capture

@@ -91,7 +91,7 @@ def test_an_order_s_shipping_address_is_never_logged(gql, capsys, caplog, monkey
         assert placed["orders"][0]["shippingAddress"]["recipient"] == RECIPIENT
         op(gql, "OrderNode", {"id": placed["orders"][0]["id"]}, token)
         op(gql, "OrdersOfEveryKind", {}, token)
-        monkeypatch.setattr(placing, "_payment_params", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+        monkeypatch.setattr(placing, "payment_params", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
         place(gql, token, key="pii-order-0002", buyNow={"skuId": placed["orders"][0]["lines"][0]["skuId"]})
     finally:
         logger.setLevel("WARNING")

@@ -9,11 +9,12 @@ import json
 import pytest
 
 from chalicelib.adapters.payments.factory import payment_provider_for
-from chalicelib.checkout import placing, store
+from chalicelib.checkout import placing, sharing, store
 from chalicelib.checkout.rules import CheckoutRequest, OrderState, PaymentState
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
 from chalicelib.core.settings import settings
 from chalicelib.groupbuy import service as groupbuy
 from chalicelib.groupbuy import store as groupbuy_store
@@ -87,3 +88,22 @@ def test_the_simulated_capture_of_an_unknown_payment_is_not_found(client, provid
     response = client.http.post("/payments/simulated/capture", headers={"Content-Type": "application/json"},
                                 body=json.dumps({"paymentId": missing}))
     assert response.status_code == 404 and provider.query_payment(missing) is None
+
+
+def test_a_pay_for_me_trade_number_is_routed_to_checkout_and_pays_the_payment(client, provider):
+    placed = _placed(provider)
+    friend = Principal(new_id(), Role.CUSTOMER)
+    customer = Principal(placed.payment.user_id, Role.CUSTOMER)
+    sharing.pay_for_other(friend, sharing.share_payment(customer, placed.payment.id, utc_now()), provider, utc_now())
+    trade_no = store.get_payment(placed.payment.id).trade_of(friend.user_id)
+    unknown = json.dumps({"paymentId": f"{placed.payment.id}-ZZZZ"})  # not a trade number of this payment
+    response = client.http.post("/payments/simulated/capture", headers={"Content-Type": "application/json"},
+                                body=unknown)
+    assert response.status_code == 404
+    response = client.http.post("/payments/simulated/capture", headers={"Content-Type": "application/json"},
+                                body=json.dumps({"paymentId": trade_no}))
+    assert (response.status_code, json.loads(response.body)["message"]) == (200, "applied")
+    paid = store.get_payment(placed.payment.id)
+    assert (paid.state, paid.trade_no, paid.payer_id) == (PaymentState.PAID, trade_no, friend.user_id)
+    headers, body = provider.simulate_capture(placed.payment.id)  # the buyer pays too: refunded, not kept
+    assert _notify(client, headers, body) == (200, {"code": "SUCCESS", "message": "extra"})

@@ -6,7 +6,9 @@ stream consumer → payment_window / refund (infra ASL) → app.py's task handle
 - a capture after the cancel is refunded exactly once, under one refund id, however
   often the provider answers PROCESSING;
 - a refund that keeps failing ends REFUND_FAILED, listed for operators, and an
-  operator's retry refunds it once.
+  operator's retry refunds it once;
+- pay for me: when the buyer and a friend both pay, the second capture is refunded by the
+  same workflow, under "R" + its own trade number.
 """
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ import json
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib import payments as routed
-from chalicelib.checkout import paying, placing, refunds, store
+from chalicelib.checkout import keys, paying, placing, refunds, sharing, store
 from chalicelib.checkout.rules import CheckoutRequest, CheckoutTerms, OrderState, PaymentState
 from chalicelib.core.clock import iso, utc_now
 from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
 from chalicelib.coupons.published.checkout import usable_coupons
 from chalicelib.points.published.checkout import get_account
 from chalicelib.stream import handle_record
@@ -115,3 +118,29 @@ def test_a_refund_that_keeps_failing_waits_for_an_operator_whose_retry_refunds_o
     assert refunds.refund_failed_payments(OPERATOR, 10).items == []
     assert [r.refund_id for r in stack.payments.refunds_for(payment_id)] == [f"R{payment_id}"]
     assert execution_names("refund") == [f"{payment_id}-0", f"{payment_id}-1"]
+
+
+def test_when_the_buyer_and_a_friend_both_pay_the_second_capture_is_refunded_under_its_trade_number(stack):
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    placed = _place(stack, customer, terms=CheckoutTerms())
+    payment_id = placed.payment.id
+    friend = Principal(new_id(), Role.CUSTOMER)
+    code = sharing.share_payment(customer, payment_id, utc_now())
+    sharing.pay_for_other(friend, code, stack.payments.provider, utc_now())
+    trade_no = store.get_payment(payment_id).trade_of(friend.user_id)
+
+    assert _capture(stack, payment_id) == "applied"  # the buyer first: the orders ship
+    assert _capture(stack, trade_no) == "extra"  # the friend too: never kept
+    assert _capture(stack, trade_no) == "extra"  # redelivered: still one refund
+    extra_id = keys.EXTRA_CAPTURE_PREFIX + trade_no
+    refund = wait_execution("refund", f"{extra_id}-0")
+    assert refund["status"] == "SUCCEEDED", refund
+    (made,) = stack.payments.refunds_for(trade_no)
+    assert (made.refund_id, made.amount, made.status.value) == (f"R{trade_no}", placed.payment.amount, "SUCCESS")
+    assert stack.payments.refunds_for(payment_id) == []  # the buyer's capture is kept
+    assert store.get_payment(extra_id).state is PaymentState.REFUNDED
+    paid = store.get_payment(payment_id)
+    assert (paid.state, paid.trade_no, paid.payer_id) == (PaymentState.PAID, payment_id, customer.user_id)
+    assert stock(s) == (9, 0, 1)
+    assert execution_names("refund") == [f"{extra_id}-0"]

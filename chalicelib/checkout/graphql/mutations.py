@@ -15,7 +15,7 @@ from chalicelib.groupbuy.published.graphql import PaymentParams
 from chalicelib.orders.published.graphql import Order
 
 
-def _payments(info: Ctx):
+def payments_of(info: Ctx):
     from chalicelib.adapters.payments.factory import payment_provider_for
 
     return payment_provider_for(info.context.settings)
@@ -58,7 +58,7 @@ PlaceOrderArgument = Annotated[PlaceOrderInput, strawberry.argument(
 PaymentArgument = Annotated[PaymentInput, strawberry.argument(description="The payment.")]
 
 
-def _payment_id(input: PaymentInput) -> str:
+def payment_id_from(input: PaymentInput) -> str:
     return payment_id_of(input.payment_id, "paymentId")
 
 
@@ -71,7 +71,7 @@ class CheckoutMutation:
     @payload_errors(PlaceOrderPayload)
     def place_order(self, info: Ctx, input: PlaceOrderArgument) -> PlaceOrderPayload | None:
         request = checkout_request(input.checkout)  # bad ids are refused before anything is read
-        placed = placing.place_for_buyer(info.context.principal, request, input.idempotency_key, _payments(info),
+        placed = placing.place_for_buyer(info.context.principal, request, input.idempotency_key, payments_of(info),
                                          utc_now())
         return PlaceOrderPayload(payment=Payment(payment=placed.payment),
                                  orders=[regular_order(o, placed.address) for o in placed.orders],
@@ -81,7 +81,7 @@ class CheckoutMutation:
                                      "(PAYMENT_WINDOW_PASSED after).")
     @payload_errors(PaymentPayload)
     def pay_payment(self, info: Ctx, input: PaymentArgument) -> PaymentPayload | None:
-        payment, params = placing.pay_again(info.context.principal, _payment_id(input), _payments(info), utc_now())
+        payment, params = placing.pay_again(info.context.principal, payment_id_from(input), payments_of(info), utc_now())
         return PaymentPayload(payment=Payment(payment=payment), payment_params=PaymentParams.of(params))
 
     @strawberry.mutation(description="Cancel your unpaid checkout: the payment and ALL its orders (one per "
@@ -89,4 +89,4 @@ class CheckoutMutation:
     @payload_errors(PaymentPayload)
     def cancel_payment(self, info: Ctx, input: PaymentArgument) -> PaymentPayload | None:
         return PaymentPayload(payment=Payment(payment=paying.cancel_by_buyer(info.context.principal,
-                                                                             _payment_id(input), utc_now())))
+                                                                             payment_id_from(input), utc_now())))
