@@ -38,6 +38,7 @@ from chalicelib.catalog.graphql.mutations import CatalogMutations
 from chalicelib.catalog.graphql.queries import CatalogQueries
 from chalicelib.catalog.graphql.types import Category, Product, Sku
 from chalicelib.checkout.graphql.mutations import CheckoutMutation
+from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, CheckoutOperatorQuery
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
@@ -70,14 +71,14 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery, SharingQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
-               SharingMutation):
+               SharingMutation, CheckoutOperatorMutation):
     pass
 
 
