@@ -108,6 +108,12 @@ def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, 
         first = store.get_payment(replay.result_id or "")
         return Placed(first, store.orders_of(first), None, replayed=True) if first else _lost(key)
     count("CheckoutsPlaced")
+    if payment.amount == 0:
+        # Coupons (with no shipping fee) covered everything: nothing to charge, and WeChat Pay
+        # takes no zero amount, so it is paid as it is placed; its orders are to ship.
+        store.mark_paid(payment, None, 0, caller.user_id, now, now)
+        paid = store.get_payment(payment.id) or payment
+        return Placed(paid, store.orders_of(paid), None, address=priced.address)
     return Placed(payment, orders, payment_params(payments, payment, openid, now), address=priced.address)
 
 

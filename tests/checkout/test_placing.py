@@ -173,3 +173,16 @@ def test_a_capture_of_another_amount_cancels_the_payment_and_goes_back():
     assert (payment.state, payment.captured) == (PaymentState.REFUNDING, placed.payment.amount - 1)
     assert stock(s) == (10, 0, 0)
     assert paying.apply_payment_event(wrong, utc_now()) == "duplicate"
+
+
+def test_a_checkout_that_costs_nothing_is_paid_as_it_is_placed():
+    from chalicelib.checkout.rules import CheckoutTerms
+
+    s = shop(price=3000)
+    customer = buyer(s, quantities=(1,))
+    coupon = platform_coupon(customer, off=5000)  # more than the goods: it takes what they cost
+    placed = placing.place_order(customer, CheckoutRequest(coupon_ids=(coupon,)), "free-order-01", PAYMENTS,
+                                 "openid-x", utc_now(), CheckoutTerms(shipping_fee=0))
+    assert (placed.payment.amount, placed.payment.state, placed.params) == (0, PaymentState.PAID, None)
+    assert [o.state for o in placed.orders] == [OrderState.TO_SHIP]
+    assert stock(s) == (9, 0, 1)
