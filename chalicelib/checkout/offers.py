@@ -67,12 +67,15 @@ def checkout_price(lines: Sequence[Line], promotions: dict[str, list[Offer]], ch
 
 
 def best_for_me(lines: Sequence[Line], promotions: dict[str, list[Offer]], coupons: Sequence[Coupon],
-                user_id: str, now: datetime) -> Chosen:
+                user_id: str, now: datetime, stack: bool = True) -> Chosen:
     """Greedy, in the stacking order: for each merchant order the merchant coupon taking
     most off what its promotion left; then the platform coupon taking most off what is
     left. Ties go to the coupon that expires first (then the lower id), so a coupon about
     to lapse is used before one that keeps. Not a global optimum when a platform coupon's
-    threshold is only met without a merchant coupon: say so in the API description."""
+    threshold is only met without a merchant coupon: say so in the API description.
+
+    Without ``stack`` (a shop whose coupons do not stack), the better of the merchant coupons
+    alone and the platform coupon alone."""
     usable = [c for c in coupons if why_unusable(c, user_id, [coupon_line(ln) for ln in lines], now) is None]
     order = sorted(usable, key=lambda c: (c.valid_until, c.id))
     merchant: dict[str, Coupon] = {}
@@ -91,24 +94,31 @@ def best_for_me(lines: Sequence[Line], promotions: dict[str, list[Offer]], coupo
     for coupon in order:
         if not is_platform(coupon):
             continue
-        off = _took(checkout_price(lines, promotions, Chosen(merchant, coupon)), coupon.id)
+        off = _took(checkout_price(lines, promotions, Chosen(merchant if stack else {}, coupon)), coupon.id)
         if off > took:
             platform, took = coupon, off
-    return Chosen(merchant, platform)
+    if stack or platform is None:
+        return Chosen(merchant, platform)
+    merchant_off = sum(_took(checkout_price(lines, promotions, Chosen(merchant, None)), c.id) for c in merchant.values())
+    return Chosen(merchant, None) if merchant_off >= took else Chosen({}, platform)
 
 
 def choices(lines: Sequence[Line], promotions: dict[str, list[Offer]], coupons: Sequence[Coupon], chosen: Chosen,
-            user_id: str, now: datetime) -> list[CouponChoice]:
+            user_id: str, now: datetime, stack: bool = True) -> list[CouponChoice]:
     """Every coupon the customer holds, usable ones first (most off first), each with
-    what it would take off here in place of the one chosen for its slot, or why not."""
+    what it would take off here in place of the one chosen for its slot (without ``stack``:
+    in place of the coupons of the other kind too), or why not."""
     rows: list[CouponChoice] = []
     all_lines = [coupon_line(ln) for ln in lines]
     for coupon in coupons:
         reason = why_unusable(coupon, user_id, all_lines, now)
         off = 0
         if reason is None:
-            trial = (replace(chosen, platform=coupon) if is_platform(coupon)
-                     else replace(chosen, merchant={**chosen.merchant, coupon.terms.merchant_id: coupon}))
+            if is_platform(coupon):
+                trial = replace(chosen, platform=coupon) if stack else Chosen({}, coupon)
+            else:
+                others = {**chosen.merchant, coupon.terms.merchant_id: coupon}
+                trial = replace(chosen, merchant=others) if stack else Chosen(others, None)
             off = _took(checkout_price(lines, promotions, trial), coupon.id)
             if off == 0:
                 reason = Unusable.BELOW_THRESHOLD

@@ -38,8 +38,12 @@ def preview(principal: Principal | None, request: CheckoutRequest, now: datetime
     basket = reading.basket(caller.user_id, request.buy_now)
     promotions = offers.active_promotions(reading.promotions(basket.lines, now), now)
     held = reading.coupons(caller.user_id, now)
-    chosen = (offers.best_for_me(basket.lines, promotions, held, caller.user_id, now) if request.coupon_ids is None
-              else _chosen(request.coupon_ids, held, basket, caller.user_id, now))
+    stack = terms.coupons_stack
+    chosen = (offers.best_for_me(basket.lines, promotions, held, caller.user_id, now, stack)
+              if request.coupon_ids is None else _chosen(request.coupon_ids, held, basket, caller.user_id, now))
+    if not stack and chosen.merchant and chosen.platform is not None:
+        raise TwoCouponsForOneSlot("merchant coupons and a platform coupon do not stack here: choose one kind",
+                                   ("couponIds", chosen.platform.id))
     available = reading.points_available(caller.user_id)
     priced = offers.checkout_price(basket.lines, promotions, chosen, points=request.points,
                                    points_terms=points_terms(), shipping=lambda merchant: shipping(terms))
@@ -48,7 +52,8 @@ def preview(principal: Principal | None, request: CheckoutRequest, now: datetime
         raise CouponUnavailable("this coupon takes nothing off here (below its threshold)", ("couponIds", coupon_id))
     if request.points > available:
         raise InsufficientPoints(f"you have {available} points", "points")
-    return Preview(basket, priced, chosen, offers.choices(basket.lines, promotions, held, chosen, caller.user_id, now),
+    return Preview(basket, priced, chosen,
+                   offers.choices(basket.lines, promotions, held, chosen, caller.user_id, now, stack),
                    reading.address(caller.user_id, request.address_id), available)
 
 

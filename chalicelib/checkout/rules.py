@@ -79,6 +79,9 @@ class CheckoutTerms:
     shipping_fee: int = 1000  # ¥10
     free_shipping_from: int = 9900  # ¥99
     payment_window_seconds: int = 15 * 60
+    # Merchant coupons and a platform coupon in one checkout (decided: yes). A shop that turns
+    # it off lets a checkout use the merchant coupons or one platform coupon, not both.
+    coupons_stack: bool = True
 
 
 DEFAULT_TERMS = CheckoutTerms()

@@ -41,3 +41,12 @@ def test_operations_doc_lists_every_variable():
 
     text = (Path(__file__).parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
     assert all(f"`{variable}`" in text for variable in config.ENVIRONMENT.values())
+
+
+def test_coupons_stacking_is_a_switch(monkeypatch):
+    monkeypatch.setenv("TUANSTACK_CHECKOUT_COUPONS_STACK", "false")
+    assert config.checkout_terms().coupons_stack is False
+    config.checkout_terms.cache_clear()
+    monkeypatch.setenv("TUANSTACK_CHECKOUT_COUPONS_STACK", "maybe")
+    with pytest.raises(RuntimeError):
+        config.checkout_terms()

@@ -186,3 +186,26 @@ def test_a_checkout_that_costs_nothing_is_paid_as_it_is_placed():
     assert (placed.payment.amount, placed.payment.state, placed.params) == (0, PaymentState.PAID, None)
     assert [o.state for o in placed.orders] == [OrderState.TO_SHIP]
     assert stock(s) == (9, 0, 1)
+
+
+def test_where_coupons_do_not_stack_the_better_kind_is_chosen_and_both_are_refused():
+    from chalicelib.checkout import preview as checkout_preview
+    from chalicelib.checkout.rules import CheckoutTerms, TwoCouponsForOneSlot
+    from chalicelib.coupons import service as coupons
+    from chalicelib.coupons.rules import CouponTerms, DiscountKind, ScopeKind, Validity
+
+    s = shop(price=6000)
+    customer = buyer(s, quantities=(2,))
+    platform = platform_coupon(customer, off=1500)
+    template = coupons.create_template(s.merchant, coupons.NewTemplate(
+        title="own", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=500, scope=ScopeKind.MERCHANT,
+                                       merchant_id=s.merchant.user_id),
+        validity=Validity(valid_days=7), total=10, per_user_limit=1), utc_now())
+    own = coupons.issue_coupon(customer.user_id, template.id, "test", utc_now()).id
+    apart = CheckoutTerms(coupons_stack=False)
+    best = checkout_preview.preview(customer, CheckoutRequest(), utc_now(), apart)
+    assert best.chosen.ids == [platform]  # ¥15 beats ¥5: the platform coupon alone
+    stacked = checkout_preview.preview(customer, CheckoutRequest(), utc_now())
+    assert sorted(stacked.chosen.ids) == sorted([own, platform])
+    with pytest.raises(TwoCouponsForOneSlot):
+        checkout_preview.preview(customer, CheckoutRequest(coupon_ids=(own, platform)), utc_now(), apart)
