@@ -19,6 +19,7 @@ class OrderLineMap(MapAttribute):
     merchant_coupon = NumberAttribute(default=0)
     platform_coupon = NumberAttribute(default=0)
     points = NumberAttribute(default=0)
+    paid = NumberAttribute(null=True)  # items less every share: written so readers (points, purchases) need no rule
 
 
 class AddressMap(MapAttribute):

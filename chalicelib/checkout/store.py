@@ -41,7 +41,7 @@ def order_item(order: ShopOrder, address: ShippingAddress) -> ShopOrderItem:
         lines=[OrderLineMap(sku_id=ln.sku_id, product_id=ln.product_id, product_name=ln.product_name,
                             sku_code=ln.sku_code, quantity=ln.quantity, unit_price=ln.unit_price,
                             promotion=ln.promotion, merchant_coupon=ln.merchant_coupon,
-                            platform_coupon=ln.platform_coupon, points=ln.points) for ln in order.lines],
+                            platform_coupon=ln.platform_coupon, points=ln.points, paid=ln.paid) for ln in order.lines],
         address=AddressMap(address_id=address.address_id, recipient=address.recipient, mobile=address.mobile,
                            province_code=address.province_code, city_code=address.city_code,
                            district_code=address.district_code, detail=address.detail),

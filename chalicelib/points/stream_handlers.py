@@ -5,7 +5,7 @@ The ledger posts each source once, so a redelivered record changes nothing."""
 from __future__ import annotations
 
 from chalicelib.core.clock import from_iso
-from chalicelib.core.stream import Change, on_change
+from chalicelib.core.stream import Change, Image, on_change
 
 
 @on_change("Order")
@@ -24,3 +24,20 @@ def order_changed(change: Change) -> None:
         # From the moment the refund is decided: its points must not reach the end of the
         # return window while the refund is still being retried (REFUNDING, REFUND_FAILED).
         points_hooks.on_order_refunded(new["user_id"], new["order_id"])
+
+
+@on_change("ShopOrder")
+def regular_order_paid(change: Change) -> None:
+    """A regular order paid (AWAITING_PAYMENT → TO_SHIP) earns its pending points. Points it
+    spent at checkout belong to its payment, which gives them back if it is cancelled."""
+    if not change.modified or not change.moved("state"):
+        return
+    new = change.new
+    if new.get("state") == "TO_SHIP" and change.old.get("state") == "AWAITING_PAYMENT":
+        from chalicelib.points import hooks as points_hooks
+
+        paid: dict[str, int] = {}
+        for line in (Image(raw) for raw in new.get("lines") or []):
+            paid[line["product_id"]] = paid.get(line["product_id"], 0) + line.number("paid")
+        if paid:
+            points_hooks.on_order_of_products_paid(new["user_id"], new["order_id"], paid, from_iso(new["paid_at"]))

@@ -1,7 +1,7 @@
 """Recording what was bought, from the orders' changes (stream_handlers.py)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from chalicelib.core.errors import ValidationFailed
@@ -19,6 +19,18 @@ def on_order_paid(user_id: str, order_id: str, product_id: str, paid_at: datetim
     if amount < 0:
         raise ValidationFailed("a paid amount is never negative")
     return store.record_purchase(user_id, order_id, product_id, paid_at, amount)
+
+
+def on_order_of_products_paid(user_id: str, order_id: str, product_ids: Sequence[str], paid_at: datetime,
+                              amount: int) -> bool:
+    """A regular order (one merchant's lines) was paid: each of its products counts as bought,
+    the order joins the history once. A redelivered record returns False."""
+    _require_ids(user_id, order_id, *product_ids)
+    if not product_ids:
+        raise ValidationFailed("an order has at least one product")
+    if amount < 0:
+        raise ValidationFailed("a paid amount is never negative")
+    return store.record_purchase_of_products(user_id, order_id, product_ids, paid_at, amount)
 
 
 def on_order_refunded(user_id: str, order_id: str, product_id: str) -> bool:

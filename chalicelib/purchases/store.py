@@ -1,6 +1,7 @@
 """The purchase history in the table: recorded and cancelled in one transaction each."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,22 @@ def record_purchase(user_id: str, order_id: str, product_id: str, paid_at: datet
            TableItem.PK.does_not_exist())
     tx.update("purchase", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
               [PurchaseItem.paid_orders.add(1), PurchaseItem.type.set(PurchaseItem)])
+    return _commit(tx)
+
+
+def record_purchase_of_products(user_id: str, order_id: str, product_ids: Sequence[str], paid_at: datetime,
+                                amount: int) -> bool:
+    """``record_purchase`` for an order of several products (a regular order): ONE transaction,
+    the order's entry if absent (named after its first product) and each product's count + 1.
+    False if this order was counted already."""
+    products = list(dict.fromkeys(product_ids))
+    tx = Transaction()
+    tx.put("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id),
+                                      product_id=products[0], created_at=iso(paid_at), amount=amount),
+           TableItem.PK.does_not_exist())
+    for i, product_id in enumerate(products):
+        tx.update(f"purchase:{i}", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
+                  [PurchaseItem.paid_orders.add(1), PurchaseItem.type.set(PurchaseItem)])
     return _commit(tx)
 
 

@@ -4,7 +4,7 @@ Each order counts once, however often its record comes."""
 from __future__ import annotations
 
 from chalicelib.core.clock import from_iso
-from chalicelib.core.stream import Change, on_change
+from chalicelib.core.stream import Change, Image, on_change
 
 # Paid and not (being) refunded: a refund here is partial.
 KEPT_STATES = frozenset({"PAID_AWAITING_TEAM", "TO_SHIP", "SHIPPED", "COMPLETED"})
@@ -34,3 +34,19 @@ def _kept(change: Change) -> int:
     if captured:
         return max(0, captured - change.new.number("refunded"))
     return change.new.number("amount")
+
+
+@on_change("ShopOrder")
+def regular_order_changed(change: Change) -> None:
+    """A regular order paid (AWAITING_PAYMENT → TO_SHIP): its products are bought, for what
+    its lines paid (shipping apart)."""
+    if not change.modified or not change.moved("state"):
+        return
+    new = change.new
+    if new.get("state") == "TO_SHIP" and change.old.get("state") == "AWAITING_PAYMENT":
+        from chalicelib.purchases import service
+
+        lines = [Image(line) for line in new.get("lines") or []]
+        if lines:
+            service.on_order_of_products_paid(new["user_id"], new["order_id"], [ln["product_id"] for ln in lines],
+                                              from_iso(new["paid_at"]), sum(ln.number("paid") for ln in lines))
