@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from chalicelib.core.errors import DomainError, ErrorCode, Forbidden, LimitReached, Required, ValidationFailed
+from chalicelib.core.text import one_line
 
 MAX_TITLE = 40
 MAX_FEN = 100_000_000  # ¥1,000,000: far above any coupon or threshold
@@ -306,7 +307,9 @@ class CouponTemplate:
 
 def validate_template(template: CouponTemplate) -> CouponTemplate:
     """The template with its title trimmed, or the first fault as a typed error with the API's field path."""
-    title = template.title.strip() if isinstance(template.title, str) else None
+    title = one_line(template.title)
+    if title is None:
+        raise InvalidCoupon("must be one line of text (no control or direction characters)", "title")
     if not title:
         raise CouponFieldMissing("give the coupon a title", "title")
     if len(title) > MAX_TITLE:
@@ -358,7 +361,9 @@ def new_coupon(coupon_id: str, user_id: str, template: CouponTemplate, source: s
 
 
 def check_reason(reason: object) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = one_line(reason)
+    if text is None:
+        raise InvalidCoupon("must be one line of text (no control or direction characters)", "reason")
     if not text:
         raise CouponFieldMissing("say why the coupons are given (it is kept with each one)", "reason")
     if len(text) > MAX_REASON:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.core.errors import LimitReached, NotFound, ValidationFailed
 from chalicelib.core.money import require_whole
+from chalicelib.core.text import clean_line
 
 MIN_TIERS = 1
 MAX_TIERS = 5
@@ -126,9 +127,7 @@ def validate_tiers(tiers: Iterable[Tier], field: str = "tiers") -> tuple[Tier, .
 
 def validate_promotion(promotion: Promotion, now: datetime) -> Promotion:
     """A new promotion as the merchant gave it: a clear typed error naming the input field."""
-    title = promotion.title.strip() if isinstance(promotion.title, str) else ""
-    if not 1 <= len(title) <= MAX_TITLE:
-        raise ValidationFailed(f"1 to {MAX_TITLE} characters", "title")
+    title = clean_line(promotion.title, "title", max_length=MAX_TITLE)
     tiers = validate_tiers(promotion.tiers)
     if len(promotion.product_ids) > MAX_PRODUCTS:
         raise ValidationFailed(f"at most {MAX_PRODUCTS} products; leave it empty for all your products",

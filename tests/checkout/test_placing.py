@@ -209,3 +209,29 @@ def test_where_coupons_do_not_stack_the_better_kind_is_chosen_and_both_are_refus
     assert sorted(stacked.chosen.ids) == sorted([own, platform])
     with pytest.raises(TwoCouponsForOneSlot):
         checkout_preview.preview(customer, CheckoutRequest(coupon_ids=(own, platform)), utc_now(), apart)
+
+
+@pytest.mark.parametrize("title", ["\x07bell", "满减\u202e01"])
+def test_coupon_titles_grant_reasons_and_promotion_titles_refuse_control_and_direction_characters(title):
+    from datetime import timedelta as span
+
+    from chalicelib.core.errors import ValidationFailed
+    from chalicelib.coupons import service as coupons
+    from chalicelib.coupons.rules import CouponTerms, DiscountKind, Validity
+    from chalicelib.promotions import service as promotions
+    from chalicelib.promotions.rules import Tier
+    from tests.checkout.support import OPERATOR
+
+    with pytest.raises(ValidationFailed):
+        coupons.create_template(OPERATOR, coupons.NewTemplate(
+            title=title, terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=100), validity=Validity(valid_days=1),
+            total=1), utc_now())
+    template = coupons.create_template(OPERATOR, coupons.NewTemplate(
+        title="ok", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=100), validity=Validity(valid_days=1),
+        total=1, public=False), utc_now())
+    with pytest.raises(ValidationFailed):
+        coupons.grant(OPERATOR, template.id, [buyer().user_id], title, utc_now())
+    s = shop()
+    with pytest.raises(ValidationFailed):
+        promotions.create_promotion(s.merchant, None, promotions.NewPromotion(
+            title=title, tiers=(Tier(9900, 1000),), starts_at=utc_now(), ends_at=utc_now() + span(days=1)), utc_now())
