@@ -14,6 +14,7 @@ from enum import Enum
 from chalicelib.catalog.published.rules import Product, ProductStatus, Sku
 from chalicelib.core.errors import DomainError, ErrorCode, ValidationFailed
 
+SHOP_CURRENCY = "CNY"  # the cart's subtotal is fen of it, as checkout charges
 MAX_LINES = 100  # lines in one cart; the header item counts them so the limit holds under concurrency
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99  # units of one SKU in one line
@@ -85,7 +86,10 @@ class ViewedLine:
 
     @property
     def buyable(self) -> bool:
-        return self.status is LineStatus.AVAILABLE
+        """In stock, on sale, and priced in the currency checkout charges (a SKU priced in
+        another currency shows its price but is neither counted nor checked out)."""
+        return self.status is LineStatus.AVAILABLE and self.offer.sku is not None and \
+            self.offer.sku.price.currency == SHOP_CURRENCY
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from chalicelib.addresses.published.checkout import ShippingAddress, address_for
 from chalicelib.cart.published.checkout import CartLine, selected_lines
 from chalicelib.catalog.published.for_sale import SkuForSale, skus_for_sale
 from chalicelib.checkout.pricing import Line
-from chalicelib.checkout.rules import BuyNow, LineNotForSale, LineOutOfStock, NothingToCheckOut
+from chalicelib.checkout.rules import CHECKOUT_CURRENCY, BuyNow, LineNotForSale, LineOutOfStock, NothingToCheckOut
 from chalicelib.coupons.published.checkout import usable_coupons
 from chalicelib.coupons.published.rules import Coupon
 from chalicelib.points.published.checkout import get_account
@@ -48,6 +48,10 @@ def basket(user_id: str, buy_now: BuyNow | None) -> Basket:
         item = found[(product_id, sku_id)]
         if not item.on_sale or item.product is None or item.sku is None:
             raise LineNotForSale("this product is no longer for sale", path)
+        if item.sku.price.currency != CHECKOUT_CURRENCY:
+            # WeChat Pay charges CNY, and coupons, promotions and points are fen of it: a SKU
+            # priced in another currency is not sold here rather than charged as if in fen.
+            raise LineNotForSale(f"priced in {item.sku.price.currency}; checkout takes {CHECKOUT_CURRENCY} only", path)
         if item.available < quantity:
             raise LineOutOfStock(f"only {item.available} left", path)
         lines.append(Line(sku_id, product_id, item.product.merchant_id, item.product.category_id,

@@ -7,6 +7,7 @@ from enum import Enum
 
 from chalicelib.core.errors import DomainError, ErrorCode, OutOfStock, ValidationFailed
 
+CHECKOUT_CURRENCY = "CNY"  # what WeChat Pay charges; coupons, promotions and points are fen of it
 MIN_QUANTITY, MAX_QUANTITY = 1, 99  # units of one SKU in one line (the cart's own limits)
 MAX_COUPONS = 11  # at most one per merchant order and one for the platform: 10 merchants + 1 is plenty
 

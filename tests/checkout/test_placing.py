@@ -235,3 +235,25 @@ def test_coupon_titles_grant_reasons_and_promotion_titles_refuse_control_and_dir
     with pytest.raises(ValidationFailed):
         promotions.create_promotion(s.merchant, None, promotions.NewPromotion(
             title=title, tiers=(Tier(9900, 1000),), starts_at=utc_now(), ends_at=utc_now() + span(days=1)), utc_now())
+
+
+def test_a_sku_priced_in_another_currency_is_not_checked_out_nor_counted_in_the_cart():
+    from chalicelib.catalog import service as catalog
+    from chalicelib.catalog.rules import ProductStatus
+    from chalicelib.checkout.rules import BuyNow, LineNotForSale
+    from chalicelib.core.ids import new_id
+    from chalicelib.core.principal import Principal, Role
+    from tests.checkout.support import OPERATOR
+
+    merchant = Principal(new_id(), Role.MERCHANT)
+    category = catalog.create_category(OPERATOR, "Imports", None)
+    record = catalog.create_product(merchant, catalog.NewProduct(
+        category_id=category.id, name="Maple syrup", status=ProductStatus.ACTIVE,
+        skus=(catalog.SkuInput(code="USD-1", price=100000, stock=5, currency="USD"),)), utc_now())
+    customer = buyer()
+    cart.add(customer, record.product.id, record.skus[0].id, 1, utc_now())
+    with pytest.raises(LineNotForSale) as refused:
+        place(customer, buy_now=BuyNow(record.product.id, record.skus[0].id, 1))
+    assert "USD" in refused.value.message
+    summary = cart.own_cart(customer)
+    assert summary.selected_subtotal == 0 and summary.selected_line_count == 0
