@@ -16,7 +16,7 @@ from chalicelib.adapters.payments import JsapiParams, PaymentProvider
 from chalicelib.checkout import keys, store
 from chalicelib.checkout.placing import payment_params
 from chalicelib.checkout.rules import OrderLine, Payment, PaymentState
-from chalicelib.core.errors import InvalidState, NotFound, PaymentWindowPassed
+from chalicelib.core.errors import InvalidState, LimitReached, NotFound, PaymentWindowPassed
 from chalicelib.core.ids import is_share_code, new_share_code
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, require_user
@@ -72,6 +72,8 @@ def pay_for_other(principal: Principal | None, share_code: str, payments: Paymen
             if params is None:
                 raise InvalidState("the payment service is unavailable; try again", "shareCode")
             return SharedPayment(payment, shared.lines), params
+        if len(payment.trade_payers) >= store.MAX_OTHER_PAYERS:
+            raise LimitReached(f"at most {store.MAX_OTHER_PAYERS} others may pay for one checkout", "shareCode")
         if store.add_trade_payer(payment, new_trade_number(payment.id), caller.user_id):
             count("PayForOtherTrades")
         payment = store.get_payment(payment.id) or payment  # ours now, or a racing change: look again

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import size
 
 from chalicelib.addresses.published.checkout import ShippingAddress
 from chalicelib.catalog.published.stock import StockKey, add_hold, add_release_hold, add_sell_hold
@@ -202,13 +203,18 @@ def record_extra_capture(payment: Payment, trade_no: str, payer_id: str | None, 
 
 
 # ---------------------------------------------------------------- pay for me: trade numbers and share codes
+MAX_OTHER_PAYERS = 5  # family members who may each open a prepay for one payment (pay for me)
+
+
 def add_trade_payer(payment: Payment, trade_no: str, payer_id: str) -> bool:
     """Give a payer their trade number, while the payment awaits. False if the payment left
     AWAITING, or the trade number (or, for the first payer, the map) appeared meanwhile."""
     awaiting = PaymentItem.state == PaymentState.AWAITING.value
     if payment.trade_payers:
         action = PaymentItem.trade_payers[trade_no].set(payer_id)
-        condition = awaiting & PaymentItem.trade_payers[trade_no].does_not_exist()
+        # The cap holds under concurrency: the map's size is checked by the write itself.
+        condition = awaiting & PaymentItem.trade_payers[trade_no].does_not_exist() & (
+            size(PaymentItem.trade_payers) < MAX_OTHER_PAYERS)
     else:  # the map is absent until the first other payer: written whole, once
         action = PaymentItem.trade_payers.set({trade_no: payer_id})
         condition = awaiting & PaymentItem.trade_payers.does_not_exist()

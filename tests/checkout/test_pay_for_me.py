@@ -146,3 +146,37 @@ def test_a_late_capture_by_the_friend_is_refunded_under_the_friends_trade_number
     (made,) = PAYMENTS.refunds_for(trade_no)
     assert made.refund_id == f"R{trade_no}"
     assert store.get_payment(keys.EXTRA_CAPTURE_PREFIX + payment.id).state is PaymentState.REFUNDING
+
+
+def test_at_most_five_others_may_pay_for_one_checkout_under_concurrency_too():
+    import threading
+
+    from chalicelib.core.errors import LimitReached
+
+    customer, payment = _placed()
+    code = sharing.share_payment(customer, payment.id, utc_now())
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def ask(friend):
+        try:
+            sharing.pay_for_other(friend, code, PAYMENTS, utc_now())
+            result = "params"
+        except LimitReached:
+            result = "LIMIT_REACHED"
+        except InvalidState:
+            result = "busy"  # lost every retry to the others: ask again
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=ask, args=(_friend(),)) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    others = store.get_payment(payment.id).trade_payers
+    assert len(others) == store.MAX_OTHER_PAYERS == outcomes.count("params")
+    assert outcomes.count("params") + outcomes.count("LIMIT_REACHED") + outcomes.count("busy") == 12
+    # The buyer may always pay: their trade number is the payment id, not an entry of the map.
+    _, params = sharing.pay_for_other(customer, code, PAYMENTS, utc_now())
+    assert params.package.startswith("prepay_id=")

@@ -92,6 +92,8 @@ def test_the_readme_s_pay_for_me_figures(gql, emulator):
     (code_length,) = said(r"gives alice a\s+(\d+)-character share code")
     (days,) = said(r"the\s+code is gone (\d+) days? after `payBy`")
     (trade_length,) = said(r"`<payment id>-XXXX` \((\d+) characters;")
+    (others,) = said(r"at most (\d+)\s+others per payment, then `LIMIT_REACHED`")
+    assert int(others) == store.MAX_OTHER_PAYERS  # enforced: test_pay_for_me's concurrent cap test
     (requests,) = said(r"\*\*Cost of viewing a shared payment\*\*: (\d+) DynamoDB requests whatever the\s+number of")
     assert checkout_sharing.SHARE_KEPT_AFTER_PAY_BY == timedelta(days=int(days))
     _, buyer, payment, code = _shared(gql, "readme-share")
