@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.adapters.payments import PaymentEvent
+from chalicelib.adapters.payments import PaymentError, PaymentEvent, PaymentProvider
 from chalicelib.adapters.payments import PaymentState as ProviderState
 from chalicelib.checkout import keys, store
 from chalicelib.checkout.rules import Payment, PaymentState
@@ -128,19 +128,39 @@ def _coupon_uses(payment: Payment) -> list[tuple[str, str]]:
     return uses
 
 
-def cancel_when_window_passed(payment_id: str, now: datetime) -> str:
-    """The payment-window timer's task: time decides, the timer only cleans up. Retried
-    safely: a payment paid or cancelled meanwhile is left alone (its give-back is redone)."""
+def cancel_when_window_passed(payment_id: str, now: datetime, payments: PaymentProvider | None = None) -> str:
+    """The payment-window timer's task: time decides, the timer only cleans up. Before
+    cancelling it asks the provider (``payments``) whether a payer paid in time under any of
+    the payment's trade numbers, so a capture whose notification is still on its way pays the
+    orders instead of being refunded. Retried safely: a payment paid or cancelled meanwhile is
+    left alone (its give-back is redone)."""
     payment = store.get_payment(payment_id)
     if payment is None:
         return "unknown"
     if payment.state is PaymentState.AWAITING and now < payment.pay_by:
         return "not_yet"
     if payment.state is PaymentState.AWAITING:
+        if payments is not None and _paid_in_time(payment, payments, now):
+            return "paid"
         return "cancelled" if cancel(payment, now) else "already"
     if payment.state in _CANCELLED:
         give_back(payment, now)
     return "already"
+
+
+def _paid_in_time(payment: Payment, payments: PaymentProvider, now: datetime) -> bool:
+    """A capture the provider holds for one of the payment's trade numbers, applied as its
+    notification would be. A provider that cannot answer does not hold the cancel back (the
+    stock would stay held): a capture it reports later is refunded as late."""
+    for trade_no in (payment.id, *payment.trade_payers):
+        try:
+            event = payments.query_payment(trade_no)
+        except PaymentError:
+            logger.warning("payment provider unavailable at the window; cancelling", extra={"payment_id": payment.id})
+            return False
+        if event is not None and event.state is ProviderState.SUCCESS and apply_payment_event(event, now) == "applied":
+            return True
+    return False
 
 
 def cancel_by_buyer(principal: Principal | None, payment_id: str, now: datetime) -> Payment:

@@ -35,10 +35,11 @@ def payment_provider() -> Any:
 
 
 def cancel_unpaid_payment(event: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """{paymentId, payBy} → {"paymentId", "outcome": cancelled | already | unknown}."""
+    """{paymentId, payBy} → {"paymentId", "outcome": paid (a capture in time found at the provider) |
+    cancelled | already | unknown}."""
     payment_id = event["paymentId"]
     try:
-        outcome = paying.cancel_when_window_passed(payment_id, now or utc_now())
+        outcome = paying.cancel_when_window_passed(payment_id, now or utc_now(), payment_provider())
     finally:
         flush_metrics()
     if outcome == "not_yet":

@@ -257,3 +257,31 @@ def test_a_sku_priced_in_another_currency_is_not_checked_out_nor_counted_in_the_
     assert "USD" in refused.value.message
     summary = cart.own_cart(customer)
     assert summary.selected_subtotal == 0 and summary.selected_line_count == 0
+
+
+def test_a_capture_in_time_whose_notification_is_late_pays_the_orders_when_the_window_passes():
+    s = shop()
+    customer = buyer(s, quantities=(1,))
+    placed = place(customer, coupon_ids=())
+    PAYMENTS.simulate_capture(placed.payment.id)  # paid now, before payBy; the notification not delivered yet
+    after = placed.payment.pay_by + timedelta(seconds=1)
+    assert paying.cancel_when_window_passed(placed.payment.id, after, PAYMENTS) == "paid"
+    assert store.get_payment(placed.payment.id).state is PaymentState.PAID
+    assert stock(s) == (9, 0, 1)
+    # The notification, arriving after all, is a duplicate.
+    headers, body = PAYMENTS.simulate_capture(placed.payment.id)
+    assert paying.apply_payment_event(PAYMENTS.parse_notification(headers, body), after) == "duplicate"
+
+
+def test_a_provider_that_cannot_answer_at_the_window_does_not_hold_the_stock():
+    from chalicelib.adapters.payments import PaymentError
+
+    class Down:
+        def query_payment(self, trade_no):
+            raise PaymentError("unreachable")
+
+    s = shop()
+    placed = place(buyer(s, quantities=(1,)), coupon_ids=())
+    after = placed.payment.pay_by + timedelta(seconds=1)
+    assert paying.cancel_when_window_passed(placed.payment.id, after, Down()) == "cancelled"
+    assert stock(s) == (10, 0, 0)
