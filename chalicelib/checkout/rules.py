@@ -8,8 +8,10 @@ from enum import Enum
 from chalicelib.core.errors import DomainError, ErrorCode, OutOfStock, ValidationFailed
 
 CHECKOUT_CURRENCY = "CNY"  # what WeChat Pay charges; coupons, promotions and points are fen of it
+MAX_LINES = 20  # lines of one checkout: all its writes fit DynamoDB's 100-item transaction (docs/data-model.md)
+# At most one per merchant order (one merchant a line at most) and one for the platform.
+MAX_COUPONS = MAX_LINES + 1
 MIN_QUANTITY, MAX_QUANTITY = 1, 99  # units of one SKU in one line (the cart's own limits)
-MAX_COUPONS = 11  # at most one per merchant order and one for the platform: 10 merchants + 1 is plenty
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,6 @@ DEFAULT_TERMS = CheckoutTerms()
 
 
 # ---------------------------------------------------------------- orders and payments
-MAX_LINES = 20  # lines of one checkout: all its writes fit DynamoDB's 100-item transaction (docs/checkout.md)
 
 
 class CheckoutTooLarge(DomainError):
