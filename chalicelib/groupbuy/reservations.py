@@ -30,7 +30,7 @@ def release_expired(event: dict[str, Any], now: datetime | None = None) -> dict[
         if owner.startswith(ORDER_OWNER_PREFIX):
             from chalicelib.groupbuy import service as groupbuy
 
-            released = groupbuy.expire_seat(owner[len(ORDER_OWNER_PREFIX):], moment)
+            released = groupbuy.expire_seat(owner[len(ORDER_OWNER_PREFIX):], moment, _payment_provider())
         else:
             released = catalog.release_reservation(reservation_id, moment)
     except NotFound:
@@ -47,3 +47,11 @@ def _owner_of(reservation_id: str) -> str:
     from chalicelib.catalog.published import stock as stock_store
 
     return stock_store.get_reservation(reservation_id).owner_id
+
+
+def _payment_provider() -> Any:
+    """The configured provider (the simulated one locally): asked whether a seat was paid in time."""
+    from chalicelib.adapters.payments.factory import payment_provider_for
+    from chalicelib.core.settings import settings
+
+    return payment_provider_for(settings())

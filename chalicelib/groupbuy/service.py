@@ -242,6 +242,18 @@ def _own_order(caller: Principal, order_id: str) -> Order:
     return order
 
 
+def _paid_in_time(order_id: str, payments: PaymentProvider, now: datetime) -> bool:
+    from chalicelib.adapters.payments import PaymentError, PaymentState
+    from chalicelib.groupbuy.payments import apply_payment_event
+
+    try:
+        event = payments.query_payment(order_id)
+    except PaymentError:
+        logger.warning("payment provider unavailable at the seat's window; releasing", extra={"order_id": order_id})
+        return False
+    return event is not None and event.state is PaymentState.SUCCESS and apply_payment_event(event, now) == "applied"
+
+
 def cancel_seat(principal: Principal | None, order_id: str, now: datetime) -> Order:
     caller = _buyer(principal)
     order = _own_order(caller, order_id)
@@ -252,13 +264,18 @@ def cancel_seat(principal: Principal | None, order_id: str, now: datetime) -> Or
     return replace(order, state=OrderState.CANCELLED)
 
 
-def expire_seat(order_id: str, now: datetime) -> bool:
-    """The payment window passed: give the seat back, once (the timer's task)."""
+def expire_seat(order_id: str, now: datetime, payments: PaymentProvider | None = None) -> bool:
+    """The payment window passed: give the seat back, once (the timer's task). First it asks
+    the provider (``payments``) whether the seat was paid in time: a capture whose
+    notification is still on its way pays the seat instead of being refunded. A provider
+    that cannot answer does not hold the seat (a capture it reports later is refunded)."""
     order = store.get_order(order_id)
     if order is None or order.state is not OrderState.AWAITING_PAYMENT:
         return False
     if now < order.pay_by:
         raise NotYet("the payment window has not passed yet")  # early timer: retried later
+    if payments is not None and _paid_in_time(order_id, payments, now):
+        return False
     released = store.release_seat(order, now)
     if released:
         count("SeatsExpired")
