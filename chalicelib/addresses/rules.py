@@ -14,11 +14,11 @@ their own region picker (the mini-program's ``<picker mode="region">``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from chalicelib.core.errors import LimitReached, NotFound, ValidationFailed
+from chalicelib.core.text import one_line
 
 MAX_ADDRESSES = 20
 MAX_RECIPIENT = 20
@@ -103,18 +103,16 @@ class AddressChanges:
 
 # ---------------------------------------------------------------- text and fields
 def clean_text(value: object, field: str, *, max_length: int) -> str:
-    """One line of text: trimmed, 1 to ``max_length`` characters, no control characters,
-    no lone surrogates (the GraphQL layer refuses those first; service callers meet this)."""
-    if not isinstance(value, str):
-        raise AddressInvalid("must be text", field)
-    value = value.strip()
-    if not value:
+    """One line of text (core.text: no control or direction characters, no lone surrogates),
+    trimmed, 1 to ``max_length`` characters."""
+    text = one_line(value)
+    if text is None:
+        raise AddressInvalid("must be one line of text (no control or direction characters)", field)
+    if not text:
         raise AddressInvalid("must not be empty", field)
-    if len(value) > max_length:
+    if len(text) > max_length:
         raise AddressInvalid(f"must be at most {max_length} characters", field)
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
-        raise AddressInvalid("must be one line of text (no control characters or lone surrogates)", field)
-    return value
+    return text
 
 
 def clean_mobile(value: object, field: str = "mobile") -> str:

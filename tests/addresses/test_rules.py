@@ -109,3 +109,11 @@ def test_book_order_is_default_first_then_newest(suffixes):
     ordered = [a.id for a in rules.in_book_order(book)]
     assert ordered == [ids[0], *sorted(ids[1:], reverse=True)]
     assert rules.next_default(book) == max(ids)
+
+
+def test_an_address_refuses_direction_overrides_like_every_line_people_see():
+    from chalicelib.addresses.rules import clean_text
+    from chalicelib.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        clean_text("北京\u202e路 1 号", "detail", max_length=120)
