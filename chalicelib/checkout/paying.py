@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.adapters.payments import PaymentError, PaymentEvent, PaymentProvider
+from chalicelib.adapters.payments import PaymentEvent, PaymentProvider, capture_at_provider
 from chalicelib.adapters.payments import PaymentState as ProviderState
 from chalicelib.checkout import keys, store
 from chalicelib.checkout.rules import Payment, PaymentState
@@ -14,16 +14,6 @@ from chalicelib.core.observability import count, logger
 from chalicelib.core.principal import Principal, require_user
 from chalicelib.coupons.published.checkout import return_coupon
 from chalicelib.points.published.checkout import checkout_source, reverse
-
-
-def paid_at(event: PaymentEvent, now: datetime) -> datetime:
-    """When the payer paid, by the provider (RFC 3339 with its zone); the notification's
-    arrival if the provider did not say."""
-    try:
-        moment = datetime.fromisoformat(event.paid_at.replace("Z", "+00:00")) if event.paid_at else None
-    except ValueError:
-        moment = None
-    return now if moment is None or moment.tzinfo is None else moment
 
 
 def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None = None) -> str:
@@ -55,7 +45,7 @@ def apply_payment_event(event: PaymentEvent, now: datetime, payer_id: str | None
             payment = store.get_payment(payment.id) or payment
         outcome = _keep_late(payment, event, trade_no, payer_id, now)
         return "amount_mismatch" if outcome in ("late", "duplicate") else outcome
-    moment = paid_at(event, now)
+    moment = event.paid_at_or(now)
     if payment.state is PaymentState.AWAITING and moment < payment.pay_by:
         if store.mark_paid(payment, event.transaction_id, event.amount, payer_id, moment, now, trade_no):
             count("CheckoutsPaid")
@@ -150,15 +140,10 @@ def cancel_when_window_passed(payment_id: str, now: datetime, payments: PaymentP
 
 def _paid_in_time(payment: Payment, payments: PaymentProvider, now: datetime) -> bool:
     """A capture the provider holds for one of the payment's trade numbers, applied as its
-    notification would be. A provider that cannot answer does not hold the cancel back (the
-    stock would stay held): a capture it reports later is refunded as late."""
+    notification would be."""
     for trade_no in (payment.id, *payment.trade_payers):
-        try:
-            event = payments.query_payment(trade_no)
-        except PaymentError:
-            logger.warning("payment provider unavailable at the window; cancelling", extra={"payment_id": payment.id})
-            return False
-        if event is not None and event.state is ProviderState.SUCCESS and apply_payment_event(event, now) == "applied":
+        event = capture_at_provider(payments, trade_no)
+        if event is not None and apply_payment_event(event, now) == "applied":
             return True
     return False
 

@@ -54,7 +54,7 @@ def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
                                                                              event.amount, now):
             return "late"
         return "amount_mismatch"
-    if order.state is OrderState.AWAITING_PAYMENT and paid_at(event, now) < order.pay_by:
+    if order.state is OrderState.AWAITING_PAYMENT and event.paid_at_or(now) < order.pay_by:
         try:
             store.apply_payment(order, event.transaction_id, event.amount, now)
         except PaymentNotApplied:
@@ -67,18 +67,6 @@ def apply_payment_event(event: PaymentEvent, now: datetime) -> str:
     # Captured after payBy (the seat is released now if its timer has not run yet), or
     # for a seat already given back: the money goes back.
     return _refund_late_capture(order, event, now)
-
-
-def paid_at(event: PaymentEvent, now: datetime) -> datetime:
-    """When the payer paid, by the provider (WeChat's success_time, RFC 3339 with its
-    zone); the notification's arrival if the provider did not say."""
-    try:
-        moment = datetime.fromisoformat(event.paid_at.replace("Z", "+00:00")) if event.paid_at else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        return now
-    return moment
 
 
 def _refund_late_capture(order: Order, event: PaymentEvent, now: datetime) -> str:

@@ -243,15 +243,11 @@ def _own_order(caller: Principal, order_id: str) -> Order:
 
 
 def _paid_in_time(order_id: str, payments: PaymentProvider, now: datetime) -> bool:
-    from chalicelib.adapters.payments import PaymentError, PaymentState
+    from chalicelib.adapters.payments import capture_at_provider
     from chalicelib.groupbuy.payments import apply_payment_event
 
-    try:
-        event = payments.query_payment(order_id)
-    except PaymentError:
-        logger.warning("payment provider unavailable at the seat's window; releasing", extra={"order_id": order_id})
-        return False
-    return event is not None and event.state is PaymentState.SUCCESS and apply_payment_event(event, now) == "applied"
+    event = capture_at_provider(payments, order_id)
+    return event is not None and apply_payment_event(event, now) == "applied"
 
 
 def cancel_seat(principal: Principal | None, order_id: str, now: datetime) -> Order:

@@ -34,22 +34,14 @@ def _commit(tx: Transaction) -> bool:
 
 
 def record_purchase(user_id: str, order_id: str, product_id: str, paid_at: datetime, amount: int) -> bool:
-    """ONE transaction: the order's entry, if absent, and the product's count + 1.
-    False if this order was counted already (a redelivered record)."""
-    tx = Transaction()
-    tx.put("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id),
-                                      product_id=product_id, created_at=iso(paid_at), amount=amount),
-           TableItem.PK.does_not_exist())
-    tx.update("purchase", PurchaseItem(keys.purchases_pk(user_id), keys.purchase_sk(product_id)),
-              [PurchaseItem.paid_orders.add(1), PurchaseItem.type.set(PurchaseItem)])
-    return _commit(tx)
+    """An order of one product (a group-buy seat): ``record_purchase_of_products``."""
+    return record_purchase_of_products(user_id, order_id, [product_id], paid_at, amount)
 
 
 def record_purchase_of_products(user_id: str, order_id: str, product_ids: Sequence[str], paid_at: datetime,
                                 amount: int) -> bool:
-    """``record_purchase`` for an order of several products (a regular order): ONE transaction,
-    the order's entry if absent (named after its first product) and each product's count + 1.
-    False if this order was counted already."""
+    """ONE transaction: the order's entry if absent (named after its first product) and each
+    of its products' count + 1. False if this order was counted already (a redelivered record)."""
     products = list(dict.fromkeys(product_ids))
     tx = Transaction()
     tx.put("order", PurchaseOrderItem(keys.purchases_pk(user_id), keys.purchase_order_sk(order_id),

@@ -68,6 +68,15 @@ class PaymentEvent:
     currency: str
     paid_at: str | None
 
+    def paid_at_or(self, now: datetime) -> datetime:
+        """When the payer paid, by the provider (WeChat's success_time, RFC 3339 with its
+        zone); ``now`` (the notification's arrival) if the provider did not say."""
+        try:
+            moment = datetime.fromisoformat(self.paid_at.replace("Z", "+00:00")) if self.paid_at else None
+        except ValueError:
+            moment = None
+        return now if moment is None or moment.tzinfo is None else moment
+
 
 @dataclass(frozen=True, slots=True)
 class RefundRequest:
@@ -106,3 +115,19 @@ class PaymentProvider(Protocol):
     def query_payment(self, order_id: str) -> PaymentEvent | None: ...
 
     def refund(self, request: RefundRequest) -> RefundResult: ...
+
+
+def capture_at_provider(payments: PaymentProvider, out_trade_no: str) -> PaymentEvent | None:
+    """The provider's capture under ``out_trade_no``, asked when a payment window passes (its
+    notification may still be on its way). None when there is none, or when the provider
+    cannot answer: a window must not stay open on an unreachable provider, and a capture it
+    reports later is refunded as late."""
+    from chalicelib.core.observability import logger
+
+    try:
+        event = payments.query_payment(out_trade_no)
+    except PaymentError:
+        logger.warning("payment provider unavailable when a payment window passed; closing it",
+                       extra={"order_id": out_trade_no})
+        return None
+    return event if event is not None and event.state is PaymentState.SUCCESS else None
