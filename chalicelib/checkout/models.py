@@ -4,6 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.core.table.models import TableItem
+from chalicelib.orders.published.models import DeliveryAttributes
 
 
 class OrderLineMap(MapAttribute):
@@ -42,8 +43,9 @@ class HeldMap(MapAttribute):
     quantity = NumberAttribute()
 
 
-class ShopOrderItem(TableItem, discriminator="ShopOrder"):
-    """``ORDER#<id>`` / ``ORDER``: one merchant's part of a checkout."""
+class ShopOrderItem(DeliveryAttributes, TableItem, discriminator="ShopOrder"):
+    """``ORDER#<id>`` / ``ORDER``: one merchant's part of a checkout (shipping and after-sales
+    attributes: orders' DeliveryAttributes)."""
 
     order_id = UnicodeAttribute()
     payment_id = UnicodeAttribute()
@@ -60,6 +62,9 @@ class ShopOrderItem(TableItem, discriminator="ShopOrder"):
     pay_by = UnicodeAttribute()
     paid_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
+    # Copied from the payment when it is captured in time: what an after-sales refund refunds against.
+    trade_no = UnicodeAttribute(null=True)
+    payment_captured = NumberAttribute(default=0)
 
 
 class PaymentItem(TableItem, discriminator="Payment"):

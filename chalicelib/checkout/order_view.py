@@ -8,7 +8,16 @@ from chalicelib.checkout.models import ShopOrderItem
 from chalicelib.checkout.rules import OrderState as RegularState
 from chalicelib.checkout.rules import ShopOrder
 from chalicelib.checkout.store import shipping_address_of, to_order
-from chalicelib.orders.published.kinds import OrderKind, OrderLineView, OrderState, OrderView, register_kind
+from chalicelib.orders.published.kinds import (
+    NOT_SHIPPED,
+    Delivery,
+    OrderKind,
+    OrderLineView,
+    OrderState,
+    OrderView,
+    register_kind,
+)
+from chalicelib.orders.published.models import delivery_of
 
 ORDER_STATUS_TEXT = {
     RegularState.AWAITING_PAYMENT: "Awaiting payment (待支付)",
@@ -30,7 +39,8 @@ class RegularOrder:
     address: ShippingAddress | None
 
 
-def order_view(order: ShopOrder, address: ShippingAddress | None = None, currency: str = "CNY") -> OrderView:
+def order_view(order: ShopOrder, address: ShippingAddress | None = None, currency: str = "CNY",
+               delivery: Delivery = NOT_SHIPPED, trade_no: str | None = None, captured_total: int = 0) -> OrderView:
     lines = tuple(OrderLineView(ln.product_id, ln.sku_id, ln.quantity, ln.unit_price, ln.product_name, ln.sku_code,
                                 promotion=ln.promotion, coupons=ln.merchant_coupon + ln.platform_coupon,
                                 points=ln.points) for ln in order.lines)
@@ -38,13 +48,14 @@ def order_view(order: ShopOrder, address: ShippingAddress | None = None, currenc
         id=order.id, kind=OrderKind.REGULAR, user_id=order.user_id, merchant_id=order.merchant_id,
         state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=lines,
         shipping=order.shipping, total=order.total, currency=currency, created_at=order.created_at,
-        pay_by=order.pay_by, paid_at=order.paid_at, refunded=0,  # a checkout refunds by its payment
-        source=RegularOrder(order, address),
+        pay_by=order.pay_by, paid_at=order.paid_at, refunded=delivery.after_sales_refunded,
+        source=RegularOrder(order, address), delivery=delivery, trade_no=trade_no, captured_total=captured_total,
     )
 
 
 def _item_view(item: ShopOrderItem) -> OrderView:
-    return order_view(to_order(item), shipping_address_of(item), item.currency)
+    return order_view(to_order(item), shipping_address_of(item), item.currency, delivery_of(item), item.trade_no,
+                      int(item.payment_captured or 0))
 
 
 register_kind(ShopOrderItem, _item_view)

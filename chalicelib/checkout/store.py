@@ -130,7 +130,7 @@ def add_place(tx: Transaction, payment: Payment, orders: list[tuple[ShopOrder, S
 
 # ---------------------------------------------------------------- paying and cancelling
 def _settle(payment: Payment, to: PaymentState, orders_to: OrderState, stock: Callable, now: datetime,
-            payment_actions: list) -> bool:
+            payment_actions: list, order_actions: tuple = ()) -> bool:
     """Move an AWAITING payment and its AWAITING_PAYMENT orders on, and their held stock, in
     ONE transaction; False when the payment had left AWAITING already (paid, or cancelled:
     by the buyer, the timer or a racing notification)."""
@@ -141,7 +141,7 @@ def _settle(payment: Payment, to: PaymentState, orders_to: OrderState, stock: Ca
     stamp_field = ShopOrderItem.paid_at if orders_to is OrderState.TO_SHIP else ShopOrderItem.cancelled_at
     for n, order_id in enumerate(payment.order_ids):
         tx.update(f"order:{n}", ShopOrderItem(keys.order_pk(order_id), keys.ORDER_SK),
-                  [ShopOrderItem.state.set(orders_to.value), stamp_field.set(stamp)],
+                  [ShopOrderItem.state.set(orders_to.value), stamp_field.set(stamp), *order_actions],
                   ShopOrderItem.state == OrderState.AWAITING_PAYMENT.value)
     for i, held in enumerate(payment.stock):
         stock(tx, StockKey.of_sku(held.product_id, held.sku_id), held.quantity, f"stock:{i}")
@@ -162,7 +162,9 @@ def mark_paid(payment: Payment, transaction_id: str | None, captured: int, payer
         actions.append(PaymentItem.transaction_id.set(transaction_id))
     if payer_id:
         actions.append(PaymentItem.payer_id.set(payer_id))
-    return _settle(payment, PaymentState.PAID, OrderState.TO_SHIP, add_sell_hold, now, actions)
+    # Each order keeps where its money was captured: an after-sales refund of it needs no payment read.
+    captured_under = (ShopOrderItem.trade_no.set(trade_no or payment.id), ShopOrderItem.payment_captured.set(captured))
+    return _settle(payment, PaymentState.PAID, OrderState.TO_SHIP, add_sell_hold, now, actions, captured_under)
 
 
 def mark_cancelled(payment: Payment, now: datetime) -> bool:

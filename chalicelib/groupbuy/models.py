@@ -4,6 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.core.table.models import TableItem
+from chalicelib.orders.published.models import DeliveryAttributes
 
 
 class DealItem(TableItem, discriminator="Deal"):
@@ -77,7 +78,7 @@ class SeatItem(TableItem, discriminator="Seat"):
     joined_at = UnicodeAttribute()
 
 
-class OrderItem(TableItem, discriminator="Order"):
+class OrderItem(DeliveryAttributes, TableItem, discriminator="Order"):
     order_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     team_id = UnicodeAttribute()

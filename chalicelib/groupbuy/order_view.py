@@ -5,7 +5,16 @@ from __future__ import annotations
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy.mapping import to_order
 from chalicelib.groupbuy.models import OrderItem
-from chalicelib.orders.published.kinds import OrderKind, OrderLineView, OrderState, OrderView, register_kind
+from chalicelib.orders.published.kinds import (
+    NOT_SHIPPED,
+    Delivery,
+    OrderKind,
+    OrderLineView,
+    OrderState,
+    OrderView,
+    register_kind,
+)
+from chalicelib.orders.published.models import delivery_of
 
 # What a customer reads next to the state (English / 中文).
 ORDER_STATUS_TEXT = {
@@ -21,7 +30,7 @@ ORDER_STATUS_TEXT = {
 }
 
 
-def order_view(order: domain.Order) -> OrderView:
+def order_view(order: domain.Order, delivery: Delivery = NOT_SHIPPED) -> OrderView:
     before_points = order.amount.amount + order.discount  # the group price of the units
     line = OrderLineView(order.product_id, order.sku_id, order.quantity, before_points // max(order.quantity, 1),
                          points=order.discount)
@@ -29,8 +38,10 @@ def order_view(order: domain.Order) -> OrderView:
         id=order.id, kind=OrderKind.GROUP_BUY, user_id=order.user_id, merchant_id=None,
         state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=(line,),
         shipping=0, total=order.amount.amount, currency=order.amount.currency, created_at=order.created_at,
-        pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded, source=order,
+        pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded + delivery.after_sales_refunded,
+        source=order, delivery=delivery, trade_no=order.id if order.captured else None,
+        captured_total=order.captured,
     )
 
 
-register_kind(OrderItem, lambda item: order_view(to_order(item)))
+register_kind(OrderItem, lambda item: order_view(to_order(item), delivery_of(item)))

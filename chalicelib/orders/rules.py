@@ -47,6 +47,24 @@ class OrderLineView:
 
 
 @dataclass(frozen=True, slots=True)
+class Delivery:
+    """After payment, for every kind: shipped (carrier and tracking number), completed (receipt
+    confirmed or the timer), the return windows completion opens, and what after-sales refunded."""
+
+    shipped_at: datetime | None = None
+    carrier: str | None = None
+    tracking_no: str | None = None
+    complete_by: datetime | None = None
+    completed_at: datetime | None = None
+    returns_until: datetime | None = None
+    after_sales_until: datetime | None = None
+    after_sales_refunded: int = 0
+
+
+NOT_SHIPPED = Delivery()
+
+
+@dataclass(frozen=True, slots=True)
 class OrderView:
     """An order as a customer reads it, whatever its kind; ``source`` is the kind's own
     order (its kind's extra fields read it). Money in fen of ``currency``."""
@@ -66,6 +84,11 @@ class OrderView:
     paid_at: datetime | None
     refunded: int
     source: object
+    delivery: Delivery = NOT_SHIPPED
+    # Where the money was captured (the provider's out_trade_no) and how much that capture was:
+    # what an after-sales refund of this order refunds against. None until paid.
+    trade_no: str | None = None
+    captured_total: int = 0
 
     @property
     def items(self) -> int:

@@ -1,0 +1,34 @@
+"""What every order kind's item carries after payment (issue 12), declared once: each kind's
+item class (checkout's ShopOrderItem, group-buy's OrderItem) mixes it in, so fulfilment and
+after-sales update either kind through the same attributes, conditioned on the shared ``state``.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.core.clock import from_iso
+from chalicelib.orders.rules import Delivery
+
+
+class DeliveryAttributes:
+    """Shipping, delivery and after-sales money on an order item (absent until they happen)."""
+
+    shipped_at = UnicodeAttribute(null=True)
+    carrier = UnicodeAttribute(null=True)  # a code of fulfilment's carrier list
+    tracking_no = UnicodeAttribute(null=True)
+    complete_by = UnicodeAttribute(null=True)  # shipped_at + the auto-complete time: the delivery timer's instant
+    completed_at = UnicodeAttribute(null=True)  # receipt confirmed, or completed by the timer
+    returns_until = UnicodeAttribute(null=True)  # completed_at + the no-reason return window (7 days)
+    after_sales_until = UnicodeAttribute(null=True)  # completed_at + the window for quality reasons
+    after_sales_refunded = NumberAttribute(default=0)  # fen refunded by after-sales requests (≤ what was paid)
+
+
+def delivery_of(item: DeliveryAttributes) -> Delivery:
+    def moment(value: str | None):
+        return from_iso(value) if value else None
+
+    return Delivery(
+        shipped_at=moment(item.shipped_at), carrier=item.carrier, tracking_no=item.tracking_no,
+        complete_by=moment(item.complete_by), completed_at=moment(item.completed_at),
+        returns_until=moment(item.returns_until), after_sales_until=moment(item.after_sales_until),
+        after_sales_refunded=int(item.after_sales_refunded or 0))
