@@ -99,7 +99,8 @@ def settle_team(event: dict, context: object) -> dict:
 
 @app.lambda_function(name="refund_order")
 def refund_order(event: dict, context: object) -> dict:
-    """The refund machine's task for a group-buy order or a checkout payment (by its input)."""
+    """The refund machine's task for a group-buy order, a checkout payment or an after-sales request
+    (by its input)."""
     from chalicelib.payments import refund
 
     return refund(event)
@@ -117,6 +118,13 @@ def cancel_unpaid_payment(event: dict, context: object) -> dict:
     from chalicelib.checkout.tasks import cancel_unpaid_payment
 
     return cancel_unpaid_payment(event)
+
+
+@app.lambda_function(name="after_sales_deadline_passed")
+def after_sales_deadline_passed(event: dict, context: object) -> dict:
+    from chalicelib.aftersales.tasks import deadline_passed
+
+    return deadline_passed(event)
 
 
 # Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;

@@ -187,8 +187,13 @@ def simulate_refund_faults(request: Request) -> Response:
 
 # ---------------------------------------------------------------- the refund workflow's tasks
 # infra/statemachines/refund.asl.json serves both features: a group-buy order's refund is
-# started with {"orderId"}, a checkout payment's with {"paymentId"} (its late capture).
+# started with {"orderId"}, a checkout payment's with {"paymentId"} (its late capture), an
+# after-sales request's with {"requestId"} (its approved refund).
 def refund(event: dict[str, Any]) -> dict[str, Any]:
+    if "requestId" in event:
+        from chalicelib.aftersales.tasks import refund_request
+
+        return refund_request(event)
     if "paymentId" in event:
         from chalicelib.checkout.tasks import refund_payment
 
@@ -199,6 +204,10 @@ def refund(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def mark_refund_failed(event: dict[str, Any]) -> dict[str, Any]:
+    if "requestId" in event:
+        from chalicelib.aftersales.tasks import mark_refund_failed as mark_request_refund_failed
+
+        return mark_request_refund_failed(event)
     if "paymentId" in event:
         from chalicelib.checkout.tasks import mark_refund_failed as mark_payment_refund_failed
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 import strawberry
 
 import chalicelib.addresses.graphql.user_fields
+import chalicelib.aftersales.graphql.queries
 
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.
@@ -32,6 +33,9 @@ from chalicelib.accounts.profile import register_text_screen
 from chalicelib.accounts.published.users import get_user
 from chalicelib.addresses.graphql.mutations import AddressMutation
 from chalicelib.addresses.graphql.types import Address
+from chalicelib.aftersales.graphql.mutations import AfterSalesMutation
+from chalicelib.aftersales.graphql.queries import AfterSalesQuery
+from chalicelib.aftersales.graphql.types import AfterSalesRequest
 from chalicelib.cart.graphql.mutations import CartMutation
 from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.catalog.graphql.mutations import CatalogMutations
@@ -71,20 +75,20 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
-               SharingMutation, CheckoutOperatorMutation):
+               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment]
+              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

@@ -7,6 +7,7 @@ feature's stream_handlers.py for what it does.
 """
 from __future__ import annotations
 
+import chalicelib.aftersales.stream_handlers
 import chalicelib.catalog.stream_handlers
 import chalicelib.checkout.stream_handlers
 import chalicelib.feeds.stream_handlers

@@ -168,10 +168,16 @@ def add_resolve(tx: Transaction, reservation: Reservation, outcome: ReservationS
     tx.update("stock", _counter(reservation.stock), counter_actions, SkuItem.reserved >= q)
 
 
-def add_return_sold(tx: Transaction, stock: StockKey, quantity: int) -> None:
-    """Units sold and then refunded go back on sale (label "stock")."""
-    tx.update("stock", _counter(stock), [SkuItem.sold.add(-quantity), SkuItem.available.add(quantity)],
+def add_return_sold(tx: Transaction, stock: StockKey, quantity: int, label: str = "stock") -> None:
+    """Units sold and then refunded go back on sale."""
+    tx.update(label, _counter(stock), [SkuItem.sold.add(-quantity), SkuItem.available.add(quantity)],
               SkuItem.sold >= quantity)
+
+
+def add_restock(tx: Transaction, stock: StockKey, quantity: int, label: str = "stock") -> None:
+    """Units that come back from elsewhere (a group-buy order's return: sold from its deal's own
+    stock, not this item's) go on sale here."""
+    tx.update(label, _counter(stock), [SkuItem.available.add(quantity)], TableItem.PK.exists())
 
 
 def get_reservation(reservation_id: str) -> Reservation:

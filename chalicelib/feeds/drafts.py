@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from chalicelib.catalog.published.rules import Media, MediaKind
 from chalicelib.core.errors import (
@@ -14,10 +13,10 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.ids import is_id
+from chalicelib.core.media import clean_media_url, media_hosts_of
 from chalicelib.feeds.rules import (
     MAX_BODY_LENGTH,
     MAX_IMAGES,
-    MAX_MEDIA_URL_LENGTH,
     MAX_PRODUCTS,
     MAX_TAG_LENGTH,
     MAX_TAGS,
@@ -30,50 +29,14 @@ from chalicelib.feeds.rules import (
 )
 
 _TAG = re.compile(r"^[\w-]+$")  # \w is Unicode: letters of any script (中文), digits, '_'
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
 # ---------------------------------------------------------------- media
-def clean_media_url(url: object, field: str, media_hosts: Iterable[str] | None = None) -> str:
-    """An https URL on a public DNS name: no credentials, no port, no IP literal (the
-    moderation pipeline fetches these; an IP or a port invites requests to internal
-    services). ``media_hosts``, when given, is the allowlist (the upload CDN): a host
-    matches itself and its subdomains."""
-    if not isinstance(url, str):
-        raise ValidationFailed("must be text", field)
-    url = url.strip()
-    if not url:
-        raise ValidationFailed("must not be empty", field)
-    if len(url) > MAX_MEDIA_URL_LENGTH:
-        raise ValidationFailed(f"must be at most {MAX_MEDIA_URL_LENGTH} characters", field)
-    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url) or not url.isascii():
-        raise ValidationFailed("must be an encoded URL without spaces", field)
-    if not url.lower().startswith("https://"):
-        raise ValidationFailed("media URLs must use https", field)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise ValidationFailed("not a valid URL", field) from None
-    if "@" in parts.netloc:
-        raise ValidationFailed("a media URL carries no credentials", field)
-    if port is not None or parts.netloc.endswith(":"):
-        raise ValidationFailed("a media URL uses the default https port", field)
-    host = (parts.hostname or "").rstrip(".")
-    labels = host.split(".")
-    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
-        raise ValidationFailed("a media URL needs a valid host name", field)
-    if media_hosts is not None and not any(host == h or host.endswith("." + h) for h in _hosts(media_hosts)):
-        raise ValidationFailed("media must be uploaded to the platform first", field)
-    return url
-
-
 def clean_post_media(kind: PostKind, media: Sequence[Media], field: str = "media",
                      media_hosts: Iterable[str] | None = None) -> tuple[Media, ...]:
     """Up to 9 images or exactly one video, never both. A NOTE carries images only;
     a VIDEO exactly its one video; a REVIEW either (buyer-show videos convert best)."""
-    hosts = None if media_hosts is None else _hosts(media_hosts)
+    hosts = None if media_hosts is None else media_hosts_of(media_hosts)
     if len(media) > MAX_IMAGES:
         raise ValidationFailed(f"at most {MAX_IMAGES} images", field)
     cleaned = []
@@ -149,5 +112,3 @@ def validate_post(draft: PostDraft, *, media_hosts: Iterable[str] | None = None)
     return PostContent(draft.kind, body, title, media, product_ids, tags, draft.sponsored)
 
 
-def _hosts(media_hosts: Iterable[str]) -> tuple[str, ...]:
-    return tuple(h.strip().lower().rstrip(".") for h in media_hosts)

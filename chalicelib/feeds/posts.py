@@ -11,7 +11,6 @@ is stored. Edits are screened again the same way.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -21,6 +20,7 @@ from chalicelib.catalog.published.rules import MediaKind, Product, ProductStatus
 from chalicelib.core.clock import from_iso
 from chalicelib.core.errors import Conflict, ErrorCode, InvalidId, InvalidState, NotFound, Unauthenticated
 from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.media import configured_media_hosts
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_user
 from chalicelib.feeds import drafts, moderation, post_items, rules
@@ -30,7 +30,6 @@ from chalicelib.feeds.posts_store import WriteReads
 from chalicelib.feeds.rules import Engagement, ModerationDecision, PostDraft, PostKind, PostState
 from chalicelib.points.published import hooks as points_hooks
 
-MEDIA_HOSTS_ENV = "TUANSTACK_MEDIA_HOSTS"  # comma-separated upload hosts; unset: any public https host
 EDIT_ATTEMPTS = 3
 DEFAULT_CURRENCY = "CNY"
 
@@ -42,8 +41,7 @@ class ProductNotAvailable(InvalidState):
 
 
 def _media_hosts() -> list[str] | None:
-    hosts = [h for h in os.environ.get(MEDIA_HOSTS_ENV, "").split(",") if h.strip()]
-    return hosts or None
+    return configured_media_hosts()
 
 
 def _post_id(post_id: object) -> str:

@@ -33,13 +33,14 @@ from chalicelib.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from chalicelib.core.media import MAX_MEDIA_URL_LENGTH  # noqa: F401 - feeds states it in its schema
 
 # ---------------------------------------------------------------- limits
 MAX_TITLE_LENGTH = 60
 MAX_BODY_LENGTH = 2_000
 MAX_IMAGES = 9
 MAX_VIDEOS = 1
-MAX_MEDIA_URL_LENGTH = 2_048
+
 MAX_PRODUCTS = 9
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 24

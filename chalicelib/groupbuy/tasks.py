@@ -23,13 +23,14 @@ Exceptions propagate as Lambda errors whose errorType is the class name:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.events import DomainEvent, Notification, NotificationFailed
+from chalicelib.accounts.published.notifications import notify_users
+from chalicelib.adapters.events import DomainEvent
 from chalicelib.core.clock import utc_now
-from chalicelib.core.observability import count, flush_metrics, logger
+from chalicelib.core.observability import flush_metrics
 from chalicelib.core.settings import settings
 from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import service as groupbuy
@@ -50,27 +51,6 @@ def _publish(events: list[DomainEvent]) -> None:
     from chalicelib.adapters.messaging import event_publisher_for
 
     event_publisher_for(settings()).publish(events)
-
-
-def _notify(user_ids: Iterable[str], template: str, data: Mapping[str, str]) -> None:
-    """Best effort: a notification never holds up money or stock."""
-    from chalicelib.accounts.published.users import wechat_openid
-    from chalicelib.adapters.messaging import notifier_for
-
-    user_ids = list(user_ids)
-    try:
-        notifier = notifier_for(settings(), wechat_openid)
-    except RuntimeError:  # not configured: say so loudly, carry on
-        count("NotificationsFailed", len(user_ids))
-        logger.exception("notifier not configured; notifications not sent", extra={"template": template})
-        return
-    for user_id in user_ids:
-        try:
-            notifier.notify(Notification(user_id=user_id, template=template, data=dict(data)))
-        except NotificationFailed as error:
-            count("NotificationsFailed")
-            logger.warning("notification not sent", extra={
-                "template": template, "user_id": user_id, "error": type(error).__name__})
 
 
 # ---------- team_lifecycle ----------
@@ -96,7 +76,7 @@ def _team_failed(team_id: str, *, notify: bool) -> None:
     # Notify before publishing: a failed publish retries the task, whose second run
     # (the team already closed) publishes without notifying anyone again.
     if notify:
-        _notify((seat.user_id for seat in paid), "team_failed_refunding", {"teamId": team_id})
+        notify_users((seat.user_id for seat in paid), "team_failed_refunding", {"teamId": team_id})
     _publish([DomainEvent(
         name="TeamFailed", subject_id=team_id, idempotency_key=f"{team_id}:FAILED",
         detail={"teamId": team_id, "dealId": team.terms.deal_id if team else "", "paid": len(paid),
@@ -123,7 +103,7 @@ def settle_team(event: dict[str, Any]) -> dict[str, Any]:
         from chalicelib.points.published import hooks as points_hooks
 
         points_hooks.on_team_succeeded(team_id, list(result["members"]))
-        _notify(result["members"], "team_succeeded", {"teamId": team_id, "virtual": str(virtual).lower()})
+        notify_users(result["members"], "team_succeeded", {"teamId": team_id, "virtual": str(virtual).lower()})
         return result
     finally:
         flush_metrics()
@@ -142,7 +122,7 @@ def refund_order(event: dict[str, Any], now: datetime | None = None) -> dict[str
             order = store.get_order(order_id)
             assert order is not None  # refund_order found it
             if not result.get("already"):  # before publishing, as in close_team
-                _notify([order.user_id], "refund_completed",
+                notify_users([order.user_id], "refund_completed",
                         {"orderId": order_id, "amount": str(order.refunded), "currency": order.amount.currency})
             _publish([DomainEvent(
                 name="RefundCompleted", subject_id=order_id, idempotency_key=f"{order_id}:REFUNDED",

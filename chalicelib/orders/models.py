@@ -21,6 +21,9 @@ class DeliveryAttributes:
     returns_until = UnicodeAttribute(null=True)  # completed_at + the no-reason return window (7 days)
     after_sales_until = UnicodeAttribute(null=True)  # completed_at + the window for quality reasons
     after_sales_refunded = NumberAttribute(default=0)  # fen refunded by after-sales requests (≤ what was paid)
+    # A refund-only request on an order not shipped yet holds it: it must not ship while the
+    # refund is decided (set with the request, removed when it ends without refunding everything).
+    after_sales_hold = UnicodeAttribute(null=True)
 
 
 def delivery_of(item: DeliveryAttributes) -> Delivery:

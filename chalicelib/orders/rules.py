@@ -89,6 +89,7 @@ class OrderView:
     # what an after-sales refund of this order refunds against. None until paid.
     trade_no: str | None = None
     captured_total: int = 0
+    spent_with: str | None = None  # the id its checkout points were spent under (a payment's, or the order's)
 
     @property
     def items(self) -> int:

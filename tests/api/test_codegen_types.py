@@ -34,6 +34,11 @@ MUTATION_FIELDS = {"loginWithWechat", "createCategory", "createProduct", "update
 NODE_TYPES = {"Product", "Sku", "Category", "Deal", "Team", "Order", "User", "Cart", "CartLine", "Payment"}
 
 OURS = NODE_TYPES | {
+    # after-sales
+    "AfterSalesRequestConnection", "AfterSalesRequestEdge", "AfterSalesLine", "AfterSalesStep", "AfterSalesPayload",
+    "AfterSalesKind", "AfterSalesReason", "AfterSalesState", "AfterSalesActor", "DisputeDecision",
+    "RequestAfterSalesInput", "AfterSalesLineInput", "AfterSalesRequestInput", "AfterSalesReasonInput",
+    "SendBackAfterSalesInput", "DecideDisputeInput", "CompensateOrderInput",
     # catalog
     "ProductConnection", "ProductEdge", "ProductPayload", "ProductStatus", "CategoryPayload", "SkuPayload",
     "SkuAttribute", "Stock", "Media", "MediaKind", "PriceRange", "MediaInput", "SkuAttributeInput", "SkuInput",
@@ -57,7 +62,8 @@ SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
           "DateTime", "Date", "ID", "String", "Int", "Boolean"}
 # Fields other features add to our types: theirs to describe.
 OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "addresses"), ("User", "coupons"),
-                  ("Product", "posts"), ("Product", "promotions")}
+                  ("Product", "posts"), ("Product", "promotions"),
+                  ("User", "afterSales"), ("User", "afterSalesToDecide")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)

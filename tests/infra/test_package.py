@@ -33,6 +33,7 @@ STREAM_STARTS = {
     "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN": "TeamSettlementStateMachine",
     "TUANSTACK_REFUND_SFN_ARN": "RefundStateMachine",
     "TUANSTACK_PAYMENT_WINDOW_SFN_ARN": "PaymentWindowStateMachine",
+    "TUANSTACK_AFTER_SALES_DEADLINE_SFN_ARN": "AfterSalesDeadlineStateMachine",
 }
 # Each state machine: its tasks (substitution -> function logical id, handler) and
 # the states that call them.
@@ -48,6 +49,9 @@ MACHINE_TASKS = {
     },
     "PaymentWindowStateMachine": {"CancelUnpaidPaymentArn": ("CancelUnpaidPayment", "cancel_unpaid_payment",
                                                              "CancelUnpaidPayment")},
+    "AfterSalesDeadlineStateMachine": {"AfterSalesDeadlinePassedArn": ("AfterSalesDeadlinePassed",
+                                                                       "after_sales_deadline_passed",
+                                                                       "DeadlinePassed")},
 }
 
 
@@ -101,7 +105,7 @@ MEMORY_MB = {
     "TableStream": 1024,
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
-    "MarkRefundFailed": 512, "CancelUnpaidPayment": 512,
+    "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
 }
 
 

@@ -60,6 +60,11 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "COUPON_UNAVAILABLE": "A chosen coupon cannot be used: used meanwhile, expired, or not yours.",
     "COUPONS_GONE": "The coupon cannot be claimed now: ended, all claimed, or outside its claim window.",
     "NEW_CUSTOMERS_ONLY": "The coupon is for customers without a paid order yet.",
+    "AFTER_SALES_WINDOW_CLOSED": "Too late for this after-sales request: the return window (7 days from delivery "
+                                 "without a reason, longer with a quality reason) has closed, or the order's "
+                                 "state does not allow this kind of request.",
+    "AFTER_SALES_IN_PROGRESS": "An after-sales request for this line is still open: wait for it, or withdraw it.",
+    "NOTHING_LEFT_TO_REFUND": "More units than the line has left to refund (refunded or in a request already).",
 })
 
 

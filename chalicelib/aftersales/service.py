@@ -1,0 +1,379 @@
+"""After-sales requests: what customers, merchants and deadlines do to them. Each act is one
+conditional transition (store.transition): two actors racing (a merchant's approval and the
+automatic one at the deadline) give one outcome, the other finds the request moved on."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chalicelib.aftersales import rules, store
+from chalicelib.aftersales.models import AfterSalesRequestItem
+from chalicelib.aftersales.rules import (
+    Actor,
+    AfterSalesInProgress,
+    AfterSalesRequest,
+    LineOfOrder,
+    Reason,
+    RequestKind,
+    RequestState,
+)
+from chalicelib.catalog.published.stock import StockKey, add_restock, add_return_sold
+from chalicelib.core.clock import iso
+from chalicelib.core.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
+from chalicelib.core.ids import new_id
+from chalicelib.core.observability import count
+from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
+from chalicelib.core.table.idempotency import NotClaimed, Replayed, claim, previous_result, refuse_as_replay
+from chalicelib.core.table.paging import Page, PageRequest
+from chalicelib.core.table.transactions import Transaction
+from chalicelib.orders.published.after_sales import add_check_state, get_order
+from chalicelib.orders.published.kinds import OrderKind, OrderView
+from chalicelib.orders.published.terms import OrderTerms, order_terms
+
+Item = AfterSalesRequestItem
+ASKABLE_STATES = ("TO_SHIP", "SHIPPED", "COMPLETED")
+RETRIES = 3  # a racing request changed a line between our read and write: read again
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What a customer asks: units of lines (by SKU id), why, and evidence."""
+
+    kind: RequestKind
+    reason: Reason
+    lines: tuple[tuple[str, int], ...]  # (sku id, units)
+    description: str | None = None
+    photos: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- the customer asks
+def ask_with_key(principal: Principal | None, order_id: str, asked: Ask, idempotency_key: str | None, now: datetime,
+                 media_hosts: Sequence[str] | None = None) -> AfterSalesRequest:
+    """``ask`` with the client's retry key, if it sent one (scoped to the caller)."""
+    caller = require_user(principal)
+    key = None if idempotency_key is None else idempotent_request(
+        caller.user_id, "requestAfterSales", idempotency_key, order_id, asked)
+    return ask(caller, order_id, asked, key, now, media_hosts=media_hosts)
+
+
+def ask(principal: Principal | None, order_id: str, asked: Ask, request: IdempotentRequest | None, now: datetime,
+        terms: OrderTerms | None = None, media_hosts: Sequence[str] | None = None) -> AfterSalesRequest:
+    """A request on the caller's own paid order. Typed refusals, nothing written: NOT_FOUND (not
+    theirs), AFTER_SALES_WINDOW_CLOSED / INVALID_STATE (not now, not this kind), AFTER_SALES_IN_PROGRESS
+    (a line or the order has one open), NOTHING_LEFT_TO_REFUND (more units than left), INVALID."""
+    caller = require_user(principal)
+    terms = terms or order_terms()
+    replayed = replay_of(request)
+    if replayed is not None:
+        return replayed
+    order = get_order(order_id)
+    if order is None or order.user_id != caller.user_id:
+        raise NotFound("no such order", "orderId")
+    if asked.kind is RequestKind.COMPENSATION:
+        raise ValidationFailed("compensation is an operator's act (compensateOrder)", "kind")
+    description = rules.clean_description(asked.description)
+    photos = rules.clean_photos(asked.photos, media_hosts)
+    delivery = order.delivery
+    rules.check_allowed(asked.kind, asked.reason, order.state.value, now, delivery.returns_until,
+                        delivery.after_sales_until)
+    units = _asked_units(order, asked.lines)
+    holds = asked.kind is RequestKind.REFUND_ONLY and order.state.value == "TO_SHIP"
+    for _ in range(RETRIES):
+        made = build(order, caller.user_id, asked.kind, asked.reason, units, description, photos, now,
+                      state=RequestState.AWAITING_DECISION, decide_by=rules.deadline(now, terms.decision_seconds),
+                      holds=holds)
+        tx = Transaction()
+        if request is not None:
+            claim(tx, request, now, made.request.id)
+            refuse_as_replay(tx, request)
+        refuse_busy_order(tx, order)
+        store.create(tx, made.item, made.request, made.taken, Actor.CUSTOMER, caller.user_id, now)
+        add_check_state(tx, order.id, ASKABLE_STATES, hold=made.request.id if holds else None)
+        try:
+            tx.commit()
+        except Replayed as replay:
+            first = store.get_request(replay.result_id or "")
+            if first is None:
+                raise
+            return first
+        except LineChanged:
+            continue
+        count("AfterSalesRequested")
+        return made.request
+    raise AfterSalesInProgress("the order's lines are changing; try again", "lines")
+
+
+def replay_of(request: IdempotentRequest | None) -> AfterSalesRequest | None:
+    """The request this key made before (one GetItem), or None when the key is new: a retry is
+    answered before any rule is checked again (the first request holds the line now)."""
+    if request is None:
+        return None
+    try:
+        first = previous_result(request)
+    except NotClaimed:
+        return None
+    return store.get_request(first or "")
+
+
+class LineChanged(Exception):
+    """A line's ledger changed since it was read: read again (the rules then say why, if refused)."""
+
+
+def refuse_busy_order(tx: Transaction, order: OrderView) -> None:
+    tx.refuse("line:", LineChanged(), prefix=True)
+    tx.refuse("order", lambda failed: AfterSalesInProgress(
+        "the order changed or has an open refund request; read it again", "orderId"))
+
+
+def _asked_units(order: OrderView, asked: tuple[tuple[str, int], ...]) -> dict[int, int]:
+    if not asked:
+        raise ValidationFailed("ask for at least one line", "lines")
+    index_of = {line.sku_id: i for i, line in enumerate(order.lines)}
+    units: dict[int, int] = {}
+    for n, (sku_id, quantity) in enumerate(asked):
+        if sku_id not in index_of:
+            raise NotFound("this order has no such line", f"lines.{n}.skuId")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise ValidationFailed("ask for at least one unit", f"lines.{n}.quantity")
+        if index_of[sku_id] in units:
+            raise ValidationFailed("each line once", f"lines.{n}.skuId")
+        units[index_of[sku_id]] = quantity
+    return units
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    request: AfterSalesRequest
+    item: AfterSalesRequestItem
+    taken: list
+
+
+def order_lines(order: OrderView) -> list[LineOfOrder]:
+    return [LineOfOrder(i, line.product_id, line.sku_id, line.quantity, line.total, line.points)
+            for i, line in enumerate(order.lines)]
+
+
+def build(order: OrderView, user_id: str, kind: RequestKind, reason: Reason, units: dict[int, int],
+           description: str, photos: tuple[str, ...], now: datetime, *, state: RequestState,
+           decide_by: datetime | None = None, holds: bool = False, decision_reason: str | None = None,
+           shipping_always: bool = False) -> Made:
+    """The request as it would be now: each line's share from its ledger as read (the write is
+    conditioned on the ledger being unchanged). The order's shipping goes with the last units of a
+    whole order refunded before it shipped (or with a compensation)."""
+    if order.trade_no is None or order.captured_total <= 0:
+        raise InvalidState("this order was not paid", "orderId")
+    lines = order_lines(order)
+    read = store.line_ledgers(order.id, len(lines))
+    taken = [t or rules.LineTaken() for t in read]
+    asked = tuple(rules.request_line(lines[i], taken[i], q, f"lines.{n}") for n, (i, q) in enumerate(units.items()))
+    whole = rules.whole_order(lines, taken, asked)
+    shipping = order.shipping if whole and (shipping_always or order.state.value == "TO_SHIP") else 0
+    request = AfterSalesRequest(
+        id=new_id(), order_id=order.id, user_id=user_id, merchant_id=order.merchant_id, kind=kind, reason=reason,
+        description=description, photos=photos, lines=asked, shipping=shipping, currency=order.currency,
+        state=state, created_at=now, decide_by=decide_by, trade_no=order.trade_no,
+        captured_total=order.captured_total, holds_order=holds, decision_reason=decision_reason,
+        order_kind=order.kind.value)
+    item = store.new_item(request, order.total, whole)
+    return Made(request, item, read)
+
+
+# ---------------------------------------------------------------- reads
+def own_request(principal: Principal | None, request_id: str) -> AfterSalesRequest | None:
+    """The request for its customer, its merchant and operators; None for anyone else."""
+    if principal is None:
+        return None
+    found = store.get_request(request_id)
+    return found if found is not None and may_see(principal, found) else None
+
+
+def may_see(principal: Principal, request: AfterSalesRequest) -> bool:
+    return principal.user_id == request.user_id or _decides(principal, request)
+
+
+def _decides(principal: Principal, request: AfterSalesRequest) -> bool:
+    return principal.role is Role.OPERATOR or (
+        principal.role is Role.MERCHANT and request.merchant_id is not None and principal.user_id == request.merchant_id)
+
+
+def _request_for(principal: Principal | None, request_id: str, *, merchant: bool = False,
+                 customer: bool = False) -> tuple[Principal, AfterSalesRequest]:
+    caller = require_user(principal)
+    found = store.get_request(request_id)
+    if found is None or not may_see(caller, found):
+        raise NotFound("no such after-sales request", "requestId")
+    if merchant and not _decides(caller, found):
+        raise Forbidden("only the order's merchant (or an operator) decides this", "requestId")
+    if customer and caller.user_id != found.user_id:
+        raise Forbidden("only the customer who asked may do this", "requestId")
+    return caller, found
+
+
+def _moved(request: AfterSalesRequest, what: str) -> InvalidState:
+    current = store.get_request(request.id) or request
+    return InvalidState(f"this request is {current.state.value.lower().replace('_', ' ')}: cannot {what}",
+                        "requestId")
+
+
+def _reload(request: AfterSalesRequest) -> AfterSalesRequest:
+    return store.get_request(request.id) or request
+
+
+def _actor(principal: Principal) -> Actor:
+    return {Role.MERCHANT: Actor.MERCHANT, Role.OPERATOR: Actor.OPERATOR}.get(principal.role, Actor.CUSTOMER)
+
+
+# ---------------------------------------------------------------- the merchant decides
+def approve(principal: Principal | None, request_id: str, now: datetime, terms: OrderTerms | None = None,
+            *, actor: Actor | None = None) -> AfterSalesRequest:
+    caller, request = _request_for(principal, request_id, merchant=True)
+    if not approve_now(request, actor or _actor(caller), caller.user_id, now, terms):
+        raise _moved(request, "approve")
+    return _reload(request)
+
+
+def approve_now(request: AfterSalesRequest, actor: Actor, actor_id: str | None, now: datetime,
+                terms: OrderTerms | None = None, reason: str | None = None) -> bool:
+    """AWAITING_DECISION → REFUNDING (refund only) or AWAITING_RETURN (send back by send_by)."""
+    terms = terms or order_terms()
+    if request.needs_return:
+        send_by = rules.deadline(now, terms.send_back_seconds)
+        return store.transition(request, RequestState.AWAITING_RETURN, leaving=(RequestState.AWAITING_DECISION,),
+                                actor=actor, actor_id=actor_id, action="APPROVED", now=now, reason=reason,
+                                actions=[Item.send_by.set(iso(send_by))])
+    return store.transition(request, RequestState.REFUNDING, leaving=(RequestState.AWAITING_DECISION,),
+                            actor=actor, actor_id=actor_id, action="APPROVED", now=now, reason=reason)
+
+
+def reject(principal: Principal | None, request_id: str, reason: str, now: datetime) -> AfterSalesRequest:
+    caller, request = _request_for(principal, request_id, merchant=True)
+    why = rules.clean_decision_reason(reason)
+    if not store.transition(request, RequestState.REJECTED, leaving=(RequestState.AWAITING_DECISION,),
+                            actor=_actor(caller), actor_id=caller.user_id, action="REJECTED", now=now, reason=why,
+                            actions=[Item.decision_reason.set(why)]):
+        raise _moved(request, "reject")
+    count("AfterSalesRejected")
+    return _reload(request)
+
+
+def confirm_received(principal: Principal | None, request_id: str, now: datetime) -> AfterSalesRequest:
+    caller, request = _request_for(principal, request_id, merchant=True)
+    if not receive_now(request, _actor(caller), caller.user_id, now):
+        raise _moved(request, "confirm receipt")
+    return _reload(request)
+
+
+def receive_now(request: AfterSalesRequest, actor: Actor, actor_id: str | None, now: datetime) -> bool:
+    """RETURNING → REFUNDING: the goods are back on sale in the same transaction."""
+    def restock(tx: Transaction) -> None:
+        for line in request.lines:
+            key, label = StockKey.of_sku(line.product_id, line.sku_id), f"stock:{line.index}"
+            if request.order_kind == OrderKind.REGULAR.value:
+                add_return_sold(tx, key, line.quantity, label)
+            else:  # a group-buy unit was sold from its deal's stock: it comes back to the SKU's
+                add_restock(tx, key, line.quantity, label)
+
+    return store.transition(request, RequestState.REFUNDING, leaving=(RequestState.RETURNING,), actor=actor,
+                            actor_id=actor_id, action="RECEIVED", now=now, also=restock)
+
+
+# ---------------------------------------------------------------- the customer acts
+def send_back(principal: Principal | None, request_id: str, carrier: str, tracking_no: str, now: datetime,
+              terms: OrderTerms | None = None) -> AfterSalesRequest:
+    """The customer's return parcel: only on a return the merchant approved (AWAITING_RETURN)."""
+    from chalicelib.fulfilment.published.shipping import clean_shipment
+
+    _, request = _request_for(principal, request_id, customer=True)
+    carrier, tracking_no = clean_shipment(carrier, tracking_no)
+    if request.state is not RequestState.AWAITING_RETURN:
+        raise _moved(request, "send it back (the merchant has not approved a return)")
+    receive_by = rules.deadline(now, (terms or order_terms()).receipt_seconds)
+    if not store.transition(request, RequestState.RETURNING, leaving=(RequestState.AWAITING_RETURN,),
+                            actor=Actor.CUSTOMER, actor_id=request.user_id, action="SENT_BACK", now=now,
+                            actions=[Item.return_carrier.set(carrier), Item.return_tracking_no.set(tracking_no),
+                                     Item.receive_by.set(iso(receive_by))]):
+        raise _moved(request, "send it back")
+    return _reload(request)
+
+
+def withdraw(principal: Principal | None, request_id: str, now: datetime) -> AfterSalesRequest:
+    _, request = _request_for(principal, request_id, customer=True)
+    if request.state not in rules.WITHDRAWABLE or not store.transition(
+            request, RequestState.WITHDRAWN, leaving=rules.WITHDRAWABLE, actor=Actor.CUSTOMER,
+            actor_id=request.user_id, action="WITHDRAWN", now=now):
+        raise _moved(request, "withdraw it")
+    return _reload(request)
+
+
+def escalate(principal: Principal | None, request_id: str, reason: str, now: datetime) -> AfterSalesRequest:
+    """A rejected request goes to the platform (申请平台介入): operators decide, within 24 h."""
+    _, request = _request_for(principal, request_id, customer=True)
+    why = rules.clean_decision_reason(reason)
+    if not store.transition(request, RequestState.DISPUTED, leaving=(RequestState.REJECTED,), actor=Actor.CUSTOMER,
+                            actor_id=request.user_id, action="ESCALATED", now=now, reason=why):
+        raise _moved(request, "escalate it (only a rejected request is escalated)")
+    count("DisputesOpened")
+    return _reload(request)
+
+
+# ---------------------------------------------------------------- operators
+def decide_dispute(principal: Principal | None, request_id: str, refund: bool, reason: str,
+                   now: datetime) -> AfterSalesRequest:
+    """Refund (the platform pays first: 先行赔付, settled with the merchant outside this system) or
+    uphold the merchant's rejection (closed, the units free again). The reason joins the audit trail."""
+    caller = require_role(principal, Role.OPERATOR)
+    _, request = _request_for(caller, request_id)
+    why = rules.clean_decision_reason(reason)
+    if refund:
+        moved = store.transition(request, RequestState.REFUNDING, leaving=(RequestState.DISPUTED,),
+                                 actor=Actor.OPERATOR, actor_id=caller.user_id, action="DISPUTE_REFUNDED", now=now,
+                                 reason=why, actions=[Item.platform_pays.set(True), Item.decision_reason.set(why)])
+    else:
+        moved = store.transition(request, RequestState.CLOSED, leaving=(RequestState.DISPUTED,),
+                                 actor=Actor.OPERATOR, actor_id=caller.user_id, action="DISPUTE_UPHELD", now=now,
+                                 reason=why, actions=[Item.decision_reason.set(why)])
+    if not moved:
+        raise _moved(request, "decide it (only a disputed request is decided)")
+    count("DisputesDecided")
+    return _reload(request)
+
+
+def retry_refund(principal: Principal | None, request_id: str, now: datetime) -> AfterSalesRequest:
+    """REFUND_FAILED → REFUNDING again: a new refund execution, the same refund id."""
+    caller = require_role(principal, Role.OPERATOR)
+    _, request = _request_for(caller, request_id)
+    if not store.transition(request, RequestState.REFUNDING, leaving=(RequestState.REFUND_FAILED,),
+                            actor=Actor.OPERATOR, actor_id=caller.user_id, action="REFUND_RETRIED", now=now,
+                            actions=[Item.refund_attempt.add(1), Item.refund_error.remove()]):
+        raise _moved(request, "retry its refund (only a failed refund is retried)")
+    count("AfterSalesRefundsRetried")
+    return _reload(request)
+
+
+def with_state(request: AfterSalesRequest, state: RequestState) -> AfterSalesRequest:
+    return replace(request, state=state)
+
+
+# ---------------------------------------------------------------- listings
+def requests_of(principal: Principal | None, user_id: str, page: PageRequest) -> Page[AfterSalesRequest]:
+    """A customer's own requests, newest first (one Query)."""
+    require_self(principal, user_id, "your own after-sales requests")
+    return store.user_requests(user_id, page)
+
+
+def requests_to_decide(principal: Principal | None, merchant_id: str, page: PageRequest) -> Page[AfterSalesRequest]:
+    """A merchant's requests (on its orders), newest first (one Query)."""
+    caller = require_role(principal, Role.MERCHANT)
+    if caller.user_id != merchant_id:
+        raise Forbidden("only your own after-sales requests", "merchantId")
+    return store.merchant_requests(merchant_id, page)
+
+
+def operator_queue(principal: Principal | None, which: str, page: PageRequest) -> Page[AfterSalesRequest]:
+    """Operators: DISPUTED or REFUND_FAILED requests, oldest first (one Query + one BatchGetItem)."""
+    require_role(principal, Role.OPERATOR)
+    ids = store.queue(which, page)
+    found = store.requests_by_id(ids.items)
+    return ids.map(lambda request_id: found[request_id]).keep(lambda r: r is not None)

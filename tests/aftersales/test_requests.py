@@ -1,0 +1,270 @@
+"""After-sales requests at the service level on the emulator: asking, deciding, returning, refunding,
+disputes and compensation; what each moves, exactly once; refusals that change nothing."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.aftersales import compensation, deadlines, keys, refunds, service, store
+from chalicelib.aftersales.rules import (
+    AfterSalesInProgress,
+    AfterSalesWindowClosed,
+    NothingLeftToRefund,
+    Reason,
+    RequestKind,
+    RequestState,
+)
+from chalicelib.core.clock import utc_now
+from chalicelib.core.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from chalicelib.core.idempotency import idempotent_request
+from chalicelib.core.ids import new_id
+from chalicelib.core.principal import Principal, Role
+from chalicelib.core.table.models import TableItem
+from chalicelib.coupons.published.checkout import usable_coupons
+from chalicelib.orders.store import ORDER_SK, get_order, order_pk
+from tests.aftersales.support import FAST, ask, move_order, paid_order
+from tests.checkout.support import OPERATOR, PAYMENTS
+
+
+def refund(request_id: str) -> dict:
+    return refunds.refund_request(request_id, PAYMENTS, utc_now())
+
+
+def snapshot(order_id: str, request_id: str | None = None) -> tuple:
+    """What a refused act must leave as it was: the order item and every after-sales item."""
+    order = TableItem.get(order_pk(order_id), ORDER_SK, consistent_read=True).serialize()
+    ledgers = [i.serialize() for i in TableItem.query(order_pk(order_id), TableItem.SK.startswith(keys.LINE_PREFIX))]
+    requests = [] if request_id is None else [i.serialize() for i in TableItem.query(keys.request_pk(request_id))]
+    return order, ledgers, requests
+
+
+def test_a_refund_before_shipping_of_the_whole_order_refunds_its_lines_and_shipping_once_and_holds_it():
+    s, customer, order = paid_order((1,), price=3000)  # under the free-shipping threshold: shipping is charged
+    assert order.shipping > 0
+    made = ask(customer, order)
+    assert (made.state, made.amount, made.shipping) == (RequestState.AWAITING_DECISION, order.total, order.shipping)
+    held = TableItem.get(order_pk(order.id), ORDER_SK, consistent_read=True)
+    assert held.after_sales_hold == made.id  # fulfilment will not ship it meanwhile
+
+    approved = service.approve(s.merchant, made.id, utc_now())
+    assert approved.state is RequestState.REFUNDING
+    assert refund(made.id)["status"] == "REFUNDED"
+    assert refund(made.id) == {"requestId": made.id, "status": "REFUNDED", "already": True}
+    (at_provider,) = PAYMENTS.refunds_for(order.trade_no)
+    assert (at_provider.refund_id, at_provider.amount) == (f"A{made.id}", order.total)
+    after = get_order(order.id)
+    assert (after.refunded, after.delivery.after_sales_refunded) == (order.total, order.total)
+    assert TableItem.get(order_pk(order.id), ORDER_SK, consistent_read=True).after_sales_hold == made.id  # never ships
+    with pytest.raises(NothingLeftToRefund):
+        ask(customer, order)
+
+
+def test_a_line_refunded_in_parts_refunds_exactly_what_it_paid_one_request_at_a_time():
+    s, customer, order = paid_order((3,), price=1000, coupon_off=1000)
+    line = order.lines[0]
+    assert line.total == 2000  # 3 × 1000 less the coupon: 2000 does not split in thirds
+    move_order(order.id, "SHIPPED")
+    first = ask(customer, order, lines=((line.sku_id, 1),))
+    with pytest.raises(AfterSalesInProgress):
+        ask(customer, order, lines=((line.sku_id, 1),))
+    assert first.amount == 666
+    service.approve(s.merchant, first.id, utc_now())
+    refund(first.id)
+    with pytest.raises(NothingLeftToRefund):
+        ask(customer, order, lines=((line.sku_id, 3),))
+    rest = ask(customer, order, lines=((line.sku_id, 2),))
+    assert rest.amount == 1334  # the last units take exactly what is left
+    service.approve(s.merchant, rest.id, utc_now())
+    refund(rest.id)
+    assert get_order(order.id).refunded == line.total == sum(r.amount for r in PAYMENTS.refunds_for(order.trade_no))
+    with pytest.raises(NothingLeftToRefund):
+        ask(customer, order, lines=((line.sku_id, 1),))
+
+
+def test_refusals_change_nothing():
+    s, customer, order = paid_order((2,))
+    before = snapshot(order.id)
+    stranger = Principal(new_id(), Role.CUSTOMER)
+    cases = [
+        (NotFound, lambda: ask(stranger, order)),
+        (InvalidState, lambda: ask(customer, order, RequestKind.RETURN_AND_REFUND)),  # not shipped yet
+        (NothingLeftToRefund, lambda: ask(customer, order, lines=((order.lines[0].sku_id, 3),))),
+        (NotFound, lambda: ask(customer, order, lines=(("nope", 1),))),
+        (ValidationFailed, lambda: ask(customer, order, lines=((order.lines[0].sku_id, 0),))),
+        (ValidationFailed, lambda: ask(customer, order, photos=("http://img.example.cn/a.jpg",))),
+        (ValidationFailed, lambda: ask(customer, order, photos=("https://metadata.internal/a.jpg",))),
+        (ValidationFailed, lambda: ask(customer, order, photos=("https://10.0.0.1/a.jpg",))),
+        (ValidationFailed, lambda: ask(customer, order, photos=tuple(f"https://img.tuanstack.cn/{i}.jpg"
+                                                                      for i in range(10)))),
+        (ValidationFailed, lambda: ask(customer, order, RequestKind.COMPENSATION)),
+    ]
+    for error, act in cases:
+        with pytest.raises(error):
+            act()
+        assert snapshot(order.id) == before
+
+
+def test_windows_decide_which_return_is_accepted_when():
+    _, customer, order = paid_order((1,))
+    completed = utc_now() - timedelta(seconds=FAST.no_reason_return_seconds + 5)
+    move_order(order.id, "COMPLETED", completed_at=completed)
+    order = get_order(order.id)
+    with pytest.raises(AfterSalesWindowClosed) as refused:
+        ask(customer, order, RequestKind.RETURN_AND_REFUND, Reason.NO_REASON)
+    assert refused.value.field == ("reason",)
+    with pytest.raises(AfterSalesWindowClosed):  # received: a refund only is no longer the way
+        ask(customer, order, RequestKind.REFUND_ONLY, Reason.QUALITY)
+    accepted = ask(customer, order, RequestKind.RETURN_AND_REFUND, Reason.DAMAGED)
+    assert accepted.state is RequestState.AWAITING_DECISION
+    late = completed + timedelta(seconds=FAST.quality_return_seconds + 1)
+    service.withdraw(customer, accepted.id, utc_now())
+    with pytest.raises(AfterSalesWindowClosed):
+        ask(customer, order, RequestKind.RETURN_AND_REFUND, Reason.DAMAGED, now=late)
+
+
+def test_the_same_key_gives_the_same_request_and_another_input_under_it_is_refused():
+    _, customer, order = paid_order((2,))
+    asked = service.Ask(RequestKind.REFUND_ONLY, Reason.NO_REASON, ((order.lines[0].sku_id, 1),))
+    key = idempotent_request(customer.user_id, "requestAfterSales", "after-sales-key-1", order.id, asked)
+    first = service.ask(customer, order.id, asked, key, utc_now(), FAST)
+    again = service.ask(customer, order.id, asked, key, utc_now(), FAST)
+    assert again.id == first.id
+    assert [r.id for r in store.user_requests(customer.user_id, 10).items] == [first.id]
+
+
+def test_ten_identical_requests_at_once_make_one():
+    _, customer, order = paid_order((2,))
+
+    def attempt(_):
+        try:
+            return ask(customer, order).id
+        except AfterSalesInProgress:
+            return None
+
+    with ThreadPoolExecutor(10) as pool:
+        made = [r for r in pool.map(attempt, range(10)) if r]
+    assert len(made) == 1
+    assert [r.id for r in store.user_requests(customer.user_id, 20).items] == made
+
+
+def test_a_merchant_approval_racing_the_deadline_gives_one_outcome():
+    s, customer, order = paid_order((1,))
+    for _ in range(3):
+        made = ask(customer, order)
+        due = made.decide_by + timedelta(seconds=1)
+
+        def merchant(_):
+            try:
+                return service.approve(s.merchant, made.id, due).state
+            except InvalidState:
+                return None
+
+        def timer(_):
+            return deadlines.deadline_passed(made.id, "decision", due)
+
+        with ThreadPoolExecutor(2) as pool:
+            results = [pool.submit(merchant, 0), pool.submit(timer, 0)]
+            outcomes = [r.result() for r in results]
+        approvals = [e for e in store.events(made.id) if e.action == "APPROVED"]
+        assert len(approvals) == 1, outcomes
+        assert store.get_request(made.id).state is RequestState.REFUNDING
+        service_state = store.get_request(made.id)
+        # the next round needs the line free: the refund runs
+        assert refund(service_state.id)["status"] == "REFUNDED"
+        s, customer, order = paid_order((1,))
+
+
+def test_deadlines_act_only_when_due_and_only_once():
+    s, customer, order = paid_order((1,))
+    move_order(order.id, "COMPLETED")
+    made = ask(customer, get_order(order.id), RequestKind.RETURN_AND_REFUND)
+    assert deadlines.deadline_passed(made.id, "decision", utc_now()) == "not_yet"
+    due = made.decide_by + timedelta(seconds=1)
+    assert deadlines.deadline_passed(made.id, "decision", due) == "acted"
+    assert deadlines.deadline_passed(made.id, "decision", due) == "moved_on"
+    waiting = store.get_request(made.id)
+    assert waiting.state is RequestState.AWAITING_RETURN
+    assert deadlines.deadline_passed(made.id, "send_back", waiting.send_by + timedelta(seconds=1)) == "acted"
+    closed = store.get_request(made.id)
+    assert closed.state is RequestState.CLOSED
+    again = ask(customer, get_order(order.id), RequestKind.RETURN_AND_REFUND)  # the units are free again
+    assert again.amount == made.amount
+    actors = [(e.action, e.actor) for e in store.events(made.id)]
+    assert actors == [("CREATED", "CUSTOMER"), ("APPROVED", "SYSTEM"), ("NOT_SENT_BACK", "SYSTEM")]
+
+
+def test_a_rejection_escalated_is_decided_by_an_operator_with_an_audit_trail():
+    s, customer, order = paid_order((2,))
+    made = ask(customer, order, lines=((order.lines[0].sku_id, 1),))
+    other_merchant = Principal(new_id(), Role.MERCHANT)
+    with pytest.raises(NotFound):
+        service.reject(other_merchant, made.id, "not yours", utc_now())
+    with pytest.raises(ValidationFailed):
+        service.reject(s.merchant, made.id, "  ", utc_now())
+    service.reject(s.merchant, made.id, "已发货，请拒收", utc_now())
+    with pytest.raises(Forbidden):
+        service.escalate(s.merchant, made.id, "mine", utc_now())
+    service.escalate(customer, made.id, "商家未发货却拒绝", utc_now())
+    assert [r.id for r in service.operator_queue(OPERATOR, keys.DISPUTES, 10).items] == [made.id]
+    decided = service.decide_dispute(OPERATOR, made.id, True, "先行赔付", utc_now())
+    assert (decided.state, decided.platform_pays) == (RequestState.REFUNDING, True)
+    assert service.operator_queue(OPERATOR, keys.DISPUTES, 10).items == []
+    assert refund(made.id)["status"] == "REFUNDED"
+    trail = [(e.action, e.actor, e.reason) for e in store.events(made.id)]
+    assert trail == [("CREATED", "CUSTOMER", None), ("REJECTED", "MERCHANT", "已发货，请拒收"),
+                     ("ESCALATED", "CUSTOMER", "商家未发货却拒绝"), ("DISPUTE_REFUNDED", "OPERATOR", "先行赔付"),
+                     ("REFUNDED", "SYSTEM", None)]
+
+
+def test_an_upheld_rejection_closes_and_frees_the_units():
+    s, customer, order = paid_order((1,))
+    made = ask(customer, order)
+    service.reject(s.merchant, made.id, "no", utc_now())
+    service.escalate(customer, made.id, "please", utc_now())
+    assert service.decide_dispute(OPERATOR, made.id, False, "evidence insufficient", utc_now()).state is \
+        RequestState.CLOSED
+    assert TableItem.get(order_pk(order.id), ORDER_SK, consistent_read=True).after_sales_hold is None
+    assert ask(customer, order).amount == made.amount
+
+
+def test_compensation_refunds_what_is_left_with_its_shipping_and_grants_a_coupon_in_the_same_act():
+    s, customer, order = paid_order((2, 1), price=1000)
+    first = ask(customer, order, lines=((order.lines[0].sku_id, 1),))
+    service.approve(s.merchant, first.id, utc_now())
+    refund(first.id)
+    key = idempotent_request(OPERATOR.user_id, "compensateOrder", "compensate-001", order.id)
+    made = compensation.compensate(OPERATOR, order.id, "warehouse fire", compensation.CouponGrant(1000, 7), key,
+                                   utc_now())
+    assert made.state is RequestState.REFUNDING and made.shipping == order.shipping
+    assert made.amount == order.total - first.amount
+    assert compensation.compensate(OPERATOR, order.id, "warehouse fire", compensation.CouponGrant(1000, 7), key,
+                                   utc_now()).id == made.id
+    granted = [c for c in usable_coupons(customer.user_id, utc_now()) if c.id == made.coupon_id]
+    assert len(granted) == 1 and granted[0].terms.amount_off == 1000
+    refund(made.id)
+    assert get_order(order.id).refunded == order.total
+    with pytest.raises(NothingLeftToRefund):
+        compensation.compensate(OPERATOR, order.id, "again", None, None, utc_now())
+    with pytest.raises(Forbidden):
+        compensation.compensate(customer, order.id, "me", None, None, utc_now())
+
+
+def test_a_refund_the_provider_keeps_refusing_waits_for_an_operator_whose_retry_uses_the_same_refund_id():
+    s, customer, order = paid_order((1,))
+    made = ask(customer, order)
+    service.approve(s.merchant, made.id, utc_now())
+    PAYMENTS.fail_refunds_forever()
+    try:
+        with pytest.raises(Exception, match="simulated provider error"):
+            refund(made.id)
+        refunds.mark_refund_failed(made.id, "PaymentError: down", utc_now())
+    finally:
+        PAYMENTS.clear_refund_faults()
+    assert [r.id for r in service.operator_queue(OPERATOR, keys.REFUND_FAILED, 10).items] == [made.id]
+    retried = service.retry_refund(OPERATOR, made.id, utc_now())
+    assert (retried.state, retried.refund_attempt) == (RequestState.REFUNDING, 1)
+    assert refund(made.id)["status"] == "REFUNDED"
+    assert [r.refund_id for r in PAYMENTS.refunds_for(order.trade_no)] == [f"A{made.id}"]
+    assert service.operator_queue(OPERATOR, keys.REFUND_FAILED, 10).items == []
