@@ -29,8 +29,8 @@ class Shop:
     sku_ids: list[str]
 
 
-def shop(*, skus: int = 2, price: int = 6000, stock: int = 10) -> Shop:
-    merchant = Principal(new_id(), Role.MERCHANT)
+def shop(*, skus: int = 2, price: int = 6000, stock: int = 10, merchant: Principal | None = None) -> Shop:
+    merchant = merchant or Principal(new_id(), Role.MERCHANT)
     category = catalog.create_category(OPERATOR, "Fruit", None)
     record = catalog.create_product(merchant, catalog.NewProduct(
         category_id=category.id, name="Mango", status=ProductStatus.ACTIVE,
