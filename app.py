@@ -152,6 +152,13 @@ def recompute_tiers(event) -> dict:
     return run_scheduled(RECOMPUTE_TIERS, event.time, event.detail, event.context)
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="count_overdue_disputes")
+def count_overdue_disputes(event) -> dict:
+    from chalicelib.aftersales.jobs import run_scheduled
+
+    return run_scheduled(event.time, event.detail)
+
+
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
 def table_stream(event, context: object = None) -> dict:
     from chalicelib.stream import handle_batch

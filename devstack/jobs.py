@@ -1,6 +1,6 @@
-"""`python -m devstack.jobs`: run a scheduled points job now, against the running `make dev` stack.
+"""`python -m devstack.jobs`: run a scheduled job (points, overdue disputes) now, against the running `make dev` stack.
 
-    python -m devstack.jobs <release-pending|expire|recompute-tiers> [--now 2026-01-01T00:05:00+08:00]
+    python -m devstack.jobs <release-pending|expire|recompute-tiers|overdue-disputes> [--now 2026-01-01T00:05:00+08:00]
         [--port 8000] [--aws-port 4566] [--lookback-days N] [--years N] [--shard N ...] [--max-users N] [--resume JSON]
 
 The job's own function in app.py is called the way EventBridge calls it (a
@@ -30,6 +30,7 @@ JOBS = {
     "release-pending": "release_pending_points",
     "expire": "expire_points",
     "recompute-tiers": "recompute_tiers",
+    "overdue-disputes": "count_overdue_disputes",
 }
 TIMEOUT_SECONDS = 900  # the functions' lambda_timeout in .chalice/config.json
 

@@ -95,6 +95,11 @@ def queue(partition: str, request: PageRequest) -> Page[str]:
                       kinds=AfterSalesQueueItem).map(lambda q: q.request_id)
 
 
+def queue_count_before(partition: str, before: str) -> int:
+    """How many requests have waited in a queue since before ``before`` (a counting Query)."""
+    return TableItem.gsi1.count(partition, TableItem.GSI1SK < before)
+
+
 def requests_by_id(request_ids: Iterable[str]) -> dict[str, AfterSalesRequest | None]:
     """Requests by id, one BatchGetItem (None for one that is gone)."""
     ids = list(request_ids)

@@ -268,3 +268,17 @@ def test_a_refund_the_provider_keeps_refusing_waits_for_an_operator_whose_retry_
     assert refund(made.id)["status"] == "REFUNDED"
     assert [r.refund_id for r in PAYMENTS.refunds_for(order.trade_no)] == [f"A{made.id}"]
     assert service.operator_queue(OPERATOR, keys.REFUND_FAILED, 10).items == []
+
+
+def test_disputes_open_longer_than_a_day_are_counted_for_the_alarm():
+    from chalicelib.aftersales import jobs
+
+    s, customer, order = paid_order((1,))
+    made = ask(customer, order)
+    service.reject(s.merchant, made.id, "no", utc_now())
+    opened = utc_now()
+    service.escalate(customer, made.id, "please look", opened)
+    assert jobs.overdue_disputes(opened + timedelta(hours=23))["overdue"] == 0
+    assert jobs.overdue_disputes(opened + timedelta(hours=25))["overdue"] == 1
+    service.decide_dispute(OPERATOR, made.id, False, "upheld", opened + timedelta(hours=26))
+    assert jobs.overdue_disputes(opened + timedelta(hours=27))["overdue"] == 0

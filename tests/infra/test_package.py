@@ -106,6 +106,7 @@ MEMORY_MB = {
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
     "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
+    "CountOverdueDisputes": 512,  # one counting Query an hour
 }
 
 
