@@ -187,17 +187,20 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
     return True
 
 
-def release_pending(user_id: str, source: str) -> bool:
-    """Make a pending earning available. False if it was released or reversed already.
-    Releases what is left of it: a partial refund may have cancelled a share, and one
-    committed between our read and the write refuses the write (the guard's amount
-    changed), so we read again."""
+def release_pending(user_id: str, source: str, due_by: str | None = None) -> int:
+    """Make a pending earning available; returns the points released, 0 if it was
+    released or reversed already. Releases what is left of it: a partial refund may
+    have cancelled a share, and one committed between our read and the write refuses
+    the write (the guard's amount changed), so we read again. With ``due_by`` (an ISO
+    time), an earning held to a later release since the caller's read stays pending."""
     for _ in range(RETRIES):
         guard = get_source(user_id, source)
         if guard is None:
             raise NoSuchPosting("no such points posting", "source")
         if guard.pending_sk is None or guard.reversed:
-            return False
+            return 0
+        if due_by is not None and guard.pending_sk > pending_sk(due_by, "\uffff"):
+            return 0
         (expiry, amount), = lots_tuple(guard.lots)
         tx = Transaction()
         tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
@@ -215,7 +218,7 @@ def release_pending(user_id: str, source: str) -> bool:
             if error.failed & {"pending", "source"}:
                 continue  # released, reversed, held or partly refunded meanwhile: read again
             raise
-        return True
+        return amount
     raise PointsBusy("the points account is busy; try again")
 
 
