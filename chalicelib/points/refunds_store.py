@@ -72,6 +72,18 @@ def _retrying(attempt):
     raise PointsBusy("the points account is busy; try again")
 
 
+def _at_least(*counters):
+    """The account holds each amount taken; a counter never written (an account that
+    never had growth) has no attribute, so nothing taken from it is not a condition."""
+    conditions = [attribute >= amount for attribute, amount in counters if amount]
+    if not conditions:
+        return None
+    condition = conditions[0]
+    for more in conditions[1:]:
+        condition &= more
+    return condition
+
+
 # ---------------------------------------------------------------- partial reversal
 def reverse_part(user_id: str, order_source: str, refund_id: str, refunded_before: int, refunded_now: int,
                  paid_total: int, now: datetime) -> PartReversal:
@@ -126,7 +138,7 @@ def _cancel_pending(tx: Transaction, user_id: str, guard: PointsSourceItem, shar
     _guard_put(tx, user_id, refund, EntryKind.REVERSE, share, entry_id, growth=growth_share)
     _account_update(tx, user_id, [PointsAccountItem.pending.add(-share), PointsAccountItem.earned.add(-share),
                                   PointsAccountItem.growth.add(-growth_share)],
-                    (PointsAccountItem.pending >= share) & (PointsAccountItem.growth >= growth_share))
+                    _at_least((PointsAccountItem.pending, share), (PointsAccountItem.growth, growth_share)))
     return PartReversal(points_cancelled=share, growth_taken=growth_share)
 
 
@@ -145,7 +157,7 @@ def _take_back_released(tx: Transaction, user_id: str, share: int, growth_share:
     _guard_put(tx, user_id, refund, EntryKind.REVERSE, share, entry_id, lots_map=taken, growth=growth_take)
     _account_update(tx, user_id, [PointsAccountItem.available.add(-take), PointsAccountItem.earned.add(-take),
                                   PointsAccountItem.growth.add(-growth_take)],
-                    (PointsAccountItem.available >= take) & (PointsAccountItem.growth >= growth_take))
+                    _at_least((PointsAccountItem.available, take), (PointsAccountItem.growth, growth_take)))
     return PartReversal(points_taken_back=take, points_unrecovered=share - take, growth_taken=growth_take)
 
 

@@ -261,3 +261,11 @@ def test_a_release_read_before_a_hold_leaves_the_held_points_pending(emulator):
     # The release job read the earning as due at day 8, then the hold moved it.
     assert store.release_pending(USER, rules.order_source(ORDER), iso(NOW + timedelta(days=8))) == 0
     assert account_reads.get_account(USER).pending == 100
+
+
+def test_an_account_that_never_had_growth_is_refunded_too(emulator):
+    _earn(100, growth=0)  # the account has no growth attribute at all
+    assert reverse_refunded_part(USER, ORDER, "r1", 0, 5_000, PAID, NOW) == PartReversal(points_cancelled=50)
+    svc.release_due(USER, NOW + timedelta(days=8))
+    assert reverse_refunded_part(USER, ORDER, "r2", 5_000, 1_000, PAID, NOW) == PartReversal(points_taken_back=10)
+    _consistent()
