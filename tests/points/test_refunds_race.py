@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.points import account_reads, rules, store
 from chalicelib.points import service as svc
-from chalicelib.points.published.refunds import PartReversal, reverse_refunded_part
+from chalicelib.points.published.refunds import PartReversal, give_back_spent, reverse_refunded_part
 from tests.conftest import fresh_table
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
@@ -103,3 +103,15 @@ def test_refunds_racing_the_release_release_only_what_they_left(emulator):
         assert released + account.pending == EARNED - sum(r.points_cancelled for r in results
                                                           if isinstance(r, PartReversal))
         assert account.available + account.pending == EARNED - taken
+
+
+def test_give_backs_racing_a_whole_reversal_return_exactly_what_was_spent(emulator):
+    for _ in range(ROUNDS * 2):
+        fresh_table()
+        assert store.post_earn(USER, "seed", 1_000, NOW)
+        assert store.spend(USER, rules.checkout_source("P1"), 300, NOW)
+        assert store.spend(USER, rules.checkout_source("P2"), 300, NOW)  # so `spent >= n` alone cannot save us
+        _race([lambda: store.reverse(USER, rules.checkout_source("P1"), NOW)]
+              + [lambda i=i: give_back_spent(USER, "P1", f"r{i}", 120, NOW) for i in range(3)])
+        account = _ledger_holds()
+        assert (account.available, account.spent) == (700, 300)
