@@ -79,6 +79,7 @@ class Entry:
     reason: str | None = None
     operator_id: str | None = None
     lots: tuple[tuple[date, int], ...] = ()
+    unrecovered: int = 0  # a partial refund's points the buyer had spent: written off
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,8 @@ def lots_tuple(raw: dict | MapAttribute | None) -> tuple[tuple[date, int], ...]:
 
 def entry_of(item: PointsEntryItem) -> Entry:
     return Entry(item.entry_id, EntryKind(item.kind), int(item.amount), item.source, item.created_at,
-                 bool(item.pending), item.reason, item.operator_id, lots_tuple(item.lots))
+                 bool(item.pending), item.reason, item.operator_id, lots_tuple(item.lots),
+                 int(item.unrecovered or 0))
 
 
 # ---------------------------------------------------------------- reads

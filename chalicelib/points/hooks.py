@@ -56,6 +56,13 @@ def on_order_refunded(user_id: str, order_id: str, now: datetime | None = None) 
     return points.reverse_on_refund(user_id, order_id, now or utc_now())
 
 
+def on_order_completed(user_id: str, order_id: str, returns_until: datetime, now: datetime | None = None) -> bool:
+    """A delivered order completed: its points stay pending until its return window closes."""
+    from chalicelib.points import refunds
+
+    return refunds.hold_until(user_id, order_id, returns_until, now or utc_now())
+
+
 def on_team_succeeded(team_id: str, member_ids: Sequence[str], now: datetime | None = None) -> int:
     """+20 for each paid member of a team that succeeded (for real or virtually).
     Returns how many members were awarded by this call."""

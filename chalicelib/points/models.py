@@ -38,6 +38,7 @@ class PointsEntryItem(TableItem, discriminator="PointsEntry"):
     reason = UnicodeAttribute(null=True)
     operator_id = UnicodeAttribute(null=True)
     lots = MapAttribute(default=dict)  # expires_on -> points taken or given back
+    unrecovered = NumberAttribute(default=0)  # a refund's share the buyer had spent already: written off
 
 
 class PointsLotItem(TableItem, discriminator="PointsLot"):
@@ -62,6 +63,11 @@ class PointsSourceItem(TableItem, discriminator="PointsSource"):
     lots = MapAttribute(default=dict)
     reversed = BooleanAttribute(default=False)
     growth = NumberAttribute(default=0)  # an order's growth, taken back with its points
+    # Partial refunds (points.refunds_store): ``amount``, ``lots`` and ``growth`` are what
+    # is left; these are what partial refunds took (or gave back) so far, so the
+    # original is ``amount + refunded`` and the shares stay cumulative and exact.
+    refunded = NumberAttribute(default=0)
+    growth_refunded = NumberAttribute(default=0)
 
 
 class PointsRulesItem(TableItem, discriminator="PointsRules"):

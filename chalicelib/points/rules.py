@@ -161,6 +161,16 @@ def reverse_source(source: str) -> str:
     return f"reverse:{source}"
 
 
+def refund_source(refund_id: str) -> str:
+    """An after-sales refund's share of an order's earned points, taken once."""
+    return f"refund:{refund_id}"
+
+
+def give_back_source(refund_id: str) -> str:
+    """Points spent at checkout on a refund's lines, given back once."""
+    return f"giveback:{refund_id}"
+
+
 # ---------------------------------------------------------------- time
 def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
@@ -268,6 +278,35 @@ def consume_oldest_first(lots: list[tuple[date, int]], amount: int) -> list[tupl
     return taken
 
 
+# ---------------------------------------------------------------- partial refunds
+def refunded_share(whole: int, refunded_before: int, refunded_now: int, paid_total: int) -> int:
+    """The part of ``whole`` (an order's points or growth) a refund takes: cumulative and
+    exact, floor(whole·(before+now)/paid) − floor(whole·before/paid), so refunds that
+    add up to the amount paid take exactly ``whole``, however they were split."""
+    for name, value in (("refundedBefore", refunded_before), ("refundedNow", refunded_now),
+                        ("paidTotal", paid_total)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationFailed("a whole number of fen, 0 or more", name)
+    if paid_total == 0 or refunded_before + refunded_now > paid_total:
+        raise ValidationFailed("refunds add up to at most what was paid", "refundedNow")
+    return whole * (refunded_before + refunded_now) // paid_total - whole * refunded_before // paid_total
+
+
+def give_back_plan(spent_from: list[tuple[date, int]], points: int) -> list[tuple[date, int]]:
+    """Which of a redemption's lots get ``points`` back: the latest expiry first, so the
+    buyer keeps them longest (and fewer expire at once when a lot's date has passed)."""
+    plan: list[tuple[date, int]] = []
+    left = points
+    for expiry, spent in sorted(spent_from, reverse=True):
+        if left == 0:
+            break
+        back = min(spent, left)
+        if back > 0:
+            plan.append((expiry, back))
+            left -= back
+    return plan
+
+
 # ---------------------------------------------------------------- ledger text
 _EARNED_FOR = {
     "order": "Order paid (订单支付)",
@@ -279,6 +318,10 @@ _REVERSED = {
     "order": "Order refunded: its points cancelled (订单退款，积分取消)",
     "redeem": "Order cancelled or refunded: points returned (订单取消或退款，积分退回)",
     "mall": "Mall redemption cancelled: points returned (兑换取消，积分退回)",
+}
+_PARTLY_REFUNDED = {
+    "refund": "Order partly refunded: its points taken back (部分退款，积分扣回)",
+    "giveback": "Order partly refunded: points used returned (部分退款，抵扣积分退回)",
 }
 
 
@@ -294,6 +337,8 @@ def describe_entry(kind: EntryKind, source: str, reason: str | None = None, pend
         return "Used at checkout (下单抵扣)"
     if kind is EntryKind.EXPIRE:
         return "Expired at the end of the year after they were earned (积分过期)"
+    if kind is EntryKind.REVERSE and prefix in _PARTLY_REFUNDED:
+        return _PARTLY_REFUNDED[prefix]
     if kind is EntryKind.REVERSE:
         original = source.split(":", 1)[1] if ":" in source else ""
         return _REVERSED.get(original.split(":", 1)[0], "Reversed (冲正)")

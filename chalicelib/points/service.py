@@ -203,11 +203,9 @@ def award_post(user_id: str, post_id: str, now: datetime, config: PointsRules | 
 
 def release_due(user_id: str, now: datetime) -> int:
     """Release the user's pending points whose return window has closed; returns how many."""
-    released = 0
-    for due in account_reads.due_pending(user_id, iso(now)):
-        if store.release_pending(user_id, due.source):
-            released += due.amount
-    return released
+    # What each release says it released: a partial refund may cancel a share after the read.
+    due_by = iso(now)
+    return sum(store.release_pending(user_id, due.source, due_by) for due in account_reads.due_pending(user_id, due_by))
 
 
 def reverse_on_refund(user_id: str, order_id: str, now: datetime) -> bool:

@@ -95,11 +95,11 @@ def _lot_add(tx: Transaction, user_id: str, expiry: date, amount: int, label: st
 
 def _entry_put(tx: Transaction, user_id: str, kind: EntryKind, amount: int, source: str, now: str, *,
                pending: bool = False, reason: str | None = None, operator_id: str | None = None,
-               lots_map: dict[str, int] | None = None, label: str = "entry") -> str:
+               lots_map: dict[str, int] | None = None, label: str = "entry", unrecovered: int = 0) -> str:
     entry_id = new_id()
     tx.put(label, PointsEntryItem(points_pk(user_id), entry_sk(entry_id), entry_id=entry_id, kind=kind.value,
                                     amount=amount, source=source, created_at=now, pending=pending, reason=reason,
-                                    operator_id=operator_id, lots=lots_map or {}),
+                                    operator_id=operator_id, lots=lots_map or {}, unrecovered=unrecovered),
            TableItem.PK.does_not_exist())
     return entry_id
 
@@ -187,29 +187,39 @@ def post_earn(user_id: str, source: str, amount: int, now: datetime, *, pending_
     return True
 
 
-def release_pending(user_id: str, source: str) -> bool:
-    """Make a pending earning available. False if it was released or reversed already."""
-    guard = get_source(user_id, source)
-    if guard is None:
-        raise NoSuchPosting("no such points posting", "source")
-    if guard.pending_sk is None or guard.reversed:
-        return False
-    (expiry, amount), = lots_tuple(guard.lots)
-    tx = Transaction()
-    tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
-    tx.update("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
-              [PointsSourceItem.pending_sk.remove()],
-              (PointsSourceItem.pending_sk == guard.pending_sk) & (PointsSourceItem.reversed == False))  # noqa: E712
-    _lot_add(tx, user_id, expiry, amount, "lot")
-    _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount), PointsAccountItem.available.add(amount)],
-                    PointsAccountItem.pending >= amount)
-    try:
-        tx.commit()
-    except TransactionCancelled as error:
-        if error.failed & {"pending", "source"}:
-            return False
-        raise
-    return True
+def release_pending(user_id: str, source: str, due_by: str | None = None) -> int:
+    """Make a pending earning available; returns the points released, 0 if it was
+    released or reversed already. Releases what is left of it: a partial refund may
+    have cancelled a share, and one committed between our read and the write refuses
+    the write (the guard's amount changed), so we read again. With ``due_by`` (an ISO
+    time), an earning held to a later release since the caller's read stays pending."""
+    for _ in range(RETRIES):
+        guard = get_source(user_id, source)
+        if guard is None:
+            raise NoSuchPosting("no such points posting", "source")
+        if guard.pending_sk is None or guard.reversed:
+            return 0
+        if due_by is not None and guard.pending_sk > pending_sk(due_by, "\uffff"):
+            return 0
+        (expiry, amount), = lots_tuple(guard.lots)
+        tx = Transaction()
+        tx.delete("pending", PointsPendingItem(points_pk(user_id), guard.pending_sk), TableItem.PK.exists())
+        tx.update("source", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
+                  [PointsSourceItem.pending_sk.remove()],
+                  (PointsSourceItem.pending_sk == guard.pending_sk) & (PointsSourceItem.reversed == False)  # noqa: E712
+                  & (PointsSourceItem.amount == int(guard.amount)))
+        _lot_add(tx, user_id, expiry, amount, "lot")
+        _account_update(tx, user_id, [PointsAccountItem.pending.add(-amount),
+                                      PointsAccountItem.available.add(amount)],
+                        PointsAccountItem.pending >= amount)
+        try:
+            tx.commit()
+        except TransactionCancelled as error:
+            if error.failed & {"pending", "source"}:
+                continue  # released, reversed, held or partly refunded meanwhile: read again
+            raise
+        return amount
+    raise PointsBusy("the points account is busy; try again")
 
 
 def plan_take(user_id: str, amount: int) -> dict[str, int]:
@@ -321,17 +331,36 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
     """Undo a posting by its source: a pending earning is cancelled, a redemption is
     given back to the lots it came from. Posts as source ``reverse:<source>``, once.
     False if it was reversed before. An earning already released cannot be reversed
-    (PointsAlreadyReleased); nor can an expiry or adjustment (post an adjustment)."""
-    guard = get_source(user_id, source)
-    if guard is None:
-        raise NoSuchPosting("no such points posting", "source")
-    if guard.reversed:
-        return False
+    (PointsAlreadyReleased); nor can an expiry or adjustment (post an adjustment).
+    Only what partial refunds left is reversed (the guard's ``amount``, ``lots`` and
+    ``growth``); the write is conditioned on them, so a partial refund committed in
+    between makes us read again."""
+    for _ in range(RETRIES):
+        guard = get_source(user_id, source)
+        if guard is None:
+            raise NoSuchPosting("no such points posting", "source")
+        if guard.reversed:
+            return False
+        try:
+            return _reverse_once(user_id, source, guard, now)
+        except _GuardChanged:
+            continue
+    raise PointsBusy("the points account is busy; try again")
+
+
+class _GuardChanged(Exception):
+    """The posting changed between our read and the write: read it again."""
+
+
+def _reverse_once(user_id: str, source: str, guard: PointsSourceItem, now: datetime) -> bool:
     kind, amount = EntryKind(guard.kind), int(guard.amount)
     lots_map = {e.isoformat(): t for e, t in lots_tuple(guard.lots)}
+    unchanged = (PointsSourceItem.reversed == False) & (PointsSourceItem.amount == amount)  # noqa: E712
+    if guard.pending_sk is not None:  # not released nor held to a later release meanwhile
+        unchanged &= PointsSourceItem.pending_sk == guard.pending_sk
     tx = Transaction()
     tx.update("original", PointsSourceItem(source_pk(user_id, source), SOURCE_SK),
-              [PointsSourceItem.reversed.set(True)], PointsSourceItem.reversed == False)  # noqa: E712
+              [PointsSourceItem.reversed.set(True)], unchanged)
     reverse_source = rules.reverse_source(source)
     if kind is EntryKind.EARN:
         if guard.pending_sk is None:
@@ -365,8 +394,10 @@ def reverse(user_id: str, source: str, now: datetime) -> bool:
     try:
         tx.commit()
     except TransactionCancelled as error:
-        if error.failed & {"original", "source"}:
+        if "source" in error.failed:
             return False
+        if "original" in error.failed:  # reversed, released, held or partly refunded since our read
+            raise _GuardChanged() from error
         if "pending" in error.failed:  # released between our read and the write
             raise PointsAlreadyReleased("these points were released; adjust instead", "source") from error
         raise

@@ -1,6 +1,8 @@
 """Points follow an order's state (chalicelib/points/hooks.py): paid → pending points
 earned; an unpaid order cancelled → the points it took at checkout return; turning
-REFUNDING → pending points (and growth) cancelled and checkout points returned.
+REFUNDING → pending points (and growth) cancelled and checkout points returned; an
+order of either kind completed (SHIPPED → COMPLETED) → its pending points held until
+its return window (``returns_until``) closes.
 The ledger posts each source once, so a redelivered record changes nothing."""
 from __future__ import annotations
 
@@ -41,3 +43,16 @@ def regular_order_paid(change: Change) -> None:
             paid[line["product_id"]] = paid.get(line["product_id"], 0) + line.number("paid")
         if paid:
             points_hooks.on_order_of_products_paid(new["user_id"], new["order_id"], paid, from_iso(new["paid_at"]))
+
+
+@on_change("ShopOrder", "Order")
+def order_completed(change: Change) -> None:
+    """Completion opens the return window, which may close after paid_at + 7 days: the
+    order's pending points wait for it (``points.refunds.hold_until``)."""
+    if not change.modified or not change.moved("state"):
+        return
+    new = change.new
+    if new.get("state") == "COMPLETED" and change.old.get("state") == "SHIPPED" and new.get("returns_until"):
+        from chalicelib.points import hooks as points_hooks
+
+        points_hooks.on_order_completed(new["user_id"], new["order_id"], from_iso(new["returns_until"]))

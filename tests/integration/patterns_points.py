@@ -57,3 +57,35 @@ def points_rules(emulator, category):
     again = store.get_rules()  # within the minute: from the container's cache
     assert first == again and first.check_in_points == 5
     assert emulator.dynamodb_operations() == ["GetItem"]
+
+
+def take_back_a_refund_s_share_of_an_order_s_points(emulator, category):
+    from chalicelib.points.published.refunds import reverse_refunded_part
+
+    store.post_earn(USER, "order:o4", 100, NOW, pending_until=NOW + timedelta(days=7))
+    emulator.clear_log()
+    assert reverse_refunded_part(USER, "o4", "r1", 0, 2_000, 10_000, NOW).points_cancelled == 20  # pending
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "TransactWriteItems"]
+    svc.release_due(USER, NOW + timedelta(days=8))
+    emulator.clear_log()
+    assert reverse_refunded_part(USER, "o4", "r2", 2_000, 3_000, 10_000, NOW).points_taken_back == 30  # released
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "Query", "GetItem", "TransactWriteItems"]
+
+
+def give_back_points_spent_on_refunded_lines(emulator, category):
+    from chalicelib.points.published.refunds import give_back_spent
+
+    store.post_earn(USER, "adjust:seed", 500, NOW)
+    store.spend(USER, "redeem:P1", 300, NOW)
+    emulator.clear_log()
+    assert give_back_spent(USER, "P1", "r1", 100, NOW) == 100
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "TransactWriteItems"]
+
+
+def hold_an_order_s_points_until_its_return_window(emulator, category):
+    from chalicelib.points.published.refunds import hold_until
+
+    store.post_earn(USER, "order:o5", 100, NOW, pending_until=NOW + timedelta(days=7))
+    emulator.clear_log()
+    assert hold_until(USER, "o5", NOW + timedelta(days=17), NOW)
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "TransactWriteItems"]
