@@ -23,16 +23,16 @@ FAST = OrderTerms(auto_complete_seconds=10, no_reason_return_seconds=60, quality
 
 
 def paid_order(quantities: tuple[int, ...] = (3,), *, price: int = 6000, points: int = 0, coupon_off: int = 0,
-               **request):
+               provider=PAYMENTS, **request):
     """(shop, customer, order view) of a paid regular order of the shop's SKUs (with a platform
     coupon of ``coupon_off`` fen and ``points`` redeemed, when given)."""
     s = shop(skus=len(quantities), price=price)
     customer = buyer(s, quantities=quantities, points=points)
     request.setdefault("coupon_ids", (platform_coupon(customer, off=coupon_off),) if coupon_off else ())
     placed = placing.place_order(customer, CheckoutRequest(**request, points=points) if points else
-                                 CheckoutRequest(**request), new_id(), PAYMENTS, "openid-x", utc_now())
-    headers, body = PAYMENTS.simulate_capture(placed.payment.id)  # the provider holds the capture to refund
-    assert paying.apply_payment_event(PAYMENTS.parse_notification(headers, body), utc_now()) == "applied"
+                                 CheckoutRequest(**request), new_id(), provider, "openid-x", utc_now())
+    headers, body = provider.simulate_capture(placed.payment.id)  # the provider holds the capture to refund
+    assert paying.apply_payment_event(provider.parse_notification(headers, body), utc_now()) == "applied"
     (order,) = placed.orders
     return s, customer, get_order(order.id)
 

@@ -282,3 +282,13 @@ def test_disputes_open_longer_than_a_day_are_counted_for_the_alarm():
     assert jobs.overdue_disputes(opened + timedelta(hours=25))["overdue"] == 1
     service.decide_dispute(OPERATOR, made.id, False, "upheld", opened + timedelta(hours=26))
     assert jobs.overdue_disputes(opened + timedelta(hours=27))["overdue"] == 0
+
+
+def test_the_overdue_disputes_job_runs_as_scheduled_with_an_explicit_now():
+    import app as app_module
+    from chalicelib.aftersales import jobs
+    from devstack.jobs import JOBS
+
+    assert JOBS["overdue-disputes"] in app_module.app.handler_map
+    summary = jobs.run_scheduled("2026-01-01T00:00:00Z", {"now": "2026-01-02T00:00:00Z"})
+    assert summary == {"overdue": 0, "openedBefore": "2026-01-01T00:00:00Z"}
