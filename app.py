@@ -119,6 +119,13 @@ def cancel_unpaid_payment(event: dict, context: object) -> dict:
     return cancel_unpaid_payment(event)
 
 
+@app.lambda_function(name="complete_shipped_order")
+def complete_shipped_order(event: dict, context: object) -> dict:
+    from chalicelib.fulfilment.tasks import complete_shipped_order
+
+    return complete_shipped_order(event)
+
+
 # Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;
 # an on-demand run (`python -m devstack.jobs`) puts an explicit `now` in the detail.
 @app.schedule(Rate(1, unit=Rate.HOURS), name="release_pending_points")

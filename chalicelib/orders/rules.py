@@ -89,6 +89,9 @@ class OrderView:
     # what an after-sales refund of this order refunds against. None until paid.
     trade_no: str | None = None
     captured_total: int = 0
+    # The address snapshot the order ships to (addresses' ShippingAddress; personal data), when the
+    # kind read it with the order; None when not read (or a group-buy order has none yet).
+    shipping_address: object | None = None
 
     @property
     def items(self) -> int:

@@ -33,6 +33,7 @@ STREAM_STARTS = {
     "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN": "TeamSettlementStateMachine",
     "TUANSTACK_REFUND_SFN_ARN": "RefundStateMachine",
     "TUANSTACK_PAYMENT_WINDOW_SFN_ARN": "PaymentWindowStateMachine",
+    "TUANSTACK_DELIVERY_SFN_ARN": "DeliveryStateMachine",
 }
 # Each state machine: its tasks (substitution -> function logical id, handler) and
 # the states that call them.
@@ -48,6 +49,8 @@ MACHINE_TASKS = {
     },
     "PaymentWindowStateMachine": {"CancelUnpaidPaymentArn": ("CancelUnpaidPayment", "cancel_unpaid_payment",
                                                              "CancelUnpaidPayment")},
+    "DeliveryStateMachine": {"CompleteShippedOrderArn": ("CompleteShippedOrder", "complete_shipped_order",
+                                                         "CompleteShippedOrder")},
 }
 
 

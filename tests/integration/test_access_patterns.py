@@ -191,7 +191,7 @@ def a_team_and_the_joining_user_in_one_read(emulator, category):
     leader, joiner = user("leader"), user("joiner")
     team = groupbuy.open_team(leader, deal.id, sku, None, payments, utc_now()).team
     emulator.clear_log()
-    found, profile = gb.team_and_user(team.id, joiner.user_id)
+    found, profile, _ = gb.team_and_user(team.id, joiner.user_id)
     assert found.id == team.id and profile.user_id == joiner.user_id
     assert emulator.dynamodb_operations() == ["BatchGetItem"]
 

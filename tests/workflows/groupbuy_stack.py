@@ -42,6 +42,7 @@ MACHINES = {
     "refund": "TUANSTACK_REFUND_SFN_ARN",
     "expiry": "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN",
     "payment_window": "TUANSTACK_PAYMENT_WINDOW_SFN_ARN",  # checkout's (tests/workflows/test_checkout_payments.py)
+    "delivery": "TUANSTACK_DELIVERY_SFN_ARN",  # fulfilment's (tests/workflows/test_delivery.py)
 }
 
 

@@ -60,6 +60,9 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "COUPON_UNAVAILABLE": "A chosen coupon cannot be used: used meanwhile, expired, or not yours.",
     "COUPONS_GONE": "The coupon cannot be claimed now: ended, all claimed, or outside its claim window.",
     "NEW_CUSTOMERS_ONLY": "The coupon is for customers without a paid order yet.",
+    "UNKNOWN_CARRIER": "The carrier code is not one of the `carriers` list.",
+    "INVALID_TRACKING_NUMBER": "A tracking number is 6 to 32 of A-Z, a-z, 0-9 and '-' (no spaces).",
+    "ADDRESS_REQUIRED": "The order has no shipping address yet: its buyer gives one with setOrderAddress.",
 })
 
 
