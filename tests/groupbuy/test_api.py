@@ -9,6 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.adapters.payments.factory import payment_provider_for
+from chalicelib.addresses import service as addresses
+from chalicelib.addresses.rules import AddressFields
+from chalicelib.core.clock import utc_now
+from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.principal import Principal, Role
 from chalicelib.core.settings import settings
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token, priced_answer
@@ -115,17 +120,26 @@ def test_retrying_a_join_with_its_idempotency_key_takes_one_seat(gql, deal):
     assert view["seatsTaken"] == 2
 
 
-def test_joining_costs_three_requests_and_a_team_view_two(gql, deal, emulator):
+def test_joining_costs_three_requests_four_with_an_address_and_a_team_view_two(gql, deal, emulator):
     alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
     code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
     emulator.clear_log()
     joined = gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
     assert joined["errors"] == []
-    # The caller's user (every authenticated request), the team and the buyer's openid (one batch), one transaction.
+    # The caller's user (every authenticated request), the team, the buyer's openid and address book header (one
+    # batch), one transaction. Bob's book is empty: no address to read (the seat is his all the same).
     assert emulator.dynamodb_counts() == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+    # With a default address the seat reads it (one more GetItem) and its order keeps a copy.
+    carol = demo_token(gql, "carol", "CUSTOMER")
+    (carol_id,) = from_global_id(gql("{ me { id } }", token=carol)["data"]["me"]["id"], "User")
+    addresses.add_address(Principal(carol_id, Role.CUSTOMER), AddressFields("卡罗", "13800000007", "110000", "110100",
+                                                                          "110101", "7 号"), True, utc_now())
+    emulator.clear_log()
+    assert gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=carol)["data"]["joinTeam"]["errors"] == []
+    assert emulator.dynamodb_counts() == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
     emulator.clear_log()
     view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
-    assert len(view["members"]) == 2 and view["deal"]["teamSize"] == 3
+    assert len(view["members"]) == 3 and view["deal"]["teamSize"] == 3
     assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
 
 

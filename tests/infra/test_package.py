@@ -104,7 +104,7 @@ MEMORY_MB = {
     "TableStream": 1024,
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
-    "MarkRefundFailed": 512, "CancelUnpaidPayment": 512,
+    "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "CompleteShippedOrder": 512,
 }
 
 
