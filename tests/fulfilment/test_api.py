@@ -105,3 +105,26 @@ def test_the_shipping_address_is_for_the_buyer_the_merchant_and_operators_only(g
     query = "query($id: ID!) { node(id: $id) { ... on Order { shippingAddress { recipient } } } }"
     assert gql(query, {"id": order}, token=buyer_token)["data"]["node"]["shippingAddress"] == {"recipient": "下单收件人"}
     assert sales(gql, token)["edges"][0]["node"]["shippingAddress"]["recipient"] == "下单收件人"
+
+
+def test_a_time_range_pages_both_ways_within_its_bounds(gql):
+    token, shop = merchant_shop(gql, "mei-pages")
+    _, _, orders = paid_orders(gql, shop, "buyer-pages", count=3)
+    now = utc_now()
+    bounds = {"createdFrom": (now - timedelta(minutes=5)).isoformat(), "createdTo": now.isoformat()}
+    seen, after = [], None
+    while True:
+        page = sales(gql, token, first=1, after=after, **bounds)
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == orders
+    query = """query($from: DateTime, $to: DateTime) { me { salesOrders(createdFrom: $from, createdTo: $to, last: 2) {
+      edges { node { id } } pageInfo { hasPreviousPage } } } }"""
+    backward = gql(query, {"from": bounds["createdFrom"], "to": bounds["createdTo"]}, token=token)
+    listed = backward["data"]["me"]["salesOrders"]
+    assert [e["node"]["id"] for e in listed["edges"]] == orders[1:] and listed["pageInfo"]["hasPreviousPage"] is True
+    refused = fop(gql, "SalesOrders", {"createdFrom": now.isoformat(),
+                                       "createdTo": (now - timedelta(days=1)).isoformat()}, token)
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID"
