@@ -12,7 +12,7 @@ from chalicelib.adapters.payments.factory import payment_provider_for
 from chalicelib.addresses import service as addresses
 from chalicelib.addresses.rules import AddressFields
 from chalicelib.core.clock import utc_now
-from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.principal import Principal, Role
 from chalicelib.core.settings import settings
 from tests.api.catalog_ops import CREATE_PRODUCT
@@ -218,3 +218,30 @@ def test_a_deal_with_an_instant_out_of_range_is_refused_and_the_deals_still_read
     listed = gql("{ deals(first: 100) { edges { node { id } } } }")
     assert listed == priced_answer({"deals": {"edges": [{"node": {"id": deal["id"]}}]}})
     assert gql(DEALS) == before  # nothing changed: no deal, the same stock
+
+
+SEAT_WITH_ADDRESS = """mutation($dealId: ID!, $skuId: ID!, $addressId: ID) {
+  openTeam(input: {dealId: $dealId, skuId: $skuId, addressId: $addressId}) {
+    order { id shippingAddress { recipient } } errors { code field } } }"""
+
+
+def test_a_seat_ships_to_the_address_named_or_the_default_and_another_s_address_is_refused(gql, deal):
+    tokens, ids = {}, {}
+    for name in ("erin", "fay"):
+        tokens[name] = demo_token(gql, name, "CUSTOMER")
+        (user_id,) = from_global_id(gql("{ me { id } }", token=tokens[name])["data"]["me"]["id"], "User")
+        principal = Principal(user_id, Role.CUSTOMER)
+        addresses.add_address(principal, AddressFields(f"{name}-默认", "13800000006", "110000", "110100", "110101",
+                                                       "6 号"), True, utc_now())
+        ids[name] = addresses.add_address(principal, AddressFields(f"{name}-公司", "13800000005", "110000", "110100",
+                                                                  "110101", "5 号"), False, utc_now()).id
+    refused = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"],
+                                      "addressId": to_global_id("Address", ids["fay"])}, token=tokens["erin"])
+    assert refused["data"]["openTeam"]["errors"] == [{"code": "NOT_FOUND", "field": ["addressId"]}]
+    assert gql("{ me { orders(first: 5) { edges { node { id } } } } }", token=tokens["erin"])[
+        "data"]["me"]["orders"]["edges"] == []  # nothing taken
+    named = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"],
+                                    "addressId": to_global_id("Address", ids["erin"])}, token=tokens["erin"])
+    assert named["data"]["openTeam"]["order"]["shippingAddress"] == {"recipient": "erin-公司"}
+    default = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"]}, token=tokens["fay"])
+    assert default["data"]["openTeam"]["order"]["shippingAddress"] == {"recipient": "fay-默认"}
