@@ -26,7 +26,7 @@ ToArgument = Annotated[datetime | None, strawberry.argument(
 @strawberry.type
 class FulfilmentQuery:
     @strawberry.field(description="The carriers shipOrder takes, by code.")
-    def carriers(self) -> list[Carrier]:
+    def carriers(self) -> list[Carrier] | None:
         return [Carrier(code=code, name=name) for code, name in CARRIERS.items()]
 
 
