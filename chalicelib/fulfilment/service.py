@@ -62,8 +62,8 @@ def ship_order(principal: Principal | None, order_id: str, carrier: str, trackin
             count("OrdersShipped")
             return store.view_of(item)
         item = _merchant_item(caller, order_id)  # moved meanwhile: answer as it is now
-    if OrderState(item.state) is OrderState.SHIPPED and (item.carrier, item.tracking_no) == (carrier, tracking_no):
-        return store.view_of(item)  # the same shipment again (a retry): the order as it is
+    if item.shipped_at is not None and (item.carrier, item.tracking_no) == (carrier, tracking_no):
+        return store.view_of(item)  # the same shipment again (a retry, even after completion): the order as it is
     if OrderState(item.state) is OrderState.TO_SHIP and item.address is None:
         raise AddressRequired("the buyer has not given a shipping address yet", "orderId")
     raise InvalidState(f"this order is {item.state.lower()}, not to ship", "orderId")

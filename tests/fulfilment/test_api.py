@@ -66,6 +66,8 @@ def test_ship_then_confirm_receipt_sets_every_instant(gql):
     done = fop(gql, "ConfirmReceipt", {"input": {"orderId": order}}, buyer_token)["data"]["confirmReceipt"]
     assert done["errors"] == [] and done["order"]["state"] == "COMPLETED"
     assert done["order"]["completedAt"] < done["order"]["returnsUntil"] < done["order"]["afterSalesUntil"]
+    again = ship(gql, token, order, "ZTO", "ZT-0001-abc")  # a late retry of the shipment: the order as it is
+    assert again["errors"] == [] and again["order"]["state"] == "COMPLETED"
 
 
 @pytest.mark.parametrize(("carrier", "tracking_no", "code", "field"), [
