@@ -125,6 +125,11 @@ def after_sales_deadline_passed(event: dict, context: object) -> dict:
     from chalicelib.aftersales.tasks import deadline_passed
 
     return deadline_passed(event)
+@app.lambda_function(name="complete_shipped_order")
+def complete_shipped_order(event: dict, context: object) -> dict:
+    from chalicelib.fulfilment.tasks import complete_shipped_order
+
+    return complete_shipped_order(event)
 
 
 # Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;

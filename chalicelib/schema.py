@@ -21,6 +21,8 @@ import chalicelib.checkout.graphql.orders
 import chalicelib.coupons.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
+import chalicelib.fulfilment.graphql.queries
+import chalicelib.fulfilment.graphql.types
 import chalicelib.groupbuy.graphql.user_fields
 import chalicelib.mall.graphql.user_fields
 import chalicelib.orders.graphql.queries
@@ -56,6 +58,8 @@ from chalicelib.coupons.graphql.types import Coupon, CouponTemplate
 from chalicelib.feeds.graphql.mutations import FeedMutation, FeedQuery
 from chalicelib.feeds.graphql.types import Author, Post
 from chalicelib.feeds.moderation import screen as screen_text
+from chalicelib.fulfilment.graphql.mutations import FulfilmentMutation
+from chalicelib.fulfilment.graphql.queries import FulfilmentQuery
 from chalicelib.groupbuy.graphql.mutations import GroupBuyMutation
 from chalicelib.groupbuy.graphql.queries import GroupBuyQuery
 from chalicelib.groupbuy.graphql.types import Deal, Team
@@ -75,14 +79,14 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
-               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation):
+               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation):
     pass
 
 

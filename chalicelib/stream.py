@@ -1,6 +1,6 @@
 """The table's change stream: every feature's handlers, registered by importing them.
 
-Handlers of one item type (an Order: points, purchases, group-buy; a Payment: checkout) are independent of
+Handlers of one item type (an Order: points, purchases, group-buy, fulfilment; a Payment: checkout) are independent of
 each other and idempotent, so neither their order nor a redelivery after any
 failure matters. See chalicelib/core/stream.py for the routing, and each
 feature's stream_handlers.py for what it does.
@@ -11,6 +11,7 @@ import chalicelib.aftersales.stream_handlers
 import chalicelib.catalog.stream_handlers
 import chalicelib.checkout.stream_handlers
 import chalicelib.feeds.stream_handlers
+import chalicelib.fulfilment.stream_handlers
 import chalicelib.groupbuy.stream_handlers
 import chalicelib.points.stream_handlers
 import chalicelib.purchases.stream_handlers  # noqa: F401

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.addresses.published.models import AddressMap
 from chalicelib.core.table.models import TableItem
 from chalicelib.orders.published.models import DeliveryAttributes
 
@@ -21,18 +22,6 @@ class OrderLineMap(MapAttribute):
     platform_coupon = NumberAttribute(default=0)
     points = NumberAttribute(default=0)
     paid = NumberAttribute(null=True)  # items less every share: written so readers (points, purchases) need no rule
-
-
-class AddressMap(MapAttribute):
-    """The shipping address as it was at checkout. Personal data: never logged."""
-
-    address_id = UnicodeAttribute()
-    recipient = UnicodeAttribute()
-    mobile = UnicodeAttribute()
-    province_code = UnicodeAttribute()
-    city_code = UnicodeAttribute()
-    district_code = UnicodeAttribute()
-    detail = UnicodeAttribute()
 
 
 class HeldMap(MapAttribute):

@@ -10,9 +10,10 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import size
 
 from chalicelib.addresses.published.checkout import ShippingAddress
+from chalicelib.addresses.published.models import address_map, snapshot_of
 from chalicelib.catalog.published.stock import StockKey, add_hold, add_release_hold, add_sell_hold
 from chalicelib.checkout import keys
-from chalicelib.checkout.models import AddressMap, HeldMap, OrderLineMap, PaymentItem, PaymentShareItem, ShopOrderItem
+from chalicelib.checkout.models import HeldMap, OrderLineMap, PaymentItem, PaymentShareItem, ShopOrderItem
 from chalicelib.checkout.rules import (
     HeldStock,
     LineOutOfStock,
@@ -43,9 +44,7 @@ def order_item(order: ShopOrder, address: ShippingAddress) -> ShopOrderItem:
                             sku_code=ln.sku_code, quantity=ln.quantity, unit_price=ln.unit_price,
                             promotion=ln.promotion, merchant_coupon=ln.merchant_coupon,
                             platform_coupon=ln.platform_coupon, points=ln.points, paid=ln.paid) for ln in order.lines],
-        address=AddressMap(address_id=address.address_id, recipient=address.recipient, mobile=address.mobile,
-                           province_code=address.province_code, city_code=address.city_code,
-                           district_code=address.district_code, detail=address.detail),
+        address=address_map(address),
     )
 
 
@@ -63,9 +62,7 @@ def to_order(item: ShopOrderItem) -> ShopOrder:
 
 
 def shipping_address_of(item: ShopOrderItem) -> ShippingAddress:
-    a = item.address
-    return ShippingAddress(a.address_id, a.recipient, a.mobile, a.province_code, a.city_code, a.district_code,
-                           a.detail)
+    return snapshot_of(item.address)
 
 
 def payment_item(payment: Payment) -> PaymentItem:

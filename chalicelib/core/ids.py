@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from ulid import ULID
 
@@ -29,3 +30,24 @@ def new_share_code(length: int = SHARE_CODE_LENGTH) -> str:
 
 def is_share_code(value: object, length: int = SHARE_CODE_LENGTH) -> bool:
     return isinstance(value, str) and len(value) == length and all(c in SHARE_ALPHABET for c in value)
+
+
+# A ULID's first 10 characters are its millisecond timestamp in Crockford base32: the ids
+# created in a time range are one range of keys, which a key condition can bound.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TIME_CHARS, _RANDOM_CHARS = 10, 16
+
+
+def _time_prefix(moment: datetime) -> str:
+    ms = max(0, int(moment.timestamp() * 1000))
+    return "".join(_CROCKFORD[(ms >> (5 * (_TIME_CHARS - 1 - i))) & 31] for i in range(_TIME_CHARS))
+
+
+def first_id_at(moment: datetime) -> str:
+    """The smallest id created at ``moment`` (to the millisecond): an inclusive lower key bound."""
+    return _time_prefix(moment) + "0" * _RANDOM_CHARS
+
+
+def last_id_at(moment: datetime) -> str:
+    """The largest id created at ``moment`` (to the millisecond): an inclusive upper key bound."""
+    return _time_prefix(moment) + "Z" * _RANDOM_CHARS

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from chalicelib.addresses.published.checkout import ShippingAddress
+from chalicelib.addresses.published.models import address_map
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.money import Money
 from chalicelib.groupbuy import keys
@@ -89,6 +91,7 @@ def to_team(item: TeamItem) -> Team:
         opened_at=from_iso(item.opened_at),
         expires_at=from_iso(item.expires_at),
         completed_virtually=bool(item.completed_virtually),
+        merchant_id=item.merchant_id,
     )
 
 
@@ -108,7 +111,7 @@ def to_order(item: OrderItem) -> Order:
         created_at=from_iso(item.created_at), pay_by=from_iso(item.pay_by),
         paid_at=from_iso(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
-        points_used=int(item.points_used or 0), discount=int(item.discount or 0),
+        points_used=int(item.points_used or 0), discount=int(item.discount or 0), merchant_id=item.merchant_id,
     )
 
 
@@ -126,6 +129,7 @@ def team_item(team: Team) -> TeamItem:
         prices=price_maps(terms), currency=terms.prices[0].price.currency,
         payment_window_seconds=terms.payment_window_seconds, per_user_limit=terms.per_user_limit,
         virtual_min_paid=terms.virtual_min_paid, opened_at=iso(team.opened_at), expires_at=iso(team.expires_at),
+        merchant_id=team.merchant_id,
         GSI1PK=keys.deal_open_teams(terms.deal_id) if open_ else None,
         GSI1SK=f"{iso(team.expires_at)}#{team.id}" if open_ else None,
     )
@@ -141,13 +145,14 @@ def seat_item(seat: Seat) -> SeatItem:
     )
 
 
-def order_item(order: Order) -> OrderItem:
+def order_item(order: Order, address: ShippingAddress | None = None) -> OrderItem:
     return OrderItem(
         keys.order_pk(order.id), keys.ORDER_SK,
         order_id=order.id, user_id=order.user_id, team_id=order.team_id, deal_id=order.deal_id,
         product_id=order.product_id, sku_id=order.sku_id, quantity=order.quantity, amount=order.amount.amount,
         currency=order.amount.currency, state=order.state.value, created_at=iso(order.created_at),
         pay_by=iso(order.pay_by), points_used=order.points_used, discount=order.discount,
+        merchant_id=order.merchant_id, address=None if address is None else address_map(address),
         GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
     )
 

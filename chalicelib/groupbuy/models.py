@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.addresses.published.models import AddressMap
 from chalicelib.core.table.models import TableItem
 from chalicelib.orders.published.models import DeliveryAttributes
 
@@ -64,6 +65,7 @@ class TeamItem(TableItem, discriminator="Team"):
     opened_at = UnicodeAttribute()
     expires_at = UnicodeAttribute()
     closed_at = UnicodeAttribute(null=True)
+    merchant_id = UnicodeAttribute(null=True)  # the deal's, copied at opening (absent on older teams)
 
 
 class SeatItem(TableItem, discriminator="Seat"):
@@ -99,3 +101,9 @@ class OrderItem(DeliveryAttributes, TableItem, discriminator="Order"):
     refund_error = UnicodeAttribute(null=True)
     points_used = NumberAttribute(default=0)
     discount = NumberAttribute(default=0)
+    # The deal's merchant, written at seat time: settling a succeeded team lists the order in the
+    # merchant's GSI2 partition (MERCHANT#<m>#ORDERS) when it becomes TO_SHIP.
+    merchant_id = UnicodeAttribute(null=True)
+    # Where it ships: the buyer's chosen (or default) address when the seat was taken; absent when
+    # the buyer had none (setOrderAddress gives it; shipping is refused until then). Personal data.
+    address = AddressMap(null=True)

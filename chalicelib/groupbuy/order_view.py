@@ -2,6 +2,7 @@
 at the group price, the points' discount on it. Registered when imported."""
 from __future__ import annotations
 
+from chalicelib.addresses.published.models import snapshot_of
 from chalicelib.groupbuy import rules as domain
 from chalicelib.groupbuy.mapping import to_order
 from chalicelib.groupbuy.models import OrderItem
@@ -30,18 +31,22 @@ ORDER_STATUS_TEXT = {
 }
 
 
-def order_view(order: domain.Order, delivery: Delivery = NOT_SHIPPED) -> OrderView:
+def order_view(order: domain.Order, delivery: Delivery = NOT_SHIPPED, address: object | None = None) -> OrderView:
     before_points = order.amount.amount + order.discount  # the group price of the units
     line = OrderLineView(order.product_id, order.sku_id, order.quantity, before_points // max(order.quantity, 1),
                          points=order.discount)
     return OrderView(
-        id=order.id, kind=OrderKind.GROUP_BUY, user_id=order.user_id, merchant_id=None,
+        id=order.id, kind=OrderKind.GROUP_BUY, user_id=order.user_id, merchant_id=order.merchant_id,
         state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=(line,),
         shipping=0, total=order.amount.amount, currency=order.amount.currency, created_at=order.created_at,
         pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded + delivery.after_sales_refunded,
         source=order, delivery=delivery, trade_no=order.id if order.captured else None,
-        captured_total=order.captured, spent_with=order.id,
+        captured_total=order.captured, spent_with=order.id, shipping_address=address,
     )
 
 
-register_kind(OrderItem, lambda item: order_view(to_order(item), delivery_of(item)))
+def _item_view(item: OrderItem) -> OrderView:
+    return order_view(to_order(item), delivery_of(item), None if item.address is None else snapshot_of(item.address))
+
+
+register_kind(OrderItem, _item_view)

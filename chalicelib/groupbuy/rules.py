@@ -107,6 +107,7 @@ class Team:
     opened_at: datetime
     expires_at: datetime
     completed_virtually: bool = False
+    merchant_id: str | None = None  # the deal's (None on a team opened before teams kept it)
 
     @property
     def size(self) -> int:
@@ -188,6 +189,7 @@ class Order:
     refund_attempt: int = 0
     points_used: int = 0  # redeemed at checkout; returned if the order is cancelled or refunded
     discount: int = 0  # fen taken off the group price by those points; ``amount`` is what is paid
+    merchant_id: str | None = None  # the deal's; None on an order taken before orders kept it
 
 
 @dataclass(frozen=True)

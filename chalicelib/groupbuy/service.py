@@ -16,6 +16,7 @@ from chalicelib.adapters.payments import (
     PaymentProvider,
     PaymentRequest,
 )
+from chalicelib.addresses.published.checkout import ShippingAddress, address_for_checkout, default_address_from
 from chalicelib.catalog.published import products as catalog_store
 from chalicelib.catalog.published.stock import Reservation, ReservationState
 from chalicelib.core.clock import NotYet, accept, iso
@@ -101,7 +102,7 @@ def _buyer(principal: Principal | None) -> Principal:
 
 
 def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: datetime, leader: bool,
-              points: int = 0) -> SeatRequest:
+              points: int = 0, address: ShippingAddress | None = None) -> SeatRequest:
     price = team.terms.price_of(sku_id)
     discount, taken = _checkout_points(caller, points, price.amount)
     order_id = new_id()
@@ -113,6 +114,7 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
         product_id=team.terms.product_id, sku_id=sku_id, quantity=1,
         amount=rules.Money(price.amount - discount, price.currency),
         state=OrderState.AWAITING_PAYMENT, created_at=now, pay_by=pay_by, points_used=points, discount=discount,
+        merchant_id=team.merchant_id,
     )
     seat = Seat(team_id=team.id, user_id=caller.user_id, order_id=order_id, state=SeatState.HELD, is_leader=leader,
                 display_name=getattr(user, "display_name", "") or "", avatar_url=getattr(user, "avatar_url", None),
@@ -121,7 +123,16 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
                               state=ReservationState.HELD, owner_id=f"order:{order_id}",
                               expires_at=iso(pay_by))
     return SeatRequest(team=team, seat=seat, order=order, reservation=reservation, idempotent=None,
-                       points_taken=taken)
+                       points_taken=taken, address=address)
+
+
+def _seat_address(user_id: str, address_id: str | None, batch: list) -> ShippingAddress | None:
+    """The address the seat's order ships to: the one named (NOT_FOUND if it is not the buyer's),
+    else the buyer's default (its header came in the seat's batch read); None when the book is
+    empty: the seat is taken all the same, and shipping waits for setOrderAddress."""
+    if address_id is not None:
+        return address_for_checkout(user_id, address_id)
+    return default_address_from(user_id, batch)
 
 
 def _checkout_points(caller: Principal, points: int | None, price_fen: int) -> tuple[int, dict[str, int] | None]:
@@ -183,17 +194,19 @@ def _payment_params(payments: PaymentProvider, order: Order, openid: str | None,
 
 
 def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
+              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None) -> SeatTaken:
     caller = _buyer(principal)
-    deal, user = store.deal_and_user(deal_id, caller.user_id)
+    deal, user, batch = store.deal_and_user(deal_id, caller.user_id)
     if deal is None:
         raise NotFound("no such deal", "dealId")
     if not deal.is_open(now):
         raise DealNotActive("this deal is not running now", "dealId")
     deal.terms.price_of(sku_id)
     team = Team(id=rules.new_share_code(), terms=deal.terms, leader_id=caller.user_id, state=TeamState.OPEN,
-                held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now).replace(microsecond=0))
-    request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points)
+                held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now).replace(microsecond=0),
+                merchant_id=deal.merchant_id)
+    request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points,
+                        address=_seat_address(caller.user_id, address_id, batch))
     taken = _take_seat(store.open_team, request, caller, idempotency_key, payments,
                        getattr(user, "wechat_openid", None), now, "openTeam")
     if not taken.replayed:
@@ -202,13 +215,15 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
 
 
 def join_team(principal: Principal | None, share_code: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime, points: int = 0) -> SeatTaken:
-    """Two DynamoDB requests on the happy path: the team and the user in one batch
-    read, then one transaction; redeeming points adds one Query (the lots)."""
+              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None) -> SeatTaken:
+    """Two DynamoDB requests on the happy path: the team, the user and their address book's
+    header in one batch read, then one transaction; the address itself adds one GetItem (none
+    when the book is empty), redeeming points one Query (the lots), and a team opened before
+    teams kept their merchant one GetItem (its deal)."""
     caller = _buyer(principal)
     if not rules.is_share_code(share_code):
         raise NotFound("no team has this share code", "shareCode")
-    team, user = store.team_and_user(share_code, caller.user_id)
+    team, user, batch = store.team_and_user(share_code, caller.user_id)
     if team is None:
         raise NotFound("no team has this share code", "shareCode")
     if team.state is not TeamState.OPEN:
@@ -216,7 +231,11 @@ def join_team(principal: Principal | None, share_code: str, sku_id: str, idempot
     if team.expires_at <= now:
         raise TeamExpired("this team's time is up", "shareCode")
     team.terms.price_of(sku_id)
-    request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points)
+    if team.merchant_id is None:
+        deal = store.get_deal(team.terms.deal_id)
+        team = replace(team, merchant_id=deal.merchant_id if deal else None)
+    request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points,
+                        address=_seat_address(caller.user_id, address_id, batch))
     return _take_seat(store.join_team, request, caller, idempotency_key, payments,
                       getattr(user, "wechat_openid", None), now, "joinTeam")
 

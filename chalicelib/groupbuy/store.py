@@ -18,6 +18,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.published import users as accounts_keys
 from chalicelib.accounts.published.users import UserItem
+from chalicelib.addresses.published.checkout import ShippingAddress, book_key
 from chalicelib.catalog.published import products as catalog_keys
 from chalicelib.catalog.published.products import SkuItem
 from chalicelib.catalog.published.stock import (
@@ -60,6 +61,7 @@ from chalicelib.groupbuy.rules import (
     Team,
     TeamState,
 )
+from chalicelib.orders.published.items import merchant_orders
 from chalicelib.points.published import checkout as points
 from chalicelib.points.published.checkout import checkout_source
 
@@ -137,19 +139,22 @@ def active_deals(limit: int | PageRequest, after: str | None = None) -> Page[Dea
 
 
 # ---------- reads for the join path ----------
-def team_and_user(team_id: str, user_id: str) -> tuple[Team | None, UserItem | None]:
-    """The team and the joining user in ONE request (BatchGetItem)."""
-    found = batch_get([(keys.team_pk(team_id), keys.TEAM_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK)])
+def team_and_user(team_id: str, user_id: str) -> tuple[Team | None, UserItem | None, list]:
+    """The team, the joining user and their address book's header in ONE request (BatchGetItem);
+    the batch itself is returned for ``default_address_from``."""
+    found = batch_get([(keys.team_pk(team_id), keys.TEAM_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK),
+                       book_key(user_id)])
     team = next((to_team(i) for i in found if isinstance(i, TeamItem)), None)
     user = next((i for i in found if isinstance(i, UserItem)), None)
-    return team, user
+    return team, user, found
 
 
-def deal_and_user(deal_id: str, user_id: str) -> tuple[Deal | None, UserItem | None]:
-    found = batch_get([(keys.deal_pk(deal_id), keys.DEAL_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK)])
+def deal_and_user(deal_id: str, user_id: str) -> tuple[Deal | None, UserItem | None, list]:
+    found = batch_get([(keys.deal_pk(deal_id), keys.DEAL_SK), (accounts_keys.user_pk(user_id), accounts_keys.USER_SK),
+                       book_key(user_id)])
     deal = next((to_deal(i) for i in found if isinstance(i, DealItem)), None)
     user = next((i for i in found if isinstance(i, UserItem)), None)
-    return deal, user
+    return deal, user, found
 
 
 def get_team(team_id: str, *, consistent: bool = False) -> Team | None:
@@ -212,6 +217,7 @@ class SeatRequest:
     reservation: Reservation
     idempotent: IdempotentRequest | None
     points_taken: dict[str, int] | None = None  # lots the order's points come from (points.plan_take)
+    address: ShippingAddress | None = None  # where the order ships (None: the buyer has no address yet)
 
 
 def _seat_refusals(tx: Transaction, request: SeatRequest, now: datetime) -> None:
@@ -240,7 +246,7 @@ def _team_refusal(team: Team, now: datetime) -> Exception:
 def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
     _seat_refusals(tx, request, now)
     tx.put("seat", seat_item(request.seat), TableItem.PK.does_not_exist())
-    tx.put("order", order_item(request.order), TableItem.PK.does_not_exist())
+    tx.put("order", order_item(request.order, request.address), TableItem.PK.does_not_exist())
     add_reserve(tx, request.reservation, iso(now))
     limit = request.team.terms.per_user_limit
     q = request.order.quantity
@@ -399,10 +405,13 @@ def close_team(team: Team, state: TeamState, virtually: bool, paid_orders: list[
 
 
 def ship_paid_orders(orders: list[Order]) -> None:
-    """A succeeded team's paid orders become shippable (only those still awaiting the team)."""
+    """A succeeded team's paid orders become shippable (only those still awaiting the team), each
+    listed in its merchant's GSI2 partition from then on (the merchant's salesOrders)."""
     tx = Transaction()
     for order in orders:
-        tx.update(f"order:{order.id}", _order_ref(order), [OrderItem.state.set(OrderState.TO_SHIP.value)],
+        listed = [] if order.merchant_id is None else [OrderItem.GSI2PK.set(merchant_orders(order.merchant_id)),
+                                                       OrderItem.GSI2SK.set(order.id)]
+        tx.update(f"order:{order.id}", _order_ref(order), [OrderItem.state.set(OrderState.TO_SHIP.value), *listed],
                   OrderItem.state == OrderState.PAID_AWAITING_TEAM.value)
     if len(tx):
         tx.commit()

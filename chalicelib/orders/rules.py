@@ -90,6 +90,9 @@ class OrderView:
     trade_no: str | None = None
     captured_total: int = 0
     spent_with: str | None = None  # the id its checkout points were spent under (a payment's, or the order's)
+    # The address snapshot the order ships to (addresses' ShippingAddress; personal data), when the
+    # kind read it with the order; None when not read (or a group-buy order has none yet).
+    shipping_address: object | None = None
 
     @property
     def items(self) -> int:

@@ -21,6 +21,11 @@ def user_orders(user_id: str) -> str:
     return f"USER#{user_id}#ORDERS"
 
 
+def merchant_orders(merchant_id: str) -> str:
+    """GSI2 partition: a merchant's shippable orders of every kind (sort key: the order id)."""
+    return f"MERCHANT#{merchant_id}#ORDERS"
+
+
 def get_order(order_id: str) -> OrderView | None:
     try:
         item = TableItem.get(order_pk(order_id), ORDER_SK, consistent_read=True)

@@ -57,6 +57,8 @@ OURS = NODE_TYPES | {
     # orders (every kind) and checkout
     "OrderKind", "OrderLine", "ShippingAddress", "PaymentState", "PlaceOrderInput", "PlaceOrderPayload",
     "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput",
+    # fulfilment
+    "Carrier",
 }
 SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
           "DateTime", "Date", "ID", "String", "Int", "Boolean"}

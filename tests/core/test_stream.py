@@ -53,8 +53,8 @@ def test_numbers_read_as_integers_with_a_default():
     assert (image.number("a"), image.number("b"), image.number("c"), image.number("missing", 5)) == (7, 0, 0, 5)
 
 
-def test_the_app_routes_orders_to_points_purchases_and_group_buy():
+def test_the_app_routes_orders_to_points_purchases_group_buy_and_fulfilment():
     owners = {h.__module__ for h in handlers_of("Order")}
     assert owners == {"chalicelib.points.stream_handlers", "chalicelib.purchases.stream_handlers",
-                      "chalicelib.groupbuy.stream_handlers"}
+                      "chalicelib.groupbuy.stream_handlers", "chalicelib.fulfilment.stream_handlers"}
     assert {h.__module__ for h in handlers_of("Post")} == {"chalicelib.feeds.stream_handlers"}

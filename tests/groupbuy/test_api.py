@@ -9,6 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.adapters.payments.factory import payment_provider_for
+from chalicelib.addresses import service as addresses
+from chalicelib.addresses.rules import AddressFields
+from chalicelib.core.clock import utc_now
+from chalicelib.core.graphql.ids import from_global_id, to_global_id
+from chalicelib.core.principal import Principal, Role
 from chalicelib.core.settings import settings
 from tests.api.catalog_ops import CREATE_PRODUCT
 from tests.conftest import demo_token, priced_answer
@@ -115,17 +120,26 @@ def test_retrying_a_join_with_its_idempotency_key_takes_one_seat(gql, deal):
     assert view["seatsTaken"] == 2
 
 
-def test_joining_costs_three_requests_and_a_team_view_two(gql, deal, emulator):
+def test_joining_costs_three_requests_four_with_an_address_and_a_team_view_two(gql, deal, emulator):
     alice, bob = demo_token(gql, "alice", "CUSTOMER"), demo_token(gql, "bob", "CUSTOMER")
     code = gql(OPEN_TEAM, {"dealId": deal["id"], "skuId": deal["sku"]}, token=alice)["data"]["openTeam"]["team"]["shareCode"]
     emulator.clear_log()
     joined = gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=bob)["data"]["joinTeam"]
     assert joined["errors"] == []
-    # The caller's user (every authenticated request), the team and the buyer's openid (one batch), one transaction.
+    # The caller's user (every authenticated request), the team, the buyer's openid and address book header (one
+    # batch), one transaction. Bob's book is empty: no address to read (the seat is his all the same).
     assert emulator.dynamodb_counts() == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+    # With a default address the seat reads it (one more GetItem) and its order keeps a copy.
+    carol = demo_token(gql, "carol", "CUSTOMER")
+    (carol_id,) = from_global_id(gql("{ me { id } }", token=carol)["data"]["me"]["id"], "User")
+    addresses.add_address(Principal(carol_id, Role.CUSTOMER), AddressFields("卡罗", "13800000007", "110000", "110100",
+                                                                          "110101", "7 号"), True, utc_now())
+    emulator.clear_log()
+    assert gql(JOIN_TEAM_LEAN, {"code": code, "skuId": deal["sku"]}, token=carol)["data"]["joinTeam"]["errors"] == []
+    assert emulator.dynamodb_counts() == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
     emulator.clear_log()
     view = gql(TEAM_VIEW, {"code": code})["data"]["teamByShareCode"]
-    assert len(view["members"]) == 2 and view["deal"]["teamSize"] == 3
+    assert len(view["members"]) == 3 and view["deal"]["teamSize"] == 3
     assert emulator.dynamodb_counts() == {"Query": 1, "BatchGetItem": 1}
 
 
@@ -204,3 +218,30 @@ def test_a_deal_with_an_instant_out_of_range_is_refused_and_the_deals_still_read
     listed = gql("{ deals(first: 100) { edges { node { id } } } }")
     assert listed == priced_answer({"deals": {"edges": [{"node": {"id": deal["id"]}}]}})
     assert gql(DEALS) == before  # nothing changed: no deal, the same stock
+
+
+SEAT_WITH_ADDRESS = """mutation($dealId: ID!, $skuId: ID!, $addressId: ID) {
+  openTeam(input: {dealId: $dealId, skuId: $skuId, addressId: $addressId}) {
+    order { id shippingAddress { recipient } } errors { code field } } }"""
+
+
+def test_a_seat_ships_to_the_address_named_or_the_default_and_another_s_address_is_refused(gql, deal):
+    tokens, ids = {}, {}
+    for name in ("erin", "fay"):
+        tokens[name] = demo_token(gql, name, "CUSTOMER")
+        (user_id,) = from_global_id(gql("{ me { id } }", token=tokens[name])["data"]["me"]["id"], "User")
+        principal = Principal(user_id, Role.CUSTOMER)
+        addresses.add_address(principal, AddressFields(f"{name}-默认", "13800000006", "110000", "110100", "110101",
+                                                       "6 号"), True, utc_now())
+        ids[name] = addresses.add_address(principal, AddressFields(f"{name}-公司", "13800000005", "110000", "110100",
+                                                                  "110101", "5 号"), False, utc_now()).id
+    refused = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"],
+                                      "addressId": to_global_id("Address", ids["fay"])}, token=tokens["erin"])
+    assert refused["data"]["openTeam"]["errors"] == [{"code": "NOT_FOUND", "field": ["addressId"]}]
+    assert gql("{ me { orders(first: 5) { edges { node { id } } } } }", token=tokens["erin"])[
+        "data"]["me"]["orders"]["edges"] == []  # nothing taken
+    named = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"],
+                                    "addressId": to_global_id("Address", ids["erin"])}, token=tokens["erin"])
+    assert named["data"]["openTeam"]["order"]["shippingAddress"] == {"recipient": "erin-公司"}
+    default = gql(SEAT_WITH_ADDRESS, {"dealId": deal["id"], "skuId": deal["sku"]}, token=tokens["fay"])
+    assert default["data"]["openTeam"]["order"]["shippingAddress"] == {"recipient": "fay-默认"}

@@ -33,6 +33,7 @@ STREAM_STARTS = {
     "TUANSTACK_TEAM_SETTLEMENT_SFN_ARN": "TeamSettlementStateMachine",
     "TUANSTACK_REFUND_SFN_ARN": "RefundStateMachine",
     "TUANSTACK_PAYMENT_WINDOW_SFN_ARN": "PaymentWindowStateMachine",
+    "TUANSTACK_DELIVERY_SFN_ARN": "DeliveryStateMachine",
     "TUANSTACK_AFTER_SALES_DEADLINE_SFN_ARN": "AfterSalesDeadlineStateMachine",
 }
 # Each state machine: its tasks (substitution -> function logical id, handler) and
@@ -52,6 +53,8 @@ MACHINE_TASKS = {
     "AfterSalesDeadlineStateMachine": {"AfterSalesDeadlinePassedArn": ("AfterSalesDeadlinePassed",
                                                                        "after_sales_deadline_passed",
                                                                        "DeadlinePassed")},
+    "DeliveryStateMachine": {"CompleteShippedOrderArn": ("CompleteShippedOrder", "complete_shipped_order",
+                                                         "CompleteShippedOrder")},
 }
 
 
@@ -107,6 +110,7 @@ MEMORY_MB = {
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
     "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
     "CountOverdueDisputes": 512,  # one counting Query an hour
+    "CompleteShippedOrder": 512,
 }
 
 

@@ -29,11 +29,21 @@ def test_each_points_job_is_a_function_on_its_schedule(resources, handler) -> No
     assert list(events.values()) == [{"Type": "Schedule", "Properties": {"Schedule": SCHEDULES[handler]}}]
 
 
-def test_the_points_jobs_are_the_only_scheduled_functions(resources) -> None:
+# Other scheduled functions: a count an hour, on the default timeout.
+OTHER_SCHEDULES = {"count_overdue_disputes": "rate(1 hour)"}  # after-sales' DisputesOverdue metric
+
+
+def test_the_overdue_disputes_count_runs_every_hour(resources) -> None:
+    properties = resources[naming.function_logical_id("count_overdue_disputes")]["Properties"]
+    assert properties["Handler"] == "app.count_overdue_disputes"
+    assert list(properties["Events"].values()) == [{"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}]
+
+
+def test_the_points_jobs_and_the_overdue_count_are_the_only_scheduled_functions(resources) -> None:
     scheduled = {
         function["Properties"]["Handler"]
         for function in functions(resources).values()
         for event in function["Properties"].get("Events", {}).values()
         if event["Type"] == "Schedule"
     }
-    assert scheduled == {f"app.{handler}" for handler in SCHEDULES}
+    assert scheduled == {f"app.{handler}" for handler in (*SCHEDULES, *OTHER_SCHEDULES)}

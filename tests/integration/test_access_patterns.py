@@ -191,7 +191,7 @@ def a_team_and_the_joining_user_in_one_read(emulator, category):
     leader, joiner = user("leader"), user("joiner")
     team = groupbuy.open_team(leader, deal.id, sku, None, payments, utc_now()).team
     emulator.clear_log()
-    found, profile = gb.team_and_user(team.id, joiner.user_id)
+    found, profile, _ = gb.team_and_user(team.id, joiner.user_id)
     assert found.id == team.id and profile.user_id == joiner.user_id
     assert emulator.dynamodb_operations() == ["BatchGetItem"]
 
@@ -326,7 +326,8 @@ PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patte
                    "tests.integration.patterns_promotions", "tests.integration.patterns_checkout",
                    "tests.integration.patterns_feeds", "tests.integration.patterns_feeds_writes",
                    "tests.integration.patterns_graphql", "tests.integration.patterns_payments",
-                   "tests.integration.patterns_pay_for_me", "tests.integration.patterns_aftersales")
+                   "tests.integration.patterns_pay_for_me", "tests.integration.patterns_aftersales",
+                   "tests.integration.patterns_fulfilment")
 PATTERN_TESTS = _pattern_functions(globals(), __name__)
 for _module_name in PATTERN_MODULES:
     try:

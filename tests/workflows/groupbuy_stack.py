@@ -43,6 +43,7 @@ MACHINES = {
     "expiry": "TUANSTACK_RESERVATION_EXPIRY_SFN_ARN",
     "payment_window": "TUANSTACK_PAYMENT_WINDOW_SFN_ARN",  # checkout's (tests/workflows/test_checkout_payments.py)
     "after_sales_deadline": "TUANSTACK_AFTER_SALES_DEADLINE_SFN_ARN",  # tests/workflows/test_after_sales.py
+    "delivery": "TUANSTACK_DELIVERY_SFN_ARN",  # fulfilment's (tests/workflows/test_delivery.py)
 }
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.addresses import store
-from chalicelib.addresses.models import AddressItem
+from chalicelib.addresses import keys, store
+from chalicelib.addresses.models import AddressBookItem, AddressItem
 from chalicelib.addresses.rules import AddressNotFound
 from chalicelib.core.ids import is_id
 
-__all__ = ["ShippingAddress", "address_for_checkout", "default_address"]
+__all__ = ["ShippingAddress", "address_for_checkout", "book_key", "default_address", "default_address_from"]
 
 
 @dataclass(frozen=True)
@@ -55,4 +55,20 @@ def default_address(user_id: str) -> ShippingAddress | None:
     if default_id is None:
         return None
     record = store.get_address(user_id, default_id, consistent=True)
+    return _snapshot(record) if record else None
+
+
+def book_key(user_id: str) -> tuple[str, str]:
+    """The key of the user's address book header (which address is the default), for a caller
+    that reads it in its own BatchGetItem with other items (a group-buy seat's reads)."""
+    return keys.addresses_pk(user_id), keys.BOOK_SK
+
+
+def default_address_from(user_id: str, batch: list) -> ShippingAddress | None:
+    """The default address named by the header found in ``batch`` (items read with
+    ``book_key``): one GetItem, none when the book is empty."""
+    header = next((item for item in batch if isinstance(item, AddressBookItem)), None)
+    if header is None or header.default_id is None:
+        return None
+    record = store.get_address(user_id, header.default_id, consistent=True)
     return _snapshot(record) if record else None

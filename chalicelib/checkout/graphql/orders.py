@@ -8,7 +8,6 @@ import strawberry
 import chalicelib.checkout.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.addresses.published.checkout import ShippingAddress as AddressSnapshot
 from chalicelib.checkout import store
-from chalicelib.checkout.graphql.types import ShippingAddress
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
 from chalicelib.checkout.order_view import RegularOrder, order_view
 from chalicelib.checkout.placing import is_buyer
@@ -119,14 +118,3 @@ class RegularOrderFields:
             return None
         found = await info.context.loaders.checkout_payment.load(source.order.payment_id)
         return None if found is None else Payment(payment=found)
-
-    @strawberry.field(description="Where it ships (a copy taken at checkout); only you see it. Null for a "
-                                  "group-buy order.")
-    async def shipping_address(self, info: Ctx) -> ShippingAddress | None:
-        source = self.view.source
-        if not isinstance(source, RegularOrder) or not is_buyer(info.context.principal, self.view.user_id):
-            return None
-        if source.address is not None:
-            return ShippingAddress(snapshot=source.address)
-        item = await info.context.loaders.shop_order_item.load(source.order.id)
-        return None if item is None else ShippingAddress(snapshot=store.shipping_address_of(item))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from chalicelib.addresses.published.checkout import ShippingAddress as AddressSnapshot
+from chalicelib.addresses.published.graphql import ShippingAddress
 from chalicelib.catalog.published.graphql import Product, Sku
 from chalicelib.checkout import pricing
 from chalicelib.checkout.offers import CouponChoice
@@ -23,40 +23,6 @@ CNY = "CNY"  # the shop's currency: every amount at checkout is fen of it
 
 def _money(amount: int) -> Money:
     return Money(amount=amount, currency=CNY)  # type: ignore[arg-type]
-
-
-@strawberry.type(description="Where an order ships: a copy of the address-book entry taken at checkout (editing "
-                             "the book later does not change it). Shown to you and, once it ships, to its merchant.")
-class ShippingAddress:
-    snapshot: strawberry.Private[AddressSnapshot]
-
-    @strawberry.field(description="The `Address` (address book entry) it was copied from.")
-    def address_id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Address", self.snapshot.address_id))
-
-    @strawberry.field(description="Who receives it.")
-    def recipient(self) -> str:
-        return self.snapshot.recipient
-
-    @strawberry.field(description="The recipient's mobile number.")
-    def mobile(self) -> str:
-        return self.snapshot.mobile
-
-    @strawberry.field(description="GB/T 2260 code of the province.")
-    def province_code(self) -> str:
-        return self.snapshot.province_code
-
-    @strawberry.field(description="GB/T 2260 code of the city.")
-    def city_code(self) -> str:
-        return self.snapshot.city_code
-
-    @strawberry.field(description="GB/T 2260 code of the district.")
-    def district_code(self) -> str:
-        return self.snapshot.district_code
-
-    @strawberry.field(description="Street, building, room.")
-    def detail(self) -> str:
-        return self.snapshot.detail
 
 
 @strawberry.type(description="One line of a merchant order: its SKU and what each discount took off it "

@@ -65,6 +65,9 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
                                  "state does not allow this kind of request.",
     "AFTER_SALES_IN_PROGRESS": "An after-sales request for this line is still open: wait for it, or withdraw it.",
     "NOTHING_LEFT_TO_REFUND": "More units than the line has left to refund (refunded or in a request already).",
+    "UNKNOWN_CARRIER": "The carrier code is not one of the `carriers` list.",
+    "INVALID_TRACKING_NUMBER": "A tracking number is 6 to 32 of A-Z, a-z, 0-9 and '-' (no spaces).",
+    "ADDRESS_REQUIRED": "The order has no shipping address yet: its buyer gives one with setOrderAddress.",
 })
 
 

@@ -141,14 +141,16 @@ def _sort_key(source: Any) -> Any:
 
 def query_page(source: Any, hash_key: str, limit: int | PageRequest, after: str | None = None, *,
                forward: bool = False, prefix: str | None = None, kinds: type | tuple[type, ...] | None = None,
-               consistent_read: bool = False) -> Page[Any]:
+               consistent_read: bool = False, bounds: tuple[str, str] | None = None) -> Page[Any]:
     """One page of ``source`` (a model class, ``TableItem.gsi1``, ``TableItem.gsi2``)
     in partition ``hash_key``: up to ``limit`` items strictly after ``after`` in the
     listing's order (``forward``: ascending sort keys; else descending, newest
     first). ``limit`` may be a ``PageRequest`` instead (then without ``after``): a
     backward one reads the items just before its ``before``, the Query flipped.
 
-    ``prefix`` bounds the listing to sort keys that start with it. ``kinds`` keeps
+    ``prefix`` bounds the listing to sort keys that start with it; ``bounds`` (lowest, highest:
+    inclusive) to a range of them, in the key condition too, so a page costs one Query however
+    narrow the range (a position outside it reads an empty page). ``kinds`` keeps
     only items of those classes (other items of the range still count as read, so
     paging never stalls on them). An item's position is its sort key, which
     ``after`` and ``before`` take back."""
@@ -160,7 +162,17 @@ def query_page(source: Any, hash_key: str, limit: int | PageRequest, after: str 
     ascending = forward != backward
     sort_key = _sort_key(source)
     condition, fetch, exclude = None, size + 1, None
-    if prefix is None:
+    if bounds is not None:
+        if prefix is not None:
+            raise ValueError("give a prefix or bounds, not both")
+        low, high = bounds
+        if start_at is not None:  # the position narrows the range on the side read towards
+            low, high = (max(low, start_at), high) if ascending else (low, min(high, start_at))
+            fetch, exclude = size + 2, start_at
+        if low > high:  # a position past the range: nothing to read, not an invalid key condition
+            return Page([], False, [], None, request.after, backward=backward, before=request.before)
+        condition = sort_key.between(low, high)
+    elif prefix is None:
         if start_at is not None:
             condition = sort_key > start_at if ascending else sort_key < start_at
     elif start_at is None:

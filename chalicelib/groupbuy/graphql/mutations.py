@@ -73,6 +73,8 @@ POINTS_AT_CHECKOUT = ("Points to redeem on this order: units of 100 (¥1 each), 
                       "the seat and returned if it is cancelled or refunded.")
 IDEMPOTENCY_KEY = "8-64 letters, digits or -_:. Retry with the same key: one seat."
 SKU_TO_BUY = "The `Sku` id to buy (one the deal prices)."
+SHIP_TO = ("An `Address` id of your book: where the order ships (a copy is kept). Omitted: your default address; "
+           "with no address at all the seat is still yours, and shipping waits until setOrderAddress gives one.")
 
 
 @strawberry.input
@@ -81,6 +83,7 @@ class OpenTeamInput:
     sku_id: strawberry.ID = _described(SKU_TO_BUY)
     idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
     points: int = _described(POINTS_AT_CHECKOUT, default=0)
+    address_id: strawberry.ID | None = _described(SHIP_TO, default=None)
 
 
 @strawberry.input
@@ -90,6 +93,7 @@ class JoinTeamInput:
     sku_id: strawberry.ID = _described(SKU_TO_BUY)
     idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
     points: int = _described(POINTS_AT_CHECKOUT, default=0)
+    address_id: strawberry.ID | None = _described(SHIP_TO, default=None)
 
 
 @strawberry.input
@@ -124,6 +128,10 @@ def _sku_of_product(sku_gid: str, product_id: str | None, field: str) -> tuple[s
     if product_id is not None and product != product_id:
         raise ValidationFailed("this SKU belongs to another product", field)
     return product, sku
+
+
+def _address_id(address_gid: str | None) -> str | None:
+    return None if address_gid is None else from_global_id(address_gid, "Address", "addressId")[0]
 
 
 def _order_id(input: OrderArgument) -> str:
@@ -171,7 +179,8 @@ class GroupBuyMutation:
         (deal_id,) = from_global_id(input.deal_id, "Deal", "dealId")
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.open_team(info.context.principal, deal_id, sku_id, input.idempotency_key,
-                                               _payments(info), utc_now(), points=input.points))
+                                               _payments(info), utc_now(), points=input.points,
+                                               address_id=_address_id(input.address_id)))
 
     @strawberry.mutation(description="Join a team by its share code: an order awaiting payment holds your seat "
                                      "for the deal's payment window.")
@@ -179,7 +188,8 @@ class GroupBuyMutation:
     def join_team(self, info: Ctx, input: JoinTeamArgument) -> SeatPayload | None:
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.join_team(info.context.principal, input.share_code.strip().upper(), sku_id,
-                                               input.idempotency_key, _payments(info), utc_now(), points=input.points))
+                                               input.idempotency_key, _payments(info), utc_now(), points=input.points,
+                                               address_id=_address_id(input.address_id)))
 
     @strawberry.mutation(description="Payment parameters again for your unpaid seat.")
     @payload_errors(OrderPayload)

@@ -115,7 +115,8 @@ class Order(Node):
     def status_text(self) -> str:
         return self.view.status_text
 
-    @strawberry.field(description="The merchant whose goods these are; null for a group-buy order.")
+    @strawberry.field(description="The merchant whose goods these are (a group-buy order: its deal's; null on one "
+                                  "taken before orders kept it).")
     def merchant_id(self) -> strawberry.ID | None:
         return None if self.view.merchant_id is None else strawberry.ID(self.view.merchant_id)
 
