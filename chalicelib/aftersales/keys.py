@@ -1,20 +1,15 @@
-"""After-sales keys: a request and its audit trail under ``AFTERSALES#<id>``; each order line's
+"""After-sales keys: a request (its audit trail inside it) and its queue entry under ``AFTERSALES#<id>``; each order line's
 after-sales ledger beside its order (``ORDER#<order>``), so one Query reads an order's ledgers."""
 from __future__ import annotations
 
 REQUEST_SK = "REQUEST"
 QUEUE_SK = "QUEUE"
-EVENT_PREFIX = "EVENT#"
 LINE_PREFIX = "AFTERSALES#LINE#"
 REFUND_ID_PREFIX = "A"  # out_refund_no: "A" + the request id, the same on every attempt
 
 
 def request_pk(request_id: str) -> str:
     return f"AFTERSALES#{request_id}"
-
-
-def event_sk(event_id: str) -> str:
-    return f"{EVENT_PREFIX}{event_id}"
 
 
 def order_pk(order_id: str) -> str:

@@ -1,4 +1,4 @@
-"""After-sales items: the request, its audit trail, each order line's ledger, the operators' queues."""
+"""After-sales items: the request (with its audit trail), each order line's ledger, the operators' queues."""
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
@@ -15,8 +15,21 @@ class RequestLineMap(MapAttribute):
     points = NumberAttribute(default=0)  # checkout points these units spent
 
 
+class StepMap(MapAttribute):
+    """One transition of the request: its audit trail, appended in the transition's own write."""
+
+    actor = UnicodeAttribute()  # CUSTOMER, MERCHANT, OPERATOR, SYSTEM
+    actor_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    from_state = UnicodeAttribute(null=True)
+    to_state = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
 class AfterSalesRequestItem(TableItem, discriminator="AfterSalesRequest"):
-    """``AFTERSALES#<id>`` / ``REQUEST``."""
+    """``AFTERSALES#<id>`` / ``REQUEST``, with its history (a request has a handful of steps, so the
+    audit trail is read with it, and a page of requests costs no more for showing it)."""
 
     request_id = UnicodeAttribute()
     order_id = UnicodeAttribute()
@@ -47,20 +60,8 @@ class AfterSalesRequestItem(TableItem, discriminator="AfterSalesRequest"):
     order_total = NumberAttribute(default=0)  # the order's paid lines + shipping: its refunds' bound
     whole_order = BooleanAttribute(default=False)  # these units were all the order had left
     coupon_id = UnicodeAttribute(null=True)
+    history = ListAttribute(of=StepMap, default=list)
     holds_order = BooleanAttribute(default=False)  # a refund only asked before shipping: the order must not ship
-
-
-class AfterSalesEventItem(TableItem, discriminator="AfterSalesEvent"):
-    """``AFTERSALES#<id>`` / ``EVENT#<ulid>``: the audit trail, one per transition, written with it."""
-
-    request_id = UnicodeAttribute()
-    actor = UnicodeAttribute()  # CUSTOMER, MERCHANT, OPERATOR, SYSTEM
-    actor_id = UnicodeAttribute(null=True)
-    action = UnicodeAttribute()
-    from_state = UnicodeAttribute(null=True)
-    to_state = UnicodeAttribute()
-    reason = UnicodeAttribute(null=True)
-    at = UnicodeAttribute()
 
 
 class AfterSalesLineItem(TableItem, discriminator="AfterSalesLine"):

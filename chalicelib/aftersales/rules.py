@@ -117,6 +117,19 @@ class RequestLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One transition: who (actor; their id is kept for operators' audits), what, why, when."""
+
+    action: str
+    actor: Actor
+    actor_id: str | None
+    from_state: RequestState | None
+    to_state: RequestState
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AfterSalesRequest:
     id: str
     order_id: str
@@ -146,6 +159,7 @@ class AfterSalesRequest:
     coupon_id: str | None = None  # compensation: the coupon granted with it
     holds_order: bool = False  # asked before the order shipped: it must not ship while this is open
     order_kind: str = "REGULAR"  # the order's kind (orders' OrderKind value): where returned stock goes
+    history: tuple[Step, ...] = ()
 
     @property
     def amount(self) -> int:

@@ -1,5 +1,5 @@
 """After-sales in the table. Every transition is ONE transaction: the request's state (conditioned
-on the state it leaves), its audit event, and whatever moves with it (the lines' ledgers, the
+on the state it leaves, its step appended to its history), and whatever moves with it (the lines' ledgers, the
 order's hold and refunded amount, stock, the operators' queue, a compensation's coupon)."""
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.aftersales import keys
 from chalicelib.aftersales.models import (
-    AfterSalesEventItem,
     AfterSalesLineItem,
     AfterSalesQueueItem,
     AfterSalesRequestItem,
     RequestLineMap,
+    StepMap,
 )
 from chalicelib.aftersales.rules import (
     Actor,
@@ -24,9 +24,9 @@ from chalicelib.aftersales.rules import (
     RequestKind,
     RequestLine,
     RequestState,
+    Step,
 )
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.ids import new_id
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import Page, PageRequest, query_page
@@ -54,6 +54,8 @@ def to_request(item: AfterSalesRequestItem) -> AfterSalesRequest:
         refund_error=item.refund_error, refunded_at=moment(item.refunded_at), trade_no=item.trade_no,
         captured_total=int(item.captured_total), coupon_id=item.coupon_id, holds_order=bool(item.holds_order),
         order_kind=item.order_kind,
+        history=tuple(Step(h.action, Actor(h.actor), h.actor_id, RequestState(h.from_state) if h.from_state else None,
+                           RequestState(h.to_state), h.reason, from_iso(h.at)) for h in item.history or ()),
     )
 
 
@@ -108,20 +110,11 @@ def requests_by_id(request_ids: Iterable[str]) -> dict[str, AfterSalesRequest | 
     return {i: found.get(i) for i in ids}
 
 
-def events(request_id: str) -> list[AfterSalesEventItem]:
-    """The audit trail, oldest first (a request has a handful)."""
-    return [e for e in AfterSalesEventItem.query(keys.request_pk(request_id),
-                                                 AfterSalesEventItem.SK.startswith(keys.EVENT_PREFIX))
-            if isinstance(e, AfterSalesEventItem)]
-
-
 # ---------------------------------------------------------------- writes
-def _event(tx: Transaction, request_id: str, actor: Actor, actor_id: str | None, action: str,
-           before: RequestState | None, after: RequestState, reason: str | None, now: datetime) -> None:
-    tx.put("event", AfterSalesEventItem(
-        keys.request_pk(request_id), keys.event_sk(new_id()), request_id=request_id, actor=actor.value,
-        actor_id=actor_id, action=action, from_state=None if before is None else before.value, to_state=after.value,
-        reason=reason, at=iso(now)))
+def _step(actor: Actor, actor_id: str | None, action: str, before: RequestState | None, after: RequestState,
+          reason: str | None, now: datetime) -> StepMap:
+    return StepMap(actor=actor.value, actor_id=actor_id, action=action,
+                   from_state=None if before is None else before.value, to_state=after.value, reason=reason, at=iso(now))
 
 
 def new_item(request: AfterSalesRequest, order_total: int, whole_order: bool) -> AfterSalesRequestItem:
@@ -159,10 +152,10 @@ def add_take_lines(tx: Transaction, request: AfterSalesRequest, taken: list[Line
 
 def create(tx: Transaction, item: AfterSalesRequestItem, request: AfterSalesRequest, taken: list[LineTaken | None],
            actor: Actor, actor_id: str, now: datetime) -> None:
-    """Put the request with its CREATED event and take its lines, in ``tx`` (the caller adds the
+    """Put the request with its first step (CREATED) and take its lines, in ``tx`` (the caller adds the
     order's check and its idempotency claim, and commits)."""
+    item.history = [_step(actor, actor_id, "CREATED", None, request.state, request.description or None, now)]
     tx.put("request", item, TableItem.PK.does_not_exist())
-    _event(tx, request.id, actor, actor_id, "CREATED", None, request.state, request.description or None, now)
     add_take_lines(tx, request, taken)
 
 
@@ -184,14 +177,15 @@ def _release_lines(tx: Transaction, request: AfterSalesRequest, refunded: bool) 
 def transition(request: AfterSalesRequest, to: RequestState, *, leaving: Iterable[RequestState], actor: Actor,
                actor_id: str | None, action: str, now: datetime, reason: str | None = None,
                actions: Iterable = (), also: Callable[[Transaction], None] | None = None) -> bool:
-    """Move the request from one of ``leaving`` to ``to`` with its event and what moves with it
+    """Move the request from one of ``leaving`` to ``to``, its step appended to its history, with what moves with it
     (``actions`` on the request, ``also`` for other items). False when it had left those states
     (another actor or a timer was first): nothing written."""
     item = Item(keys.request_pk(request.id), keys.REQUEST_SK)
     tx = Transaction()
     leaving = tuple(s.value for s in leaving)
-    tx.update("request", item, [Item.state.set(to.value), *actions], Item.state.is_in(*leaving))
-    _event(tx, request.id, actor, actor_id, action, request.state, to, reason, now)
+    step = _step(actor, actor_id, action, request.state, to, reason, now)
+    tx.update("request", item, [Item.state.set(to.value), Item.history.set(Item.history.append([step])), *actions],
+              Item.state.is_in(*leaving))
     queue_partition = {RequestState.DISPUTED: keys.DISPUTES, RequestState.REFUND_FAILED: keys.REFUND_FAILED}
     if to in queue_partition:
         tx.put("queue", AfterSalesQueueItem(keys.request_pk(request.id), keys.QUEUE_SK, request_id=request.id,

@@ -167,7 +167,7 @@ def test_a_merchant_approval_racing_the_deadline_gives_one_outcome():
         with ThreadPoolExecutor(2) as pool:
             results = [pool.submit(merchant, 0), pool.submit(timer, 0)]
             outcomes = [r.result() for r in results]
-        approvals = [e for e in store.events(made.id) if e.action == "APPROVED"]
+        approvals = [e for e in store.get_request(made.id).history if e.action == "APPROVED"]
         assert len(approvals) == 1, outcomes
         assert store.get_request(made.id).state is RequestState.REFUNDING
         service_state = store.get_request(made.id)
@@ -191,7 +191,7 @@ def test_deadlines_act_only_when_due_and_only_once():
     assert closed.state is RequestState.CLOSED
     again = ask(customer, get_order(order.id), RequestKind.RETURN_AND_REFUND)  # the units are free again
     assert again.amount == made.amount
-    actors = [(e.action, e.actor) for e in store.events(made.id)]
+    actors = [(e.action, e.actor.value) for e in store.get_request(made.id).history]
     assert actors == [("CREATED", "CUSTOMER"), ("APPROVED", "SYSTEM"), ("NOT_SENT_BACK", "SYSTEM")]
 
 
@@ -212,7 +212,7 @@ def test_a_rejection_escalated_is_decided_by_an_operator_with_an_audit_trail():
     assert (decided.state, decided.platform_pays) == (RequestState.REFUNDING, True)
     assert service.operator_queue(OPERATOR, keys.DISPUTES, 10).items == []
     assert refund(made.id)["status"] == "REFUNDED"
-    trail = [(e.action, e.actor, e.reason) for e in store.events(made.id)]
+    trail = [(e.action, e.actor.value, e.reason) for e in store.get_request(made.id).history]
     assert trail == [("CREATED", "CUSTOMER", None), ("REJECTED", "MERCHANT", "已发货，请拒收"),
                      ("ESCALATED", "CUSTOMER", "商家未发货却拒绝"), ("DISPUTE_REFUNDED", "OPERATOR", "先行赔付"),
                      ("REFUNDED", "SYSTEM", None)]

@@ -43,15 +43,6 @@ def a_customer_s_or_a_merchant_s_after_sales_requests_newest_first(emulator, cat
     assert emulator.dynamodb_operations() == ["Query", "Query"]
 
 
-def a_request_s_history(emulator, category):
-    s, customer, order = paid_order((1,))
-    made = ask(customer, order)
-    service.reject(s.merchant, made.id, "no", utc_now())
-    emulator.clear_log()
-    assert [e.action for e in store.events(made.id)] == ["CREATED", "REJECTED"]
-    assert emulator.dynamodb_operations() == ["Query"]
-
-
 def operators_queues_disputes_refunds_failed_oldest_first(emulator, category):
     s, customer, order = paid_order((1,))
     made = ask(customer, order)

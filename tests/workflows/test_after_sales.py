@@ -50,7 +50,7 @@ def test_an_undecided_request_is_approved_at_its_deadline_and_refunded_once_with
     # refund (task, done: 2); 3 steps in its history.
     assert execution_names("after_sales_deadline") == [f"{made.id}-decision"]
     assert (transitions("after_sales_deadline", f"{made.id}-decision"), transitions("refund", f"A{made.id}-0")) == (3, 2)
-    assert [e.action for e in store.events(made.id)] == ["CREATED", "APPROVED", "REFUNDED"]
+    assert [e.action for e in store.get_request(made.id).history] == ["CREATED", "APPROVED", "REFUNDED"]
 
     # Lambda may deliver the insert again: no second timer.
     image = {"type": {"S": "AfterSalesRequest"}, "request_id": {"S": made.id}, "order_id": {"S": order.id},

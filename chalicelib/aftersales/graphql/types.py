@@ -5,10 +5,9 @@ from datetime import datetime
 
 import strawberry
 
-from chalicelib.aftersales import rules, store
+from chalicelib.aftersales import rules
 from chalicelib.aftersales import service as aftersales
 from chalicelib.catalog.published.graphql import Sku
-from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
@@ -224,10 +223,10 @@ class AfterSalesRequest(Node):
         principal = info.context.principal
         return self.request.refund_error if principal is not None and principal.role is Role.OPERATOR else None
 
-    @strawberry.field(description="Every step so far, oldest first: who did what, and why (one Query).")
+    @strawberry.field(description="Every step so far, oldest first: who did what, and why (read with the request).")
     def history(self) -> list[AfterSalesStep]:
-        return [AfterSalesStep(action=e.action, actor=rules.Actor(e.actor), to_state=rules.RequestState(e.to_state),
-                               reason=e.reason, at=from_iso(e.at)) for e in store.events(self.request.id)]
+        return [AfterSalesStep(action=s.action, actor=s.actor, to_state=s.to_state, reason=s.reason, at=s.at)
+                for s in self.request.history]
 
 
 @node_resolver("AfterSalesRequest")
