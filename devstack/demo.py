@@ -1,4 +1,4 @@
-"""The README's two group-buy stories, run against a running `make dev`:
+"""The README's stories, run against a running `make dev` (group-buy 1 and 2, checkout 3, after-sales 4):
 
     .venv/bin/python -m devstack.demo [--port 8000] [--quick]
 
@@ -164,6 +164,50 @@ def story_checkout(base: str, say=print) -> dict[str, Any]:
     return {"preview": preview, "placed": placed, "orders": mine}
 
 
+def story_after_sales(base: str, say=print) -> dict[str, Any]:
+    """After the payment: alice buys 2 mangoes now (buy-now), pays; Mei's Orchard ships them; alice
+    confirms receipt, asks to return 1 without a reason (七天无理由); the merchant approves, alice
+    sends it back, the merchant confirms the parcel; the refund workflow pays back what that unit
+    paid, and the order's pending points lose exactly their share."""
+    anonymous = Client(base)
+    alice, merchant = anonymous.login("demo:alice"), anonymous.login("demo:merchant")
+    sku = _deal(anonymous, 2)["prices"][0]["skuId"]
+    pending_at_start = _pending(alice)
+    placed = _ok(alice.gql("PlaceOrder", {"input": {"checkout": {"buyNow": {"skuId": sku, "quantity": 2},
+                                                                 "couponIds": [], "points": 0},
+                                                    "idempotencyKey": f"demo-{time.time_ns()}"}})["placeOrder"])
+    (order,) = placed["orders"]
+    anonymous.post("/payments/simulated/capture", {"paymentId": placed["payment"]["id"]})
+    pending_before = _wait_for(lambda: (p := _pending(alice)) > pending_at_start and p, "the order's points", 30)
+    say(f"alice paid ¥{order['total']['amount'] / 100:.2f} for 2 mangoes; her pending points: {pending_before}")
+    shipped = _ok(merchant.gql("ShipOrder", {"input": {"orderId": order["id"], "carrier": "SF",
+                                                       "trackingNo": "SF1234567890"}})["shipOrder"])["order"]
+    say(f"  Mei's Orchard shipped it: {shipped['carrier']['name']} {shipped['trackingNo']}")
+    received = _ok(alice.gql("ConfirmReceipt", {"input": {"orderId": order["id"]}})["confirmReceipt"])["order"]
+    say(f"  alice confirmed receipt; she may return without a reason until {received['returnsUntil']}")
+    line = order["lines"][0]
+    asked = _ok(alice.gql("RequestAfterSales", {"input": {
+        "orderId": order["id"], "kind": "RETURN_AND_REFUND", "reason": "NO_REASON", "description": "买多了",
+        "lines": [{"skuId": line["skuId"], "quantity": 1}]}})["requestAfterSales"])["request"]
+    say(f"alice asks to return 1: {asked['statusText']}, refund ¥{asked['amount']['amount'] / 100:.2f}")
+    request = {"requestId": asked["id"]}
+    _ok(merchant.gql("ApproveAfterSales", {"input": request})["approveAfterSales"])
+    sent = _ok(alice.gql("SendBackAfterSales", {"input": {**request, "carrier": "SF", "trackingNo": "SF9876543210"}})[
+        "sendBackAfterSales"])["request"]
+    say(f"  approved; alice sent it back: {sent['statusText']}")
+    _ok(merchant.gql("ConfirmReturnReceived", {"input": request})["confirmReturnReceived"])
+    done = _wait_for(lambda: (r := alice.gql("AfterSalesRequest", {"id": asked["id"]})["node"])["state"] == "REFUNDED"
+                     and r, "the refund", 30)
+    pending_after = _wait_for(lambda: (p := _pending(alice)) < pending_before and p, "her points to follow", 30)
+    say(f"refunded ¥{done['amount']['amount'] / 100:.2f}: {done['statusText']}; her pending points: {pending_after}")
+    return {"order": order, "request": done, "earned": pending_before - pending_at_start,
+            "pending_before": pending_before, "pending_after": pending_after}
+
+
+def _pending(client: Client) -> int:
+    return client.gql("MyPoints", {"first": 1})["me"]["points"]["pending"]
+
+
 QUICK_LIFETIME_SECONDS = 12  # the seeded flash deal's is 90: the two are told apart by it
 
 
@@ -218,6 +262,8 @@ def main(argv: list[str] | None = None) -> None:
     story_expiry(args.url, quick=args.quick)
     print("== story 3: a checkout with coupons, paid")
     story_checkout(args.url)
+    print("== story 4: shipped, received, one returned and refunded")
+    story_after_sales(args.url)
 
 
 if __name__ == "__main__":

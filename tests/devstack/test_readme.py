@@ -231,3 +231,19 @@ def test_the_checkout_story_runs_on_the_dev_stack(stack):
         o["total"]["amount"] for o in preview["orders"])
     assert story["placed"]["payment"]["amount"] == preview["total"]
     assert [o["state"] for o in story["orders"]] == ["TO_SHIP"] * len(story["placed"]["orders"])
+
+
+def test_the_after_sales_story_runs_on_the_dev_stack(stack):
+    """Story 4 of devstack.demo, as the README's after-sales section tells it: shipped, received,
+    one of two returned; the refund is what that unit paid and the points follow exactly."""
+    from devstack.demo import story_after_sales
+
+    story = story_after_sales(stack.api, say=lambda _: None)
+    line = story["order"]["lines"][0]
+    refunded = story["request"]["amount"]["amount"]
+    assert (line["quantity"], story["request"]["lines"][0]["quantity"]) == (2, 1)
+    assert refunded == line["total"]["amount"] // 2
+    assert tuple(h["action"] for h in story["request"]["history"]) == said(
+        r"Its history reads `(\w+)`, `(\w+)`, `(\w+)`, `(\w+)`, `(\w+)`")
+    earned = story["earned"]
+    assert story["pending_after"] == story["pending_before"] - earned * refunded // line["total"]["amount"]

@@ -8,7 +8,7 @@ from chalicelib.fulfilment.rules import CARRIERS, TRACKING_MAX, TRACKING_MIN
 from chalicelib.orders.terms import DAY, DEFAULT_TERMS
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Shipping and delivery"):README.index("## Conventions for client teams")]
+SECTION = README[README.index("## Shipping and delivery"):README.index("## After-sales")]
 
 
 def _said(pattern: str) -> tuple[str, ...]:
