@@ -292,3 +292,46 @@ def test_the_overdue_disputes_job_runs_as_scheduled_with_an_explicit_now():
     assert JOBS["overdue-disputes"] in app_module.app.handler_map
     summary = jobs.run_scheduled("2026-01-01T00:00:00Z", {"now": "2026-01-02T00:00:00Z"})
     assert summary == {"overdue": 0, "openedBefore": "2026-01-01T00:00:00Z"}
+
+
+def test_a_group_buy_order_is_refunded_against_its_own_capture_and_its_unit_goes_back_to_the_sku():
+    from chalicelib.addresses import service as addresses
+    from chalicelib.addresses.rules import AddressFields
+    from chalicelib.catalog import store as catalog_store
+    from chalicelib.groupbuy import payments as groupbuy_payments
+    from chalicelib.groupbuy import service as groupbuy
+    from tests.groupbuy.support import deal_setup, user
+
+    deal, sku_id, merchant = deal_setup(team_size=2)
+    alice, bob = user("alice-gb"), user("bob-gb")
+    for member in (alice, bob):
+        addresses.add_address(member, AddressFields("演示", "13800000002", "110000", "110100", "110101", "1 号"), True,
+                              utc_now())
+    opened = groupbuy.open_team(alice, deal.id, sku_id, None, PAYMENTS, utc_now())
+    joined = groupbuy.join_team(bob, opened.team.id, sku_id, None, PAYMENTS, utc_now())
+    for seat in (opened.order, joined.order):
+        headers, body = PAYMENTS.simulate_capture(seat.id)
+        assert groupbuy_payments.apply_payment_event(PAYMENTS.parse_notification(headers, body), utc_now()) == "applied"
+    groupbuy.settle_team(opened.team.id)
+    order = get_order(opened.order.id)
+    assert (order.kind.value, order.state.value, order.trade_no) == ("GROUP_BUY", "TO_SHIP", order.id)
+    move_order(order.id, "COMPLETED")
+
+    def available() -> int:
+        record = catalog_store.product_record(order.lines[0].product_id, consistent=True)
+        return next(s for s in record.skus if s.id == sku_id).stock.available
+
+    before = available()
+    made = ask(alice, get_order(order.id), RequestKind.RETURN_AND_REFUND, Reason.DAMAGED)
+    assert made.amount == order.total
+    service.approve(merchant, made.id, utc_now())
+    due = store.get_request(made.id).send_by
+    service.send_back(alice, made.id, "ZTO", "ZT12345678", utc_now())
+    assert due is not None
+    service.confirm_received(merchant, made.id, utc_now())
+    assert available() == before + 1  # sold from the deal's own stock: back on sale at the SKU
+    refund(made.id)
+    (paid_back,) = PAYMENTS.refunds_for(order.id)
+    assert (paid_back.amount, get_order(order.id).refunded) == (order.total, order.total)
+    with pytest.raises(NothingLeftToRefund):
+        ask(alice, get_order(order.id), RequestKind.RETURN_AND_REFUND, Reason.DAMAGED)

@@ -51,6 +51,11 @@ def test_an_undecided_request_is_approved_at_its_deadline_and_refunded_once_with
     assert execution_names("after_sales_deadline") == [f"{made.id}-decision"]
     assert (transitions("after_sales_deadline", f"{made.id}-decision"), transitions("refund", f"A{made.id}-0")) == (3, 2)
     assert [e.action for e in store.get_request(made.id).history] == ["CREATED", "APPROVED", "REFUNDED"]
+    # Each transition published once per state (consumers drop duplicates by key); the customer told.
+    published = eventually(lambda: [e.detail["state"] for e in stack.events({made.id}, "AfterSalesRequestChanged")]
+                           if len(stack.events({made.id})) >= 3 else None, 20)
+    assert sorted(set(published)) == ["AWAITING_DECISION", "REFUNDED", "REFUNDING"]
+    assert [n.data["requestId"] for n in stack.notifications("after_sales_refunded")] == [made.id]
 
     # Lambda may deliver the insert again: no second timer.
     image = {"type": {"S": "AfterSalesRequest"}, "request_id": {"S": made.id}, "order_id": {"S": order.id},
