@@ -12,10 +12,9 @@ from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
 from chalicelib.core.money import require_whole
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role
-from chalicelib.core.table.idempotency import Replayed, claim, refuse_as_replay
 from chalicelib.core.table.transactions import Transaction
 from chalicelib.coupons.published.issuing import CouponTerms, DiscountKind, add_issue
-from chalicelib.orders.published.after_sales import add_check_state, get_order
+from chalicelib.orders.published.after_sales import get_order
 
 MAX_COUPON_FEN = 100_000  # ¥1,000
 MAX_COUPON_DAYS = 365
@@ -60,28 +59,23 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
         raise NothingLeftToRefund("everything in this order was refunded or is in a request", "orderId")
     made = service.build(order, order.user_id, RequestKind.COMPENSATION, Reason.PLATFORM_FAULT, units, "", (), now,
                           state=RequestState.REFUNDING, decision_reason=why, shipping_always=True)
-    tx = Transaction()
-    if request is not None:
-        claim(tx, request, now, made.request.id)
-        refuse_as_replay(tx, request)
-    service.refuse_busy_order(tx, order)
-    made_request, item = made.request, made.item
-    if grant is not None:
+    made_request = made.request
+
+    def grant_coupon(tx: Transaction) -> None:
+        nonlocal made_request
+        if grant is None:
+            return
         coupon = add_issue(tx, order.user_id, CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=grant.amount_off),
-                           COUPON_TITLE, now, now + timedelta(days=grant.valid_days), f"compensation:{made_request.id}",
+                           COUPON_TITLE, now, now + timedelta(days=grant.valid_days), f"compensation:{made.request.id}",
                            now=now)
         made_request = replace(made_request, coupon_id=coupon.id)
-        item.coupon_id = coupon.id
-    store.create(tx, item, made_request, made.taken, Actor.OPERATOR, caller.user_id, now)
-    add_check_state(tx, order.id, service.ASKABLE_STATES)
+        made.item.coupon_id = coupon.id
+
     try:
-        tx.commit()
-    except Replayed as replay:
-        first = store.get_request(replay.result_id or "")
-        if first is None:
-            raise
-        return first
+        written = service.write_new(made, order, request, Actor.OPERATOR, caller.user_id, now, also=grant_coupon)
     except service.LineChanged:
         raise ValidationFailed("the order's lines changed meanwhile; try again", "orderId") from None
+    if written.id != made.request.id:
+        return written  # a replay raced this one
     count("Compensations")
     return made_request

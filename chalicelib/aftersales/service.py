@@ -3,7 +3,7 @@ conditional transition (store.transition): two actors racing (a merchant's appro
 automatic one at the deadline) give one outcome, the other finds the request moved on."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -84,25 +84,39 @@ def ask(principal: Principal | None, order_id: str, asked: Ask, request: Idempot
         made = build(order, caller.user_id, asked.kind, asked.reason, units, description, photos, now,
                       state=RequestState.AWAITING_DECISION, decide_by=rules.deadline(now, terms.decision_seconds),
                       holds=holds)
-        tx = Transaction()
-        if request is not None:
-            claim(tx, request, now, made.request.id)
-            refuse_as_replay(tx, request)
-        refuse_busy_order(tx, order)
-        store.create(tx, made.item, made.request, made.taken, Actor.CUSTOMER, caller.user_id, now)
-        add_check_state(tx, order.id, ASKABLE_STATES, hold=made.request.id if holds else None)
         try:
-            tx.commit()
-        except Replayed as replay:
-            first = store.get_request(replay.result_id or "")
-            if first is None:
-                raise
-            return first
+            written = write_new(made, order, request, Actor.CUSTOMER, caller.user_id, now, holds)
         except LineChanged:
             continue
         count("AfterSalesRequested")
-        return made.request
+        return written
     raise AfterSalesInProgress("the order's lines are changing; try again", "lines")
+
+
+def write_new(made: Made, order: OrderView, request: IdempotentRequest | None, actor: Actor, actor_id: str,
+              now: datetime, holds: bool = False, also: Callable[[Transaction], None] | None = None) -> AfterSalesRequest:
+    """ONE transaction: the request with its first step, its lines taken, the order checked (and
+    held), the client's key claimed, ``also`` (a compensation's coupon). A replay of the key answers
+    the first request; LineChanged when a line moved since it was read (build again)."""
+    tx = Transaction()
+    if request is not None:
+        claim(tx, request, now, made.request.id)
+        refuse_as_replay(tx, request)
+    tx.refuse("line:", LineChanged(), prefix=True)
+    tx.refuse("order", lambda failed: AfterSalesInProgress(
+        "the order changed or has an open refund request; read it again", "orderId"))
+    store.create(tx, made.item, made.request, made.taken, actor, actor_id, now)
+    add_check_state(tx, order.id, ASKABLE_STATES, hold=made.request.id if holds else None)
+    if also is not None:
+        also(tx)
+    try:
+        tx.commit()
+    except Replayed as replay:
+        first = store.get_request(replay.result_id or "")
+        if first is None:
+            raise
+        return first
+    return made.request
 
 
 def replay_of(request: IdempotentRequest | None) -> AfterSalesRequest | None:
@@ -119,12 +133,6 @@ def replay_of(request: IdempotentRequest | None) -> AfterSalesRequest | None:
 
 class LineChanged(Exception):
     """A line's ledger changed since it was read: read again (the rules then say why, if refused)."""
-
-
-def refuse_busy_order(tx: Transaction, order: OrderView) -> None:
-    tx.refuse("line:", LineChanged(), prefix=True)
-    tx.refuse("order", lambda failed: AfterSalesInProgress(
-        "the order changed or has an open refund request; read it again", "orderId"))
 
 
 def _asked_units(order: OrderView, asked: tuple[tuple[str, int], ...]) -> dict[int, int]:

@@ -7,7 +7,7 @@ import strawberry
 
 from chalicelib.aftersales import rules
 from chalicelib.aftersales import service as aftersales
-from chalicelib.catalog.published.graphql import Sku
+from chalicelib.catalog.published.graphql import Sku, sku_of
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
@@ -84,11 +84,7 @@ class AfterSalesLine:
 
     @strawberry.field(description="The SKU as it is now; null if its product is gone.")
     async def sku(self, info: Ctx) -> Sku | None:
-        product = await info.context.loaders.product.load(self.line.product_id)
-        if product is None:
-            return None
-        skus = await info.context.loaders.skus.load(product)
-        return next((Sku(sku=s) for s in skus if s.id == self.line.sku_id), None)
+        return await sku_of(info, self.line.product_id, self.line.sku_id)
 
     @strawberry.field
     def quantity(self) -> int:

@@ -226,3 +226,13 @@ async def visible_product(info: Ctx, product_id: str) -> Product | None:
         return None
     return Product(product=record.product)
 
+
+
+async def sku_of(info: Ctx, product_id: str, sku_id: str) -> Sku | None:
+    """A SKU by its product and id, through the request's loaders (one batch for a page of them);
+    None when its product is gone."""
+    product = await info.context.loaders.product.load(product_id)
+    if product is None:
+        return None
+    skus = await info.context.loaders.skus.load(product)
+    return next((Sku(sku=s) for s in skus if s.id == sku_id), None)

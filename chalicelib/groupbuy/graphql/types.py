@@ -8,7 +8,7 @@ import strawberry
 
 import chalicelib.groupbuy.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.adapters.payments import JsapiParams
-from chalicelib.catalog.published.graphql import Product, Sku
+from chalicelib.catalog.published.graphql import Product, Sku, sku_of
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
@@ -39,12 +39,6 @@ SignType = described_enum(_SignType, name="SignType",
                           description="How paySign was made, as wx.requestPayment's signType takes it.",
                           values={"RSA": "WeChat Pay API v3: an RSA (SHA256-RSA) signature."})
 
-async def _sku(info: Ctx, product_id: str, sku_id: str) -> Sku | None:
-    product = await info.context.loaders.product.load(product_id)
-    if product is None:
-        return None
-    skus = await info.context.loaders.skus.load(product)
-    return next((Sku(sku=s) for s in skus if s.id == sku_id), None)
 
 
 @strawberry.type(description="A group price for one SKU of the deal's product.")
@@ -62,7 +56,7 @@ class DealPrice:
 
     @strawberry.field
     async def sku(self, info: Ctx) -> Sku | None:
-        return await _sku(info, self.product_id, self.price_.sku_id)
+        return await sku_of(info, self.product_id, self.price_.sku_id)
 
 
 @strawberry.type(description="Units of one SKU still on sale in the deal.")
@@ -281,7 +275,7 @@ class GroupBuyOrderFields:
     @strawberry.field(description="The SKU of the seat; null for a regular order (see `lines`).")
     async def sku(self, info: Ctx) -> Sku | None:
         order = self.view.source
-        return await _sku(info, order.product_id, order.sku_id) if isinstance(order, domain.Order) else None
+        return await sku_of(info, order.product_id, order.sku_id) if isinstance(order, domain.Order) else None
 
     @strawberry.field(description="The team of the seat; null for a regular order.")
     async def team(self, info: Ctx) -> Team | None:

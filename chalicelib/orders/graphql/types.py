@@ -8,7 +8,7 @@ from datetime import datetime
 
 import strawberry
 
-from chalicelib.catalog.published.graphql import Sku
+from chalicelib.catalog.published.graphql import Sku, sku_of
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.enums import described_enum
@@ -52,11 +52,7 @@ class OrderLine:
 
     @strawberry.field(description="The SKU as it is now; null if its product is gone.")
     async def sku(self, info: Ctx) -> Sku | None:
-        product = await info.context.loaders.product.load(self.line.product_id)
-        if product is None:
-            return None
-        skus = await info.context.loaders.skus.load(product)
-        return next((Sku(sku=s) for s in skus if s.id == self.line.sku_id), None)
+        return await sku_of(info, self.line.product_id, self.line.sku_id)
 
     @strawberry.field(description="The `Sku` id bought (even if the product is gone since).")
     def sku_id(self) -> strawberry.ID:
