@@ -18,7 +18,7 @@ from devstack.emulator import Emulator
 from devstack.environment import apply_environment, local_environment
 from devstack.resources import create_resources
 
-pytest_plugins = ["pytester", "tests.xdist_groups"]
+pytest_plugins = ["tests.xdist_groups"]
 
 # The suite allocates heavily (moto copies items for every request) and keeps little:
 # collecting the long-lived import-time objects on every young-generation sweep was
