@@ -18,6 +18,8 @@ from devstack.emulator import Emulator
 from devstack.environment import apply_environment, local_environment
 from devstack.resources import create_resources
 
+pytest_plugins = ["tests.xdist_groups"]
+
 # The suite allocates heavily (moto copies items for every request) and keeps little:
 # collecting the long-lived import-time objects on every young-generation sweep was
 # measurable CPU. Freeze what exists after imports and sweep less often.

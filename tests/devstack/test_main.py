@@ -1,5 +1,6 @@
-"""`python -m devstack` serves the app, answers GraphQL, and leaves nothing
-behind on SIGINT (no child process, both ports free, items saved)."""
+"""`python -m devstack` serves the app, answers GraphQL, runs the README's group-buy
+stories, and leaves nothing behind on SIGINT (no child process, both ports free,
+items saved)."""
 from __future__ import annotations
 
 import json
@@ -88,7 +89,13 @@ def running_devstack(tmp_path):
             process.wait()
 
 
-def test_serves_graphql_and_stops_cleanly_on_sigint(running_devstack) -> None:
+def test_serves_graphql_runs_the_readme_stories_and_stops_cleanly_on_sigint(running_devstack) -> None:
+    """One stack for what used to take two (starting one is the slow part): it answers
+    GraphQL; story 1, two demo users fill a team; story 2, a short-lived team expires
+    and its paid member is refunded, through the HTTP API, the real ASL and the
+    stream; then, with those workflows behind it, SIGINT leaves nothing behind."""
+    from devstack.demo import story_expiry, story_success
+
     process, ports, state, output = running_devstack
     api = f"http://127.0.0.1:{ports['api']}"
     with urllib.request.urlopen(f"{api}/health", timeout=10) as response:
@@ -105,22 +112,12 @@ def test_serves_graphql_and_stops_cleanly_on_sigint(running_devstack) -> None:
     if Path("/proc").exists():
         assert _children(process.pid) == [], "devstack must run everything in one process"
 
+    success = story_success(api, say=lambda _: None)
+    assert success["team"]["state"] == "SUCCEEDED" and success["team"]["paidCount"] == 2
+    expired = story_expiry(api, quick=True, say=lambda _: None)
+    assert expired["team"]["state"] == "FAILED"
+
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, "".join(output)
     assert _port_is_free(ports["api"]) and _port_is_free(ports["aws"])
     assert json.loads(state.read_text())["format"] == "tuanstack-devstack-items/1"
-
-
-def test_the_readme_group_buy_stories_run_end_to_end_on_the_dev_server(running_devstack) -> None:
-    """Story 1: two demo users fill a team; story 2: a short-lived team expires and
-    its paid member is refunded, through the HTTP API, the real ASL and the stream."""
-    from devstack.demo import story_expiry, story_success
-
-    process, ports, _, output = running_devstack
-    base = f"http://127.0.0.1:{ports['api']}"
-    success = story_success(base, say=lambda _: None)
-    assert success["team"]["state"] == "SUCCEEDED" and success["team"]["paidCount"] == 2
-    expired = story_expiry(base, quick=True, say=lambda _: None)
-    assert expired["team"]["state"] == "FAILED"
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0, "".join(output)

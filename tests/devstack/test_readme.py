@@ -17,6 +17,9 @@ from devstack.project import PROJECT_ROOT
 from devstack.seed import DEMO_USERS
 from tests.devstack.devstack_process import devstack
 
+# One dev stack for the module (the `stack` fixture), so every test here runs on one worker.
+pytestmark = pytest.mark.xdist_group("devstack-readme")
+
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 OPERATIONS = sorted((PROJECT_ROOT / "graphql" / "operations").glob("*.graphql"))
 
