@@ -14,6 +14,7 @@ from chalicelib.aftersales.rules import (
     AfterSalesInProgress,
     AfterSalesRequest,
     LineOfOrder,
+    NothingLeftToRefund,
     Reason,
     RequestKind,
     RequestState,
@@ -81,9 +82,16 @@ def ask(principal: Principal | None, order_id: str, asked: Ask, request: Idempot
     units = _asked_units(order, asked.lines)
     holds = asked.kind is RequestKind.REFUND_ONLY and order.state.value == "TO_SHIP"
     for _ in range(RETRIES):
-        made = build(order, caller.user_id, asked.kind, asked.reason, units, description, photos, now,
-                      state=RequestState.AWAITING_DECISION, decide_by=rules.deadline(now, terms.decision_seconds),
-                      holds=holds)
+        try:
+            made = build(order, caller.user_id, asked.kind, asked.reason, units, description, photos, now,
+                         state=RequestState.AWAITING_DECISION, decide_by=rules.deadline(now, terms.decision_seconds),
+                         holds=holds)
+        except (AfterSalesInProgress, NothingLeftToRefund):
+            # A retry of this very request may have committed since we looked for it: answer it.
+            replayed = replay_of(request)
+            if replayed is not None:
+                return replayed
+            raise
         try:
             written = write_new(made, order, request, Actor.CUSTOMER, caller.user_id, now, holds)
         except LineChanged:
