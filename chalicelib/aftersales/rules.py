@@ -183,8 +183,10 @@ def check_allowed(kind: RequestKind, reason: Reason, order_state: str, now: date
     after-sales window closes for a quality reason only. Raises a typed error; None when allowed."""
     if kind is RequestKind.COMPENSATION or reason is Reason.PLATFORM_FAULT:
         raise ValidationFailed("compensation is an operator's act (compensateOrder)", "kind")
+    if order_state in ("REFUNDING", "REFUNDED", "REFUND_FAILED"):
+        raise NothingLeftToRefund("this order was refunded in full", "orderId")
     if order_state not in ("TO_SHIP", "SHIPPED", "COMPLETED"):
-        raise InvalidState("only a paid order that was not refunded has after-sales", "orderId")
+        raise InvalidState("only a paid order has after-sales", "orderId")
     if kind is RequestKind.REFUND_ONLY:
         if order_state == "COMPLETED":
             raise AfterSalesWindowClosed("the order was received: ask to return it for a refund", "kind")

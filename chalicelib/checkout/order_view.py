@@ -16,6 +16,7 @@ from chalicelib.orders.published.kinds import (
     OrderState,
     OrderView,
     register_kind,
+    shown_state,
 )
 from chalicelib.orders.published.models import delivery_of
 
@@ -44,9 +45,10 @@ def order_view(order: ShopOrder, address: ShippingAddress | None = None, currenc
     lines = tuple(OrderLineView(ln.product_id, ln.sku_id, ln.quantity, ln.unit_price, ln.product_name, ln.sku_code,
                                 promotion=ln.promotion, coupons=ln.merchant_coupon + ln.platform_coupon,
                                 points=ln.points) for ln in order.lines)
+    state, text = shown_state(OrderState(order.state.value), ORDER_STATUS_TEXT[order.state], order.total, delivery)
     return OrderView(
         id=order.id, kind=OrderKind.REGULAR, user_id=order.user_id, merchant_id=order.merchant_id,
-        state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=lines,
+        state=state, status_text=text, lines=lines,
         shipping=order.shipping, total=order.total, currency=currency, created_at=order.created_at,
         pay_by=order.pay_by, paid_at=order.paid_at, refunded=delivery.after_sales_refunded,
         source=RegularOrder(order, address), shipping_address=address, delivery=delivery, trade_no=trade_no,

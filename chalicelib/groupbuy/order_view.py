@@ -14,6 +14,7 @@ from chalicelib.orders.published.kinds import (
     OrderState,
     OrderView,
     register_kind,
+    shown_state,
 )
 from chalicelib.orders.published.models import delivery_of
 
@@ -35,9 +36,11 @@ def order_view(order: domain.Order, delivery: Delivery = NOT_SHIPPED, address: o
     before_points = order.amount.amount + order.discount  # the group price of the units
     line = OrderLineView(order.product_id, order.sku_id, order.quantity, before_points // max(order.quantity, 1),
                          points=order.discount)
+    state, text = shown_state(OrderState(order.state.value), ORDER_STATUS_TEXT[order.state], order.amount.amount,
+                              delivery)
     return OrderView(
         id=order.id, kind=OrderKind.GROUP_BUY, user_id=order.user_id, merchant_id=order.merchant_id,
-        state=OrderState(order.state.value), status_text=ORDER_STATUS_TEXT[order.state], lines=(line,),
+        state=state, status_text=text, lines=(line,),
         shipping=0, total=order.amount.amount, currency=order.amount.currency, created_at=order.created_at,
         pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded + delivery.after_sales_refunded,
         source=order, delivery=delivery, trade_no=order.id if order.captured else None,

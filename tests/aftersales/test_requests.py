@@ -55,6 +55,7 @@ def test_a_refund_before_shipping_of_the_whole_order_refunds_its_lines_and_shipp
     assert (at_provider.refund_id, at_provider.amount) == (f"A{made.id}", order.total)
     after = get_order(order.id)
     assert (after.refunded, after.delivery.after_sales_refunded) == (order.total, order.total)
+    assert (after.state.value, after.status_text) == ("REFUNDED", "Refunded (已退款)")  # shown; stored TO_SHIP
     assert TableItem.get(order_pk(order.id), ORDER_SK, consistent_read=True).after_sales_hold == made.id  # never ships
     with pytest.raises(NothingLeftToRefund):
         ask(customer, order)

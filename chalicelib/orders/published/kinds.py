@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.orders.kinds import register_kind
-from chalicelib.orders.rules import NOT_SHIPPED, Delivery, OrderKind, OrderLineView, OrderState, OrderView
+from chalicelib.orders.rules import NOT_SHIPPED, Delivery, OrderKind, OrderLineView, OrderState, OrderView, shown_state
 
-__all__ = ["NOT_SHIPPED", "Delivery", "OrderKind", "OrderLineView", "OrderState", "OrderView", "register_kind"]
+__all__ = ["NOT_SHIPPED", "Delivery", "OrderKind", "OrderLineView", "OrderState", "OrderView", "register_kind",
+           "shown_state"]
