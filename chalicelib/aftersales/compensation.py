@@ -57,8 +57,9 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
     units = {i: q for i, q in units.items() if q > 0}
     if not units:
         raise NothingLeftToRefund("everything in this order was refunded or is in a request", "orderId")
+    holds = order.state.value == "TO_SHIP"  # refunded in full before it shipped: it must never ship
     made = service.build(order, order.user_id, RequestKind.COMPENSATION, Reason.PLATFORM_FAULT, units, "", (), now,
-                          state=RequestState.REFUNDING, decision_reason=why, shipping_always=True)
+                         state=RequestState.REFUNDING, decision_reason=why, shipping_always=True, holds=holds)
     made_request = made.request
 
     def grant_coupon(tx: Transaction) -> None:
@@ -72,7 +73,8 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
         made.item.coupon_id = coupon.id
 
     try:
-        written = service.write_new(made, order, request, Actor.OPERATOR, caller.user_id, now, also=grant_coupon)
+        written = service.write_new(made, order, request, Actor.OPERATOR, caller.user_id, now, holds=holds,
+                                    also=grant_coupon)
     except service.LineChanged:
         raise ValidationFailed("the order's lines changed meanwhile; try again", "orderId") from None
     if written.id != made.request.id:

@@ -28,7 +28,7 @@ from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
 from chalicelib.core.table.idempotency import NotClaimed, Replayed, claim, previous_result, refuse_as_replay
 from chalicelib.core.table.paging import Page, PageRequest
-from chalicelib.core.table.transactions import Transaction
+from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.orders.published.after_sales import add_check_state, get_order
 from chalicelib.orders.published.kinds import OrderKind, OrderView
 from chalicelib.orders.published.terms import OrderTerms, order_terms
@@ -103,6 +103,8 @@ def ask(principal: Principal | None, order_id: str, asked: Ask, request: Idempot
 
 def write_new(made: Made, order: OrderView, request: IdempotentRequest | None, actor: Actor, actor_id: str,
               now: datetime, holds: bool = False, also: Callable[[Transaction], None] | None = None) -> AfterSalesRequest:
+    # The order must still be in the state its rules and shares were read in (a shipment landing
+    # between the read and this write would change what may be asked and whether shipping goes back).
     """ONE transaction: the request with its first step, its lines taken, the order checked (and
     held), the client's key claimed, ``also`` (a compensation's coupon). A replay of the key answers
     the first request; LineChanged when a line moved since it was read (build again)."""
@@ -114,7 +116,7 @@ def write_new(made: Made, order: OrderView, request: IdempotentRequest | None, a
     tx.refuse("order", lambda failed: AfterSalesInProgress(
         "the order changed or has an open refund request; read it again", "orderId"))
     store.create(tx, made.item, made.request, made.taken, actor, actor_id, now)
-    add_check_state(tx, order.id, ASKABLE_STATES, hold=made.request.id if holds else None)
+    add_check_state(tx, order.id, (order.state.value,), hold=made.request.id if holds else None)
     if also is not None:
         also(tx)
     try:
@@ -264,8 +266,12 @@ def approve_now(request: AfterSalesRequest, actor: Actor, actor_id: str | None, 
 
 
 def reject(principal: Principal | None, request_id: str, reason: str, now: datetime) -> AfterSalesRequest:
+    """Before decide_by only (time decides: after it the request is approved, by the timer if it has
+    not run yet). A refund asked before shipping no longer holds the order: the merchant may ship."""
     caller, request = _request_for(principal, request_id, merchant=True)
     why = rules.clean_decision_reason(reason)
+    if request.decide_by is not None and now >= request.decide_by:
+        raise rules.AfterSalesWindowClosed("the time to decide has passed: the request is approved", "requestId")
     if not store.transition(request, RequestState.REJECTED, leaving=(RequestState.AWAITING_DECISION,),
                             actor=_actor(caller), actor_id=caller.user_id, action="REJECTED", now=now, reason=why,
                             actions=[Item.decision_reason.set(why)]):
@@ -305,6 +311,8 @@ def send_back(principal: Principal | None, request_id: str, carrier: str, tracki
     carrier, tracking_no = clean_shipment(carrier, tracking_no)
     if request.state is not RequestState.AWAITING_RETURN:
         raise _moved(request, "send it back (the merchant has not approved a return)")
+    if request.send_by is not None and now >= request.send_by:
+        raise rules.AfterSalesWindowClosed("the time to send it back has passed", "requestId")
     receive_by = rules.deadline(now, (terms or order_terms()).receipt_seconds)
     if not store.transition(request, RequestState.RETURNING, leaving=(RequestState.AWAITING_RETURN,),
                             actor=Actor.CUSTOMER, actor_id=request.user_id, action="SENT_BACK", now=now,
@@ -343,9 +351,7 @@ def decide_dispute(principal: Principal | None, request_id: str, refund: bool, r
     _, request = _request_for(caller, request_id)
     why = rules.clean_decision_reason(reason)
     if refund:
-        moved = store.transition(request, RequestState.REFUNDING, leaving=(RequestState.DISPUTED,),
-                                 actor=Actor.OPERATOR, actor_id=caller.user_id, action="DISPUTE_REFUNDED", now=now,
-                                 reason=why, actions=[Item.platform_pays.set(True), Item.decision_reason.set(why)])
+        moved = _refund_dispute(request, caller, why, now)
     else:
         moved = store.transition(request, RequestState.CLOSED, leaving=(RequestState.DISPUTED,),
                                  actor=Actor.OPERATOR, actor_id=caller.user_id, action="DISPUTE_UPHELD", now=now,
@@ -354,6 +360,31 @@ def decide_dispute(principal: Principal | None, request_id: str, refund: bool, r
         raise _moved(request, "decide it (only a disputed request is decided)")
     count("DisputesDecided")
     return _reload(request)
+
+
+def _refund_dispute(request: AfterSalesRequest, caller: Principal, why: str, now: datetime) -> bool:
+    """The platform pays first (先行赔付). A return still comes back before the money (AWAITING_RETURN,
+    as an approval); a refund of a whole order asked before it shipped holds it again if it has not
+    shipped meanwhile (the rejection had let it ship)."""
+    actions = [Item.platform_pays.set(True), Item.decision_reason.set(why)]
+    common = {"leaving": (RequestState.DISPUTED,), "actor": Actor.OPERATOR, "actor_id": caller.user_id,
+              "action": "DISPUTE_REFUNDED", "now": now, "reason": why}
+    if request.needs_return:
+        send_by = rules.deadline(now, order_terms().send_back_seconds)
+        return store.transition(request, RequestState.AWAITING_RETURN, actions=[*actions, Item.send_by.set(iso(send_by))],
+                                **common)
+    item = store.get_item(request.id)
+    order = get_order(request.order_id)
+    if item is not None and item.whole_order and order is not None and order.state.value == "TO_SHIP":
+        def hold(tx: Transaction) -> None:
+            add_check_state(tx, request.order_id, ("TO_SHIP",), hold=request.id)
+
+        try:
+            return store.transition(request, RequestState.REFUNDING, actions=[*actions, Item.holds_order.set(True)],
+                                    also=hold, **common)
+        except TransactionCancelled:
+            pass  # shipped (or held) meanwhile: refund without holding it
+    return store.transition(request, RequestState.REFUNDING, actions=actions, **common)
 
 
 def retry_refund(principal: Principal | None, request_id: str, now: datetime) -> AfterSalesRequest:

@@ -183,6 +183,10 @@ def transition(request: AfterSalesRequest, to: RequestState, *, leaving: Iterabl
     item = Item(keys.request_pk(request.id), keys.REQUEST_SK)
     tx = Transaction()
     leaving = tuple(s.value for s in leaving)
+    if request.holds_order and to in (RequestState.CLOSED, RequestState.WITHDRAWN, RequestState.REJECTED):
+        # Not refunding (for now): the order may ship. A dispute refunded later holds it again.
+        add_release_hold(tx, request.order_id, request.id)
+        actions = [*actions, Item.holds_order.set(False)]
     step = _step(actor, actor_id, action, request.state, to, reason, now)
     tx.update("request", item, [Item.state.set(to.value), Item.history.set(Item.history.append([step])), *actions],
               Item.state.is_in(*leaving))
@@ -195,8 +199,6 @@ def transition(request: AfterSalesRequest, to: RequestState, *, leaving: Iterabl
         tx.delete("queue", AfterSalesQueueItem(keys.request_pk(request.id), keys.QUEUE_SK))
     if to in (RequestState.CLOSED, RequestState.WITHDRAWN):
         _release_lines(tx, request, refunded=False)
-        if request.holds_order:
-            add_release_hold(tx, request.order_id, request.id)
     if also is not None:
         also(tx)
     try:

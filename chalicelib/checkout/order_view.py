@@ -45,7 +45,8 @@ def order_view(order: ShopOrder, address: ShippingAddress | None = None, currenc
     lines = tuple(OrderLineView(ln.product_id, ln.sku_id, ln.quantity, ln.unit_price, ln.product_name, ln.sku_code,
                                 promotion=ln.promotion, coupons=ln.merchant_coupon + ln.platform_coupon,
                                 points=ln.points) for ln in order.lines)
-    state, text = shown_state(OrderState(order.state.value), ORDER_STATUS_TEXT[order.state], order.total, delivery)
+    state, text = shown_state(OrderState(order.state.value), ORDER_STATUS_TEXT[order.state],
+                              order.total - order.shipping, delivery)
     return OrderView(
         id=order.id, kind=OrderKind.REGULAR, user_id=order.user_id, merchant_id=order.merchant_id,
         state=state, status_text=text, lines=lines,

@@ -65,10 +65,11 @@ NOT_SHIPPED = Delivery()
 REFUNDED_TEXT = "Refunded (已退款)"
 
 
-def shown_state(stored: OrderState, text: str, total: int, delivery: Delivery) -> tuple[OrderState, str]:
-    """What an order shows: REFUNDED once after-sales paid back everything it charged (its stored
-    state stays where delivery left it, so nothing reacting to stored states fires again)."""
-    if total > 0 and delivery.after_sales_refunded >= total:
+def shown_state(stored: OrderState, text: str, goods: int, delivery: Delivery) -> tuple[OrderState, str]:
+    """What an order shows: REFUNDED once after-sales paid back everything its goods cost (``goods``:
+    its lines after discounts; shipping goes back only before an order ships). Its stored state
+    stays where delivery left it, so nothing reacting to stored states fires again."""
+    if goods > 0 and delivery.after_sales_refunded >= goods:
         return OrderState.REFUNDED, REFUNDED_TEXT
     return stored, text
 

@@ -16,7 +16,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
 from chalicelib.orders.store import get_order
 from tests.aftersales.support import move_order
-from tests.checkout.orders_support import signed_in
+from tests.checkout.orders_support import RECIPIENT, signed_in
 from tests.checkout.support import PAYMENTS, shop
 from tests.conftest import demo_token
 
@@ -67,6 +67,8 @@ def test_a_customer_asks_the_merchant_approves_and_the_refund_lands(gql, story, 
 
     listed = op(gql, "AfterSalesToDecide", {"first": 10}, story["merchant"])["data"]["me"]["afterSalesToDecide"]
     assert [e["node"]["id"] for e in listed["edges"]] == [request["id"]]
+    # The merchant sees the order to decide on, with where it ships (their own order's address).
+    assert listed["edges"][0]["node"]["order"]["shippingAddress"]["recipient"] == RECIPIENT
     other = demo_token(gql, "someone-else", "MERCHANT")
     refused = op(gql, "ApproveAfterSales", {"input": {"requestId": request["id"]}}, other)["data"]
     assert refused["approveAfterSales"]["errors"][0]["code"] == "NOT_FOUND"
@@ -145,3 +147,16 @@ def test_an_operator_compensates_an_order_with_a_coupon(gql, story, operator):
     refused = op(gql, "CompensateOrder", {"input": {**body, "idempotencyKey": "compensate-key-02"}},
                  story["customer"])["data"]["compensateOrder"]
     assert refused["errors"][0]["code"] == "FORBIDDEN"
+
+
+def test_a_page_of_requests_reads_their_orders_in_one_batch(gql, story, emulator):
+    order = story["order"]
+    sku = to_global_id("Sku", order.lines[0].product_id, order.lines[0].sku_id)
+    first = _ask(gql, story, lines=[{"skuId": sku, "quantity": 1}])["request"]
+    op(gql, "WithdrawAfterSales", {"input": {"requestId": first["id"]}}, story["customer"])
+    _ask(gql, story, lines=[{"skuId": sku, "quantity": 1}])
+    emulator.clear_log()
+    edges = op(gql, "MyAfterSales", {"first": 5}, story["customer"])["data"]["me"]["afterSales"]["edges"]
+    assert len(edges) == 2 and all(e["node"]["order"]["id"] for e in edges)
+    # The caller, one Query of the requests, one batch of their orders, the SKUs' product and SKUs.
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1, "BatchGetItem": 3}

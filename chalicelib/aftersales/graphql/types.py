@@ -139,14 +139,13 @@ class AfterSalesRequest(Node):
     def order_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Order", self.request.order_id))
 
-    @strawberry.field(description="The order; for its customer only (a merchant reads it in salesOrders).")
-    def order(self, info: Ctx) -> Order | None:
-        from chalicelib.orders.published.after_sales import get_order
-
+    @strawberry.field(description="The order, for whoever may see this request (its customer, the order's "
+                                  "merchant, operators); batched for a page of requests.")
+    async def order(self, info: Ctx) -> Order | None:
         principal = info.context.principal
-        if principal is None or principal.user_id != self.request.user_id:
+        if principal is None or not aftersales.may_see(principal, self.request):
             return None
-        view = get_order(self.request.order_id)
+        view = await info.context.loaders.order.load(self.request.order_id)
         return None if view is None else Order(view=view)
 
     @strawberry.field

@@ -35,4 +35,7 @@ def give_back_coupons(order_id: str, now: datetime) -> int:
 
 
 def _refunded_in_full(item: ShopOrderItem) -> bool:
-    return int(item.after_sales_refunded or 0) >= store.to_order(item).total > 0
+    """Every line paid back (shipping goes back only with an order refunded before it shipped)."""
+    order = store.to_order(item)
+    goods = order.total - order.shipping
+    return goods > 0 and int(item.after_sales_refunded or 0) >= goods

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import strawberry
 
+import chalicelib.orders.graphql.loaders  # noqa: F401  # registers this feature's request loaders
 from chalicelib.catalog.published.graphql import Sku, sku_of
 from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
