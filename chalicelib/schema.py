@@ -11,6 +11,7 @@ from functools import lru_cache
 import strawberry
 
 import chalicelib.addresses.graphql.user_fields
+import chalicelib.aftersales.graphql.order_fields
 import chalicelib.aftersales.graphql.queries
 
 # Features add fields to other features' types (User, Product, the profile update's payload) when these

@@ -75,6 +75,7 @@ class AfterSalesLineItem(TableItem, discriminator="AfterSalesLine"):
     amount = NumberAttribute(default=0)
     points = NumberAttribute(default=0)
     refunded = NumberAttribute(default=0)
+    refunded_units = NumberAttribute(default=0)  # units of those actually paid back
     open_request = UnicodeAttribute(null=True)
 
 

@@ -166,7 +166,7 @@ def _release_lines(tx: Transaction, request: AfterSalesRequest, refunded: bool) 
     for line in request.lines:
         actions = [line_item.open_request.remove()]
         if refunded:
-            actions.append(line_item.refunded.add(line.amount))
+            actions += [line_item.refunded.add(line.amount), line_item.refunded_units.add(line.quantity)]
         else:
             actions += [line_item.units.add(-line.quantity), line_item.amount.add(-line.amount),
                         line_item.points.add(-line.points)]

@@ -160,3 +160,14 @@ def test_a_page_of_requests_reads_their_orders_in_one_batch(gql, story, emulator
     assert len(edges) == 2 and all(e["node"]["order"]["id"] for e in edges)
     # The caller, one Query of the requests, one batch of their orders, the SKUs' product and SKUs.
     assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1, "BatchGetItem": 3}
+
+
+def test_the_merchant_sees_which_units_of_a_line_were_refunded_before_shipping(gql, story):
+    from tests.fulfilment.support import fop
+
+    made = _ask(gql, story)["request"]
+    op(gql, "ApproveAfterSales", {"input": {"requestId": made["id"]}}, story["merchant"])
+    refunds.refund_request(from_global_id(made["id"], "AfterSalesRequest")[0], PAYMENTS, utc_now())
+    orders = fop(gql, "SalesOrders", {"first": 5}, story["merchant"])["data"]["me"]["salesOrders"]["edges"]
+    (line,) = orders[0]["node"]["lines"]
+    assert (line["quantity"], line["refundedQuantity"]) == (2, 1)  # ship the other one

@@ -5,8 +5,9 @@ from tests.fulfilment.support import merchant_shop, paid_orders, sales, ship
 
 # The caller (GetItem) and ONE Query of the merchant's GSI2 partition (the creation range is its key
 # condition). The address and the lines come with each order (SalesOrders selects the lines' skuId, not
-# their Sku: no product reads).
-SALES_PAGE_REQUESTS = {"GetItem": 1, "Query": 1}
+# their Sku: no product reads); the lines' refundedQuantity is one BatchGetItem of their after-sales
+# ledgers for the whole page.
+SALES_PAGE_REQUESTS = {"GetItem": 1, "Query": 1, "BatchGetItem": 1}
 # The caller (GetItem), the order (GetItem, consistent), ONE conditional UpdateItem (its answer is
 # the order as the write left it: nothing read again).
 SHIP_ORDER_REQUESTS = {"GetItem": 2, "UpdateItem": 1}

@@ -50,6 +50,8 @@ def _money(amount: int, currency: str) -> Money:
 class OrderLine:
     line: strawberry.Private[rules.OrderLineView]
     currency: strawberry.Private[str]
+    order_id: strawberry.Private[str] = ""  # which order and which of its lines (features' fields read them)
+    index: strawberry.Private[int] = 0
 
     @strawberry.field(description="The SKU as it is now; null if its product is gone.")
     async def sku(self, info: Ctx) -> Sku | None:
@@ -119,7 +121,8 @@ class Order(Node):
 
     @strawberry.field(description="What was bought, line by line.")
     def lines(self) -> list[OrderLine]:
-        return [OrderLine(line=line, currency=self.view.currency) for line in self.view.lines]
+        return [OrderLine(line=line, currency=self.view.currency, order_id=self.view.id, index=i)
+                for i, line in enumerate(self.view.lines)]
 
     @strawberry.field(description="What this order charges (the same as `total`).")
     def amount(self) -> Money:
