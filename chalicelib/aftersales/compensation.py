@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from chalicelib.aftersales import rules, service, store
+from chalicelib.aftersales import asking, rules, store
 from chalicelib.aftersales.rules import Actor, AfterSalesRequest, NothingLeftToRefund, Reason, RequestKind, RequestState
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
@@ -46,7 +46,7 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
     AFTER_SALES_IN_PROGRESS when a customer's request is open on a line (decide that first)."""
     caller = require_role(principal, Role.OPERATOR)
     why = rules.clean_decision_reason(reason)
-    replayed = service.replay_of(request)
+    replayed = asking.replay_of(request)
     if replayed is not None:
         return replayed
     order = get_order(order_id)
@@ -58,7 +58,7 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
     if not units:
         raise NothingLeftToRefund("everything in this order was refunded or is in a request", "orderId")
     holds = order.state.value == "TO_SHIP"  # refunded in full before it shipped: it must never ship
-    made = service.build(order, order.user_id, RequestKind.COMPENSATION, Reason.PLATFORM_FAULT, units, "", (), now,
+    made = asking.build(order, order.user_id, RequestKind.COMPENSATION, Reason.PLATFORM_FAULT, units, "", (), now,
                          state=RequestState.REFUNDING, decision_reason=why, shipping_always=True, holds=holds)
     made_request = made.request
 
@@ -73,9 +73,9 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
         made.item.coupon_id = coupon.id
 
     try:
-        written = service.write_new(made, order, request, Actor.OPERATOR, caller.user_id, now, holds=holds,
+        written = asking.write_new(made, order, request, Actor.OPERATOR, caller.user_id, now, holds=holds,
                                     also=grant_coupon)
-    except service.LineChanged:
+    except asking.LineChanged:
         raise ValidationFailed("the order's lines changed meanwhile; try again", "orderId") from None
     if written.id != made.request.id:
         return written  # a replay raced this one

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.expressions.operand import Path
 
-from chalicelib.aftersales import service
+from chalicelib.aftersales import asking
 from chalicelib.aftersales.rules import Reason, RequestKind
 from chalicelib.checkout import paying, placing
 from chalicelib.checkout.rules import CheckoutRequest
@@ -55,5 +55,5 @@ def move_order(order_id: str, state: str, *, completed_at: datetime | None = Non
 def ask(customer, order, kind=RequestKind.REFUND_ONLY, reason=Reason.NO_REASON, lines=None, *, key=None, now=None,
         photos=()):
     lines = lines if lines is not None else ((order.lines[0].sku_id, order.lines[0].quantity),)
-    return service.ask(customer, order.id, service.Ask(kind, reason, tuple(lines), None, tuple(photos)), key,
+    return asking.ask(customer, order.id, asking.Ask(kind, reason, tuple(lines), None, tuple(photos)), key,
                        now or utc_now(), FAST)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.aftersales import compensation, follow_ups, refunds, service, store
+from chalicelib.aftersales import asking, compensation, follow_ups, refunds, service, store
 from chalicelib.aftersales.rules import AfterSalesInProgress, AfterSalesWindowClosed, Reason, RequestKind, RequestState
 from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import InvalidState
@@ -93,7 +93,7 @@ def test_a_request_written_after_the_order_moved_on_is_refused(monkeypatch):
     s, customer, order = paid_order((1,))
     stale = get_order(order.id)  # read TO_SHIP...
     ship(s, order)  # ...shipped before the request is written
-    monkeypatch.setattr(service, "get_order", lambda order_id: stale)
+    monkeypatch.setattr(asking, "get_order", lambda order_id: stale)
     with pytest.raises(AfterSalesInProgress):
         ask(customer, stale)
     assert store.user_requests(customer.user_id, 5).items == []

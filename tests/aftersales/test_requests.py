@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.aftersales import compensation, deadlines, keys, refunds, service, store
+from chalicelib.aftersales import asking, compensation, deadlines, keys, refunds, service, store
 from chalicelib.aftersales.rules import (
     AfterSalesInProgress,
     AfterSalesWindowClosed,
@@ -141,10 +141,10 @@ def test_windows_decide_which_return_is_accepted_when():
 
 def test_the_same_key_gives_the_same_request_and_another_input_under_it_is_refused():
     _, customer, order = paid_order((2,))
-    asked = service.Ask(RequestKind.REFUND_ONLY, Reason.NO_REASON, ((order.lines[0].sku_id, 1),))
+    asked = asking.Ask(RequestKind.REFUND_ONLY, Reason.NO_REASON, ((order.lines[0].sku_id, 1),))
     key = idempotent_request(customer.user_id, "requestAfterSales", "after-sales-key-1", order.id, asked)
-    first = service.ask(customer, order.id, asked, key, utc_now(), FAST)
-    again = service.ask(customer, order.id, asked, key, utc_now(), FAST)
+    first = asking.ask(customer, order.id, asked, key, utc_now(), FAST)
+    again = asking.ask(customer, order.id, asked, key, utc_now(), FAST)
     assert again.id == first.id
     assert [r.id for r in store.user_requests(customer.user_id, 10).items] == [first.id]
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.aftersales import deadlines, refunds, service, store
+from chalicelib.aftersales import asking, deadlines, refunds, service, store
 from chalicelib.aftersales.rules import AfterSalesInProgress, Reason, RequestKind, RequestState
 from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import InvalidState
@@ -23,13 +23,13 @@ ROUNDS = 3
 def test_the_same_request_fired_ten_times_at_once_makes_one(with_key):
     for round_ in range(ROUNDS):
         _, customer, order = paid_order((2,))
-        asked = service.Ask(RequestKind.REFUND_ONLY, Reason.NO_REASON, ((order.lines[0].sku_id, 2),))
+        asked = asking.Ask(RequestKind.REFUND_ONLY, Reason.NO_REASON, ((order.lines[0].sku_id, 2),))
 
         def attempt(_):
             key = idempotent_request(customer.user_id, "requestAfterSales", f"key-{round_}-0001", order.id,
                                      asked) if with_key else None
             try:
-                return service.ask(customer, order.id, asked, key, utc_now(), FAST).id
+                return asking.ask(customer, order.id, asked, key, utc_now(), FAST).id
             except AfterSalesInProgress:
                 return None
 

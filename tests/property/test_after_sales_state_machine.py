@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 
 from chalicelib.adapters.payments import PaymentError
 from chalicelib.adapters.payments.simulated import SimulatedPayments
-from chalicelib.aftersales import deadlines, follow_ups, keys, refunds, service, store
+from chalicelib.aftersales import asking, deadlines, follow_ups, keys, refunds, service, store
 from chalicelib.aftersales.rules import RELEASED_STATES, Reason, RequestKind, RequestState
 from chalicelib.checkout import paying, placing
 from chalicelib.checkout.rules import CheckoutRequest
@@ -85,7 +85,7 @@ class AfterSalesMachine(RuleBasedStateMachine):
         if stage == "COMPLETED":
             fulfilment.confirm_receipt(self.customer, self.order.id, self.now)
         kind = RequestKind.REFUND_ONLY if stage != "COMPLETED" else RequestKind.RETURN_AND_REFUND
-        made = service.ask(self.customer, self.order.id, service.Ask(
+        made = asking.ask(self.customer, self.order.id, asking.Ask(
             kind, Reason.NO_REASON, ((self.order.lines[line].sku_id, 1),)), None, self.now)
         self.state_of[made.id] = made.state
 
@@ -125,7 +125,7 @@ class AfterSalesMachine(RuleBasedStateMachine):
     def customer_asks(self, kind, reason, line, units) -> None:
         sku_id = self.order.lines[line].sku_id
         try:
-            made = service.ask(self.customer, self.order.id, service.Ask(kind, reason, ((sku_id, units),)), None,
+            made = asking.ask(self.customer, self.order.id, asking.Ask(kind, reason, ((sku_id, units),)), None,
                                self.now)
         except DomainError:
             return

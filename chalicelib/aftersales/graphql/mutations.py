@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from chalicelib.aftersales import compensation, rules
+from chalicelib.aftersales import asking, compensation, rules
 from chalicelib.aftersales import service as aftersales
 from chalicelib.aftersales.graphql.types import AfterSalesKind, AfterSalesReason, AfterSalesRequest
 from chalicelib.core.clock import utc_now
@@ -118,9 +118,9 @@ class AfterSalesMutation:
         order_id = from_global_id(input.order_id, "Order", "orderId")[0]
         lines = tuple((from_global_id(line.sku_id, "Sku", f"lines.{n}.skuId")[-1], line.quantity)
                       for n, line in enumerate(input.lines))
-        asked = aftersales.Ask(rules.RequestKind(input.kind.value), rules.Reason(input.reason.value), lines,
+        asked = asking.Ask(rules.RequestKind(input.kind.value), rules.Reason(input.reason.value), lines,
                                input.description, tuple(input.photos))
-        return _payload(aftersales.ask_with_key(info.context.principal, order_id, asked, input.idempotency_key,
+        return _payload(asking.ask_with_key(info.context.principal, order_id, asked, input.idempotency_key,
                                                 utc_now(), media_hosts=configured_media_hosts()))
 
     @strawberry.mutation(description="Merchants: approve a request on your order (a return then waits for the "
