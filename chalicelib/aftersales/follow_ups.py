@@ -27,20 +27,17 @@ NOTIFIED = {  # the state a customer hears about → our subscribe template
 
 
 def after_refund(request: AfterSalesRequest, now: datetime) -> None:
-    from chalicelib.points.published.refunds import give_back_spent, reverse_refunded_part
+    from chalicelib.points.published.refunds import give_back_spent, reverse_refunded_products
 
     order = get_order(request.order_id)
     if order is None:
         logger.error("a refunded request's order is gone", extra={"request_id": request.id})
         return
     refund_id = keys.refund_id_of(request.id)
-    lines_refunded = request.amount - request.shipping
-    paid_lines = sum(line.total for line in order.lines)
     ledgers = store.line_ledgers(order.id, len(order.lines))
-    refunded_lines = sum(ledger.refunded for ledger in ledgers if ledger is not None)
-    before = max(0, min(refunded_lines, paid_lines) - lines_refunded)
-    if lines_refunded and paid_lines:
-        reverse_refunded_part(order.user_id, order.id, refund_id, before, lines_refunded, paid_lines, now)
+    paid, now_, before = _by_product(order, ledgers, request)
+    if sum(now_.values()) and sum(paid.values()):
+        reverse_refunded_products(order.user_id, order.id, refund_id, before, now_, paid, now)
     if request.points and order.spent_with:
         give_back_spent(order.user_id, order.spent_with, refund_id, request.points, now)
     if _all_refunded(order, ledgers):
@@ -49,6 +46,24 @@ def after_refund(request: AfterSalesRequest, now: datetime) -> None:
         back = give_back_coupons(order.id, now)
         count("CouponsReturnedOnRefund", back)
     count("AfterSalesFollowUps")
+
+
+def _by_product(order: OrderView, ledgers: list[LineTaken | None],
+                request: AfterSalesRequest) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Fen by product: what the order's lines paid, what this request refunded, and what was refunded
+    before it (its lines' ledgers, which already count this refund, less it)."""
+    paid: dict[str, int] = {}
+    refunded_now: dict[str, int] = {}
+    refunded_all: dict[str, int] = {}
+    for index, line in enumerate(order.lines):
+        paid[line.product_id] = paid.get(line.product_id, 0) + line.total
+        ledger = ledgers[index]
+        refunded_all[line.product_id] = refunded_all.get(line.product_id, 0) + (ledger.refunded if ledger else 0)
+    for line in request.lines:
+        product = order.lines[line.index].product_id
+        refunded_now[product] = refunded_now.get(product, 0) + line.amount
+    before = {p: max(0, min(refunded_all.get(p, 0), paid[p]) - refunded_now.get(p, 0)) for p in paid}
+    return paid, refunded_now, before
 
 
 def _all_refunded(order: OrderView, ledgers: list[LineTaken | None]) -> bool:

@@ -7,7 +7,7 @@ a no-op, and a hook that fails part-way is safe to run again in full.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.core.clock import utc_now
@@ -33,16 +33,20 @@ def on_order_of_products_paid(user_id: str, order_id: str, paid_by_product: Mapp
     """A regular order's points: for what its lines paid (fen by product, shipping apart),
     the green products' share ×2, pending until the return window closes. One batch read
     of its products, whatever their number. Returns the points."""
-    from chalicelib.catalog.published import products as catalog_store
-    from chalicelib.core.table.batch import batch_get
-
-    products = batch_get((catalog_store.product_pk(p), catalog_store.PRODUCT_SK) for p in paid_by_product)
-    green = sum(paid_by_product[item.product_id] for item in products
-                if isinstance(item, catalog_store.ProductItem) and item.green)
+    green = sum(paid_by_product[product] for product in green_products(paid_by_product))
     earned = points.earn_on_paid_order(user_id, order_id, sum(paid_by_product.values()), paid_at, green_fen=green)
     if earned:
         count("PointsEarnedOnOrders", earned)
     return earned
+
+
+def green_products(product_ids: Iterable[str]) -> set[str]:
+    """Which of these products are green (×2 points): one BatchGetItem."""
+    from chalicelib.catalog.published import products as catalog_store
+    from chalicelib.core.table.batch import batch_get
+
+    products = batch_get((catalog_store.product_pk(p), catalog_store.PRODUCT_SK) for p in product_ids)
+    return {item.product_id for item in products if isinstance(item, catalog_store.ProductItem) and item.green}
 
 
 def on_order_cancelled(user_id: str, order_id: str, now: datetime | None = None) -> bool:

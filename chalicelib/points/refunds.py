@@ -12,6 +12,7 @@ owed, and the amounts are small (1 point per ¥1). Each refund posts once per
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.core.errors import ValidationFailed
@@ -25,8 +26,30 @@ def _require_id(value: str, field: str) -> None:
         raise ValidationFailed("an id of 1 to 128 characters", field)
 
 
+def reverse_refunded_products(user_id: str, order_id: str, refund_id: str, before: Mapping[str, int],
+                              refunded: Mapping[str, int], paid: Mapping[str, int], now: datetime) -> PartReversal:
+    """``reverse_refunded_part`` by product (fen refunded before, by this refund, and paid, per
+    product id): growth follows the money, the points what earned them, green products counting
+    ``green_multiplier`` times as at earning (one BatchGetItem of the products). So returning the
+    green line of a mixed order takes back its real share, not the money's."""
+    from chalicelib.points.hooks import green_products
+    from chalicelib.points.service import rules_now
+
+    green, extra = green_products(paid), rules_now().green_multiplier - 1
+
+    def weight(amounts: Mapping[str, int]) -> int:
+        return sum(fen + extra * fen * (product in green) for product, fen in amounts.items())
+
+    def money(amounts: Mapping[str, int]) -> int:
+        return sum(amounts.values())
+
+    return reverse_refunded_part(user_id, order_id, refund_id, money(before), money(refunded), money(paid), now,
+                                 points_weights=(weight(before), weight(refunded), weight(paid)))
+
+
 def reverse_refunded_part(user_id: str, order_id: str, refund_id: str, refunded_before: int, refunded_now: int,
-                          paid_total: int, now: datetime) -> PartReversal:
+                          paid_total: int, now: datetime,
+                          points_weights: tuple[int, int, int] | None = None) -> PartReversal:
     """Take back a refund's share of what the order earned (its ``order:<order id>``
     posting; a regular order's earning is per order, never per payment). Amounts in fen:
     what was refunded before this refund, this refund, and what the order paid. All
@@ -34,8 +57,10 @@ def reverse_refunded_part(user_id: str, order_id: str, refund_id: str, refunded_
     _require_id(order_id, "orderId")
     _require_id(refund_id, "refundId")
     rules.refunded_share(0, refunded_before, refunded_now, paid_total)  # bad amounts: refused before any read
+    if points_weights is not None:
+        rules.refunded_share(0, *points_weights)
     result = refunds_store.reverse_part(user_id, rules.order_source(order_id), refund_id, refunded_before,
-                                        refunded_now, paid_total, now)
+                                        refunded_now, paid_total, now, points_weights)
     if result.points_cancelled or result.points_taken_back:
         count("PointsReversedOnRefunds", result.points_cancelled + result.points_taken_back)
     if result.points_unrecovered:

@@ -86,7 +86,7 @@ def _at_least(*counters):
 
 # ---------------------------------------------------------------- partial reversal
 def reverse_part(user_id: str, order_source: str, refund_id: str, refunded_before: int, refunded_now: int,
-                 paid_total: int, now: datetime) -> PartReversal:
+                 paid_total: int, now: datetime, points_weights: tuple[int, int, int] | None = None) -> PartReversal:
     """Take a refund's share of the order's earned points and growth (``rules.refunded_share``
     of the original amounts, capped at what is left). Pending: cancelled. Released: taken
     back from the lots, oldest first, never below zero; the rest is unrecovered."""
@@ -99,8 +99,10 @@ def reverse_part(user_id: str, order_source: str, refund_id: str, refunded_befor
         if guard is None or guard.reversed or EntryKind(guard.kind) is not EntryKind.EARN:
             return NOTHING
         left, growth_left = int(guard.amount), int(guard.growth or 0)
-        share = min(rules.refunded_share(left + int(guard.refunded or 0), refunded_before, refunded_now,
-                                         paid_total), left)
+        # Points follow what earned them (``points_weights``: green goods count twice), growth the money.
+        weight_before, weight_now, weight_total = points_weights or (refunded_before, refunded_now, paid_total)
+        share = min(rules.refunded_share(left + int(guard.refunded or 0), weight_before, weight_now, weight_total),
+                    left)
         growth_share = min(rules.refunded_share(growth_left + int(guard.growth_refunded or 0), refunded_before,
                                                 refunded_now, paid_total), growth_left)
         if share == 0 and growth_share == 0:

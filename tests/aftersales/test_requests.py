@@ -308,3 +308,38 @@ def test_a_group_buy_order_is_refunded_against_its_own_capture_and_its_unit_goes
     assert (paid_back.amount, get_order(order.id).refunded) == (order.total, order.total)
     with pytest.raises(NothingLeftToRefund):
         ask(alice, get_order(order.id), RequestKind.RETURN_AND_REFUND, Reason.DAMAGED)
+
+
+def test_returning_the_green_line_of_a_mixed_order_takes_back_its_double_points():
+    """Green products earn points twice: their refund takes back their real share, not the money's."""
+    from chalicelib.aftersales import follow_ups
+    from chalicelib.cart import service as cart
+    from chalicelib.catalog import service as catalog
+    from chalicelib.checkout import paying, placing
+    from chalicelib.checkout.rules import CheckoutRequest
+    from chalicelib.points import hooks as points_hooks
+    from chalicelib.points.published.checkout import get_account
+    from tests.checkout.support import buyer, shop
+
+    s = shop(skus=1, price=5000)
+    catalog.update_product(s.merchant, s.product_id, catalog.ProductChanges(green=True), utc_now())
+    category = catalog.create_category(OPERATOR, "Veg", None)
+    plain = catalog.create_product(s.merchant, catalog.NewProduct(
+        category_id=category.id, name="Plain", status=catalog.ProductStatus.ACTIVE,
+        skus=(catalog.SkuInput(code="P", price=5000, stock=10),)), utc_now())
+    customer = buyer()
+    cart.add(customer, s.product_id, s.sku_ids[0], 1, utc_now())
+    cart.add(customer, plain.product.id, plain.skus[0].id, 1, utc_now())
+    placed = placing.place_order(customer, CheckoutRequest(coupon_ids=()), new_id(), PAYMENTS, "openid-x", utc_now())
+    headers, body = PAYMENTS.simulate_capture(placed.payment.id)
+    paying.apply_payment_event(PAYMENTS.parse_notification(headers, body), utc_now())
+    order = get_order(placed.orders[0].id)
+    paid = {line.product_id: line.total for line in order.lines}
+    points_hooks.on_order_of_products_paid(customer.user_id, order.id, paid, utc_now())  # as the stream does
+    assert get_account(customer.user_id).pending == 150  # ¥50 green ×2 + ¥50 plain
+    green_line = next(line for line in order.lines if line.product_id == s.product_id)
+    made = ask(customer, order, lines=((green_line.sku_id, 1),))
+    service.approve(s.merchant, made.id, utc_now())
+    refund(made.id)
+    follow_ups.after_refund(store.get_request(made.id), utc_now())
+    assert get_account(customer.user_id).pending == 50  # its 100 points went back, not half of 150
