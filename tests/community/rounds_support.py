@@ -1,7 +1,7 @@
 """Helpers of the sale round tests: principals, a merchant's product, leader items, rounds."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.rules import ProductStatus
