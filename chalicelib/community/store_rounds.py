@@ -19,12 +19,13 @@ from chalicelib.community import keys_rounds as keys
 from chalicelib.community.models_rounds import CommunityRoundItem, CommunityRoundServedItem, RoundLineAttribute
 from chalicelib.community.rules_rounds import Round, RoundClosed, RoundLine
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.batch import UnprocessedKeysRemain, batch_get
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import PREFIX_END, Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction
 
 CANCELLED = "CANCELLED"
+LEADER_READ_ATTEMPTS = 4  # DynamoDB may leave keys of a BatchGetItem unprocessed under load: asked again
 
 
 # ---------------------------------------------------------------- mapping
@@ -122,12 +123,17 @@ def leader_states(leader_ids: tuple[str, ...]) -> dict[str, str | None]:
     Read raw: the leader items belong to the leaders' module (the lead unifies the two)."""
     connection = TableItem._get_connection()
     table = TableItem.Meta.table_name
-    found = connection.batch_get_item([{"PK": keys.leader_pk(i), "SK": keys.LEADER_SK} for i in leader_ids],
-                                      attributes_to_get=["PK", "state"])
     states: dict[str, str | None] = dict.fromkeys(leader_ids)
-    for raw in found.get("Responses", {}).get(table, []):
-        states[raw["PK"]["S"].removeprefix("LEADER#")] = raw.get("state", {}).get("S")
-    return states
+    pending = [{"PK": keys.leader_pk(i), "SK": keys.LEADER_SK} for i in leader_ids]
+    for _attempt in range(LEADER_READ_ATTEMPTS):
+        found = connection.batch_get_item(pending, attributes_to_get=["PK", "state"])
+        for raw in found.get("Responses", {}).get(table, []):
+            states[raw["PK"]["S"].removeprefix("LEADER#")] = raw.get("state", {}).get("S")
+        pending = [{"PK": k["PK"]["S"], "SK": k["SK"]["S"]}
+                   for k in found.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])]
+        if not pending:
+            return states
+    raise UnprocessedKeysRemain(f"{len(pending)} leader keys still unprocessed")
 
 
 def leader_of_code(code: str) -> str | None:
