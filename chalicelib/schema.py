@@ -19,6 +19,7 @@ import chalicelib.aftersales.graphql.queries
 import chalicelib.cart.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.checkout.graphql.orders
+import chalicelib.community.graphql.rounds
 import chalicelib.coupons.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
@@ -49,6 +50,7 @@ from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, Chec
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
+from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
@@ -80,20 +82,22 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
+            CommunityRoundQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
-               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation):
+               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
+               CommunityRoundMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest]
+              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest, CommunityRound]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

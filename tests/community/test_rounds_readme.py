@@ -1,0 +1,34 @@
+"""What the README says of sale rounds is what the rules do: every number it states is read from
+README.md (edit the README or the rules alone and this fails)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from chalicelib.community import rules_rounds as rules
+from chalicelib.core.ids import SHARE_CODE_LENGTH
+
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Community group-buy (社区团购): sale rounds", 1)[1].split("\n## ", 1)[0]
+
+
+def said(pattern: str) -> tuple[str, ...]:
+    match = re.search(pattern.replace(" ", r"\s+"), SECTION, re.S)
+    assert match, f"the README no longer says {pattern!r}: update this test with it"
+    return match.groups()
+
+
+def test_the_limits_the_readme_states_are_the_rules():
+    assert said(r"A title of 1-(\d+) characters") == (str(rules.MAX_TITLE),)
+    assert said(r"1 to (\d+) lines") == (str(rules.MAX_LINES),)
+    assert said(r"per-customer limit \(1-(\d+)\)") == (str(rules.MAX_PER_CUSTOMER_LIMIT),)
+    bp, percent = said(r"basis points \(0 to (\d+), i.e. at most (\d+)%\)")
+    assert int(bp) == rules.MAX_COMMISSION_BP and int(percent) * 100 == rules.MAX_COMMISSION_BP
+    assert said(r"1 to (\d+) leaders") == (str(rules.MAX_LEADERS),)
+    assert said(r"the (\d+)-character share code") == (str(SHARE_CODE_LENGTH),)
+
+
+def test_the_round_and_its_leader_items_fit_one_transaction():
+    from chalicelib.core.table.transactions import MAX_ITEMS
+
+    assert 1 + rules.MAX_LEADERS <= MAX_ITEMS
