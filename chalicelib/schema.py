@@ -48,6 +48,7 @@ from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, Chec
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
+from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
 from chalicelib.core.graphql.schema import assemble_schema
@@ -79,20 +80,23 @@ register_text_screen(screen_text)
 
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
-            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery):
+            PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
+            CommunityLeaderQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
-               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation):
+               SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
+               CommunityLeaderMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest]
+              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest,
+              CommunityLeader]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:
