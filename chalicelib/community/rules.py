@@ -189,8 +189,8 @@ def micro_degrees(value: object, field: str, limit: int) -> int:
 
 
 def clean_location(latitude: object, longitude: object) -> Location:
-    return Location(micro_degrees(latitude, "latitude", MAX_LATITUDE),
-                    micro_degrees(longitude, "longitude", MAX_LONGITUDE))
+    return Location(micro_degrees(latitude, "location.latitude", MAX_LATITUDE),
+                    micro_degrees(longitude, "location.longitude", MAX_LONGITUDE))
 
 
 def _text(value: object, field: str, max_length: int) -> str:

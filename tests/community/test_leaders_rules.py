@@ -58,12 +58,12 @@ def test_latitudes_convert_exactly(given, micro):
 @pytest.mark.parametrize("latitude", [90_000_001, "90.000001", "-91", 22.543096, True, "22.5430961", "1e2",
                                       "22,5", "", " ", None, "２２.5"])
 def test_bad_latitudes_are_refused(latitude):
-    _refused("latitude", latitude=latitude)
+    _refused("location.latitude", latitude=latitude)
 
 
 @pytest.mark.parametrize("longitude", [180_000_001, "-180.000001", "181", 113.9, "abc"])
 def test_bad_longitudes_are_refused(longitude):
-    _refused("longitude", longitude=longitude)
+    _refused("location.longitude", longitude=longitude)
 
 
 def test_the_longitude_range_is_180_degrees():
