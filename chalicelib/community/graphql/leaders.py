@@ -171,7 +171,7 @@ class CommunityLeaderQuery:
                                   "DynamoDB Query per page whatever its size." + BOTH_WAYS)
     def community_leaders(self, info: Ctx, district_code: Annotated[str, strawberry.argument(
             description="A GB/T 2260 district code (6 digits).")], first: First = None, after: After = None,
-            last: Last = None, before: Before = None) -> CommunityLeaderConnection:
+            last: Last = None, before: Before = None) -> CommunityLeaderConnection | None:
         scope = f"community-leaders:{district_code}"
         return _connection(info, scope, leaders.district_leaders(
             district_code, page_request(scope, first, after, last, before)))
