@@ -161,8 +161,9 @@ def _connection(info: Ctx, scope: str, page: Page[rules.Leader]) -> CommunityLea
 # ---------------------------------------------------------------- queries and User fields
 @strawberry.type
 class CommunityLeaderQuery:
-    @strawberry.field(description="The leader a share card's `scene` names (its `code`); null for an unknown code "
-                                  "or one not approved. Two DynamoDB requests.")
+    @strawberry.field(description="The leader a share card's `scene` names (its `code`); null for an unknown code. "
+                                  "A suspended leader is shown with its state (not choosable). Two DynamoDB "
+                                  "requests.")
     def community_leader_by_code(self, info: Ctx, code: Annotated[str, strawberry.argument(
             description="The leader's `code`, from the share card's scene.")]) -> CommunityLeader | None:
         return _shown(info, leaders.leader_by_code(code))
