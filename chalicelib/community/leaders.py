@@ -29,6 +29,13 @@ CODE_ATTEMPTS = 3  # 80 random bits: a clash is all but impossible; retried rath
 _DISTRICT_DIGITS = 6
 
 
+class ApplicationRaced(rules.ApplicationPending):
+    """Another apply of the same user changed the application between this one's read and its write."""
+
+    def __init__(self) -> None:
+        super().__init__("your application changed meanwhile: read it again")
+
+
 def apply(principal: Principal | None, application: Application, now: datetime) -> Leader:
     """A customer applies with a pickup point: PENDING, in the operators' queue. One application per user."""
     caller = require_role(principal, Role.CUSTOMER)
@@ -42,11 +49,6 @@ def apply(principal: Principal | None, application: Application, now: datetime) 
     found = store.get_leader(caller.user_id)
     assert found is not None
     return found
-
-
-class ApplicationRaced(rules.ApplicationPending):
-    def __init__(self) -> None:
-        super().__init__("your application changed meanwhile: read it again")
 
 
 def decide(principal: Principal | None, leader_id: str, action: LeaderAction, reason: object,
