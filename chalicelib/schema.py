@@ -50,6 +50,7 @@ from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, Chec
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
+from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
@@ -83,7 +84,7 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery):
+            CommunityRoundQuery, CommunityLeaderQuery):
     pass
 
 
@@ -91,13 +92,14 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
-               CommunityRoundMutation):
+               CommunityRoundMutation, CommunityLeaderMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
-              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest, CommunityRound]
+              CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest, CommunityRound,
+              CommunityLeader]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

@@ -27,6 +27,7 @@ DEMO_USERS = {
     "alice": (Role.CUSTOMER, "Alice"),
     "bob": (Role.CUSTOMER, "Bob"),
     "carol": (Role.CUSTOMER, "Carol"),
+    "leader": (Role.CUSTOMER, "Lily (community leader)"),
 }
 
 IMG = "https://img.example.com/demo/"
@@ -107,6 +108,7 @@ def _seed() -> dict[str, str]:
     _seed_promotions(merchant, now)
     _seed_feeds(operator, users, created, now)
     _seed_cart(users, created, now)
+    _seed_leader(operator, users, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
 
@@ -213,6 +215,23 @@ def _seed_addresses(users: dict, now) -> None:
 
     alice = Principal(users["alice"].id, Role.CUSTOMER)
     addresses.add_address(alice, AddressFields(**ALICE_ADDRESS), True, now)
+
+
+# Made up: a 138 0000 xxxx number and a test street. The point is in alice's district (深圳 南山).
+LEADER_POINT = {"display_name": "Lily 团长", "point_name": "演示便利店自提点", "province_code": "440000",
+                "city_code": "440300", "district_code": "440305", "detail": "演示路 8 号 测试花园 1 栋底商",
+                "opening_hours": "08:00-21:00", "latitude": "22.543096", "longitude": "113.934201",
+                "contact_mobile": "13800000088"}
+
+
+def _seed_leader(operator: Principal, users: dict, now) -> None:
+    """demo:leader is an approved community leader (团长) with a pickup point; the operator approved them."""
+    from chalicelib.community import leaders
+    from chalicelib.community.rules import Application, LeaderAction
+
+    leader = Principal(users["leader"].id, Role.CUSTOMER)
+    leaders.apply(leader, Application(**LEADER_POINT), now)
+    leaders.decide(operator, leader.user_id, LeaderAction.APPROVE, None, now)
 
 
 # The README's walkthrough has alice open a mango team in story 1, in each demo run

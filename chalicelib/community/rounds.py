@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.catalog.published.for_sale import skus_for_sale
+from chalicelib.community import store as leaders_store
 from chalicelib.community import store_rounds as store
 from chalicelib.community.rules_rounds import (
     NewRound,
@@ -35,7 +36,7 @@ def open_round(principal: Principal | None, new: NewRound, now: datetime) -> Rou
     facts = {pair: SkuFacts(sale.product.merchant_id, sale.sku.price.amount) if sale.on_sale else None
              for pair, sale in found.items()}
     merchant_id = round_merchant(caller, new, facts)
-    check_leaders(new.leader_ids, store.leader_states(new.leader_ids))
+    check_leaders(new.leader_ids, leaders_store.leader_states(new.leader_ids))
     created = Round(id=new_id(), merchant_id=merchant_id, creator_id=caller.user_id, title=new.title,
                     lines=new.lines, leader_ids=new.leader_ids, cutoff_at=new.cutoff_at, pickup_on=new.pickup_on,
                     created_at=now)

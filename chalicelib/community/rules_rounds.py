@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
+from chalicelib.community.rules import LeaderNotApproved
 from chalicelib.core.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role
@@ -34,12 +35,6 @@ class RoundStatus(Enum):
 
 class InvalidRound(ValidationFailed):
     """A field of a new round is out of bounds (field paths are the API's)."""
-
-
-class LeaderNotApproved(DomainError):
-    """A leader a round would serve is unknown, not approved yet, rejected or suspended."""
-
-    code = ErrorCode.LEADER_NOT_APPROVED
 
 
 class RoundClosed(DomainError):

@@ -19,7 +19,7 @@ from chalicelib.community import keys_rounds as keys
 from chalicelib.community.models_rounds import CommunityRoundItem, CommunityRoundServedItem, RoundLineAttribute
 from chalicelib.community.rules_rounds import Round, RoundClosed, RoundLine
 from chalicelib.core.clock import from_iso, iso
-from chalicelib.core.table.batch import UnprocessedKeysRemain, batch_get
+from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import PREFIX_END, Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction
@@ -116,29 +116,3 @@ def rounds_of_merchant(merchant_id: str, request: PageRequest) -> Page[Round]:
     return query_page(TableItem.gsi2, keys.merchant_rounds(merchant_id), request,
                       kinds=CommunityRoundItem).map(to_round)
 
-
-def leader_states(leader_ids: tuple[str, ...]) -> dict[str, str | None]:
-    """Each leader item's ``state`` (absent: None): one BatchGetItem of that attribute only.
-
-    Read raw: the leader items belong to the leaders' module (the lead unifies the two)."""
-    connection = TableItem._get_connection()
-    table = TableItem.Meta.table_name
-    states: dict[str, str | None] = dict.fromkeys(leader_ids)
-    pending = [{"PK": keys.leader_pk(i), "SK": keys.LEADER_SK} for i in leader_ids]
-    for _attempt in range(LEADER_READ_ATTEMPTS):
-        found = connection.batch_get_item(pending, attributes_to_get=["PK", "state"])
-        for raw in found.get("Responses", {}).get(table, []):
-            states[raw["PK"]["S"].removeprefix("LEADER#")] = raw.get("state", {}).get("S")
-        pending = [{"PK": k["PK"]["S"], "SK": k["SK"]["S"]}
-                   for k in found.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])]
-        if not pending:
-            return states
-    raise UnprocessedKeysRemain(f"{len(pending)} leader keys still unprocessed")
-
-
-def leader_of_code(code: str) -> str | None:
-    """The leader a share code names: one GetItem of its lookup item (``LEADER_CODE#<code>``), read raw
-    like the leader items (the lead unifies it with the leaders' module)."""
-    found = TableItem._get_connection().get_item(keys.leader_code_pk(code), keys.LEADER_CODE_SK,
-                                                 attributes_to_get=["leader_id"])
-    return found.get("Item", {}).get("leader_id", {}).get("S")

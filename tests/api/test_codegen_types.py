@@ -65,7 +65,8 @@ SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
 # Fields other features add to our types: theirs to describe.
 OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "addresses"), ("User", "coupons"),
                   ("Product", "posts"), ("Product", "promotions"),
-                  ("User", "afterSales"), ("User", "afterSalesToDecide"), ("User", "communityRoundsCreated")}
+                  ("User", "afterSales"), ("User", "afterSalesToDecide"), ("User", "communityRoundsCreated"),
+                  ("User", "communityLeader"), ("User", "leadership")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)

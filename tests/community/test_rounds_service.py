@@ -164,22 +164,3 @@ def test_a_merchant_lists_its_own_rounds_newest_first_and_not_another_s():
     assert [r.id for r in rounds.rounds_created(OPERATOR, MERCHANT.user_id, 10).items] == [second.id, first.id]
     _refused(ErrorCode.FORBIDDEN, "", lambda: rounds.rounds_created(OTHER_MERCHANT, MERCHANT.user_id, 10))
     _refused(ErrorCode.FORBIDDEN, "", lambda: rounds.rounds_created(CUSTOMER, CUSTOMER.user_id, 10))
-
-
-def test_leader_keys_left_unprocessed_are_asked_again(monkeypatch):
-    from chalicelib.core.table.models import TableItem
-
-    table = TableItem.Meta.table_name
-    asked: list[list[str]] = []
-
-    class _Throttled:
-        def batch_get_item(self, keys_, attributes_to_get):
-            asked.append([k["PK"] for k in keys_])
-            first, *rest = keys_
-            answer = {"PK": {"S": first["PK"]}, "state": {"S": "APPROVED"}}
-            left = [{"PK": {"S": k["PK"]}, "SK": {"S": k["SK"]}} for k in rest]
-            return {"Responses": {table: [answer]}, "UnprocessedKeys": {table: {"Keys": left}} if left else {}}
-
-    monkeypatch.setattr(TableItem, "_get_connection", classmethod(lambda cls: _Throttled()))
-    ids = ("01J000000000000000000T0001", "01J000000000000000000T0002")
-    assert store.leader_states(ids) == dict.fromkeys(ids, "APPROVED") and len(asked) == 2

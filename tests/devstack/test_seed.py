@@ -48,3 +48,23 @@ def test_the_demo_merchant_runs_one_promotion_on_all_its_products(gql):
     (running,) = gql("query($m: ID!) { promotions(merchantId: $m) { summary allProducts } }",
                      {"m": merchant_id})["data"]["promotions"]
     assert running == {"summary": "满¥99减¥10", "allProducts": True}
+
+
+def test_demo_leader_is_an_approved_community_leader_with_a_pickup_point_seeded_once(gql):
+    from chalicelib.community import leaders
+    from devstack.seed import LEADER_POINT
+
+    seed_demo()
+    seed_demo()
+    leader = register_user(settings(), LocalDemoLogin().exchange("demo:leader").openid, *DEMO_USERS["leader"],
+                           utc_now())
+    found = leaders.leader_by_code(leaders.my_leadership(_customer(leader.id), leader.id).code)
+    assert found.id == leader.id and found.state.value == "APPROVED"
+    assert (found.point.name, found.point.district_code) == (LEADER_POINT["point_name"], LEADER_POINT["district_code"])
+    assert [s.action for s in found.history] == ["APPLIED", "APPROVED"]  # not applied twice
+
+
+def _customer(user_id: str):
+    from chalicelib.core.principal import Principal, Role
+
+    return Principal(user_id, Role.CUSTOMER)

@@ -12,7 +12,7 @@ from chalicelib.accounts.published.graphql import user_fields
 from chalicelib.catalog.published.graphql import Sku, sku_of
 from chalicelib.community import rounds as service
 from chalicelib.community import rules_rounds as domain
-from chalicelib.community import store_rounds
+from chalicelib.community import store as leaders_store
 from chalicelib.core.clock import accept, utc_now
 from chalicelib.core.errors import Required
 from chalicelib.core.graphql.connection import connection
@@ -136,7 +136,7 @@ class CommunityRoundQuery:
         if leader_id is not None:
             (leader,) = from_global_id(leader_id, LEADER_TYPE, "leaderId")
         else:
-            leader = store_rounds.leader_of_code(leader_code.strip().upper())
+            leader = leaders_store.leader_id_of_code(leader_code.strip().upper())
             if leader is None:
                 return _connection("community-rounds:-", service.empty_page())
         scope = f"community-rounds:{leader}"

@@ -68,10 +68,12 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "UNKNOWN_CARRIER": "The carrier code is not one of the `carriers` list.",
     "INVALID_TRACKING_NUMBER": "A tracking number is 6 to 32 of A-Z, a-z, 0-9 and '-' (no spaces).",
     "ADDRESS_REQUIRED": "The order has no shipping address yet: its buyer gives one with setOrderAddress.",
-    "LEADER_NOT_APPROVED": "A community leader named is not an approved leader (unknown, pending, rejected or "
-                           "suspended): a sale round serves approved leaders only.",
+    "LEADER_NOT_APPROVED": "That community leader is not approved (unknown, pending, rejected or suspended): "
+                           "customers choose, and sale rounds serve, approved leaders only.",
     "COMMUNITY_ROUND_CLOSED": "The community sale round is past its order cutoff or cancelled: it cannot be "
                               "changed any more.",
+    "ALREADY_A_LEADER": "You are a community leader already (approved or suspended): a leader applies once.",
+    "APPLICATION_PENDING": "Your leader application is waiting for an operator; apply again only once it is rejected.",
 })
 
 
