@@ -25,14 +25,15 @@ def leader_id(n: int) -> str:
 
 
 def leader(n: int, state: str = "APPROVED", *, code: str | None = None) -> str:
-    """A leader item as the leaders' module writes it (``LEADER#<id>`` / ``LEADER`` with ``state``),
+    """A leader item with only what rounds read of it (``LEADER#<id>`` / ``LEADER``: its id and ``state``),
     and its share code's lookup item when ``code`` is given."""
     connection = TableItem._get_connection()
     connection.put_item(keys.leader_pk(leader_id(n)), keys.LEADER_SK,
-                        attributes={"type": {"S": "Leader"}, "state": {"S": state}})
+                        attributes={"type": {"S": "CommunityLeader"}, "leader_id": {"S": leader_id(n)},
+                                    "state": {"S": state}})
     if code is not None:
         connection.put_item(keys.leader_code_pk(code), keys.LEADER_CODE_SK,
-                            attributes={"type": {"S": "LeaderCode"}, "leader_id": {"S": leader_id(n)}})
+                            attributes={"type": {"S": "CommunityLeaderCode"}, "leader_id": {"S": leader_id(n)}})
     return leader_id(n)
 
 
