@@ -109,6 +109,7 @@ def _seed() -> dict[str, str]:
     _seed_feeds(operator, users, created, now)
     _seed_cart(users, created, now)
     _seed_leader(operator, users, now)
+    _seed_round(merchant, users, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
 
@@ -222,6 +223,26 @@ LEADER_POINT = {"display_name": "Lily 团长", "point_name": "演示便利店自
                 "city_code": "440300", "district_code": "440305", "detail": "演示路 8 号 测试花园 1 栋底商",
                 "opening_hours": "08:00-21:00", "latitude": "22.543096", "longitude": "113.934201",
                 "contact_mobile": "13800000088"}
+
+
+# The demo round's order cutoff: this long after seeding (the README's community story orders before it).
+DEMO_ROUND_CUTOFF = timedelta(minutes=30)
+DEMO_ROUND_PRICE = 2590  # fen: the mango's small SKU at a neighbourhood price (its own is ¥39.90)
+
+
+def _seed_round(merchant: Principal, users: dict, products: dict[str, ProductRecord], now) -> None:
+    """A sale round (场次) of Mei's mangoes for demo:leader's pickup point: ordering closes
+    DEMO_ROUND_CUTOFF after seeding, pickup the next day (China time)."""
+    from chalicelib.community import rounds
+    from chalicelib.community.rules_rounds import NewRound, RoundLine
+    from chalicelib.core.clock import CHINA
+
+    mango = products["Hainan mango 海南贵妃芒"]
+    cutoff = (now + DEMO_ROUND_CUTOFF).replace(microsecond=0)
+    pickup = (cutoff.astimezone(CHINA) + timedelta(days=1)).date()
+    rounds.open_round(merchant, NewRound(
+        title="小区芒果团 Neighbourhood mangoes", leader_ids=(users["leader"].id,), cutoff_at=cutoff, pickup_on=pickup,
+        lines=(RoundLine(mango.product.id, mango.skus[0].id, DEMO_ROUND_PRICE, 5, 800),)), now)
 
 
 def _seed_leader(operator: Principal, users: dict, now) -> None:

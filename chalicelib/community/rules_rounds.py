@@ -8,10 +8,11 @@ Time decides its state: OPEN while ``now < cutoff_at``, then CLOSED. Only CANCEL
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import Enum
 
 from chalicelib.community.rules import LeaderNotApproved
+from chalicelib.core.clock import CHINA
 from chalicelib.core.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role
@@ -23,7 +24,6 @@ MAX_LEADERS = 50  # leaders a round serves: the round + one item per leader stay
 MAX_COMMISSION_BP = 3000  # a leader's commission on a line: at most 30% (basis points)
 MAX_PER_CUSTOMER_LIMIT = 99
 # Cutoffs are set in China time (e.g. 23:00); the pickup date is a day after the cutoff's day there.
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 APPROVED = "APPROVED"  # the state a leader item has when it may serve rounds
 
 

@@ -18,9 +18,12 @@ the store could not write and read back.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from chalicelib.core.errors import ValidationFailed
+
+# China Standard Time (UTC+8, no daylight saving): days, cutoffs and pickup dates people read.
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)

@@ -10,9 +10,10 @@ Days and years are China Standard Time (UTC+8, no daylight saving): a check-in
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from enum import Enum
 
+from chalicelib.core.clock import CHINA
 from chalicelib.core.errors import (
     Conflict,
     DomainError,
@@ -22,8 +23,6 @@ from chalicelib.core.errors import (
     NotFound,
     ValidationFailed,
 )
-
-CHINA = timezone(timedelta(hours=8))
 
 
 class EntryKind(Enum):

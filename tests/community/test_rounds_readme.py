@@ -32,3 +32,12 @@ def test_the_round_and_its_leader_items_fit_one_transaction():
     from chalicelib.core.table.transactions import MAX_ITEMS
 
     assert 1 + rules.MAX_LEADERS <= MAX_ITEMS
+
+
+def test_the_seeded_round_is_as_the_readme_says():
+    from devstack.seed import DEMO_ROUND_CUTOFF, DEMO_ROUND_PRICE
+
+    price, minutes = re.search(r"at ¥(\d+\.\d\d) for `demo:leader`'s point, ordering open until (\d+) minutes",
+                               " ".join(SECTION.split())).groups()
+    assert int(price.replace(".", "")) == DEMO_ROUND_PRICE
+    assert int(minutes) * 60 == DEMO_ROUND_CUTOFF.total_seconds()

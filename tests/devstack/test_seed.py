@@ -68,3 +68,16 @@ def _customer(user_id: str):
     from chalicelib.core.principal import Principal, Role
 
     return Principal(user_id, Role.CUSTOMER)
+
+
+def test_demo_leader_has_an_open_round_of_mangoes_closing_after_seeding(gql):
+    from chalicelib.community import rounds
+    from devstack.seed import DEMO_ROUND_CUTOFF, DEMO_ROUND_PRICE
+
+    seed_demo()
+    seed_demo()
+    leader = register_user(settings(), LocalDemoLogin().exchange("demo:leader").openid, *DEMO_USERS["leader"],
+                           utc_now())
+    (round_,) = rounds.open_rounds_of_leader(leader.id, 10, utc_now()).items
+    assert round_.lines[0].price == DEMO_ROUND_PRICE
+    assert utc_now() < round_.cutoff_at <= utc_now() + DEMO_ROUND_CUTOFF
