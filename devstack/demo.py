@@ -249,21 +249,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      aws_use="the running stack's emulated AWS port (not used: the demo only calls the API)")
     parser.add_argument("--url", default=None, help="the API's base URL (instead of --port)")
     parser.add_argument("--quick", action="store_true", help="story 2 on a 12-second deal instead of 90 seconds")
+    parser.add_argument("--stories", default="1,2,3,4", type=_stories,
+                        help="which stories, e.g. 1,3 (default: all four, in order)")
     args = parser.parse_args(argv)
     args.url = (args.url or f"http://{HOST}:{args.port}").rstrip("/")
     return args
 
 
+STORIES = {
+    1: ("a team fills and succeeds", lambda args: story_success(args.url)),
+    2: ("a team expires and its members are refunded", lambda args: story_expiry(args.url, quick=args.quick)),
+    3: ("a checkout with coupons, paid", lambda args: story_checkout(args.url)),
+    4: ("shipped, received, one returned and refunded", lambda args: story_after_sales(args.url)),
+}
+
+
+def _stories(text: str) -> tuple[int, ...]:
+    try:
+        chosen = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        chosen = ()
+    if not chosen or not set(chosen) <= set(STORIES):
+        raise argparse.ArgumentTypeError(f"stories are numbers among {sorted(STORIES)}, comma-separated")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    print("== story 1: a team fills and succeeds")
-    story_success(args.url)
-    print("== story 2: a team expires and its members are refunded")
-    story_expiry(args.url, quick=args.quick)
-    print("== story 3: a checkout with coupons, paid")
-    story_checkout(args.url)
-    print("== story 4: shipped, received, one returned and refunded")
-    story_after_sales(args.url)
+    for number in args.stories:
+        title, run = STORIES[number]
+        print(f"== story {number}: {title}")
+        run(args)
 
 
 if __name__ == "__main__":

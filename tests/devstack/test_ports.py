@@ -82,16 +82,29 @@ def test_a_stack_moved_by_make_dev_is_found_by_make_job_the_jobs_and_the_demo():
                                  capture_output=True, text=True)
         assert by_flag.returncode == 0, by_flag.stderr
 
-        deal_ids = []
-        for how in ({"TUANSTACK_PORT": str(api_port)}, {}):  # the variable, then the flag
-            argv = [sys.executable, "-m", "devstack.demo", "--quick"] + ([] if how else ["--port", str(api_port)])
+        # The variable finds the stack (every story, story 2 quick), then the flag does (story 1 is enough).
+        outputs = []
+        for how, stories in (({"TUANSTACK_PORT": str(api_port)}, "1,2,3,4"), ({}, "1")):
+            argv = [sys.executable, "-m", "devstack.demo", "--quick", "--stories", stories]
+            argv += [] if how else ["--port", str(api_port)]
             ran = subprocess.run(argv, cwd=PROJECT_ROOT, env=clean_environment(**how), capture_output=True,
                                  text=True, timeout=180)
             assert ran.returncode == 0, ran.stdout + ran.stderr
-            assert "alice's order is REFUNDED" in ran.stdout
-            deal_ids.append(sorted(d["id"] for d in demo._deals(demo.Client(running.api))))
-        # the first quick run added its deal; the second reused it
-        assert len(deal_ids[0]) == 3 and deal_ids[1] == deal_ids[0]
+            assert ran.stdout.count("== story") == len(stories.split(","))
+            outputs.append(ran.stdout)
+        assert "alice's order is REFUNDED" in outputs[0] and "story 1: a team fills" in outputs[1]
+        deal_ids = sorted(d["id"] for d in demo._deals(demo.Client(running.api)))
+        # the quick run added its deal; asking for the quick deal again reuses it
+        assert len(deal_ids) == 3 and demo.quick_deal(demo.Client(running.api))[0] in deal_ids
+        assert sorted(d["id"] for d in demo._deals(demo.Client(running.api))) == deal_ids
         os.killpg(running.process.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
         running.process.wait(timeout=30)
         assert "stopped" in running.log()
+
+
+def test_the_demo_runs_the_stories_asked_for_and_refuses_others():
+    assert demo.parse_args([]).stories == (1, 2, 3, 4)
+    assert demo.parse_args(["--stories", "4,1"]).stories == (4, 1)
+    for wrong in ("5", "x", ""):
+        with pytest.raises(SystemExit):
+            demo.parse_args(["--stories", wrong])
