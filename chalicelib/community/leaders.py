@@ -1,8 +1,9 @@
 """Leaders: apply, the operators' decisions, and the reads (public, the leader's own, the operators').
 
-DynamoDB requests (the caller's own GetItem apart): applying, a GetItem then a PutItem; approving, a GetItem then
-one TransactWriteItems; rejecting, suspending or reinstating, a GetItem then an UpdateItem; a page of the pending
-queue or of a district's leaders, one Query whatever its size; a leader by code, two GetItems.
+DynamoDB requests (the caller's own GetItem apart): applying, a GetItem, a PutItem and a GetItem to answer;
+approving, a GetItem, one TransactWriteItems and a GetItem to answer; rejecting, suspending or reinstating,
+a GetItem then an UpdateItem; a page of the pending queue or of a district's leaders, one Query whatever its
+size; a leader by code, two GetItems.
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ Time decides its state: OPEN while ``now < cutoff_at``, then CLOSED. Only CANCEL
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from chalicelib.community.rules import LeaderNotApproved
@@ -21,6 +21,8 @@ from chalicelib.core.text import clean_line
 MAX_TITLE = 40
 MAX_LINES = 20  # SKUs a round sells
 MAX_LEADERS = 50  # leaders a round serves: the round + one item per leader stay in one transaction
+MAX_CUTOFF_AHEAD = timedelta(days=30)  # a round sells for at most a month: no listing filled years ahead
+MAX_PICKUP_AFTER_CUTOFF = timedelta(days=7)  # goods picked a week after ordering at the latest
 MAX_COMMISSION_BP = 3000  # a leader's commission on a line: at most 30% (basis points)
 MAX_PER_CUSTOMER_LIMIT = 99
 # Cutoffs are set in China time (e.g. 23:00); the pickup date is a day after the cutoff's day there.
@@ -115,8 +117,14 @@ def check_shape(new: NewRound, now: datetime) -> NewRound:
         raise InvalidRound("a leader is listed twice", "leaderIds")
     if new.cutoff_at <= now:
         raise InvalidRound("the order cutoff must be in the future", "cutoffAt")
-    if new.pickup_on <= new.cutoff_at.astimezone(CHINA).date():
+    if new.cutoff_at > now + MAX_CUTOFF_AHEAD:
+        raise InvalidRound(f"the order cutoff must be within {MAX_CUTOFF_AHEAD.days} days", "cutoffAt")
+    cutoff_day = new.cutoff_at.astimezone(CHINA).date()
+    if new.pickup_on <= cutoff_day:
         raise InvalidRound("the pickup date must be a day after the cutoff's (China time)", "pickupOn")
+    if new.pickup_on > cutoff_day + MAX_PICKUP_AFTER_CUTOFF:
+        raise InvalidRound(f"the pickup date must be within {MAX_PICKUP_AFTER_CUTOFF.days} days of the cutoff's",
+                           "pickupOn")
     return NewRound(title, tuple(new.lines), tuple(new.leader_ids), new.cutoff_at, new.pickup_on)
 
 

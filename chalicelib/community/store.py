@@ -125,6 +125,8 @@ def _transition_actions(leader: Leader, action: LeaderAction, actor_id: str, rea
                Item.history.set(Item.history.append([step])), *_listing_actions(leader, action.to)]
     if reason is not None:
         actions.append(Item.decision_reason.set(reason))
+    elif action.to is LeaderState.APPROVED:
+        actions.append(Item.decision_reason.remove())  # approved or reinstated: no reason stands against them
     return actions
 
 
@@ -133,10 +135,15 @@ def transition(leader: Leader, action: LeaderAction, actor_id: str, reason: str 
     """Move the leader out of ``action.leaving`` (one UpdateItem, conditioned on it): the leader as written,
     or None when it had left that state (another operator was first): nothing written."""
     item = Item(keys.leader_pk(leader.id), keys.LEADER_SK)
-    if not update_if(item, _transition_actions(leader, action, actor_id, reason, now),
-                     Item.state == action.leaving.value):
+    if not update_if(item, _transition_actions(leader, action, actor_id, reason, now), _as_read(leader, action.leaving)):
         return None
     return to_leader(item)  # PynamoDB refreshed it from the response: every attribute as written
+
+
+def _as_read(leader: Leader, leaving: LeaderState):
+    """The leader is still in ``leaving`` AND is the very record the operator read: a newer application
+    (a reapplication after a rejection, for another point) is never decided on the old one's reading."""
+    return (Item.state == leaving.value) & (Item.updated_at == iso(leader.updated_at))
 
 
 def approve(leader: Leader, code: str, actor_id: str, now: datetime) -> str:
@@ -145,7 +152,7 @@ def approve(leader: Leader, code: str, actor_id: str, now: datetime) -> str:
     item = Item(keys.leader_pk(leader.id), keys.LEADER_SK)
     tx = Transaction()
     tx.update("leader", item, [*_transition_actions(leader, LeaderAction.APPROVE, actor_id, None, now),
-                               Item.code.set(code)], Item.state == LeaderState.PENDING.value)
+                               Item.code.set(code)], _as_read(leader, LeaderState.PENDING))
     tx.put("code", LeaderCodeItem(keys.leader_code_pk(code), keys.LEADER_CODE_SK, leader_id=leader.id),
            TableItem.PK.does_not_exist())
     try:

@@ -290,3 +290,33 @@ def test_a_district_page_is_one_query_for_1_or_10_leaders(emulator, count):
     emulator.clear_log()
     assert len(_queue_ids()) == 0
     assert emulator.dynamodb_operations() == ["Query"]
+
+
+def test_an_operator_s_stale_reading_never_decides_a_newer_application():
+    """Rejected, then reapplied for another district: an approval made on the first reading is refused
+    (the write names the record read), and the district listings stay true."""
+    from datetime import timedelta
+
+    from chalicelib.community import store as leaders_store
+    from chalicelib.community.rules import LeaderAction
+    from tests.community.leader_support import NOW, OPERATOR, apply, customer
+
+    apply(1)
+    stale = leaders_store.get_leader(customer(1).user_id)
+    leaders.decide(OPERATOR, customer(1).user_id, LeaderAction.REJECT, "地址不清", NOW + timedelta(minutes=1))
+    apply(1, NOW + timedelta(minutes=2), district_code="440304")
+    assert leaders_store.approve(stale, "ABCDEFGHJKMNPQRS", OPERATOR.user_id, NOW + timedelta(minutes=3)) == "moved"
+    fresh = leaders_store.get_leader(customer(1).user_id)
+    assert (fresh.state.value, fresh.point.district_code) == ("PENDING", "440304")
+
+
+def test_reinstating_clears_the_suspension_s_reason():
+    from datetime import timedelta
+
+    from chalicelib.community.rules import LeaderAction
+    from tests.community.leader_support import NOW, OPERATOR, approved, customer
+
+    approved(2)
+    leaders.decide(OPERATOR, customer(2).user_id, LeaderAction.SUSPEND, "投诉待查", NOW + timedelta(minutes=2))
+    back = leaders.decide(OPERATOR, customer(2).user_id, LeaderAction.REINSTATE, None, NOW + timedelta(minutes=3))
+    assert back.decision_reason is None and back.state.value == "APPROVED"

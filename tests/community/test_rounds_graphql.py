@@ -127,5 +127,17 @@ def test_request_counts_of_opening_and_of_a_listing_page(gql, merchant, customer
     for leader_gid, count in ((leaders[1], 1), (leaders[0], 10)):
         emulator.clear_log()
         assert len(_listed(gql, customer, leaderId=leader_gid, first=20)) == count
-        # the caller's user; the page of the leader's rounds, the rounds; their SKUs (products, then SKUs)
-        assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1, "BatchGetItem": 1 + 2}
+        # the caller's user; the leader's state (a suspended leader's rounds are not shown); the page of the
+        # leader's rounds, the rounds; their SKUs (products, then SKUs)
+        assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1, "BatchGetItem": 1 + 1 + 2}
+
+
+def test_a_suspended_leader_s_rounds_are_not_listed_and_an_odd_code_lists_nothing(gql, merchant, customer):
+    skus = product(_merchant(gql, merchant))
+    mine = _leader_gid(1)
+    assert _open(gql, merchant, skus, [mine])["errors"] == []
+    assert len(_listed(gql, customer, leaderId=mine)) == 1
+    leader(1, "SUSPENDED")  # an operator suspended them
+    assert _listed(gql, customer, leaderId=mine) == []
+    for code in ("X" * 5000, "lowercase-code!!"):
+        assert _listed(gql, customer, leaderCode=code) == []

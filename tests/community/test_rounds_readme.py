@@ -41,3 +41,11 @@ def test_the_seeded_round_is_as_the_readme_says():
                                " ".join(SECTION.split())).groups()
     assert int(price.replace(".", "")) == DEMO_ROUND_PRICE
     assert int(minutes) * 60 == DEMO_ROUND_CUTOFF.total_seconds()
+
+
+def test_the_round_s_horizon_is_the_code_s():
+    from chalicelib.community.rules_rounds import MAX_CUTOFF_AHEAD, MAX_PICKUP_AFTER_CUTOFF
+
+    flat = " ".join(SECTION.split())
+    ahead, after = re.search(r"in the future, within (\d+) days .*? within (\d+) days of it", flat).groups()
+    assert (int(ahead), int(after)) == (MAX_CUTOFF_AHEAD.days, MAX_PICKUP_AFTER_CUTOFF.days)

@@ -133,3 +133,14 @@ def test_its_creator_or_an_operator_cancels_before_the_cutoff():
     _refused(ErrorCode.COMMUNITY_ROUND_CLOSED, "roundId",
              lambda: check_cancellable(MERCHANT, _round(cancelled_at=NOW), NOW))
     _refused(ErrorCode.NOT_FOUND, "roundId", lambda: check_cancellable(MERCHANT, None, NOW))
+
+
+def test_a_round_sells_within_a_month_and_is_picked_up_within_a_week_of_its_cutoff():
+    from chalicelib.community.rules_rounds import MAX_CUTOFF_AHEAD, MAX_PICKUP_AFTER_CUTOFF
+
+    far = NOW + MAX_CUTOFF_AHEAD + timedelta(minutes=1)
+    _refused(ErrorCode.INVALID, "cutoffAt", lambda: check_shape(
+        new_round(SKUS, [leader_id(1)], cutoff=far, pickup=(far + timedelta(days=1)).date()), NOW))
+    late = TONIGHT.date() + MAX_PICKUP_AFTER_CUTOFF + timedelta(days=1)
+    _refused(ErrorCode.INVALID, "pickupOn", lambda: check_shape(
+        new_round(SKUS, [leader_id(1)], pickup=late), NOW))

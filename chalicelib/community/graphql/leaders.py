@@ -20,6 +20,7 @@ from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.core.principal import Role
 from chalicelib.core.table.paging import Page
 
 CommunityLeaderState = described_enum(
@@ -50,7 +51,8 @@ class CommunityLocation:
 @strawberry.type(description="One step of a leader's audit trail: who did what, when and why.")
 class CommunityLeaderStep:
     action: str = strawberry.field(description="APPLIED, APPROVED, REJECTED, SUSPENDED or REINSTATED.")
-    actor_id: strawberry.ID = strawberry.field(description="The `User` who did it (the applicant, or an operator).")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="The `User` who did it (the applicant, or an operator): for operators; null for the leader.")
     to_state: CommunityLeaderState  # type: ignore[valid-type]
     reason: str | None
     at: datetime
@@ -123,11 +125,13 @@ class CommunityLeader(Node):
 
     @strawberry.field(description="Every step, oldest first (read with the leader): the leader and operators only, "
                                   "null for others.")
-    def history(self) -> list[CommunityLeaderStep] | None:
+    def history(self, info: Ctx) -> list[CommunityLeaderStep] | None:
         if not self.private:
             return None
-        return [CommunityLeaderStep(action=s.action, actor_id=strawberry.ID(to_global_id("User", s.actor_id)),
-                                    to_state=s.to_state, reason=s.reason, at=s.at) for s in self.leader.history]
+        operator = info.context.principal is not None and info.context.principal.role is Role.OPERATOR
+        return [CommunityLeaderStep(
+            action=s.action, actor_id=strawberry.ID(to_global_id("User", s.actor_id)) if operator else None,
+            to_state=s.to_state, reason=s.reason, at=s.at) for s in self.leader.history]
 
 
 def _shown(info: Ctx, leader: rules.Leader | None) -> CommunityLeader | None:

@@ -13,6 +13,7 @@ from chalicelib.catalog.published.graphql import Sku, sku_of
 from chalicelib.community import rounds as service
 from chalicelib.community import rules_rounds as domain
 from chalicelib.community import store as leaders_store
+from chalicelib.community.rules import LeaderState
 from chalicelib.core.clock import accept, utc_now
 from chalicelib.core.errors import Required
 from chalicelib.core.graphql.connection import connection
@@ -23,6 +24,8 @@ from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.core.ids import is_share_code
+from chalicelib.core.principal import Role
 
 CURRENCY = "CNY"
 LEADER_TYPE = "CommunityLeader"  # a leader's global id names its user id (one leader per user)
@@ -38,6 +41,7 @@ RoundStatus = described_enum(domain.RoundStatus, name="CommunityRoundStatus",
 @strawberry.type(description="One SKU a round sells, at its round price.")
 class CommunityRoundLine:
     line: strawberry.Private[domain.RoundLine]
+    insider: strawberry.Private[bool] = False  # the round's merchant or an operator: sees the commission
 
     @strawberry.field(description="The SKU (null if its product was deleted since).")
     async def sku(self, info: Ctx) -> Sku | None:
@@ -51,9 +55,10 @@ class CommunityRoundLine:
     def per_customer_limit(self) -> int | None:
         return self.line.per_customer_limit
 
-    @strawberry.field(description="The leader's commission on this line in basis points (100 = 1%).")
-    def commission_rate_bp(self) -> int:
-        return self.line.commission_bp
+    @strawberry.field(description="The leader's commission on this line in basis points (100 = 1%): for the "
+                                  "round's merchant and operators; null for everyone else.")
+    def commission_rate_bp(self) -> int | None:
+        return self.line.commission_bp if self.insider else None
 
 
 @strawberry.type(description="A community group-buy sale round (社区团购场次): SKUs at round prices for the customers "
@@ -71,8 +76,11 @@ class CommunityRound(Node):
         return self.round.title
 
     @strawberry.field(description="The SKUs it sells, in the order given.")
-    def lines(self) -> list[CommunityRoundLine]:
-        return [CommunityRoundLine(line=line) for line in self.round.lines]
+    def lines(self, info: Ctx) -> list[CommunityRoundLine]:
+        principal = info.context.principal
+        insider = principal is not None and (principal.role is Role.OPERATOR
+                                             or principal.user_id == self.round.merchant_id)
+        return [CommunityRoundLine(line=line, insider=insider) for line in self.round.lines]
 
     @strawberry.field(description="Orders are taken until this instant (exclusive).")
     def cutoff_at(self) -> datetime:
@@ -123,7 +131,8 @@ def _round_node(info: Ctx, parts: tuple[str, ...]) -> CommunityRound | None:
 class CommunityRoundQuery:
     @strawberry.field(description="A leader's rounds still open, soonest cutoff first (past and cancelled ones are "
                                   "never listed). Give `leaderId` or `leaderCode` (a share card's `scene`). One "
-                                  "DynamoDB Query and one BatchGetItem a page." + BOTH_WAYS)
+                                  "DynamoDB Query and two BatchGetItems a page (the leader's state, the rounds); none for a suspended "
+                                  "leader, whose rounds are not shown." + BOTH_WAYS)
     def community_rounds(
             self, leader_id: Annotated[strawberry.ID | None, strawberry.argument(
                 description="The `CommunityLeader` id.")] = None,
@@ -136,9 +145,11 @@ class CommunityRoundQuery:
         if leader_id is not None:
             (leader,) = from_global_id(leader_id, LEADER_TYPE, "leaderId")
         else:
-            leader = leaders_store.leader_id_of_code(leader_code.strip().upper())
-            if leader is None:
-                return _connection("community-rounds:-", service.empty_page())
+            code = leader_code.strip().upper()
+            leader = leaders_store.leader_id_of_code(code) if is_share_code(code) else None
+        state = None if leader is None else leaders_store.leader_states((leader,))[leader]
+        if state != LeaderState.APPROVED.value:  # a suspended leader's rounds are not shown
+            return _connection("community-rounds:-", service.empty_page())
         scope = f"community-rounds:{leader}"
         page = service.open_rounds_of_leader(leader, page_request(scope, first, after, last, before), utc_now())
         return _connection(scope, page)
