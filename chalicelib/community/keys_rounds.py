@@ -1,8 +1,7 @@
-"""Sale round keys (docs/data-model.md), and the leader keys a round reads to check its leaders."""
+"""Sale round keys (docs/data-model.md). A leader's own keys are the leaders' (keys.py)."""
 from __future__ import annotations
 
 ROUND_SK = "ROUND"
-LEADER_SK = "LEADER"  # the leader item: LEADER#<id> / LEADER, with its `state`
 # Sorts after every character of an id: "<instant>#~" is past every key "<instant>#<id>" of that second.
 AFTER_ANY_ID = "~"
 
@@ -13,10 +12,6 @@ def round_pk(round_id: str) -> str:
 
 def served_sk(leader_id: str) -> str:
     """The fan-out item of a round for one leader it serves."""
-    return f"LEADER#{leader_id}"
-
-
-def leader_pk(leader_id: str) -> str:
     return f"LEADER#{leader_id}"
 
 
@@ -38,10 +33,3 @@ def open_from(now_iso: str) -> str:
 def merchant_rounds(merchant_id: str) -> str:
     """GSI2 partition of a merchant's rounds, sorted by round id (time-ordered: newest last)."""
     return f"MERCHANT#{merchant_id}#ROUNDS"
-
-
-LEADER_CODE_SK = "LEADER_CODE"  # a leader's share code lookup item: LEADER_CODE#<code> / LEADER_CODE, `leader_id`
-
-
-def leader_code_pk(code: str) -> str:
-    return f"LEADER_CODE#{code}"

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.rules import ProductStatus
-from chalicelib.community import keys_rounds as keys
+from chalicelib.community import keys as leader_keys
 from chalicelib.community import rounds
 from chalicelib.community.rules_rounds import NewRound, RoundLine
 from chalicelib.core.principal import Principal, Role
@@ -28,11 +28,11 @@ def leader(n: int, state: str = "APPROVED", *, code: str | None = None) -> str:
     """A leader item with only what rounds read of it (``LEADER#<id>`` / ``LEADER``: its id and ``state``),
     and its share code's lookup item when ``code`` is given."""
     connection = TableItem._get_connection()
-    connection.put_item(keys.leader_pk(leader_id(n)), keys.LEADER_SK,
+    connection.put_item(leader_keys.leader_pk(leader_id(n)), leader_keys.LEADER_SK,
                         attributes={"type": {"S": "CommunityLeader"}, "leader_id": {"S": leader_id(n)},
                                     "state": {"S": state}})
     if code is not None:
-        connection.put_item(keys.leader_code_pk(code), keys.LEADER_CODE_SK,
+        connection.put_item(leader_keys.leader_code_pk(code), leader_keys.LEADER_CODE_SK,
                             attributes={"type": {"S": "CommunityLeaderCode"}, "leader_id": {"S": leader_id(n)}})
     return leader_id(n)
 
