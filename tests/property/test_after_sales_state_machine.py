@@ -119,7 +119,7 @@ class AfterSalesMachine(RuleBasedStateMachine):
         self._refresh()
 
     def _refresh(self) -> None:
-        self.state_of = {r: store.get_request(r).state for r in self.state_of}
+        self.state_of = {r.id: r.state for r in self._requests()}
 
     @rule(kind=KINDS, reason=REASONS, line=st.integers(0, 1), units=st.integers(1, 3))
     def customer_asks(self, kind, reason, line, units) -> None:
@@ -194,8 +194,8 @@ class AfterSalesMachine(RuleBasedStateMachine):
         self._act_on(data, (RequestState.REFUNDED,), lambda r: follow_ups.after_refund(store.get_request(r), self.now))
 
     # ---------------------------------------------------------------- invariants
-    def _requests(self):
-        return [store.get_request(r) for r in self.state_of]
+    def _requests(self):  # one BatchGetItem (the emulator reads consistently)
+        return [r for r in store.requests_by_id(self.state_of).values() if r is not None]
 
     @invariant()
     def lines_hold_what_their_requests_hold(self) -> None:
