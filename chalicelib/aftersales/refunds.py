@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.payments import PaymentError, PaymentProvider, RefundRequest, RefundStatus
+from chalicelib.adapters.payments import (
+    PaymentProvider,
+    RefundRequest,
+    refund_at_provider,
+)
 from chalicelib.aftersales import keys, store
 from chalicelib.aftersales.models import AfterSalesRequestItem
 from chalicelib.aftersales.rules import Actor, RequestState
@@ -16,10 +20,6 @@ from chalicelib.core.observability import count, logger
 
 REASONS = {"REFUND_ONLY": "refund (after-sales)", "RETURN_AND_REFUND": "return and refund (after-sales)",
            "COMPENSATION": "compensation"}
-
-
-class RefundNotPossible(Exception):
-    """The provider refused for good: the request waits for an operator."""
 
 
 def refund_request(request_id: str, payments: PaymentProvider, now: datetime) -> dict[str, Any]:
@@ -33,13 +33,9 @@ def refund_request(request_id: str, payments: PaymentProvider, now: datetime) ->
         return {"requestId": request_id, "status": "REFUNDED", "already": True}
     if request.state is not RequestState.REFUNDING:
         return {"requestId": request_id, "status": request.state.value, "skipped": True}
-    result = payments.refund(RefundRequest(
+    refund_at_provider(payments, RefundRequest(
         order_id=request.trade_no or "", refund_id=keys.refund_id_of(request.id), amount=request.amount,
         total=request.captured_total, currency=request.currency, reason=REASONS[request.kind.value]))
-    if result.status is RefundStatus.PROCESSING:
-        raise PaymentError("the refund is still processing at the provider")
-    if result.status is not RefundStatus.SUCCESS:
-        raise RefundNotPossible(f"provider answered {result.status.value}")
     if store.complete_refund(item, now):
         count("AfterSalesRefunded")
     return {"requestId": request_id, "status": "REFUNDED", "amount": request.amount}

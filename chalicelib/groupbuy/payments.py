@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.payments import (
-    PaymentError,
     PaymentEvent,
     PaymentProvider,
     PaymentState,
     RefundRequest,
-    RefundStatus,
+    refund_at_provider,
 )
 from chalicelib.catalog.published import stock as stock_store
 from chalicelib.catalog.published.stock import ReservationState
@@ -102,19 +101,13 @@ def refund_order(order_id: str, payments: PaymentProvider, now: datetime) -> dic
         return {"orderId": order_id, "status": "REFUNDED", "already": True}
     if order.state is not OrderState.REFUNDING:
         return {"orderId": order_id, "status": order.state.value, "skipped": True}
-    result = payments.refund(RefundRequest(
+    refund_at_provider(payments, RefundRequest(
         order_id=order.id, refund_id=refund_id_of(order), amount=order.captured, total=order.captured,
         currency=order.amount.currency, reason="group-buy team did not form"))
-    if result.status is RefundStatus.PROCESSING:
-        # Accepted, not yet paid out: ask again later under the same refund id (the
-        # workflow's retry; past its retries an operator's retry). Never marked done early.
-        raise PaymentError("the refund is still processing at the provider")
-    if result.status is RefundStatus.SUCCESS:
-        stock_was_sold = order.paid_at is not None and order.state is OrderState.REFUNDING and _was_sold(order)
-        if store.complete_refund(order, stock_was_sold, now):
-            count("RefundsCompleted")
-        return {"orderId": order_id, "status": "REFUNDED", "amount": order.captured}
-    raise RefundNotPossible(f"provider answered {result.status.value}")
+    stock_was_sold = order.paid_at is not None and order.state is OrderState.REFUNDING and _was_sold(order)
+    if store.complete_refund(order, stock_was_sold, now):
+        count("RefundsCompleted")
+    return {"orderId": order_id, "status": "REFUNDED", "amount": order.captured}
 
 
 def _was_sold(order: Order) -> bool:
@@ -124,10 +117,6 @@ def _was_sold(order: Order) -> bool:
         return stock_store.get_reservation(order.id).state is ReservationState.COMMITTED
     except NotFound:
         return False
-
-
-class RefundNotPossible(Exception):
-    """The provider refused the refund for good: an operator must look."""
 
 
 def mark_refund_failed(order_id: str, reason: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from chalicelib.adapters.payments import PaymentError
+from chalicelib.adapters.payments import PaymentError, RefundNotPossible
 from chalicelib.adapters.payments.simulated import SimulatedPayments
 from chalicelib.aftersales import asking, deadlines, follow_ups, keys, refunds, service, store
 from chalicelib.aftersales.rules import RELEASED_STATES, Reason, RequestKind, RequestState
@@ -174,7 +174,7 @@ class AfterSalesMachine(RuleBasedStateMachine):
                 self.provider.fail_next_refunds(1)
             try:
                 refunds.refund_request(request, self.provider, self.now)
-            except (PaymentError, refunds.RefundNotPossible):
+            except (PaymentError, RefundNotPossible):
                 if give_up:  # the workflow's retries ran out
                     refunds.mark_refund_failed(request, "PaymentError: simulated", self.now)
             finally:

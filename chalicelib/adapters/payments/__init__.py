@@ -103,6 +103,10 @@ class PaymentRejected(Exception):
     """The provider refused for good (bad amount, order not found...): retrying will not help."""
 
 
+class RefundNotPossible(Exception):
+    """The provider refused a refund for good (neither paid nor processing): an operator must look."""
+
+
 class InvalidNotification(Exception):
     """A notification whose signature, timestamp or ciphertext does not check out."""
 
@@ -115,6 +119,17 @@ class PaymentProvider(Protocol):
     def query_payment(self, order_id: str) -> PaymentEvent | None: ...
 
     def refund(self, request: RefundRequest) -> RefundResult: ...
+
+
+def refund_at_provider(payments: PaymentProvider, request: RefundRequest) -> None:
+    """Returns once the provider has paid the refund. PaymentError while it may still succeed (PROCESSING
+    included: asked again later under the same refund id, never marked done early), RefundNotPossible when
+    it refused for good. Every refund workflow task (group-buy, checkout, after-sales) asks through this."""
+    result = payments.refund(request)
+    if result.status is RefundStatus.PROCESSING:
+        raise PaymentError("the refund is still processing at the provider")
+    if result.status is not RefundStatus.SUCCESS:
+        raise RefundNotPossible(f"provider answered {result.status.value}")
 
 
 def capture_at_provider(payments: PaymentProvider, out_trade_no: str) -> PaymentEvent | None:
