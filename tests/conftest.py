@@ -133,7 +133,7 @@ def fresh_table(emulator: Emulator = EMULATOR) -> None:
     """
     global _resources_created
     from chalicelib.feeds.moderation import forget_cached_words
-    from chalicelib.points.store import forget_cached_rules
+    from chalicelib.points.rules_store import forget_cached_rules
 
     forget_cached_rules()  # the stored rules and words go with the table
     forget_cached_words()

@@ -12,7 +12,7 @@ is true when it runs, whatever it carries. What the listing may still get wrong:
 teams of one deal changing at the same moment are listed by two handlers that can
 overwrite each other, so one entry may be a change behind until the deal's next
 team change; the page still hides it at its deadline, and a join against it is
-decided by the team's own conditions (store.join_team), never by the listing.
+decided by the team's own conditions (seating.join_team), never by the listing.
 """
 from __future__ import annotations
 

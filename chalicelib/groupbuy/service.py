@@ -37,9 +37,9 @@ from chalicelib.core.principal import Principal, Role, may_manage, require_role,
 from chalicelib.core.table.idempotency import Replayed
 from chalicelib.core.table.paging import Page, PageRequest
 from chalicelib.core.table.transactions import TransactionCancelled
-from chalicelib.groupbuy import rules, store
+from chalicelib.groupbuy import rules, seating, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
-from chalicelib.groupbuy.store import SeatRequest
+from chalicelib.groupbuy.seating import SeatRequest
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
 
@@ -207,7 +207,7 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
                 merchant_id=deal.merchant_id)
     request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points,
                         address=_seat_address(caller.user_id, address_id, batch))
-    taken = _take_seat(store.open_team, request, caller, idempotency_key, payments,
+    taken = _take_seat(seating.open_team, request, caller, idempotency_key, payments,
                        getattr(user, "wechat_openid", None), now, "openTeam")
     if not taken.replayed:
         count("TeamsOpened")
@@ -236,7 +236,7 @@ def join_team(principal: Principal | None, share_code: str, sku_id: str, idempot
         team = replace(team, merchant_id=deal.merchant_id if deal else None)
     request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points,
                         address=_seat_address(caller.user_id, address_id, batch))
-    return _take_seat(store.join_team, request, caller, idempotency_key, payments,
+    return _take_seat(seating.join_team, request, caller, idempotency_key, payments,
                       getattr(user, "wechat_openid", None), now, "joinTeam")
 
 

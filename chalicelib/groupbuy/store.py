@@ -1,4 +1,4 @@
-"""Group-buy persistence: deals, their stock, teams, seats and orders.
+"""Group-buy persistence: deals, their stock, teams, seats and orders (taking a seat: seating.py).
 
 Every state change is one transaction whose conditions carry the invariants:
 - a team's held + paid seats never exceed its size (the team's own counters,
@@ -11,29 +11,25 @@ Every state change is one transaction whose conditions carry the invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.published import users as accounts_keys
 from chalicelib.accounts.published.users import UserItem
-from chalicelib.addresses.published.checkout import ShippingAddress, book_key
+from chalicelib.addresses.published.checkout import book_key
 from chalicelib.catalog.published import products as catalog_keys
 from chalicelib.catalog.published.products import SkuItem
 from chalicelib.catalog.published.stock import (
     Reservation,
     ReservationState,
     StockKey,
-    add_reserve,
     add_resolve,
     add_return_sold,
 )
 from chalicelib.core.clock import iso
 from chalicelib.core.concurrency import run_all
-from chalicelib.core.errors import AlreadyInTeam, LimitReached, OutOfStock, TeamClosed, TeamExpired, TeamFull
-from chalicelib.core.idempotency import IdempotentRequest
-from chalicelib.core.table import idempotency
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import update_if
 from chalicelib.core.table.models import TableItem
@@ -42,10 +38,7 @@ from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 from chalicelib.groupbuy import keys
 from chalicelib.groupbuy.mapping import (
     buyer_item,
-    order_item,
     price_maps,
-    seat_item,
-    team_item,
     to_deal,
     to_order,
     to_seat,
@@ -62,8 +55,6 @@ from chalicelib.groupbuy.rules import (
     TeamState,
 )
 from chalicelib.orders.published.items import merchant_orders
-from chalicelib.points.published import checkout as points
-from chalicelib.points.published.checkout import checkout_source
 
 
 def deal_stock_key(deal_id: str, sku_id: str) -> StockKey:
@@ -204,81 +195,6 @@ def open_team_position(team: Team) -> str:
 def still_open_after(now: datetime) -> str:
     """The position every team still open at ``now`` sorts after (deadline > now)."""
     return f"{iso(now)}#\uffff"
-
-
-# ---------- taking a seat ----------
-@dataclass(frozen=True, slots=True)
-class SeatRequest:
-    """Everything one join (or the leader's opening) writes."""
-
-    team: Team
-    seat: Seat
-    order: Order
-    reservation: Reservation
-    idempotent: IdempotentRequest | None
-    points_taken: dict[str, int] | None = None  # lots the order's points come from (points.plan_take)
-    address: ShippingAddress | None = None  # where the order ships (None: the buyer has no address yet)
-
-
-def _seat_refusals(tx: Transaction, request: SeatRequest, now: datetime) -> None:
-    """What a refused seat means, most specific first: a replay of the same request; you
-    are in the team already (that explains a full team to the one who filled it); the
-    team closed, expired or filled; the per-person limit; the deal's stock. The points'
-    own refusals (add_spend) come after these."""
-    team = request.team
-    if request.idempotent is not None:
-        idempotency.refuse_as_replay(tx, request.idempotent)
-    tx.refuse("seat", AlreadyInTeam("you already have a seat in this team", "shareCode"))
-    tx.refuse("team", lambda failed: _team_refusal(team, now))
-    tx.refuse("limit", LimitReached(f"at most {team.terms.per_user_limit} per person in this deal", "skuId"))
-    tx.refuse("stock", OutOfStock("this deal has sold out", "skuId"))
-
-
-def _team_refusal(team: Team, now: datetime) -> Exception:
-    current = get_team(team.id, consistent=True) or team
-    if current.state is not TeamState.OPEN:
-        return TeamClosed(f"this team has {current.state.value.lower()}", "shareCode")
-    if current.expires_at <= now:
-        return TeamExpired("this team's time is up", "shareCode")
-    return TeamFull("this team is full", "shareCode")
-
-
-def _seat_writes(tx: Transaction, request: SeatRequest, now: datetime) -> None:
-    _seat_refusals(tx, request, now)
-    tx.put("seat", seat_item(request.seat), TableItem.PK.does_not_exist())
-    tx.put("order", order_item(request.order, request.address), TableItem.PK.does_not_exist())
-    add_reserve(tx, request.reservation, iso(now))
-    limit = request.team.terms.per_user_limit
-    q = request.order.quantity
-    tx.update("limit", buyer_item(request.team.terms.deal_id, request.order.user_id), [DealBuyerItem.units.add(q)],
-              DealBuyerItem.units.does_not_exist() | (DealBuyerItem.units <= limit - q))
-    if request.idempotent is not None:
-        idempotency.claim(tx, request.idempotent, now, result_id=request.order.id)
-    if request.order.points_used:
-        # Spent in the seat's own transaction: no seat without its points, no points without a seat.
-        points.add_spend(tx, request.order.user_id, checkout_source(request.order.id),
-                         request.order.points_used, request.points_taken or {}, now)
-
-
-def open_team(request: SeatRequest, now: datetime) -> None:
-    # The order id as request token: on AWS a retried (timed-out) request applies once.
-    tx = Transaction(client_request_token=request.order.id)
-    tx.put("team", team_item(request.team), TableItem.PK.does_not_exist())
-    _seat_writes(tx, request, now)
-    tx.commit()
-
-
-def join_team(request: SeatRequest, now: datetime) -> None:
-    size = request.team.terms.team_size
-    tx = Transaction(client_request_token=request.order.id)
-    # `taken` counts held and paid seats together: DynamoDB conditions cannot add two
-    # attributes, and an unpaid joiner must count against the size like a paid one.
-    tx.update(
-        "team", TeamItem(keys.team_pk(request.team.id), keys.TEAM_SK), [TeamItem.taken.add(1)],
-        (TeamItem.state == TeamState.OPEN.value) & (TeamItem.expires_at > iso(now)) & (TeamItem.taken < size),
-    )
-    _seat_writes(tx, request, now)
-    tx.commit()
 
 
 # ---------- orders ----------

@@ -42,9 +42,8 @@ from typing import Any
 from chalicelib.core.clock import accept, iso
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.observability import count, flush_metrics, logger
-from chalicelib.points import jobs_store, rules, segments
+from chalicelib.points import jobs_store, rules, rules_store, segments
 from chalicelib.points import service as points
-from chalicelib.points import store as points_store
 from chalicelib.points.keys import POINTS_SHARDS
 from chalicelib.purchases.published import paid_orders_newest_first
 
@@ -231,7 +230,7 @@ def recompute_standing(now: datetime, *, shards: Iterable[int] | None = None, re
     """Every account's tier and segment, written only where they changed. ``resume``
     ({shard, after}) continues a run that stopped: from that shard, after that user."""
     run = _Run(RECOMPUTE_TIERS, now)
-    config = config if config is not None else points_store.get_rules()
+    config = config if config is not None else rules_store.get_rules()
     order = _shards(shards)
     if resume:
         order = [shard for shard in order if shard >= int(resume["shard"])]

@@ -19,7 +19,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role, require_role, require_self, require_user
 from chalicelib.core.table.paging import Page, PageRequest, as_request
-from chalicelib.points import account_reads, rules, store
+from chalicelib.points import account_reads, rules, rules_store, store
 from chalicelib.points.account_reads import Account, AccountView, Entry, PendingRelease
 from chalicelib.points.rules import AdjustmentNotAllowed, PointsRules
 from chalicelib.points.store import DailyCapReached
@@ -50,7 +50,7 @@ class Redemption:
 
 
 def _rules(config: PointsRules | None) -> PointsRules:
-    return config if config is not None else store.get_rules()
+    return config if config is not None else rules_store.get_rules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +271,7 @@ def adjust(principal: Principal | None, user_id: str, delta: int, reason: str, n
 
 # ---------------------------------------------------------------- rules
 def rules_now() -> PointsRules:
-    return store.get_rules()
+    return rules_store.get_rules()
 
 
 def update_rules(principal: Principal | None, changes: dict, now: datetime) -> PointsRules:
@@ -288,12 +288,12 @@ def update_rules(principal: Principal | None, changes: dict, now: datetime) -> P
             raise ValidationFailed(f"a whole number from {low} to {high}", _camel(name))
     if "tiers" in changes:
         _check_tiers(changes["tiers"])
-    merged = {**store.get_rules().to_dict(), **changes}
+    merged = {**rules_store.get_rules().to_dict(), **changes}
     try:
         updated = PointsRules.from_dict(merged)
     except (TypeError, ValueError) as error:
         raise ValidationFailed(str(error), "input") from error
-    store.put_rules(updated, now)
+    rules_store.put_rules(updated, now)
     return updated
 
 

@@ -41,7 +41,7 @@ def test_listing_without_skus_does_not_read_them(gql, emulator, merchant, operat
 
 
 def test_a_points_page_costs_one_query_and_a_ledger_page_one_besides_the_caller_read(gql, emulator, customer):
-    from chalicelib.points import store as points_store
+    from chalicelib.points import rules_store as points_store
 
     gql("mutation { checkIn { points } }", token=customer)
     points_store.get_rules()  # warm: the rules are read once a minute per container
@@ -60,7 +60,7 @@ def test_a_points_page_costs_one_query_and_a_ledger_page_one_besides_the_caller_
 
 
 def test_checking_in_posts_in_one_transaction(gql, emulator, customer):
-    from chalicelib.points import store as points_store
+    from chalicelib.points import rules_store as points_store
 
     points_store.get_rules()
     emulator.clear_log()

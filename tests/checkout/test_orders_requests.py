@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.core.clock import utc_now
 from chalicelib.groupbuy import service as groupbuy
-from chalicelib.points.store import forget_cached_rules
+from chalicelib.points.rules_store import forget_cached_rules
 from tests.checkout.orders_support import op, place, signed_in, sku_gid
 from tests.checkout.support import shop
 from tests.groupbuy.support import RecordingPayments, deal_setup

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.points import account_reads, store
+from chalicelib.points import account_reads, rules_store, store
 from chalicelib.points import service as svc
 
 USER = "01J00000000000000000000USR"
@@ -17,7 +17,7 @@ def a_member_s_points_page_account_lots_pending(emulator, category):
     store.post_earn(USER, "adjust:a", 300, NOW - timedelta(days=400))  # last year's lot
     store.post_earn(USER, "adjust:b", 200, NOW)  # this year's lot
     store.post_earn(USER, "order:o1", 40, NOW, pending_until=NOW + timedelta(days=7))
-    store.get_rules()  # cached, as in a warm container
+    rules_store.get_rules()  # cached, as in a warm container
     emulator.clear_log()
     summary = svc.summary(USER, NOW)
     assert emulator.dynamodb_operations() == ["Query"]
@@ -51,10 +51,10 @@ def whether_a_source_has_posted(emulator, category):
 
 
 def points_rules(emulator, category):
-    store.forget_cached_rules()
+    rules_store.forget_cached_rules()
     emulator.clear_log()
-    first = store.get_rules()
-    again = store.get_rules()  # within the minute: from the container's cache
+    first = rules_store.get_rules()
+    again = rules_store.get_rules()  # within the minute: from the container's cache
     assert first == again and first.check_in_points == 5
     assert emulator.dynamodb_operations() == ["GetItem"]
 

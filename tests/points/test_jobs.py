@@ -16,7 +16,7 @@ from ulid import ULID
 from chalicelib.core.clock import iso
 from chalicelib.core.stream import Change, Image
 from chalicelib.groupbuy.rules import OrderState
-from chalicelib.points import account_reads, jobs, jobs_store, keys, store
+from chalicelib.points import account_reads, jobs, jobs_store, keys, rules_store, store
 from chalicelib.points import service as svc
 from chalicelib.points.models import PointsAccountItem
 from chalicelib.points.rules import EntryKind, PointsRules, Tier
@@ -211,7 +211,7 @@ def test_tiers_follow_growth_and_the_stored_rules():
     assert (again["users"], again["tiersChanged"], again["segmentsChanged"]) == (2, 0, 0)
     assert _account_items(USER).segmented_at == "2025-06-01T04:00:00Z"  # since when, not last checked
 
-    store.put_rules(PointsRules(tiers=(Tier("bronze", 0, 1000), Tier("silver", 2_000, 1200),
+    rules_store.put_rules(PointsRules(tiers=(Tier("bronze", 0, 1000), Tier("silver", 2_000, 1200),
                                        Tier("gold", 5_000, 1500), Tier("diamond", 20_000, 2000))), NOW)
     assert jobs.recompute_standing(NOW)["tiersChanged"] == 1
     assert account_reads.get_account(USER).tier == "bronze"

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.core.errors import ErrorCode, InvalidCursor, ValidationFailed
 from chalicelib.core.principal import Principal, Role
-from chalicelib.points import account_reads, store
+from chalicelib.points import account_reads, rules_store, store
 from chalicelib.points import service as svc
 from chalicelib.points.rules import (
     AdjustmentNotAllowed,
@@ -233,9 +233,9 @@ def test_adjustments_need_an_operator_and_a_reason_and_never_go_below_zero():
 
 
 def test_rules_are_stored_configuration():
-    assert store.get_rules() == PointsRules()
-    store.put_rules(PointsRules(check_in_points=8), NOW)
-    assert store.get_rules().check_in_points == 8
+    assert rules_store.get_rules() == PointsRules()
+    rules_store.put_rules(PointsRules(check_in_points=8), NOW)
+    assert rules_store.get_rules().check_in_points == 8
     assert svc.check_in(USER, NOW).points == 8
 
 

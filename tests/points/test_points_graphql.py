@@ -181,7 +181,7 @@ def test_points_at_checkout_take_units_of_100_up_to_half_the_price(gql, operator
 
 
 def test_points_at_checkout_cost_one_query_more_than_a_plain_seat(gql, emulator, operator, customer, deal):
-    from chalicelib.points import store as points_store
+    from chalicelib.points import rules_store as points_store
 
     _fund(gql, operator, customer, 1_000)
     points_store.get_rules()  # warm, as in a container that served a request this minute

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from chalicelib.points.account_reads import get_account
 from chalicelib.points.rules import UNLIMITED, InsufficientPoints, PointsBusy, check_redemption, checkout_source
-from chalicelib.points.store import LotsChanged, add_spend, get_rules, plan_take, reverse, spend
+from chalicelib.points.rules_store import get_rules
+from chalicelib.points.store import LotsChanged, add_spend, plan_take, reverse, spend
 
 __all__ = [
     "LotsChanged",
