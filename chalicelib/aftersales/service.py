@@ -3,6 +3,7 @@ conditional transition (store.transition): two actors racing (a merchant's appro
 automatic one at the deadline) give one outcome, the other finds the request moved on."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.aftersales import rules, store
@@ -57,10 +58,16 @@ def _request_for(principal: Principal | None, request_id: str, *, merchant: bool
     return caller, found
 
 
-def _moved(request: AfterSalesRequest, what: str) -> InvalidState:
+def _answer_retry(request: AfterSalesRequest, what: str, action: str,
+                  same: Callable[[AfterSalesRequest], bool] = lambda current: True) -> AfterSalesRequest:
+    """The act found the request moved on. A retry of an act already done (its step is in the history,
+    ``same`` as asked) is answered with the request as it is now, as a shipment sent again is; anything
+    else is INVALID_STATE naming the state."""
     current = store.get_request(request.id) or request
-    return InvalidState(f"this request is {current.state.value.lower().replace('_', ' ')}: cannot {what}",
-                        "requestId")
+    if any(step.action == action for step in current.history) and same(current):
+        return current
+    raise InvalidState(f"this request is {current.state.value.lower().replace('_', ' ')}: cannot {what}",
+                       "requestId")
 
 
 def _reload(request: AfterSalesRequest) -> AfterSalesRequest:
@@ -76,7 +83,7 @@ def approve(principal: Principal | None, request_id: str, now: datetime, terms: 
             *, actor: Actor | None = None) -> AfterSalesRequest:
     caller, request = _request_for(principal, request_id, merchant=True)
     if not approve_now(request, actor or _actor(caller), caller.user_id, now, terms):
-        raise _moved(request, "approve")
+        return _answer_retry(request, "approve", "APPROVED")
     return _reload(request)
 
 
@@ -103,7 +110,7 @@ def reject(principal: Principal | None, request_id: str, reason: str, now: datet
     if not store.transition(request, RequestState.REJECTED, leaving=(RequestState.AWAITING_DECISION,),
                             actor=_actor(caller), actor_id=caller.user_id, action="REJECTED", now=now, reason=why,
                             actions=[Item.decision_reason.set(why)]):
-        raise _moved(request, "reject")
+        return _answer_retry(request, "reject", "REJECTED")
     count("AfterSalesRejected")
     return _reload(request)
 
@@ -111,7 +118,7 @@ def reject(principal: Principal | None, request_id: str, reason: str, now: datet
 def confirm_received(principal: Principal | None, request_id: str, now: datetime) -> AfterSalesRequest:
     caller, request = _request_for(principal, request_id, merchant=True)
     if not receive_now(request, _actor(caller), caller.user_id, now):
-        raise _moved(request, "confirm receipt")
+        return _answer_retry(request, "confirm receipt", "RECEIVED")
     return _reload(request)
 
 
@@ -137,8 +144,11 @@ def send_back(principal: Principal | None, request_id: str, carrier: str, tracki
 
     _, request = _request_for(principal, request_id, customer=True)
     carrier, tracking_no = clean_shipment(carrier, tracking_no)
+    def same_parcel(current: AfterSalesRequest) -> bool:
+        return (current.return_carrier, current.return_tracking_no) == (carrier, tracking_no)
+
     if request.state is not RequestState.AWAITING_RETURN:
-        raise _moved(request, "send it back (the merchant has not approved a return)")
+        return _answer_retry(request, "send it back (the merchant has not approved a return)", "SENT_BACK", same_parcel)
     if request.send_by is not None and now >= request.send_by:
         raise rules.AfterSalesWindowClosed("the time to send it back has passed", "requestId")
     receive_by = rules.deadline(now, (terms or order_terms()).receipt_seconds)
@@ -146,7 +156,7 @@ def send_back(principal: Principal | None, request_id: str, carrier: str, tracki
                             actor=Actor.CUSTOMER, actor_id=request.user_id, action="SENT_BACK", now=now,
                             actions=[Item.return_carrier.set(carrier), Item.return_tracking_no.set(tracking_no),
                                      Item.receive_by.set(iso(receive_by))]):
-        raise _moved(request, "send it back")
+        return _answer_retry(request, "send it back", "SENT_BACK", same_parcel)
     return _reload(request)
 
 
@@ -155,7 +165,7 @@ def withdraw(principal: Principal | None, request_id: str, now: datetime) -> Aft
     if request.state not in rules.WITHDRAWABLE or not store.transition(
             request, RequestState.WITHDRAWN, leaving=rules.WITHDRAWABLE, actor=Actor.CUSTOMER,
             actor_id=request.user_id, action="WITHDRAWN", now=now):
-        raise _moved(request, "withdraw it")
+        return _answer_retry(request, "withdraw it", "WITHDRAWN")
     return _reload(request)
 
 
@@ -165,7 +175,7 @@ def escalate(principal: Principal | None, request_id: str, reason: str, now: dat
     why = rules.clean_decision_reason(reason)
     if not store.transition(request, RequestState.DISPUTED, leaving=(RequestState.REJECTED,), actor=Actor.CUSTOMER,
                             actor_id=request.user_id, action="ESCALATED", now=now, reason=why):
-        raise _moved(request, "escalate it (only a rejected request is escalated)")
+        return _answer_retry(request, "escalate it (only a rejected request is escalated)", "ESCALATED")
     count("DisputesOpened")
     return _reload(request)
 
@@ -185,7 +195,8 @@ def decide_dispute(principal: Principal | None, request_id: str, refund: bool, r
                                  actor=Actor.OPERATOR, actor_id=caller.user_id, action="DISPUTE_UPHELD", now=now,
                                  reason=why, actions=[Item.decision_reason.set(why)])
     if not moved:
-        raise _moved(request, "decide it (only a disputed request is decided)")
+        return _answer_retry(request, "decide it (only a disputed request is decided)",
+                             "DISPUTE_REFUNDED" if refund else "DISPUTE_UPHELD")
     count("DisputesDecided")
     return _reload(request)
 
@@ -222,7 +233,8 @@ def retry_refund(principal: Principal | None, request_id: str, now: datetime) ->
     if not store.transition(request, RequestState.REFUNDING, leaving=(RequestState.REFUND_FAILED,),
                             actor=Actor.OPERATOR, actor_id=caller.user_id, action="REFUND_RETRIED", now=now,
                             actions=[Item.refund_attempt.add(1), Item.refund_error.remove()]):
-        raise _moved(request, "retry its refund (only a failed refund is retried)")
+        return _answer_retry(request, "retry its refund (only a failed refund is retried)", "REFUND_RETRIED",
+                             lambda current: current.state is not RequestState.REFUND_FAILED)
     count("AfterSalesRefundsRetried")
     return _reload(request)
 

@@ -110,3 +110,23 @@ def test_people_cannot_act_past_their_deadlines():
     waiting = store.get_request(made.id)
     with pytest.raises(AfterSalesWindowClosed):
         service.send_back(customer, made.id, "SF", "SF1234567890", waiting.send_by + timedelta(seconds=1))
+
+
+def test_a_retried_act_is_answered_with_the_request_as_it_is_and_another_act_is_refused():
+    """A merchant's double tap, a client's retry after a timeout: the same act again answers; an act the
+    request has moved past (another parcel, rejecting an approved request) is INVALID_STATE."""
+    s, customer, order = paid_order((1,))
+    move_order(order.id, "COMPLETED")
+    made = ask(customer, get_order(order.id), RequestKind.RETURN_AND_REFUND)
+    service.approve(s.merchant, made.id, utc_now())
+    assert service.approve(s.merchant, made.id, utc_now()).state is RequestState.AWAITING_RETURN
+    with pytest.raises(InvalidState):
+        service.reject(s.merchant, made.id, "changed my mind", utc_now())
+    service.send_back(customer, made.id, "SF", "SF1234567890", utc_now())
+    assert service.send_back(customer, made.id, "SF", "SF1234567890", utc_now()).state is RequestState.RETURNING
+    with pytest.raises(InvalidState):
+        service.send_back(customer, made.id, "ZTO", "ZT1234567890", utc_now())
+    service.confirm_received(s.merchant, made.id, utc_now())
+    assert service.confirm_received(s.merchant, made.id, utc_now()).state is RequestState.REFUNDING
+    steps = [step.action for step in store.get_request(made.id).history]
+    assert steps == ["CREATED", "APPROVED", "SENT_BACK", "RECEIVED"]  # each once
