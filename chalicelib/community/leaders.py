@@ -15,8 +15,6 @@ from chalicelib.community.rules import (
     Leader,
     LeaderAction,
     LeaderNotFound,
-    LeaderState,
-    PickupPoint,
     check_may_act,
     check_may_apply,
     clean_application,
@@ -44,25 +42,14 @@ def apply(principal: Principal | None, application: Application, now: datetime) 
     caller = require_role(principal, Role.CUSTOMER)
     display_name, point = clean_application(application)
     existing = store.get_leader(caller.user_id)
-    if _resent(existing, display_name, point):
-        return existing
     check_may_apply(existing)
     if not store.put_application(caller.user_id, display_name, point, now, replacing=existing):
-        # Another apply of this user won the race: the same one (a retry) is answered; otherwise say what it left.
-        current = store.get_leader(caller.user_id)
-        if _resent(current, display_name, point):
-            return current
-        check_may_apply(current)
+        # Another apply of this user won the race: tell the caller what it left.
+        check_may_apply(store.get_leader(caller.user_id))
         raise ApplicationRaced()
     found = store.get_leader(caller.user_id)
     assert found is not None
     return found
-
-
-def _resent(existing: Leader | None, display_name: str, point: PickupPoint) -> bool:
-    """The very application, still waiting: a client's retry after a timeout, answered as it stands."""
-    return (existing is not None and existing.state is LeaderState.PENDING and existing.display_name == display_name
-            and existing.point == point)
 
 
 def decide(principal: Principal | None, leader_id: str, action: LeaderAction, reason: object,

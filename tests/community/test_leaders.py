@@ -320,11 +320,3 @@ def test_reinstating_clears_the_suspension_s_reason():
     leaders.decide(OPERATOR, customer(2).user_id, LeaderAction.SUSPEND, "投诉待查", NOW + timedelta(minutes=2))
     back = leaders.decide(OPERATOR, customer(2).user_id, LeaderAction.REINSTATE, None, NOW + timedelta(minutes=3))
     assert back.decision_reason is None and back.state.value == "APPROVED"
-
-
-def test_the_same_application_sent_again_is_answered_and_another_one_still_waits_its_turn():
-    first = apply(5)
-    again = apply(5)  # a retry after a timeout: the very application
-    assert (again.id, again.applied_at, len(again.history)) == (first.id, first.applied_at, 1)
-    with pytest.raises(ApplicationPending):
-        apply(5, point_name="另一个点")
