@@ -19,6 +19,7 @@ import chalicelib.aftersales.graphql.queries
 import chalicelib.cart.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.checkout.graphql.orders
+import chalicelib.community.graphql.order_fields
 import chalicelib.community.graphql.rounds
 import chalicelib.coupons.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.addresses.published.models import AddressMap
+from chalicelib.community.published.models import PickupMap
 from chalicelib.core.table.models import TableItem
 from chalicelib.orders.published.models import DeliveryAttributes
 
@@ -45,7 +46,8 @@ class ShopOrderItem(DeliveryAttributes, TableItem, discriminator="ShopOrder"):
     shipping = NumberAttribute(default=0)
     promotion_id = UnicodeAttribute(null=True)
     merchant_coupon_id = UnicodeAttribute(null=True)
-    address = AddressMap()
+    address = AddressMap(null=True)  # None for an order for pickup
+    pickup = PickupMap(null=True)  # 自提: the round and the leader's point it is collected at
     currency = UnicodeAttribute(default="CNY")
     created_at = UnicodeAttribute()
     pay_by = UnicodeAttribute()
@@ -70,6 +72,8 @@ class PaymentItem(TableItem, discriminator="Payment"):
     points_used = NumberAttribute(default=0)
     stock = ListAttribute(of=HeldMap, default=list)  # held for the orders
     from_cart = NumberAttribute(default=0)  # 1 when the lines came from the cart
+    pickup_round_id = UnicodeAttribute(null=True)  # an order for pickup: its round and leader
+    pickup_leader_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     pay_by = UnicodeAttribute()
     paid_at = UnicodeAttribute(null=True)

@@ -14,7 +14,7 @@ from chalicelib.cart.published.checkout import add_remove_lines
 from chalicelib.checkout import store
 from chalicelib.checkout.config import checkout_terms
 from chalicelib.checkout.keys import PAYMENT_ID_PREFIX
-from chalicelib.checkout.preview import Preview, preview
+from chalicelib.checkout.preview import Preview, preview, wanted_of
 from chalicelib.checkout.rules import (
     MAX_LINES,
     CheckoutRequest,
@@ -26,8 +26,11 @@ from chalicelib.checkout.rules import (
     OrderState,
     Payment,
     PaymentState,
+    PickupRef,
     ShopOrder,
 )
+from chalicelib.community.published.checkout import add_order_claims
+from chalicelib.community.published.models import snapshot_of_offer
 from chalicelib.core.errors import DomainError, InvalidState, NotFound, PaymentWindowPassed
 from chalicelib.core.idempotency import IdempotentRequest, idempotent_request
 from chalicelib.core.ids import new_id
@@ -73,7 +76,7 @@ def place_order(principal: Principal | None, request: CheckoutRequest, idempoten
 def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, payments: PaymentProvider,
            openid: str | None, now: datetime, terms: CheckoutTerms) -> Placed:
     priced = preview(caller, request, now, terms)
-    if priced.address is None:
+    if priced.address is None and priced.pickup is None:
         raise NoAddress("add a shipping address first", "addressId")
     if len(priced.basket.lines) > MAX_LINES:
         raise CheckoutTooLarge(f"at most {MAX_LINES} lines in one checkout; check out the rest separately", "lines")
@@ -83,7 +86,9 @@ def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, 
         # Declared first, so it wins: a racing request under the same key also fails on the
         # stock, coupons and cart lines the first one took, and it is a replay, not a refusal.
         idempotency.refuse_as_replay(tx, key)
-        store.add_place(tx, payment, [(o, priced.address) for o in orders])
+        store.add_place(tx, payment, [(o, priced.address) for o in orders], priced.pickup)
+        if priced.pickup is not None and request.pickup is not None:
+            add_order_claims(tx, priced.pickup, caller.user_id, wanted_of(request.pickup), now)
         for merchant_id, coupon in priced.chosen.merchant.items():
             add_use(tx, coupon, next(o.id for o in orders if o.merchant_id == merchant_id), now)
         if priced.chosen.platform is not None:
@@ -131,15 +136,20 @@ def _lost(key: object) -> Placed:
 
 
 def _fingerprint(request: CheckoutRequest) -> tuple:
-    buy = request.buy_now
+    buy, pickup = request.buy_now, request.pickup
     return ((buy.product_id, buy.sku_id, buy.quantity) if buy else None, request.address_id,
-            None if request.coupon_ids is None else sorted(request.coupon_ids), request.points)
+            None if request.coupon_ids is None else sorted(request.coupon_ids), request.points,
+            (pickup.round_id, pickup.leader_id, [(w.product_id, w.sku_id, w.quantity) for w in pickup.lines])
+            if pickup else None)
 
 
 def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
                         terms: CheckoutTerms) -> tuple[Payment, list[ShopOrder]]:
     payment_id = PAYMENT_ID_PREFIX + new_id()
     pay_by = (now + timedelta(seconds=terms.payment_window_seconds)).replace(microsecond=0)
+    pickup = priced.pickup
+    if pickup is not None:
+        pay_by = min(pay_by, pickup.cutoff_at)  # an order for pickup is paid by its round's cutoff, or cancelled
     found = priced.basket.for_sale
     orders = []
     for priced_order in priced.price.orders:
@@ -152,10 +162,12 @@ def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
         coupon = priced.chosen.merchant.get(priced_order.merchant_id)
         orders.append(ShopOrder(new_id(), payment_id, user_id, priced_order.merchant_id, OrderState.AWAITING_PAYMENT,
                                 tuple(lines), priced_order.shipping, now, pay_by, priced_order.promotion_id,
-                                coupon.id if coupon else None))
+                                coupon.id if coupon else None,
+                                pickup=None if pickup is None else snapshot_of_offer(pickup)))
     stock = tuple(HeldStock(line.product_id, line.sku_id, line.quantity) for line in priced.basket.lines)
     payment = Payment(payment_id, user_id, tuple(o.id for o in orders), priced.price.total, PaymentState.AWAITING,
-                      now, pay_by, stock, tuple(priced.chosen.ids), priced.price.points_used)
+                      now, pay_by, stock, tuple(priced.chosen.ids), priced.price.points_used,
+                      pickup=None if pickup is None else PickupRef(pickup.round_id, pickup.leader_id))
     return payment, orders
 
 

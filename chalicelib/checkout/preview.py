@@ -14,8 +14,10 @@ from chalicelib.checkout.reading import Basket
 from chalicelib.checkout.rules import (
     CheckoutRequest,
     CheckoutTerms,
+    Pickup,
     TwoCouponsForOneSlot,
 )
+from chalicelib.community.published.checkout import PickupOffer, Wanted, pickup_offer
 from chalicelib.core.principal import Principal, require_user
 from chalicelib.coupons.published.rules import Coupon, CouponUnavailable, why_unusable
 from chalicelib.points.published.checkout import InsufficientPoints, get_rules
@@ -29,14 +31,23 @@ class Preview:
     coupons: list[CouponChoice]
     address: ShippingAddress | None
     points_available: int
+    pickup: PickupOffer | None = None  # an order for pickup: the round and the leader's point (no address)
 
 
 def preview(principal: Principal | None, request: CheckoutRequest, now: datetime,
             terms: CheckoutTerms | None = None) -> Preview:
     caller = require_user(principal)
     terms = terms or checkout_terms()
-    basket = reading.basket(caller.user_id, request.buy_now)
-    promotions = offers.active_promotions(reading.promotions(basket.lines, now), now)
+    pickup = None
+    if request.pickup is not None:
+        pickup = pickup_offer(caller.user_id, request.pickup.round_id, request.pickup.leader_id,
+                              wanted_of(request.pickup), now)
+        basket = reading.pickup_basket(pickup, request.pickup.lines)
+        # The round price is the deal: a merchant's 满减 does not stack on it (coupons and points do).
+        promotions = {}
+    else:
+        basket = reading.basket(caller.user_id, request.buy_now)
+        promotions = offers.active_promotions(reading.promotions(basket.lines, now), now)
     held = reading.coupons(caller.user_id, now)
     stack = terms.coupons_stack
     chosen = (offers.best_for_me(basket.lines, promotions, held, caller.user_id, now, stack)
@@ -46,7 +57,8 @@ def preview(principal: Principal | None, request: CheckoutRequest, now: datetime
                                    ("couponIds", chosen.platform.id))
     available = reading.points_available(caller.user_id)
     priced = offers.checkout_price(basket.lines, promotions, chosen, points=request.points,
-                                   points_terms=points_terms(), shipping=lambda merchant: shipping(terms))
+                                   points_terms=points_terms(),
+                                   shipping=lambda merchant: NO_SHIPPING if pickup else shipping(terms))
     if priced.unused_offers:
         coupon_id = next(iter(priced.unused_offers))
         raise CouponUnavailable("this coupon takes nothing off here (below its threshold)", ("couponIds", coupon_id))
@@ -54,7 +66,14 @@ def preview(principal: Principal | None, request: CheckoutRequest, now: datetime
         raise InsufficientPoints(f"you have {available} points", "points")
     return Preview(basket, priced, chosen,
                    offers.choices(basket.lines, promotions, held, chosen, caller.user_id, now, stack),
-                   reading.address(caller.user_id, request.address_id), available)
+                   None if pickup else reading.address(caller.user_id, request.address_id), available, pickup)
+
+
+NO_SHIPPING = ShippingRule(0, 0)  # an order for pickup is collected at the leader's point
+
+
+def wanted_of(pickup: Pickup) -> tuple[Wanted, ...]:
+    return tuple(Wanted(line.product_id, line.sku_id, line.quantity) for line in pickup.lines)
 
 
 def points_terms() -> PointsTerms:

@@ -24,18 +24,38 @@ class BuyNow:
 
 
 @dataclass(frozen=True, slots=True)
+class Pickup:
+    """自提: lines of a community sale round, collected at a leader's pickup point instead of shipped."""
+
+    round_id: str
+    lines: tuple[BuyNow, ...]
+    leader_id: str | None = None  # None: the customer's chosen leader
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutRequest:
-    """What to price: the cart's selected lines, or one SKU bought now; where it goes;
-    the coupons chosen (None: the best for me; empty: none) and the points to use."""
+    """What to price: the cart's selected lines, one SKU bought now, or a round's lines for pickup;
+    where it goes (an address, or the pickup point); the coupons chosen (None: the best for me;
+    empty: none) and the points to use."""
 
     buy_now: BuyNow | None = None
     address_id: str | None = None  # None: the default address
     coupon_ids: tuple[str, ...] | None = None
     points: int = 0
+    pickup: Pickup | None = None
 
     def __post_init__(self) -> None:
         if self.buy_now is not None:
             check_quantity(self.buy_now.quantity, "buyNow.quantity")
+        if self.pickup is not None:
+            if self.buy_now is not None:
+                raise ValidationFailed("buy now, or order a round's lines for pickup: not both", "pickup")
+            if self.address_id is not None:
+                raise ValidationFailed("an order for pickup goes to the leader's point: give no address", "addressId")
+            if not 1 <= len(self.pickup.lines) <= MAX_LINES:
+                raise ValidationFailed(f"order 1 to {MAX_LINES} of the round's lines", "pickup.lines")
+            for n, line in enumerate(self.pickup.lines):
+                check_quantity(line.quantity, f"pickup.lines.{n}.quantity")
         if self.coupon_ids is not None:
             if len(self.coupon_ids) > MAX_COUPONS:
                 raise ValidationFailed(f"choose at most {MAX_COUPONS} coupons", "couponIds")
@@ -157,6 +177,7 @@ class ShopOrder:
     merchant_coupon_id: str | None = None
     paid_at: datetime | None = None
     cancelled_at: datetime | None = None
+    pickup: object | None = None  # 自提: community's PickupSnapshot (the round and the point); None if shipped
 
     @property
     def total(self) -> int:
@@ -168,6 +189,12 @@ class HeldStock:
     product_id: str
     sku_id: str
     quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickupRef:
+    round_id: str
+    leader_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +219,7 @@ class Payment:
     trade_payers: dict[str, str] = field(default_factory=dict)  # other payers' trade numbers → user ids
     trade_no: str | None = None  # the trade number captured (None: not captured, or captured before pay-for-me)
     share_code: str | None = None
+    pickup: PickupRef | None = None  # an order for pickup: its round and leader (the pick list counts it once paid)
 
     def payer_of(self, trade_no: str) -> str | None:
         """Who asked to pay under this trade number: the buyer under the payment id; None if unknown."""

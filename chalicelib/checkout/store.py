@@ -21,8 +21,12 @@ from chalicelib.checkout.rules import (
     OrderState,
     Payment,
     PaymentState,
+    PickupRef,
     ShopOrder,
 )
+from chalicelib.community.published.checkout import PickupOffer, add_paid, add_release
+from chalicelib.community.published.models import pickup_map
+from chalicelib.community.published.models import snapshot_of as pickup_snapshot_of
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.conditional import put_if, update_if
@@ -32,7 +36,7 @@ from chalicelib.core.table.transactions import Transaction, TransactionCancelled
 
 
 # ---------------------------------------------------------------- mapping
-def order_item(order: ShopOrder, address: ShippingAddress) -> ShopOrderItem:
+def order_item(order: ShopOrder, address: ShippingAddress | None, pickup: PickupOffer | None = None) -> ShopOrderItem:
     return ShopOrderItem(
         keys.order_pk(order.id), keys.ORDER_SK,
         GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
@@ -44,7 +48,8 @@ def order_item(order: ShopOrder, address: ShippingAddress) -> ShopOrderItem:
                             sku_code=ln.sku_code, quantity=ln.quantity, unit_price=ln.unit_price,
                             promotion=ln.promotion, merchant_coupon=ln.merchant_coupon,
                             platform_coupon=ln.platform_coupon, points=ln.points, paid=ln.paid) for ln in order.lines],
-        address=address_map(address),
+        address=None if address is None else address_map(address),
+        pickup=None if pickup is None else pickup_map(pickup),
     )
 
 
@@ -55,14 +60,15 @@ def to_order(item: ShopOrderItem) -> ShopOrder:
         pay_by=from_iso(item.pay_by), promotion_id=item.promotion_id, merchant_coupon_id=item.merchant_coupon_id,
         paid_at=from_iso(item.paid_at) if item.paid_at else None,
         cancelled_at=from_iso(item.cancelled_at) if item.cancelled_at else None,
+        pickup=None if item.pickup is None else pickup_snapshot_of(item.pickup),
         lines=tuple(OrderLine(ln.sku_id, ln.product_id, ln.product_name, ln.sku_code, int(ln.quantity),
                               int(ln.unit_price), int(ln.promotion), int(ln.merchant_coupon),
                               int(ln.platform_coupon), int(ln.points)) for ln in item.lines),
     )
 
 
-def shipping_address_of(item: ShopOrderItem) -> ShippingAddress:
-    return snapshot_of(item.address)
+def shipping_address_of(item: ShopOrderItem) -> ShippingAddress | None:
+    return None if item.address is None else snapshot_of(item.address)
 
 
 def payment_item(payment: Payment) -> PaymentItem:
@@ -72,6 +78,8 @@ def payment_item(payment: Payment) -> PaymentItem:
         currency=payment.currency, state=payment.state.value, coupon_ids=list(payment.coupon_ids),
         points_used=payment.points_used, created_at=iso(payment.created_at), pay_by=iso(payment.pay_by),
         stock=[HeldMap(product_id=s.product_id, sku_id=s.sku_id, quantity=s.quantity) for s in payment.stock],
+        pickup_round_id=payment.pickup.round_id if payment.pickup else None,
+        pickup_leader_id=payment.pickup.leader_id if payment.pickup else None,
     )
 
 
@@ -85,6 +93,7 @@ def to_payment(item: PaymentItem) -> Payment:
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
         refund_error=item.refund_error, trade_no=item.trade_no, share_code=item.share_code,
         trade_payers={str(k): str(v) for k, v in (item.trade_payers.as_dict() if item.trade_payers else {}).items()},
+        pickup=PickupRef(item.pickup_round_id, item.pickup_leader_id or "") if item.pickup_round_id else None,
     )
 
 
@@ -113,16 +122,17 @@ def orders_of(payment: Payment) -> list[ShopOrder]:
 
 
 # ---------------------------------------------------------------- placing
-def add_place(tx: Transaction, payment: Payment, orders: list[tuple[ShopOrder, ShippingAddress]]) -> None:
+def add_place(tx: Transaction, payment: Payment, orders: list[tuple[ShopOrder, ShippingAddress | None]],
+              pickup: PickupOffer | None = None) -> None:
     """The payment, its orders and the stock they hold (label ``stock:<i>`` per held SKU,
     refused as LineOutOfStock naming the line). The caller adds coupons, points, cart
-    lines and the idempotency claim to the same transaction."""
+    lines, the round's claims (an order for pickup) and the idempotency claim to the same transaction."""
     for i, held in enumerate(payment.stock):
         add_hold(tx, StockKey.of_sku(held.product_id, held.sku_id), held.quantity, f"stock:{i}")
         tx.refuse(f"stock:{i}", LineOutOfStock("not enough left any more", f"lines.{i}"))
     tx.put("payment", payment_item(payment), TableItem.PK.does_not_exist())
     for n, (order, address) in enumerate(orders):
-        tx.put(f"order:{n}", order_item(order, address), TableItem.PK.does_not_exist())
+        tx.put(f"order:{n}", order_item(order, address, pickup), TableItem.PK.does_not_exist())
 
 
 # ---------------------------------------------------------------- paying and cancelling
@@ -142,6 +152,13 @@ def _settle(payment: Payment, to: PaymentState, orders_to: OrderState, stock: Ca
                   ShopOrderItem.state == OrderState.AWAITING_PAYMENT.value)
     for i, held in enumerate(payment.stock):
         stock(tx, StockKey.of_sku(held.product_id, held.sku_id), held.quantity, f"stock:{i}")
+    if payment.pickup is not None:
+        units = [(held.product_id, held.sku_id, held.quantity) for held in payment.stock]
+        if orders_to is OrderState.TO_SHIP:  # one order: a round sells one merchant's SKUs
+            add_paid(tx, payment.pickup.round_id, payment.pickup.leader_id, payment.order_ids[0], payment.user_id,
+                     units, now)
+        else:
+            add_release(tx, payment.pickup.round_id, payment.user_id, units)
     try:
         tx.commit()
     except TransactionCancelled as error:

@@ -33,3 +33,26 @@ def open_from(now_iso: str) -> str:
 def merchant_rounds(merchant_id: str) -> str:
     """GSI2 partition of a merchant's rounds, sorted by round id (time-ordered: newest last)."""
     return f"MERCHANT#{merchant_id}#ROUNDS"
+
+
+def bought_sk(user_id: str, product_id: str, sku_id: str) -> str:
+    """A customer's units of one SKU in a round (placed and not cancelled): the per-customer limit's counter."""
+    return f"BOUGHT#{user_id}#{product_id}#{sku_id}"
+
+
+def picked_sk(leader_id: str, product_id: str, sku_id: str) -> str:
+    """The units of one SKU paid for at one leader's point: a line of that leader's pick list."""
+    return f"PICK#{leader_id}#{product_id}#{sku_id}"
+
+
+def picked_prefix(leader_id: str) -> str:
+    return f"PICK#{leader_id}#"
+
+
+def paid_order_sk(leader_id: str, order_id: str) -> str:
+    """A paid order of the round at one leader's point (the pick list's orders, by order id)."""
+    return f"PAID#{leader_id}#{order_id}"
+
+
+def paid_orders_prefix(leader_id: str) -> str:
+    return f"PAID#{leader_id}#"

@@ -38,3 +38,34 @@ class CommunityRoundServedItem(TableItem, discriminator="CommunityRoundServed"):
     leader_id = UnicodeAttribute()
     merchant_id = UnicodeAttribute()
     cutoff_at = UnicodeAttribute()
+
+
+class RoundBoughtItem(TableItem, discriminator="CommunityRoundBought"):
+    """``ROUND#<id>`` / ``BOUGHT#<customer>#<product>#<sku>``: units of a SKU a customer holds in a round (placed,
+    not cancelled). The per-customer limit is a condition on it in the placing transaction; a cancelled
+    payment gives its units back in its own transaction."""
+
+    units = NumberAttribute(default=0)
+
+
+class RoundPickedItem(TableItem, discriminator="CommunityRoundPicked"):
+    """``ROUND#<id>`` / ``PICK#<leader>#<product>#<sku>``: units of a SKU paid for at a leader's point, added in
+    the transaction that marks each payment paid (once, under the payment's state): a line of the pick list."""
+
+    units = NumberAttribute(default=0)
+
+
+class PaidLineAttribute(MapAttribute):
+    product_id = UnicodeAttribute()
+    sku_id = UnicodeAttribute()
+    quantity = NumberAttribute()
+
+
+class RoundPaidOrderItem(TableItem, discriminator="CommunityRoundPaidOrder"):
+    """``ROUND#<id>`` / ``PAID#<leader>#<order id>``: a paid order to hand over at a leader's point, put in the
+    transaction that marks it paid."""
+
+    order_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    lines = ListAttribute(of=PaidLineAttribute)
+    paid_at = UnicodeAttribute()

@@ -13,7 +13,7 @@ from enum import Enum
 
 from chalicelib.community.rules import LeaderNotApproved
 from chalicelib.core.clock import CHINA
-from chalicelib.core.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import DomainError, ErrorCode, Forbidden, LimitReached, NotFound, ValidationFailed
 from chalicelib.core.money import require_whole
 from chalicelib.core.principal import Principal, Role
 from chalicelib.core.text import clean_line
@@ -47,6 +47,26 @@ class RoundClosed(DomainError):
 
 class RoundNotFound(NotFound):
     pass
+
+
+class LeaderNotServing(DomainError):
+    """The round is not sold at this leader's pickup point."""
+
+    code = ErrorCode.LEADER_NOT_SERVING
+
+
+class NoLeaderChosen(DomainError):
+    code = ErrorCode.REQUIRED
+
+
+class NotInRound(DomainError):
+    """A SKU the round does not sell."""
+
+    code = ErrorCode.PRODUCT_NOT_AVAILABLE
+
+
+class PickupLimitReached(LimitReached):
+    """More units of a line than its per-customer limit leaves this customer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +179,44 @@ def check_cancellable(principal: Principal, found: Round | None, now: datetime) 
     if found.status(now) is not RoundStatus.OPEN:
         raise RoundClosed("the round is past its order cutoff or cancelled already", "roundId")
     return found
+
+
+# ---------------------------------------------------------------- ordering for pickup
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """Units of one of the round's SKUs a customer orders for pickup."""
+
+    product_id: str
+    sku_id: str
+    quantity: int
+
+
+def check_orderable(found: Round | None, leader_id: str, now: datetime, field: str = "pickup") -> Round:
+    """The round, if it is open at ``now`` and served at ``leader_id``'s point (the placing transaction checks the
+    cutoff and the cancellation again, at its write)."""
+    if found is None:
+        raise RoundNotFound("no such round", f"{field}.roundId")
+    if found.status(now) is not RoundStatus.OPEN:
+        raise RoundClosed("this round is past its order cutoff or cancelled: nothing more can be ordered",
+                          f"{field}.roundId")
+    if leader_id not in found.leader_ids:
+        raise LeaderNotServing("this round is not sold at that leader's pickup point", f"{field}.leaderId")
+    return found
+
+
+def round_lines(found: Round, wanted: tuple[Wanted, ...], field: str = "pickup") -> tuple[RoundLine, ...]:
+    """The round's line for each wanted SKU, each within its per-customer limit (the limit left to this customer is
+    the placing transaction's condition)."""
+    by_sku = {(line.product_id, line.sku_id): line for line in found.lines}
+    if len({(w.product_id, w.sku_id) for w in wanted}) != len(wanted):
+        raise InvalidRound("a SKU is listed twice", f"{field}.lines")
+    lines = []
+    for n, want in enumerate(wanted):
+        line = by_sku.get((want.product_id, want.sku_id))
+        if line is None:
+            raise NotInRound("this SKU is not sold in this round", f"{field}.lines.{n}.skuId")
+        if line.per_customer_limit is not None and want.quantity > line.per_customer_limit:
+            raise PickupLimitReached(f"at most {line.per_customer_limit} of this per customer in this round",
+                                     f"{field}.lines.{n}.quantity")
+        lines.append(line)
+    return tuple(lines)

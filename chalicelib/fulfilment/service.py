@@ -55,6 +55,9 @@ def ship_order(principal: Principal | None, order_id: str, carrier: str, trackin
     shipment = rules.shipment(carrier, tracking_no, now, order_terms().auto_complete_seconds)
     item = _merchant_item(caller, order_id)
     merchant = None if caller.role is Role.OPERATOR else caller.user_id
+    if getattr(item, "pickup", None) is not None:
+        raise InvalidState("an order for pickup travels with its round's batch to the leader's point, not on its own",
+                           "orderId")
     if OrderState(item.state) is OrderState.TO_SHIP:
         if item.address is None:
             raise AddressRequired("the buyer has not given a shipping address yet", "orderId")
@@ -124,6 +127,8 @@ def set_order_address(principal: Principal | None, order_id: str, address_id: st
     """The buyer gives (or changes) where an order ships, from their book, until it is shipped."""
     caller = require_user(principal)
     item = _own_item(caller, order_id)
+    if getattr(item, "pickup", None) is not None:  # set when placed, never changed: no race to guard
+        raise InvalidState("an order for pickup is collected at the leader's point: it takes no address", "orderId")
     address = address_for_checkout(caller.user_id, address_id)
     if OrderState(item.state) not in store.ADDRESSABLE or not store.set_address(item, address, caller.user_id):
         current = _own_item(caller, order_id)

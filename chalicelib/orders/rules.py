@@ -103,6 +103,8 @@ class OrderView:
     # The address snapshot the order ships to (addresses' ShippingAddress; personal data), when the
     # kind read it with the order; None when not read (or a group-buy order has none yet).
     shipping_address: object | None = None
+    # Where an order for pickup (自提) is collected: community's PickupSnapshot (public data); None if shipped.
+    pickup: object | None = None
 
     @property
     def items(self) -> int:

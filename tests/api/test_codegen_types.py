@@ -56,7 +56,7 @@ OURS = NODE_TYPES | {
     "SelectCartLinesInput",
     # orders (every kind) and checkout
     "OrderKind", "OrderLine", "ShippingAddress", "PaymentState", "PlaceOrderInput", "PlaceOrderPayload",
-    "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput",
+    "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput", "PickupInput", "OrderPickup",
     # fulfilment
     "Carrier",
 }

@@ -49,3 +49,19 @@ def test_the_round_s_horizon_is_the_code_s():
     flat = " ".join(SECTION.split())
     ahead, after = re.search(r"in the future, within (\d+) days .*? within (\d+) days of it", flat).groups()
     assert (int(ahead), int(after)) == (MAX_CUTOFF_AHEAD.days, MAX_PICKUP_AFTER_CUTOFF.days)
+
+
+def test_what_the_readme_says_of_ordering_for_pickup_is_the_code_s():
+    from chalicelib.checkout.rules import DEFAULT_TERMS, MAX_LINES
+    from tests.community.test_pickup_orders_api import PLACE_PICKUP_REQUESTS
+    from tests.concurrency.test_pickup_cutoff_race import CUSTOMERS
+
+    flat = " ".join(SECTION.split())
+    assert said(r"1 to (\d+) of the round's SKUs") == (str(MAX_LINES),)
+    assert said(r"the payment window \((\d+) minutes\)") == (str(DEFAULT_TERMS.payment_window_seconds // 60),)
+    assert said(r"\((\d+) customers stamped across the cutoff instant") == (str(CUSTOMERS),)
+    counts = re.search(r"Placing costs (\d+) GetItems, (\d+) Query, (\d+) BatchGetItems and ONE TransactWriteItems",
+                       flat).groups()
+    assert tuple(map(int, counts)) == (PLACE_PICKUP_REQUESTS["GetItem"], PLACE_PICKUP_REQUESTS["Query"],
+                                       PLACE_PICKUP_REQUESTS["BatchGetItem"])
+    assert PLACE_PICKUP_REQUESTS["TransactWriteItems"] == 1

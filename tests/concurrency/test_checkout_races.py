@@ -3,9 +3,6 @@ the payment window's timer racing each other. The transactions' conditions (the 
 the SKU's counters, the idempotency claim, the payment's state) decide, never the timing."""
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from chalicelib.catalog import store as catalog_store
@@ -13,40 +10,13 @@ from chalicelib.checkout import keys, paying, placing, store
 from chalicelib.checkout.models import ShopOrderItem
 from chalicelib.checkout.rules import BuyNow, CheckoutRequest, OrderState, PaymentState
 from chalicelib.core.clock import utc_now
-from chalicelib.core.errors import DomainError
 from chalicelib.core.table.models import TableItem
 from chalicelib.coupons import store as coupons_store
 from tests.checkout.support import PAYMENTS, buyer, captured, platform_coupon, shop
+from tests.concurrency.race import race
 from tests.conftest import fresh_table
 
-THREADS = 20
 REPEATS = 3
-
-
-def _race(tasks: int, attempt) -> tuple[Counter[str], list]:
-    """Run ``attempt(n)`` for n in range(tasks) on THREADS threads started together; the
-    outcome of each (``ok`` or the typed error's code) and the values returned."""
-    outcomes: Counter[str] = Counter()
-    results: list = []
-    lock = threading.Lock()
-    start = threading.Barrier(min(tasks, THREADS))
-
-    def run(n: int) -> None:
-        if n < THREADS:
-            start.wait()
-        try:
-            value = attempt(n)
-            outcome = "ok"
-        except DomainError as error:
-            value, outcome = None, error.code.value
-        with lock:
-            outcomes[outcome] += 1
-            if value is not None:
-                results.append(value)
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(run, range(tasks)))
-    return outcomes, results
 
 
 def _stock(s, i=0) -> tuple[int, int, int]:
@@ -71,7 +41,7 @@ def test_one_coupon_in_10_concurrent_checkouts_is_used_by_exactly_one():
             request = CheckoutRequest(buy_now=BuyNow(s.product_id, s.sku_ids[0], 1), coupon_ids=(coupon,))
             return placing.place_order(customer, request, f"coupon-race-{n}", PAYMENTS, "openid", now)
 
-        outcomes, placed = _race(10, checkout)
+        outcomes, placed = race(10, checkout)
         assert outcomes == {"ok": 1, "COUPON_UNAVAILABLE": 9}, (repeat, outcomes)
         (winner,) = placed
         used = coupons_store.get_coupon(coupon, consistent=True)
@@ -93,7 +63,7 @@ def test_50_concurrent_checkouts_on_20_units_never_oversell_and_the_windows_give
             request = CheckoutRequest(buy_now=BuyNow(s.product_id, s.sku_ids[0], quantity), coupon_ids=())
             return placing.place_order(customers[n], request, f"stock-race-{n}", PAYMENTS, "openid", now)
 
-        outcomes, placed = _race(50, checkout)
+        outcomes, placed = race(50, checkout)
         held = sum(p.payment.stock[0].quantity for p in placed)
         assert set(outcomes) <= {"ok", "OUT_OF_STOCK"} and outcomes["ok"] == len(placed), (repeat, outcomes)
         available, reserved, sold = _stock(s)
@@ -101,7 +71,7 @@ def test_50_concurrent_checkouts_on_20_units_never_oversell_and_the_windows_give
         assert available < 2 or outcomes["OUT_OF_STOCK"] == 0, (repeat, outcomes, _stock(s))
         # Every window passes: the timer cancels each payment, the units come back.
         after = now + timedelta(hours=1)
-        timers, _ = _race(len(placed), lambda n: paying.cancel_when_window_passed(placed[n].payment.id, after))
+        timers, _ = race(len(placed), lambda n: paying.cancel_when_window_passed(placed[n].payment.id, after))
         assert timers == {"ok": len(placed)}, (repeat, timers)
         assert _stock(s) == (20, 0, 0), repeat
         assert all(store.get_payment(p.payment.id).state is PaymentState.CANCELLED for p in placed), repeat
@@ -118,7 +88,7 @@ def test_one_place_order_key_fired_10_times_at_once_places_one_payment():
             request = CheckoutRequest(coupon_ids=(), points=1000)
             return placing.place_order(customer, request, "the-same-key", PAYMENTS, "openid", now)
 
-        outcomes, placed = _race(10, checkout)
+        outcomes, placed = race(10, checkout)
         assert outcomes == {"ok": 10}, (repeat, outcomes)
         assert len({p.payment.id for p in placed}) == 1, repeat
         assert len({tuple(o.id for o in p.orders) for p in placed}) == 1, repeat
@@ -138,14 +108,14 @@ def test_a_capture_racing_the_window_timer_ends_paid_or_cancelled_and_refunding_
             payments.append(placing.place_order(customer, request, f"capture-race-{n}", PAYMENTS, "o", utc_now()).payment)
         after = payments[-1].pay_by + timedelta(seconds=1)
 
-        def race(n: int):
+        def notify_or_time_out(n: int):
             payment = payments[n // 2]
             if n % 2:  # paid a second before the window closed; the notification arrives after it
                 paid = captured(payment.id, payment.amount, payment.pay_by - timedelta(seconds=1))
                 return payment.id, "notify", paying.apply_payment_event(paid, after)
             return payment.id, "timer", paying.cancel_when_window_passed(payment.id, after)
 
-        outcomes, results = _race(20, race)
+        outcomes, results = race(20, notify_or_time_out)
         assert outcomes == {"ok": 20}, (repeat, outcomes)
         answers = {(pid, who): answer for pid, who, answer in results}
         sold = 0

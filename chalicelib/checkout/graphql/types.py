@@ -8,6 +8,8 @@ from chalicelib.catalog.published.graphql import Product, Sku
 from chalicelib.checkout import pricing
 from chalicelib.checkout.offers import CouponChoice
 from chalicelib.checkout.preview import Preview
+from chalicelib.community.published.graphql import OrderPickup
+from chalicelib.community.published.models import snapshot_of_offer
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
@@ -200,3 +202,7 @@ class CheckoutPreview:
                                   "address book is empty.")
     def shipping_address(self) -> ShippingAddress | None:
         return None if self.preview.address is None else ShippingAddress(snapshot=self.preview.address)
+
+    @strawberry.field(description="Where and when it would be collected, for an order for `pickup`; null otherwise.")
+    def pickup(self) -> OrderPickup | None:
+        return None if self.preview.pickup is None else OrderPickup(snapshot=snapshot_of_offer(self.preview.pickup))

@@ -74,6 +74,8 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
                               "changed any more.",
     "ALREADY_A_LEADER": "You are a community leader already (approved or suspended): a leader applies once.",
     "APPLICATION_PENDING": "Your leader application is waiting for an operator; apply again only once it is rejected.",
+    "LEADER_NOT_SERVING": "The community sale round is not sold at that leader's pickup point: choose one of the "
+                          "round's leaders.",
 })
 
 

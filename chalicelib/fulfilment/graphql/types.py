@@ -56,10 +56,10 @@ class DeliveryFields:
     @strawberry.field(description="Where it ships (a copy of an address-book entry): shown to its buyer, its "
                                   "merchant and operators, null for anyone else. Null too on a group-buy order "
                                   "whose buyer had no address yet (setOrderAddress gives one; it cannot ship "
-                                  "before).")
+                                  "before), and on an order for pickup (it has none: see `pickup`).")
     async def shipping_address(self, info: Ctx) -> ShippingAddress | None:
         view = self.view
-        if not may_see_address(info.context.principal, view):
+        if not may_see_address(info.context.principal, view) or view.pickup is not None:
             return None
         if view.shipping_address is not None:
             return ShippingAddress(snapshot=view.shipping_address)
