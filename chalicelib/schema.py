@@ -52,6 +52,7 @@ from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
 from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
+from chalicelib.community.graphql.pickup import CommunityPickupMutation
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
@@ -93,7 +94,7 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
-               CommunityRoundMutation, CommunityLeaderMutation):
+               CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation):
     pass
 
 

@@ -56,3 +56,16 @@ def paid_order_sk(leader_id: str, order_id: str) -> str:
 
 def paid_orders_prefix(leader_id: str) -> str:
     return f"PAID#{leader_id}#"
+
+
+PICKUP_CODE_SK = "PICKUP_CODE"
+
+
+def pickup_code_pk(leader_id: str, code: str) -> str:
+    """An order's pickup code, under the leader whose point hands it over: another point's code is not found."""
+    return f"PICKUP#{leader_id}#{code}"
+
+
+def pickup_misses_sk(window_start_iso: str) -> str:
+    """In the leader's own partition (``LEADER#<leader>``): wrong codes tried at the point in one window."""
+    return f"PICKUP_MISSES#{window_start_iso}"

@@ -69,3 +69,21 @@ class RoundPaidOrderItem(TableItem, discriminator="CommunityRoundPaidOrder"):
     user_id = UnicodeAttribute()
     lines = ListAttribute(of=PaidLineAttribute)
     paid_at = UnicodeAttribute()
+    code = UnicodeAttribute(null=True)  # the pickup code: its buyer's only (never shown to the leader)
+
+
+class PickupCodeItem(TableItem, discriminator="CommunityPickupCode"):
+    """``PICKUP#<leader>#<code>`` / ``PICKUP_CODE``: an order for pickup's code at its leader's point, put in the
+    transaction that marks the order paid; ``handed_over_at`` is set once, with the order's completion."""
+
+    order_id = UnicodeAttribute()
+    round_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    handed_over_at = UnicodeAttribute(null=True)
+
+
+class PickupMissesItem(TableItem, discriminator="CommunityPickupMisses"):
+    """``LEADER#<leader>`` / ``PICKUP_MISSES#<window start>``: wrong codes tried at a point in a window (TTL)."""
+
+    misses = NumberAttribute(default=0)
+    ttl = NumberAttribute()

@@ -5,8 +5,8 @@ the order goes to, and keeps the round's rules at the instant of each write:
 - placing: the round's cutoff not passed and the round not cancelled (a condition on the leader's served item),
   the leader still APPROVED, and each line within the units its per-customer limit leaves the customer (a
   counter per customer and SKU, ADDed under a condition). A refused condition is a typed error; nothing is written.
-- paying: the leader's pick list counts the paid units (one counter per SKU) and the order (one item), once,
-  in the transaction that marks the payment paid.
+- paying: the leader's pick list counts the paid units (one counter per SKU) and the order (one item), and the
+  order gets its pickup code (pickup_codes.py), once, in the transaction that marks the payment paid.
 - cancelling an unpaid payment: the units go back to the customer's limit, in the cancelling transaction.
 
 DynamoDB requests: ``pickup_offer`` one BatchGetItem (the round and the leader), plus a GetItem of the
@@ -25,11 +25,13 @@ from chalicelib.community.models_rounds import (
     CommunityRoundItem,
     CommunityRoundServedItem,
     PaidLineAttribute,
+    PickupCodeItem,
     RoundBoughtItem,
     RoundPaidOrderItem,
     RoundPickedItem,
 )
 from chalicelib.community.rules import LeaderNotApproved, LeaderState
+from chalicelib.community.rules_pickup import new_pickup_code
 from chalicelib.community.rules_rounds import (
     NoLeaderChosen,
     PickupLimitReached,
@@ -42,6 +44,7 @@ from chalicelib.community.rules_rounds import (
 from chalicelib.community.store_rounds import to_round
 from chalicelib.core.clock import iso
 from chalicelib.core.table.batch import batch_get
+from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.transactions import Transaction
 
 FIELD = "pickup"
@@ -137,8 +140,13 @@ def add_release(tx: Transaction, round_id: str, user_id: str, units: Iterable[tu
 def add_paid(tx: Transaction, round_id: str, leader_id: str, order_id: str, user_id: str,
              units: Iterable[tuple[str, str, int]], paid_at: datetime) -> None:
     """Into the transaction that marks a pickup payment paid (once, by its state): the leader's pick list counts
-    its units, and lists its order."""
+    its units and lists its order, and the order gets its pickup code at the leader's point (random: a collision,
+    ~n/2^60, fails the transaction and the payment's retry draws another)."""
     units = list(units)
+    code = new_pickup_code()
+    tx.put("pickup:code", PickupCodeItem(keys_rounds.pickup_code_pk(leader_id, code), keys_rounds.PICKUP_CODE_SK,
+                                         order_id=order_id, round_id=round_id, user_id=user_id),
+           TableItem.PK.does_not_exist())
     picked = RoundPickedItem
     for n, (product_id, sku_id, quantity) in enumerate(units):
         tx.update(f"pickup:picked:{n}",
@@ -146,7 +154,7 @@ def add_paid(tx: Transaction, round_id: str, leader_id: str, order_id: str, user
                   [picked.units.add(quantity), picked.type.set(picked)])
     tx.put("pickup:paid", RoundPaidOrderItem(
         keys_rounds.round_pk(round_id), keys_rounds.paid_order_sk(leader_id, order_id), order_id=order_id,
-        user_id=user_id, paid_at=iso(paid_at),
+        user_id=user_id, paid_at=iso(paid_at), code=code,
         lines=[PaidLineAttribute(product_id=p, sku_id=s, quantity=q) for p, s, q in units]))
 
 

@@ -58,11 +58,14 @@ def complete(item: TableItem, completion: Completion, *, buyer_id: str | None = 
         condition &= kind.user_id == buyer_id
     if due_at is not None:
         condition &= kind.complete_by <= iso(due_at)
-    return update_if(item, [
-        kind.state.set(OrderState.COMPLETED.value), kind.completed_at.set(iso(completion.completed_at)),
-        kind.returns_until.set(iso(completion.returns_until)),
-        kind.after_sales_until.set(iso(completion.after_sales_until)),
-    ], condition)
+    return update_if(item, completion_actions(kind, completion), condition)
+
+
+def completion_actions(kind: type[TableItem], completion: Completion) -> list:
+    """COMPLETED, and the return windows it opens."""
+    return [kind.state.set(OrderState.COMPLETED.value), kind.completed_at.set(iso(completion.completed_at)),
+            kind.returns_until.set(iso(completion.returns_until)),
+            kind.after_sales_until.set(iso(completion.after_sales_until))]
 
 
 def set_address(item: TableItem, address: ShippingAddress, buyer_id: str) -> bool:

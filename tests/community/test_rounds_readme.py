@@ -65,3 +65,19 @@ def test_what_the_readme_says_of_ordering_for_pickup_is_the_code_s():
     assert tuple(map(int, counts)) == (PLACE_PICKUP_REQUESTS["GetItem"], PLACE_PICKUP_REQUESTS["Query"],
                                        PLACE_PICKUP_REQUESTS["BatchGetItem"])
     assert PLACE_PICKUP_REQUESTS["TransactWriteItems"] == 1
+
+
+def test_what_the_readme_says_of_pickup_codes_is_the_code_s():
+    from chalicelib.community.rules_pickup import CODE_LENGTH, MAX_MISSES, MISS_WINDOW
+    from tests.community.test_pickup_codes import HAND_OVER_REQUESTS
+
+    flat = " ".join(SECTION.split())
+    assert said(r"a (\d+)-character code that fits") == (str(CODE_LENGTH),)
+    misses, minutes = re.search(r"after (\d+) wrong codes in (\d+) minutes", flat).groups()
+    assert (int(misses), int(minutes)) == (MAX_MISSES, MISS_WINDOW.seconds // 60)
+    assert said(r"\((\d+) at once: (\d+) judged\)") == ("20", str(MAX_MISSES))
+    counts = re.search(r"Handing over costs (\d+) BatchGetItem, (\d+) UpdateItem, (\d+) GetItems and ONE "
+                       r"TransactWriteItems", flat).groups()
+    assert tuple(map(int, counts)) == (HAND_OVER_REQUESTS["BatchGetItem"], HAND_OVER_REQUESTS["UpdateItem"],
+                                       HAND_OVER_REQUESTS["GetItem"])
+    assert HAND_OVER_REQUESTS["TransactWriteItems"] == 1

@@ -1,0 +1,25 @@
+"""Completing an order inside another feature's transaction: a community leader hands an order for pickup over
+(its pickup code and the order move together, or neither)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.core.table.models import TableItem
+from chalicelib.core.table.transactions import Transaction
+from chalicelib.fulfilment import rules
+from chalicelib.fulfilment.store import completion_actions
+from chalicelib.orders.published.kinds import OrderState
+from chalicelib.orders.published.terms import order_terms
+
+__all__ = ["add_complete"]
+
+
+def add_complete(tx: Transaction, label: str, item: TableItem, buyer_id: str, now: datetime) -> None:
+    """SHIPPED (arrived) → COMPLETED now, on condition that the order is still SHIPPED and ``buyer_id``'s; the
+    return windows open from now, as when a buyer confirms receipt."""
+    terms = order_terms()
+    kind = type(item)
+    tx.update(label, kind(item.PK, item.SK),
+              completion_actions(kind, rules.completion(now, terms.no_reason_return_seconds,
+                                                        terms.quality_return_seconds)),
+              (kind.state == OrderState.SHIPPED.value) & (kind.user_id == buyer_id))
