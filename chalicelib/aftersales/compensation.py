@@ -81,3 +81,30 @@ def compensate(principal: Principal | None, order_id: str, reason: str, grant: C
         return written  # a replay raced this one
     count("Compensations")
     return made_request
+
+
+SYSTEM_ID = "SYSTEM"
+
+
+def refund_uncollected(order_id: str, now: datetime) -> AfterSalesRequest | None:
+    """An order for pickup nobody collected by its deadline, in a round that refunds those: every unit not refunded
+    or asked for yet is refunded (REFUNDING: the refund workflow pays it), and the order is held so it can no
+    longer be handed over. None when there is nothing left to refund (a run before this one, or the customer's
+    own requests); AFTER_SALES_IN_PROGRESS when a customer's request is open on a line (it goes its own way)."""
+    order = get_order(order_id)
+    if order is None:
+        return None
+    ledgers = store.line_ledgers(order.id, len(order.lines))
+    units = {i: line.quantity - (ledgers[i].units if ledgers[i] else 0) for i, line in enumerate(order.lines)}
+    units = {i: q for i, q in units.items() if q > 0}
+    if not units:
+        return None
+    made = asking.build(order, order.user_id, RequestKind.COMPENSATION, Reason.NOT_COLLECTED, units, "", (), now,
+                        state=RequestState.REFUNDING, decision_reason="not collected in time",
+                        shipping_always=True, holds=True)
+    try:
+        written = asking.write_new(made, order, None, Actor.SYSTEM, SYSTEM_ID, now, holds=True)
+    except asking.LineChanged:
+        return refund_uncollected(order_id, now)  # a line moved meanwhile: what is left now
+    count("UncollectedRefunds")
+    return written

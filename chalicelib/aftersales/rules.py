@@ -37,6 +37,7 @@ class Reason(Enum):
     WRONG_ITEM = "WRONG_ITEM"
     NOT_AS_DESCRIBED = "NOT_AS_DESCRIBED"
     PLATFORM_FAULT = "PLATFORM_FAULT"  # compensation only
+    NOT_COLLECTED = "NOT_COLLECTED"  # an order for pickup not collected in time, its round refunding it (system only)
 
 
 QUALITY_REASONS = frozenset({Reason.QUALITY, Reason.DAMAGED, Reason.WRONG_ITEM, Reason.NOT_AS_DESCRIBED})
@@ -181,7 +182,7 @@ def check_allowed(kind: RequestKind, reason: Reason, order_state: str, now: date
     """Refund only: before shipping, or shipped and not received. Return and refund: once
     shipped; after completion within the no-reason window for any reason, then until the
     after-sales window closes for a quality reason only. Raises a typed error; None when allowed."""
-    if kind is RequestKind.COMPENSATION or reason is Reason.PLATFORM_FAULT:
+    if kind is RequestKind.COMPENSATION or reason in (Reason.PLATFORM_FAULT, Reason.NOT_COLLECTED):
         raise ValidationFailed("compensation is an operator's act (compensateOrder)", "kind")
     if order_state in ("REFUNDING", "REFUNDED", "REFUND_FAILED"):
         raise NothingLeftToRefund("this order was refunded in full", "orderId")

@@ -27,6 +27,7 @@ class CommunityRoundItem(TableItem, discriminator="CommunityRound"):
     pickup_on = UnicodeAttribute()  # YYYY-MM-DD
     created_at = UnicodeAttribute()
     state = UnicodeAttribute(null=True)  # only CANCELLED is stored: OPEN and CLOSED are time's
+    uncollected = UnicodeAttribute(null=True)  # rules_rounds.Uncollected (absent: KEEP)
     cancelled_at = UnicodeAttribute(null=True)
 
 

@@ -37,6 +37,7 @@ from chalicelib.community.rules_rounds import (
     PickupLimitReached,
     RoundClosed,
     RoundLine,
+    Uncollected,
     Wanted,
     check_orderable,
     round_lines,
@@ -75,6 +76,7 @@ class PickupOffer:
     pickup_on: date
     cutoff_at: datetime
     lines: tuple[RoundLine, ...]  # the round's line of each wanted SKU, in the wanted order
+    uncollected: Uncollected = Uncollected.KEEP
 
     @property
     def leader_id(self) -> str:
@@ -100,7 +102,7 @@ def pickup_offer(user_id: str, round_id: str, leader_id: str | None, wanted: tup
     place = PickupPlace(leader.leader_id, leader.display_name, leader.point_name, leader.province_code,
                         leader.city_code, leader.district_code, leader.detail, leader.opening_hours)
     return PickupOffer(sold.id, sold.title, sold.merchant_id, place, sold.pickup_on, sold.cutoff_at,
-                       round_lines(sold, wanted, FIELD))
+                       round_lines(sold, wanted, FIELD), sold.uncollected)
 
 
 def add_order_claims(tx: Transaction, offer: PickupOffer, user_id: str, wanted: tuple[Wanted, ...],

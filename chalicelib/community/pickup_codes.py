@@ -1,7 +1,8 @@
 """Handing an order for pickup over at the leader's point with its pickup code (提货码).
 
 The leader scans (or types) the customer's code. Only an order waiting at the caller's own point is found (the
-code's key names the leader), only once it has arrived (SHIPPED: its batch was delivered), and only once: the
+code's key names the leader), only once it has arrived (SHIPPED: its batch was delivered), only before its
+``complete_by`` (the collection window: after it the delivery timer keeps or refunds it), and only once: the
 code's ``handed_over_at`` and the order's completion are ONE transaction. Guessing is bounded strictly: before a
 code is judged, the point takes one of its ``MAX_MISSES`` slots for the window under a condition, and a code that
 turns out to be an order's gives the slot back, so concurrent guesses cannot exceed the limit.
@@ -27,7 +28,7 @@ from chalicelib.community.rules_pickup import (
     clean_code,
     miss_window,
 )
-from chalicelib.core.clock import CHINA, iso
+from chalicelib.core.clock import CHINA, from_iso, iso
 from chalicelib.core.errors import Forbidden
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, require_user
@@ -67,9 +68,10 @@ def hand_over(principal: Principal | None, code_text: object, now: datetime) -> 
 
 def _complete(leader_id: str, code: PickupCodeItem, window: datetime, now: datetime) -> OrderView:
     order = get_order_item(code.order_id)
-    if code.handed_over_at is not None or order is None or order.state != OrderState.SHIPPED.value:
+    why_not = _why_not(code, order, now)
+    if why_not is not None:
         _give_slot_back(leader_id, window)
-        raise NotArrived(_why_not(code, order), FIELD)
+        raise NotArrived(why_not, FIELD)
     tx = Transaction()
     tx.refuse("code", NotArrived("this order was handed over already", FIELD))
     tx.refuse("order", NotArrived("this order is no longer waiting at your point", FIELD))
@@ -88,12 +90,17 @@ def _complete(leader_id: str, code: PickupCodeItem, window: datetime, now: datet
     return view_of(completed)
 
 
-def _why_not(code: PickupCodeItem, order) -> str:
+def _why_not(code: PickupCodeItem, order, now: datetime) -> str | None:
+    """Why this order cannot be handed over now; None if it can (the transaction checks it again)."""
     if code.handed_over_at is not None:
         return "this order was handed over already"
     if order is not None and order.state in (OrderState.TO_SHIP.value, OrderState.AWAITING_PAYMENT.value):
         return "this order has not been delivered to your point yet"
-    return "this order is no longer waiting at your point"
+    if order is None or order.state != OrderState.SHIPPED.value:
+        return "this order is no longer waiting at your point"
+    if order.complete_by is None or from_iso(order.complete_by) <= now:
+        return "the time to collect this order has passed (its round keeps or refunds it)"
+    return None
 
 
 def _slot_ref(leader_id: str, window: datetime) -> PickupMissesItem:

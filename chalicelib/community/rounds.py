@@ -39,7 +39,7 @@ def open_round(principal: Principal | None, new: NewRound, now: datetime) -> Rou
     check_leaders(new.leader_ids, leaders_store.leader_states(new.leader_ids))
     created = Round(id=new_id(), merchant_id=merchant_id, creator_id=caller.user_id, title=new.title,
                     lines=new.lines, leader_ids=new.leader_ids, cutoff_at=new.cutoff_at, pickup_on=new.pickup_on,
-                    created_at=now)
+                    created_at=now, uncollected=new.uncollected)
     store.create(created)
     return created
 

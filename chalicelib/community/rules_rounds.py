@@ -29,6 +29,13 @@ MAX_PER_CUSTOMER_LIMIT = 99
 APPROVED = "APPROVED"  # the state a leader item has when it may serve rounds
 
 
+class Uncollected(Enum):
+    """What happens to an order for pickup nobody collected within the collection window after it arrived."""
+
+    KEEP = "KEEP"  # it completes as if collected (the goods were delivered; fresh produce cannot go back)
+    REFUND = "REFUND"  # it is refunded in full
+
+
 class RoundStatus(Enum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
@@ -85,6 +92,7 @@ class NewRound:
     leader_ids: tuple[str, ...]
     cutoff_at: datetime
     pickup_on: date
+    uncollected: Uncollected = Uncollected.KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,7 @@ class Round:
     pickup_on: date
     created_at: datetime
     cancelled_at: datetime | None = None
+    uncollected: Uncollected = Uncollected.KEEP
 
     def status(self, now: datetime) -> RoundStatus:
         if self.cancelled_at is not None:
@@ -145,7 +154,7 @@ def check_shape(new: NewRound, now: datetime) -> NewRound:
     if new.pickup_on > cutoff_day + MAX_PICKUP_AFTER_CUTOFF:
         raise InvalidRound(f"the pickup date must be within {MAX_PICKUP_AFTER_CUTOFF.days} days of the cutoff's",
                            "pickupOn")
-    return NewRound(title, tuple(new.lines), tuple(new.leader_ids), new.cutoff_at, new.pickup_on)
+    return NewRound(title, tuple(new.lines), tuple(new.leader_ids), new.cutoff_at, new.pickup_on, new.uncollected)
 
 
 def round_merchant(principal: Principal, new: NewRound, skus: dict[tuple[str, str], SkuFacts | None]) -> str:

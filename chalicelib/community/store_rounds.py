@@ -17,7 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.community import keys_rounds as keys
 from chalicelib.community.models_rounds import CommunityRoundItem, CommunityRoundServedItem, RoundLineAttribute
-from chalicelib.community.rules_rounds import Round, RoundClosed, RoundLine
+from chalicelib.community.rules_rounds import Round, RoundClosed, RoundLine, Uncollected
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.batch import batch_get
 from chalicelib.core.table.models import TableItem
@@ -37,7 +37,8 @@ def to_round(item: CommunityRoundItem) -> Round:
     return Round(id=item.round_id, merchant_id=item.merchant_id, creator_id=item.creator_id, title=item.title,
                  lines=lines, leader_ids=tuple(item.leader_ids), cutoff_at=from_iso(item.cutoff_at),
                  pickup_on=date.fromisoformat(item.pickup_on), created_at=from_iso(item.created_at),
-                 cancelled_at=from_iso(item.cancelled_at) if item.cancelled_at else None)
+                 cancelled_at=from_iso(item.cancelled_at) if item.cancelled_at else None,
+                 uncollected=Uncollected(item.uncollected or Uncollected.KEEP.value))
 
 
 def _round_item(r: Round) -> CommunityRoundItem:
@@ -47,7 +48,7 @@ def _round_item(r: Round) -> CommunityRoundItem:
     return CommunityRoundItem(
         keys.round_pk(r.id), keys.ROUND_SK, round_id=r.id, merchant_id=r.merchant_id, creator_id=r.creator_id,
         title=r.title, lines=lines, leader_ids=list(r.leader_ids), cutoff_at=iso(r.cutoff_at),
-        pickup_on=r.pickup_on.isoformat(), created_at=iso(r.created_at),
+        pickup_on=r.pickup_on.isoformat(), created_at=iso(r.created_at), uncollected=r.uncollected.value,
         GSI2PK=keys.merchant_rounds(r.merchant_id), GSI2SK=r.id,
     )
 

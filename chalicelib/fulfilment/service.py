@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.addresses.published.checkout import address_for_checkout
+from chalicelib.aftersales.published.uncollected import AfterSalesInProgress, refund_uncollected
 from chalicelib.core.clock import NotYet, accept
 from chalicelib.core.errors import InvalidState, NotFound, ValidationFailed
 from chalicelib.core.ids import first_id_at, last_id_at
@@ -116,6 +117,8 @@ def complete_when_due(order_id: str, now: datetime) -> str:
         return "not_shipped"
     if not rules.is_due(store.view_of(item).delivery.complete_by, now):
         raise NotYet("the order's complete_by has not come yet")
+    if _refunds_when_uncollected(item):
+        return _refund_uncollected(order_id, now)
     if store.complete(item, _completion(now), due_at=now):
         count("OrdersCompletedByTimer")
         return "completed"
@@ -134,3 +137,19 @@ def set_order_address(principal: Principal | None, order_id: str, address_id: st
         current = _own_item(caller, order_id)
         raise InvalidState(f"this order is {current.state.lower()}: its address can no longer change", "orderId")
     return store.view_of(item)
+
+
+def _refunds_when_uncollected(item) -> bool:
+    """An order for pickup whose round refunds it when nobody collects it by complete_by."""
+    pickup = getattr(item, "pickup", None)
+    return pickup is not None and pickup.uncollected == "REFUND"
+
+
+def _refund_uncollected(order_id: str, now: datetime) -> str:
+    """"refunded" (an after-sales refund of what is left started), "already" (nothing left: a run before this one,
+    or the customer's own requests), or "in_after_sales" (a customer's request is open on a line: it goes its way)."""
+    try:
+        refunded = refund_uncollected(order_id, now)
+    except AfterSalesInProgress:
+        return "in_after_sales"
+    return "already" if refunded is None else "refunded"

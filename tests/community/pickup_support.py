@@ -8,7 +8,7 @@ from chalicelib.checkout import placing
 from chalicelib.checkout.rules import BuyNow, CheckoutRequest, Pickup
 from chalicelib.community import leaders, rounds
 from chalicelib.community.rules import LeaderAction
-from chalicelib.community.rules_rounds import NewRound, RoundLine
+from chalicelib.community.rules_rounds import NewRound, RoundLine, Uncollected
 from chalicelib.core.clock import CHINA
 from chalicelib.core.ids import new_id
 from chalicelib.core.principal import Principal, Role
@@ -33,10 +33,11 @@ def leader(n: int = 1) -> str:
 
 
 def open_round(s: Shop, leaders: list[str], *, limit: int | None = 3, cutoff: datetime = CUTOFF,
-               commission_bp: int = 1000, now: datetime = NOW):
+               commission_bp: int = 1000, now: datetime = NOW, uncollected: Uncollected = Uncollected.KEEP):
     lines = tuple(RoundLine(s.product_id, sku_id, ROUND_PRICE, limit, commission_bp) for sku_id in s.sku_ids)
     pickup_on = cutoff.astimezone(CHINA).date() + timedelta(days=1)
-    return rounds.open_round(s.merchant, NewRound("周三水果团", lines, tuple(leaders), cutoff, pickup_on), now)
+    return rounds.open_round(s.merchant, NewRound("周三水果团", lines, tuple(leaders), cutoff, pickup_on, uncollected),
+                             now)
 
 
 def customer() -> Principal:

@@ -26,6 +26,7 @@ from tests.concurrency.race import race
 
 PAID_AT = NOW + timedelta(minutes=1)
 SCAN_AT = NOW + timedelta(days=1)
+COLLECT_BY = NOW + timedelta(days=3)  # as a delivered batch leaves an order: arrived, 3 days to collect it
 
 
 def _refused(code: ErrorCode, call) -> str:
@@ -46,7 +47,8 @@ def _paid_order(leader_id: str | None = None, *, arrived: bool = True):
     order_id = placed.orders[0].id
     if arrived:
         ShopOrderItem(checkout_store.keys.order_pk(order_id), checkout_store.keys.ORDER_SK).update(actions=[
-            ShopOrderItem.state.set(OrderState.SHIPPED.value), ShopOrderItem.shipped_at.set(iso(NOW))])
+            ShopOrderItem.state.set(OrderState.SHIPPED.value), ShopOrderItem.shipped_at.set(iso(NOW)),
+            ShopOrderItem.complete_by.set(iso(COLLECT_BY))])
     paid = RoundPaidOrderItem.get(keys.round_pk(sold.id), keys.paid_order_sk(leader_id, order_id))
     return leader_id, buyer, order_id, paid.code
 
@@ -70,6 +72,21 @@ def test_the_leader_hands_an_arrived_order_over_once_and_it_completes():
     assert stored.completed_at == iso(SCAN_AT) and stored.returns_until > stored.completed_at
     message = _refused(ErrorCode.INVALID_STATE, lambda: pickup_codes.hand_over(_as_leader(leader_id), code, SCAN_AT))
     assert "handed over already" in message
+
+
+def test_at_its_collect_by_an_order_is_no_longer_handed_over():
+    leader_id, _, order_id, code = _paid_order()
+    message = _refused(ErrorCode.INVALID_STATE, lambda: pickup_codes.hand_over(_as_leader(leader_id), code,
+                                                                               COLLECT_BY))
+    assert "time to collect" in message
+    assert checkout_store.get_order_item(order_id).state == OrderState.SHIPPED.value
+
+
+def test_the_transaction_refuses_a_hand_over_past_collect_by_whatever_the_read_saw(monkeypatch):
+    leader_id, _, order_id, code = _paid_order()
+    monkeypatch.setattr(pickup_codes, "_why_not", lambda code, order, now: None)  # a read that saw it in time
+    _refused(ErrorCode.INVALID_STATE, lambda: pickup_codes.hand_over(_as_leader(leader_id), code, COLLECT_BY))
+    assert checkout_store.get_order_item(order_id).state == OrderState.SHIPPED.value
 
 
 def test_an_order_not_yet_arrived_is_not_handed_over():

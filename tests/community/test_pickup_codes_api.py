@@ -43,7 +43,8 @@ def test_the_buyer_alone_reads_the_code_and_the_leader_hands_the_order_over(gql)
     early = _op(gql, "HandOverPickupOrder", {"code": seen["pickupCode"]}, leader_token)["handOverPickupOrder"]
     assert [(e["code"], e["field"]) for e in early["errors"]] == [("INVALID_STATE", ["code"])]
     ShopOrderItem(checkout_store.keys.order_pk(placed.orders[0].id), checkout_store.keys.ORDER_SK).update(actions=[
-        ShopOrderItem.state.set(OrderState.SHIPPED.value), ShopOrderItem.shipped_at.set(iso(now))])  # arrived
+        ShopOrderItem.state.set(OrderState.SHIPPED.value), ShopOrderItem.shipped_at.set(iso(now)),
+        ShopOrderItem.complete_by.set(iso(now + timedelta(days=3)))])  # arrived
     wrong = _op(gql, "HandOverPickupOrder", {"code": "0000000000AA"}, leader_token)["handOverPickupOrder"]
     assert [(e["code"], e["field"]) for e in wrong["errors"]] == [("NOT_FOUND", ["code"])]
     done = _op(gql, "HandOverPickupOrder", {"code": seen["pickupCode"]}, leader_token)["handOverPickupOrder"]

@@ -32,6 +32,8 @@ AfterSalesReason = described_enum(rules.Reason, name="AfterSalesReason", values=
     "WRONG_ITEM": "Not what was ordered (a quality reason).",
     "NOT_AS_DESCRIBED": "Not as described (a quality reason).",
     "PLATFORM_FAULT": "Compensation for the platform's fault (operators only).",
+    "NOT_COLLECTED": "An order for pickup not collected at the point in time, refunded by its round's rule (the "
+                     "system only).",
 })
 AfterSalesState = described_enum(
     rules.RequestState, name="AfterSalesState",

@@ -30,6 +30,12 @@ from chalicelib.core.principal import Role
 CURRENCY = "CNY"
 LEADER_TYPE = "CommunityLeader"  # a leader's global id names its user id (one leader per user)
 
+Uncollected = described_enum(domain.Uncollected, name="CommunityUncollected",
+                             description="An order for pickup nobody collected within the collection window (3 days "
+                                         "from its arrival at the point).", values={
+    domain.Uncollected.KEEP: "It completes as if collected: the goods were delivered and are not taken back.",
+    domain.Uncollected.REFUND: "It is refunded in full (an after-sales request of reason NOT_COLLECTED).",
+})
 RoundStatus = described_enum(domain.RoundStatus, name="CommunityRoundStatus",
                              description="Where a sale round stands, as of now.", values={
     domain.RoundStatus.OPEN: "Taking orders: its order cutoff is still ahead.",
@@ -89,6 +95,10 @@ class CommunityRound(Node):
     @strawberry.field(description="The day the goods are collected at the pickup points.")
     def pickup_on(self) -> date:
         return self.round.pickup_on
+
+    @strawberry.field(description="What happens to an order nobody collects in time after it arrived at the point.")
+    def uncollected(self) -> Uncollected:  # type: ignore[valid-type]
+        return self.round.uncollected
 
     @strawberry.field(description="OPEN, CLOSED or CANCELLED, as of now.")
     def state(self) -> RoundStatus:  # type: ignore[valid-type]
@@ -188,6 +198,9 @@ class OpenCommunityRoundInput:
     cutoff_at: datetime = strawberry.field(description="Orders close at this instant (future), e.g. "
                                                        "2026-12-01T23:00:00+08:00.")
     pickup_on: date = strawberry.field(description="Collection day: after the cutoff's day in China time.")
+    uncollected: Uncollected = strawberry.field(  # type: ignore[valid-type]
+        default=domain.Uncollected.KEEP, description="What happens to an order nobody collects in time: KEEP "
+                                                     "(default) or REFUND.")
 
 
 @strawberry.input(description="The round to cancel.")
@@ -217,7 +230,7 @@ class CommunityRoundMutation:
             title=input.title, lines=tuple(_line(n, line) for n, line in enumerate(input.lines)),
             leader_ids=tuple(from_global_id(gid, LEADER_TYPE, f"leaderIds.{n}")[0]
                              for n, gid in enumerate(input.leader_ids)),
-            cutoff_at=accept(input.cutoff_at, "cutoffAt"), pickup_on=input.pickup_on)
+            cutoff_at=accept(input.cutoff_at, "cutoffAt"), pickup_on=input.pickup_on, uncollected=input.uncollected)
         return CommunityRoundPayload(round=CommunityRound(round=service.open_round(info.context.principal, new,
                                                                                    utc_now())))
 

@@ -24,6 +24,8 @@ class PickupMap(MapAttribute):
     district_code = UnicodeAttribute()
     detail = UnicodeAttribute()
     opening_hours = UnicodeAttribute()
+    # What happens if nobody collects it in time (rules_rounds.Uncollected): the delivery timer reads it.
+    uncollected = UnicodeAttribute(default="KEEP")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ def pickup_map(offer: PickupOffer) -> PickupMap:
     return PickupMap(round_id=offer.round_id, round_title=offer.round_title, pickup_on=offer.pickup_on.isoformat(),
                      leader_id=p.leader_id, leader_name=p.leader_name, point_name=p.point_name,
                      province_code=p.province_code, city_code=p.city_code, district_code=p.district_code,
-                     detail=p.detail, opening_hours=p.opening_hours)
+                     detail=p.detail, opening_hours=p.opening_hours, uncollected=offer.uncollected.value)
 
 
 def snapshot_of(stored: PickupMap) -> PickupSnapshot:
