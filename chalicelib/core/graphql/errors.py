@@ -74,6 +74,7 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
                               "changed any more.",
     "ALREADY_A_LEADER": "You are a community leader already (approved or suspended): a leader applies once.",
     "APPLICATION_PENDING": "Your leader application is waiting for an operator; apply again only once it is rejected.",
+    "NOT_ENOUGH_COMMISSION": "The amount is more than your available (settled, not withdrawn) commission.",
 })
 
 

@@ -1,0 +1,59 @@
+"""Access patterns of the commission ledger, one function per row of docs/data-model.md;
+test_access_patterns.py runs them. Helpers start with "_"."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.commissions import jobs, ledger
+from chalicelib.commissions.published import Kind, accrue, hold, reverse_refunded, settle_order
+from tests.commissions.helpers import DISTRIBUTOR, LATER, LEADER, NOW, ORDER, totals
+
+
+def _accrue(beneficiary=LEADER, kind=Kind.LEADER, order=ORDER):
+    return accrue(beneficiary, kind, order, [(1, 10_000, 1_000)], NOW + timedelta(days=7), NOW)
+
+
+def accrue_a_commission(emulator, category):
+    emulator.clear_log()
+    assert _accrue().created
+    assert emulator.dynamodb_operations() == ["TransactWriteItems"]
+    emulator.clear_log()
+    assert not _accrue().created
+    assert emulator.dynamodb_operations() == ["TransactWriteItems", "GetItem"]
+
+
+def reverse_an_order_s_commissions_on_a_refund(emulator, category):
+    _accrue()
+    _accrue(DISTRIBUTOR, Kind.DISTRIBUTOR)
+    emulator.clear_log()
+    assert len(reverse_refunded(ORDER, {1: 5_000}, NOW)) == 2
+    assert emulator.dynamodb_operations() == ["GetItem", "BatchGetItem", "TransactWriteItems", "TransactWriteItems"]
+    settle_order(ORDER, LATER)
+    emulator.clear_log()
+    reverse_refunded(ORDER, {1: 6_000}, LATER)  # settled: each reads its account for what is available
+    assert emulator.dynamodb_operations() == ["GetItem", "BatchGetItem", "GetItem", "TransactWriteItems",
+                                              "GetItem", "TransactWriteItems"]
+    assert totals(LEADER) == (0, 400, 0, 0)
+
+
+def hold_an_order_s_commissions(emulator, category):
+    _accrue()
+    emulator.clear_log()
+    assert hold(ORDER, NOW + timedelta(days=14)) == 1
+    assert emulator.dynamodb_operations() == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def settle_an_order_s_commissions(emulator, category):
+    _accrue()
+    emulator.clear_log()
+    assert settle_order(ORDER, LATER) == 1_000
+    assert emulator.dynamodb_operations() == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def commissions_due_for_settlement(emulator, category):
+    for n in range(3):
+        _accrue(order=f"01J0000000000000000ORDER{n:02d}")
+    emulator.clear_log()
+    summary = jobs.settle_due(LATER, shards=[ledger.due_shard(LEADER)])
+    assert summary["entriesSettled"] == 3
+    assert emulator.dynamodb_operations() == ["Query"] + ["TransactWriteItems"] * 3
