@@ -19,7 +19,7 @@ from chalicelib.core.money import require_whole
 BASIS_POINTS = 10_000
 MAX_LINES = 100  # an order's lines; a checkout places at most 20
 MIN_WITHDRAWAL = 100  # ¥1: WeChat's transfer to a wallet (商家转账) takes no less (in fen)
-MAX_WITHDRAWAL = 20_000_00  # ¥20 000 per transfer: WeChat's per-transfer ceiling without the payee's real name
+MAX_WITHDRAWAL = 199_999  # below ¥2 000: from there WeChat wants the payee's real name, which we do not keep
 
 
 class Kind(Enum):

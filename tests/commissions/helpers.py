@@ -43,3 +43,21 @@ def race(workers: list[Callable[[], object]]) -> list[object]:
 def totals(beneficiary_id: str) -> tuple[int, int, int, int]:
     a = ledger.get_account(beneficiary_id)
     return int(a.pending), int(a.available), int(a.withdrawing), int(a.paid_out)
+
+
+def beneficiary(name: str = "lily"):
+    """A registered user (with a WeChat openid to be paid to) as a Principal."""
+    from chalicelib.accounts.service import register_user
+    from chalicelib.core.principal import Principal, Role
+    from chalicelib.core.settings import settings
+
+    user = register_user(settings(), f"openid-of-{name}", Role.CUSTOMER, name.title(), NOW)
+    return Principal(user.id, Role.CUSTOMER)
+
+
+def settled(user_id: str, fen: int, order: str = ORDER) -> None:
+    """``fen`` of settled commission for ``user_id`` (one line at 100 %)."""
+    from chalicelib.commissions.published import Kind, accrue, settle_order
+
+    accrue(user_id, Kind.LEADER, order, [(1, fen, 10_000)], NOW, NOW)
+    settle_order(order, NOW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.commissions import jobs, ledger
+from chalicelib.commissions import jobs, ledger, reads
 from chalicelib.commissions.published import Kind, accrue, hold, reverse_refunded, settle_order
 from tests.commissions.helpers import DISTRIBUTOR, LATER, LEADER, NOW, ORDER, totals
 
@@ -57,3 +57,61 @@ def commissions_due_for_settlement(emulator, category):
     summary = jobs.settle_due(LATER, shards=[ledger.due_shard(LEADER)])
     assert summary["entriesSettled"] == 3
     assert emulator.dynamodb_operations() == ["Query"] + ["TransactWriteItems"] * 3
+
+
+def _withdrawn(refuse: bool = False):
+    from chalicelib.adapters.payments.simulated import SimulatedPayments
+    from chalicelib.commissions.withdrawals import request_withdrawal
+    from tests.commissions.helpers import beneficiary, settled
+
+    lily = beneficiary()
+    settled(lily.user_id, 500)
+    payments = SimulatedPayments("k" * 16)
+    if refuse:
+        payments.refuse_next_transfers(1)
+    return lily, request_withdrawal(lily, 100, "withdraw-pattern", payments, NOW)
+
+
+def a_commission_account(emulator, category):
+    _accrue()
+    emulator.clear_log()
+    assert reads.account(LEADER).pending == 1_000
+    assert emulator.dynamodb_operations() == ["GetItem"]
+
+
+def a_beneficiary_s_commission_entries_newest_first(emulator, category):
+    orders = [f"01J0000000000000000ORDER{n:02d}" for n in range(3)]
+    for order in orders:
+        _accrue(order=order)
+    emulator.clear_log()
+    first = reads.entries_page(LEADER, 2)
+    rest = reads.entries_page(LEADER, 2, first.end)
+    assert [e.order_id for e in first.items + rest.items] == orders[::-1]
+    assert emulator.dynamodb_operations() == ["Query", "Query"]
+
+
+def request_a_commission_withdrawal(emulator, category):
+    from chalicelib.commissions.withdrawals import request_withdrawal
+    from tests.commissions.helpers import beneficiary, settled
+
+    lily = beneficiary()
+    settled(lily.user_id, 500)
+    emulator.clear_log()
+    from chalicelib.adapters.payments.simulated import SimulatedPayments
+
+    request_withdrawal(lily, 100, "withdraw-pattern", SimulatedPayments("k" * 16), NOW)
+    assert emulator.dynamodb_operations() == ["GetItem", "GetItem", "TransactWriteItems", "TransactWriteItems"]
+
+
+def a_beneficiary_s_commission_withdrawals_newest_first(emulator, category):
+    lily, withdrawal = _withdrawn()
+    emulator.clear_log()
+    assert [w.withdrawal_id for w in reads.withdrawals_page(lily.user_id, 20).items] == [withdrawal.withdrawal_id]
+    assert emulator.dynamodb_operations() == ["Query"]
+
+
+def failed_commission_withdrawals_oldest_first(emulator, category):
+    _, withdrawal = _withdrawn(refuse=True)
+    emulator.clear_log()
+    assert [w.withdrawal_id for w in reads.failed_withdrawals_page(20).items] == [withdrawal.withdrawal_id]
+    assert emulator.dynamodb_operations() == ["Query"]
