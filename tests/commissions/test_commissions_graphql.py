@@ -78,3 +78,19 @@ def test_operators_see_failed_withdrawals_and_retry_one(gql, lily, operator):
                  operator)["retryCommissionWithdrawal"]
     assert [e["code"] for e in again["errors"]] == ["INVALID_STATE"]
     assert _run(gql, "FailedCommissionWithdrawals", {}, operator)["failedCommissionWithdrawals"]["edges"] == []
+
+
+def test_entries_page_both_ways_newest_order_first(gql, lily):
+    from chalicelib.commissions.published import Kind, accrue
+    from tests.commissions.helpers import NOW, ORDER
+
+    token, user_id = lily
+    newer = "01J0000000000000000ORDERZZ"
+    accrue(user_id, Kind.DISTRIBUTOR, newer, [(1, 1_000, 500)], NOW, NOW)
+    query = "query($l: Int, $f: Int) { me { commissions { entries(first: $f, last: $l) { edges { node { id orderId } } } } } }"
+    from chalicelib.core.graphql.ids import to_global_id
+
+    first = gql(query, {"f": 2}, token=token)["data"]["me"]["commissions"]["entries"]["edges"]
+    assert [e["node"]["orderId"] for e in first] == [to_global_id("Order", newer), to_global_id("Order", ORDER)]
+    last = gql(query, {"l": 1}, token=token)["data"]["me"]["commissions"]["entries"]["edges"]
+    assert [e["node"]["orderId"] for e in last] == [to_global_id("Order", ORDER)]

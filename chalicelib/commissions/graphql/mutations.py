@@ -17,7 +17,7 @@ from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id
-from chalicelib.core.graphql.pagination import After, First, page_request
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 
 
 def _payments(info: Ctx):
@@ -54,11 +54,11 @@ class RetryCommissionWithdrawalPayload:
 @strawberry.type
 class CommissionQuery:
     @strawberry.field(description="Operators: withdrawals WeChat refused to pay, oldest failure first (retry "
-                                  "each with retryCommissionWithdrawal).")
-    def failed_commission_withdrawals(self, info: Ctx, first: First = None,
-                                      after: After = None) -> CommissionWithdrawalConnection:
+                                  "each with retryCommissionWithdrawal)." + BOTH_WAYS)
+    def failed_commission_withdrawals(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                                      before: Before = None) -> CommissionWithdrawalConnection:
         scope = "commission-withdrawals:failed"
-        page = service.failed_withdrawals(info.context.principal, page_request(scope, first, after))
+        page = service.failed_withdrawals(info.context.principal, page_request(scope, first, after, last, before))
         return withdrawal_connection(scope, page)
 
 
