@@ -164,6 +164,15 @@ def count_overdue_disputes(event) -> dict:
     return run_scheduled(event.time, event.detail)
 
 
+# Commission settlement (chalicelib/commissions/jobs.py): entries whose return window has
+# closed become withdrawable; an order's timer may have settled them first (once either way).
+@app.schedule(Rate(1, unit=Rate.HOURS), name="settle_commissions")
+def settle_commissions(event) -> dict:
+    from chalicelib.commissions.jobs import run_scheduled
+
+    return run_scheduled(event.time, event.detail)
+
+
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
 def table_stream(event, context: object = None) -> dict:
     from chalicelib.stream import handle_batch

@@ -17,6 +17,7 @@ import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.checkout.models
 import chalicelib.checkout.order_view
+import chalicelib.commissions.models
 import chalicelib.community.models
 import chalicelib.community.models_rounds
 import chalicelib.core.table.models

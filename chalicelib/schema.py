@@ -19,6 +19,7 @@ import chalicelib.aftersales.graphql.queries
 import chalicelib.cart.graphql.user_fields
 import chalicelib.catalog.graphql.user_fields
 import chalicelib.checkout.graphql.orders
+import chalicelib.commissions.graphql.user_fields
 import chalicelib.community.graphql.order_fields
 import chalicelib.community.graphql.rounds
 import chalicelib.coupons.graphql.user_fields
@@ -51,6 +52,7 @@ from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, Chec
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
+from chalicelib.commissions.graphql.mutations import CommissionMutation, CommissionQuery
 from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
 from chalicelib.community.graphql.pickup import CommunityPickupMutation
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
@@ -86,7 +88,7 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery, CommunityLeaderQuery):
+            CommunityRoundQuery, CommunityLeaderQuery, CommissionQuery):
     pass
 
 
@@ -94,7 +96,7 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
-               CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation):
+               CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommissionMutation):
     pass
 
 

@@ -1,6 +1,8 @@
-"""`python -m devstack.jobs`: run a scheduled job (points, overdue disputes) now, against the running `make dev` stack.
+"""`python -m devstack.jobs`: run a scheduled job (points, overdue disputes, commission settlement) now, against the
+running `make dev` stack.
 
-    python -m devstack.jobs <release-pending|expire|recompute-tiers|overdue-disputes> [--now 2026-01-01T00:05:00+08:00]
+    python -m devstack.jobs <release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions>
+        [--now 2026-01-01T00:05:00+08:00]
         [--port 8000] [--aws-port 4566] [--lookback-days N] [--years N] [--shard N ...] [--max-users N] [--resume JSON]
 
 The job's own function in app.py is called the way EventBridge calls it (a
@@ -31,6 +33,7 @@ JOBS = {
     "expire": "expire_points",
     "recompute-tiers": "recompute_tiers",
     "overdue-disputes": "count_overdue_disputes",
+    "settle-commissions": "settle_commissions",
 }
 TIMEOUT_SECONDS = 900  # the functions' lambda_timeout in .chalice/config.json
 
@@ -109,10 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     detail = detail_of(args)
     with contextlib.redirect_stdout(sys.stderr):
         app = load_app()
-        from chalicelib.points.jobs import job_arguments
+        from chalicelib.points.jobs import OPTIONS, job_arguments
 
         try:
-            job_arguments(args.job, detail)
+            if args.job in OPTIONS:  # the points jobs' options, checked before the run
+                job_arguments(args.job, detail)
         except ValueError as error:
             print(f"devstack.jobs: {error}", file=sys.stderr)
             return 2

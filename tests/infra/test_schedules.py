@@ -30,12 +30,19 @@ def test_each_points_job_is_a_function_on_its_schedule(resources, handler) -> No
 
 
 # Other scheduled functions: a count an hour, on the default timeout.
-OTHER_SCHEDULES = {"count_overdue_disputes": "rate(1 hour)"}  # after-sales' DisputesOverdue metric
+OTHER_SCHEDULES = {"count_overdue_disputes": "rate(1 hour)",  # after-sales' DisputesOverdue metric
+                   "settle_commissions": "rate(1 hour)"}  # the commission ledger's settlement
 
 
 def test_the_overdue_disputes_count_runs_every_hour(resources) -> None:
     properties = resources[naming.function_logical_id("count_overdue_disputes")]["Properties"]
     assert properties["Handler"] == "app.count_overdue_disputes"
+    assert list(properties["Events"].values()) == [{"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}]
+
+
+def test_commission_settlement_runs_every_hour_with_the_jobs_timeout(resources) -> None:
+    properties = resources[naming.function_logical_id("settle_commissions")]["Properties"]
+    assert properties["Handler"] == "app.settle_commissions" and properties["Timeout"] == JOB_TIMEOUT_SECONDS
     assert list(properties["Events"].values()) == [{"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}]
 
 

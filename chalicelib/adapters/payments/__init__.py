@@ -3,9 +3,10 @@
 Adapters:
 - ``wechat.WechatPayV3`` — WeChat Pay API v3 through the ``wechatpayv3`` package
   (JSAPI prepay, signed requests, notification signature check and AES-GCM decryption,
-  query, refund with ``out_refund_no`` as the idempotency key);
+  query, refund with ``out_refund_no`` as the idempotency key, transfers to a wallet
+  (商家转账, ``transfer_batch``) with the transfer number as the idempotency key);
 - ``simulated.SimulatedPayments`` — a SIMULATION for `make dev` and tests: nothing
-  leaves the machine; it can be told to fail the next N refunds or to time out.
+  leaves the machine; it can be told to fail the next N refunds or transfers, or to time out.
 
 Amounts are integers in minor units (fen). The order id is the provider's
 ``out_trade_no`` and the refund id its ``out_refund_no``: retrying a call with the
@@ -14,7 +15,7 @@ same ids can never charge or refund twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
@@ -95,6 +96,31 @@ class RefundResult:
     provider_refund_id: str | None = None
 
 
+class TransferStatus(Enum):
+    SUCCESS = "SUCCESS"  # in the payee's WeChat wallet (零钱)
+    PROCESSING = "PROCESSING"  # accepted; ask again with the same number for the outcome
+    FAILED = "FAILED"  # refused for good (the payee's account, a limit...): nothing was paid
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequest:
+    """A payout to a user's WeChat wallet. ``out_no`` is the merchant's transfer number:
+    asking again with it answers that transfer and never pays twice."""
+
+    out_no: str  # 5-32 letters and digits
+    payee_openid: str = field(repr=False)  # personal data: never logged, never in a repr
+    amount: int  # fen
+    description: str  # shown to the payee; no personal data
+
+
+@dataclass(frozen=True, slots=True)
+class TransferResult:
+    out_no: str
+    status: TransferStatus
+    failure: str | None = None  # FAILED: the provider's reason code (no personal data)
+    provider_transfer_id: str | None = None
+
+
 class PaymentError(Exception):
     """A provider call failed and may succeed if retried (network, timeout, 5xx, SYSTEM_ERROR)."""
 
@@ -119,6 +145,8 @@ class PaymentProvider(Protocol):
     def query_payment(self, order_id: str) -> PaymentEvent | None: ...
 
     def refund(self, request: RefundRequest) -> RefundResult: ...
+
+    def transfer(self, request: TransferRequest) -> TransferResult: ...
 
 
 def refund_at_provider(payments: PaymentProvider, request: RefundRequest) -> None:

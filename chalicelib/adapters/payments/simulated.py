@@ -9,7 +9,10 @@ It behaves like WeChat Pay where the group-buy flow depends on it:
   never refunds twice; the total refunded for an order never exceeds what was
   captured;
 - faults can be injected: failing refunds, and timeouts after which the refund may
-  or may not have been applied, as happens with a real provider.
+  or may not have been applied, as happens with a real provider;
+- a transfer (payout to a wallet) is keyed by its number, as a refund by its id;
+  transfers can be made to fail (PaymentError), to be refused (FAILED, with a
+  reason code) or to be processed slowly (PROCESSING, then SUCCESS when asked again).
 
 State is in memory, shared by all threads of the process (the factory hands out
 one instance), and guarded by one lock. ``export_state``/``import_state`` and the
@@ -40,6 +43,9 @@ from chalicelib.adapters.payments import (
     RefundRequest,
     RefundResult,
     RefundStatus,
+    TransferRequest,
+    TransferResult,
+    TransferStatus,
 )
 
 SIGNATURE_HEADER = "Simulated-Signature"
@@ -57,6 +63,16 @@ class SimulatedRefund:
     currency: str
     status: RefundStatus
     provider_refund_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedTransfer:
+    out_no: str
+    amount: int
+    status: TransferStatus
+    failure: str | None
+    provider_transfer_id: str
+    # Not the openid: the simulation keeps (and exports to the state file) no personal data.
 
 
 @dataclass(slots=True)
@@ -95,7 +111,9 @@ class SimulatedPayments:
         with self._lock:
             self._payments: dict[str, _Payment] = {}
             self._refunds: dict[str, SimulatedRefund] = {}
+            self._transfers: dict[str, SimulatedTransfer] = {}
         self.clear_refund_faults()
+        self.clear_transfer_faults()
 
     def clear_refund_faults(self) -> None:
         """Refunds behave again (payments and refunds made are kept)."""
@@ -122,12 +140,15 @@ class SimulatedPayments:
         payments = {order_id: _Payment(**fields) for order_id, fields in state.get("payments", {}).items()}
         refunds = {refund_id: SimulatedRefund(**{**fields, "status": RefundStatus(fields["status"])})
                    for refund_id, fields in state.get("refunds", {}).items()}
+        transfers = {out_no: SimulatedTransfer(**{**fields, "status": TransferStatus(fields["status"])})
+                     for out_no, fields in state.get("transfers", {}).items()}
         with self._lock:
-            self._payments, self._refunds = payments, refunds
+            self._payments, self._refunds, self._transfers = payments, refunds, transfers
 
     def _export(self) -> dict:
         return {"payments": {order_id: asdict(p) for order_id, p in self._payments.items()},
-                "refunds": {refund_id: {**asdict(r), "status": r.status.value} for refund_id, r in self._refunds.items()}}
+                "refunds": {refund_id: {**asdict(r), "status": r.status.value} for refund_id, r in self._refunds.items()},
+                "transfers": {out_no: {**asdict(t), "status": t.status.value} for out_no, t in self._transfers.items()}}
 
     def _changed(self) -> None:
         """Under the lock."""
@@ -321,6 +342,61 @@ class SimulatedPayments:
         self._refunds[request.refund_id] = refund
         self._changed()
         return RefundResult(refund.refund_id, refund.status, refund.provider_refund_id)
+
+    # -- transfers (payouts to a wallet) ----------------------------------------
+
+    def clear_transfer_faults(self) -> None:
+        with self._lock:
+            self._transfer_errors_next = 0
+            self._transfer_refusals: list[str] = []  # per coming new transfer: its failure code
+            self._transfer_slow_next = 0
+
+    def fail_next_transfers(self, n: int) -> None:
+        """The next ``n`` transfer calls raise PaymentError and change nothing."""
+        with self._lock:
+            self._transfer_errors_next = n
+
+    def refuse_next_transfers(self, n: int, reason: str = "ACCOUNT_FROZEN") -> None:
+        """The next ``n`` new transfers are FAILED with ``reason`` (nothing paid), as WeChat
+        fails a transfer to a frozen or unverified wallet."""
+        with self._lock:
+            self._transfer_refusals = [reason] * n
+
+    def process_next_transfers_slowly(self, n: int) -> None:
+        """The next ``n`` new transfers answer PROCESSING; asking again finds them SUCCESS."""
+        with self._lock:
+            self._transfer_slow_next = n
+
+    def transfers(self) -> list[SimulatedTransfer]:
+        with self._lock:
+            return list(self._transfers.values())
+
+    def transfer(self, request: TransferRequest) -> TransferResult:
+        with self._lock:
+            if self._transfer_errors_next > 0:
+                self._transfer_errors_next -= 1
+                raise PaymentError("simulated provider error (SYSTEM_ERROR)")
+            existing = self._transfers.get(request.out_no)
+            if existing is not None:
+                if existing.amount != request.amount:
+                    raise PaymentRejected("simulated: the transfer number is used by another transfer (PARAM_ERROR)")
+                if existing.status is TransferStatus.PROCESSING:
+                    existing = self._transfers[request.out_no] = replace(existing, status=TransferStatus.SUCCESS)
+                    self._changed()
+                return TransferResult(existing.out_no, existing.status, existing.failure, existing.provider_transfer_id)
+            if not (_whole(request.amount) and request.amount > 0) or not request.payee_openid:
+                raise PaymentRejected("simulated: a transfer needs a payee and a positive whole amount (PARAM_ERROR)")
+            status, failure = TransferStatus.SUCCESS, None
+            if self._transfer_refusals:
+                status, failure = TransferStatus.FAILED, self._transfer_refusals.pop(0)
+            elif self._transfer_slow_next > 0:
+                self._transfer_slow_next -= 1
+                status = TransferStatus.PROCESSING
+            transfer = SimulatedTransfer(request.out_no, request.amount, status, failure,
+                                         f"simulated-transfer-{uuid.uuid4().hex}")
+            self._transfers[request.out_no] = transfer
+            self._changed()
+            return TransferResult(transfer.out_no, status, failure, transfer.provider_transfer_id)
 
     # -- helpers ----------------------------------------------------------------
 

@@ -44,6 +44,8 @@ from chalicelib.adapters.payments import (
     RefundRequest,
     RefundResult,
     RefundStatus,
+    TransferRequest,
+    TransferResult,
 )
 
 OFFICIAL_API_BASE = "https://api.mch.weixin.qq.com"
@@ -317,6 +319,13 @@ class WechatPayV3:
         # If the lookup itself fails for a transient reason we cannot tell a refusal
         # from a refund that exists: PaymentError lets the caller retry safely.
         return _refund_result(self._answer(status, text, "look the refund up"), request)
+
+    # -- payouts to a wallet ------------------------------------------------------
+
+    def transfer(self, request: TransferRequest) -> TransferResult:
+        from chalicelib.adapters.payments.wechat_transfers import transfer
+
+        return transfer(self, request)
 
     # -- HTTP answers -----------------------------------------------------------
 

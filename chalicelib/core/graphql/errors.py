@@ -76,6 +76,7 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "APPLICATION_PENDING": "Your leader application is waiting for an operator; apply again only once it is rejected.",
     "LEADER_NOT_SERVING": "The community sale round is not sold at that leader's pickup point: choose one of the "
                           "round's leaders.",
+    "NOT_ENOUGH_COMMISSION": "The amount is more than your available (settled, not withdrawn) commission.",
 })
 
 

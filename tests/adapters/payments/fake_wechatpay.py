@@ -157,6 +157,8 @@ class FakeWechatPay:
         self.transactions: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
         self.refund_status = "SUCCESS"
+        self.transfers: dict[str, dict[str, Any]] = {}  # out_batch_no -> {"request", "detail"}
+        self.transfer_status = "SUCCESS"  # what a new transfer's detail says: SUCCESS, FAIL, PROCESSING...
         self.scripted: dict[str, list[Scripted]] = {}  # "POST /v3/..." -> next answers
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -247,7 +249,33 @@ class FakeWechatPay:
             if refund is None:
                 return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"}
             return 200, refund["answer"]
+        if method == "POST" and path == "/v3/transfer/batches":
+            return self._transfer(body)
+        if method == "GET" and path.startswith("/v3/transfer/batches/out-batch-no/"):
+            batch = self.transfers.get(path.split("/")[5])
+            if batch is None or path.rsplit("/", 1)[1] != batch["detail"]["out_detail_no"]:
+                return 404, {"code": "NOT_FOUND", "message": "记录不存在"}
+            return 200, batch["detail"]
         return 404, {"code": "NOT_FOUND", "message": "no such API in the fake"}
+
+    def _transfer(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        details = body.get("transfer_detail_list") or []
+        if (body.get("appid") != APP_ID or body.get("total_num") != len(details) or len(details) != 1
+                or body.get("total_amount") != sum(d["transfer_amount"] for d in details)):
+            return 400, {"code": "PARAM_ERROR", "message": "参数错误"}
+        if body["out_batch_no"] in self.transfers:
+            return 400, {"code": "INVALID_REQUEST", "message": "商户批次单号已存在"}
+        (detail,) = details
+        batch_id = f"1030000071100999991182020050700019480{len(self.transfers):03d}"
+        self.transfers[body["out_batch_no"]] = {"request": body, "detail": {
+            "mchid": MCHID, "out_batch_no": body["out_batch_no"], "batch_id": batch_id, "appid": APP_ID,
+            "out_detail_no": detail["out_detail_no"], "detail_id": f"10400000711009999911820200507{len(self.transfers):03d}",
+            "detail_status": self.transfer_status, "transfer_amount": detail["transfer_amount"],
+            "transfer_remark": detail["transfer_remark"], "openid": detail["openid"],
+            **({"fail_reason": "ACCOUNT_FROZEN"} if self.transfer_status == "FAIL" else {}),
+            "initiate_time": "2026-03-01T12:00:00+08:00", "update_time": "2026-03-01T12:00:01+08:00"}}
+        return 200, {"out_batch_no": body["out_batch_no"], "batch_id": batch_id,
+                     "create_time": "2026-03-01T12:00:00+08:00", "batch_status": "ACCEPTED"}
 
     def _refund(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         existing = self.refunds.get(body["out_refund_no"])
