@@ -127,7 +127,7 @@ def after_sales_deadline_passed(event: dict, context: object) -> dict:
     return deadline_passed(event)
 @app.lambda_function(name="complete_shipped_order")
 def complete_shipped_order(event: dict, context: object) -> dict:
-    from chalicelib.fulfilment.tasks import complete_shipped_order
+    from chalicelib.deliveries import complete_shipped_order
 
     return complete_shipped_order(event)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist
@@ -47,6 +47,10 @@ T = TypeVar("T")
 class _Changed(Exception):
     """What we read changed before our write: read again."""
 
+
+# An accrual whose return window is not known yet (it opens when the order completes): the due index never
+# reaches it; ``settle_at`` sets the real instant.
+NOT_YET_KNOWN = datetime(9999, 12, 31, tzinfo=UTC)
 
 def retrying(attempt: Callable[[], T]) -> T:
     for _ in range(RETRIES):
@@ -261,8 +265,22 @@ def hold(order_id: str, until: datetime) -> int:
     return moved
 
 
-def _hold_entry(entry: CommissionEntryItem | None, until: str) -> int:
-    if entry is None or EntryState(entry.state) is not EntryState.PENDING or entry.hold_until >= until:
+def settle_at(order_id: str, until: datetime) -> int:
+    """The order's return window is known now (it completed): its PENDING entries settle at ``until``, earlier or
+    later than the provisional instant they were accrued with (``NOT_YET_KNOWN``). Returns how many entries moved."""
+    _require_id(order_id, "orderId")
+    _require_aware(until, "until")
+    moved = 0
+    for entry in entries_of_order(order_id):
+        read = _reads(entry.beneficiary_id, order_id, entry)
+        moved += retrying(lambda r=read: _hold_entry(r(), iso(until), exactly=True))
+    return moved
+
+
+def _hold_entry(entry: CommissionEntryItem | None, until: str, *, exactly: bool = False) -> int:
+    if entry is None or EntryState(entry.state) is not EntryState.PENDING or entry.hold_until == until:
+        return 0
+    if entry.hold_until > until and not exactly:
         return 0
     tx = Transaction()
     _entry_write(tx, entry, [CommissionEntryItem.hold_until.set(until),

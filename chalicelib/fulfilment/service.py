@@ -4,10 +4,10 @@ conditional update whose condition decides under concurrency; a refused write is
 the caller hears the order as it is (a retry of the same shipment answers it, not an error)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from chalicelib.addresses.published.checkout import address_for_checkout
-from chalicelib.aftersales.published.uncollected import AfterSalesInProgress, refund_uncollected
 from chalicelib.core.clock import NotYet, accept
 from chalicelib.core.errors import InvalidState, NotFound, ValidationFailed
 from chalicelib.core.ids import first_id_at, last_id_at
@@ -103,7 +103,8 @@ def confirm_receipt(principal: Principal | None, order_id: str, now: datetime) -
     raise InvalidState(f"this order is {item.state.lower()}, not shipped", "orderId")
 
 
-def complete_when_due(order_id: str, now: datetime) -> str:
+def complete_when_due(order_id: str, now: datetime, refund_uncollected: Callable[[str, datetime], str] | None = None,
+                      ) -> str:
     """The delivery timer's task: "completed" (by this run), "already" (completed, by its buyer
     or an earlier run), "not_shipped" (never shipped, or moved on), "unknown". Raises ``NotYet``
     if it woke before complete_by (retried)."""
@@ -118,7 +119,9 @@ def complete_when_due(order_id: str, now: datetime) -> str:
     if not rules.is_due(store.view_of(item).delivery.complete_by, now):
         raise NotYet("the order's complete_by has not come yet")
     if _refunds_when_uncollected(item):
-        return _refund_uncollected(order_id, now)
+        if refund_uncollected is None:  # never complete an order its round refunds: fail loudly, the timer retries
+            raise RuntimeError("an uncollected order to refund needs after-sales' refund (chalicelib/deliveries.py)")
+        return refund_uncollected(order_id, now)
     if store.complete(item, _completion(now), due_at=now):
         count("OrdersCompletedByTimer")
         return "completed"
@@ -143,13 +146,3 @@ def _refunds_when_uncollected(item) -> bool:
     """An order for pickup whose round refunds it when nobody collects it by complete_by."""
     pickup = getattr(item, "pickup", None)
     return pickup is not None and pickup.uncollected == "REFUND"
-
-
-def _refund_uncollected(order_id: str, now: datetime) -> str:
-    """"refunded" (an after-sales refund of what is left started), "already" (nothing left: a run before this one,
-    or the customer's own requests), or "in_after_sales" (a customer's request is open on a line: it goes its way)."""
-    try:
-        refunded = refund_uncollected(order_id, now)
-    except AfterSalesInProgress:
-        return "in_after_sales"
-    return "already" if refunded is None else "refunded"

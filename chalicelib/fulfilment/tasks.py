@@ -5,7 +5,7 @@ early, which the machine retries) and its write is conditional on the state, so 
 confirmation first, or a second run, changes nothing."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +16,13 @@ from chalicelib.fulfilment import service
 __all__ = ["NotYet", "complete_shipped_order"]
 
 
-def complete_shipped_order(event: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """{orderId, completeBy} → {"orderId", "outcome": completed | already | not_shipped | unknown}."""
+def complete_shipped_order(event: Mapping[str, Any], now: datetime | None = None,
+                           refund_uncollected: Callable[[str, datetime], str] | None = None) -> dict[str, Any]:
+    """{orderId, completeBy} → {"orderId", "outcome": completed | already | not_shipped | unknown, or for an order
+    for pickup its round refunds when uncollected, ``refund_uncollected``'s outcome}."""
     order_id = event["orderId"]
     try:
-        outcome = service.complete_when_due(order_id, now or utc_now())
+        outcome = service.complete_when_due(order_id, now or utc_now(), refund_uncollected)
     finally:
         flush_metrics()
     return {"orderId": order_id, "outcome": outcome}

@@ -80,9 +80,10 @@ class CommissionMachine(RuleBasedStateMachine):
         except NotEnoughCommission:
             assert amount > available
             return
+        finally:  # a refusal never reached the payout: its planted fault must not fail the next one
+            self.payments.clear_transfer_faults()
         assert amount <= available
         assert done.state is (WithdrawalState.PAID if payout_ok else WithdrawalState.FAILED)
-        self.payments.clear_transfer_faults()
 
     @invariant()
     def totals_agree_with_entries_and_withdrawals(self):

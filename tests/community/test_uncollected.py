@@ -21,6 +21,7 @@ from chalicelib.core.clock import NotYet, iso
 from chalicelib.core.errors import DomainError, ErrorCode
 from chalicelib.core.principal import Principal, Role
 from chalicelib.core.table.paging import PageRequest
+from chalicelib.deliveries import complete_shipped_order
 from chalicelib.fulfilment import service as fulfilment
 from chalicelib.orders.published.kinds import OrderState
 from tests.checkout.support import captured
@@ -57,8 +58,10 @@ def test_in_a_keep_round_an_uncollected_order_completes_at_collect_by():
 def test_in_a_refund_round_it_is_refunded_in_full_once_and_can_no_longer_be_handed_over():
     leader_id, buyer, placed, code = _arrived_order(Uncollected.REFUND)
     order_id = placed.orders[0].id
-    assert fulfilment.complete_when_due(order_id, COLLECT_BY) == "refunded"
-    assert fulfilment.complete_when_due(order_id, COLLECT_BY + timedelta(minutes=1)) == "already"
+    with pytest.raises(RuntimeError):  # fulfilment alone never completes an order its round refunds
+        fulfilment.complete_when_due(order_id, COLLECT_BY)
+    assert complete_shipped_order({"orderId": order_id}, COLLECT_BY)["outcome"] == "refunded"
+    assert complete_shipped_order({"orderId": order_id}, COLLECT_BY + timedelta(minutes=1))["outcome"] == "already"
     (request,) = aftersales_store.user_requests(buyer.user_id, PageRequest(10)).items
     assert (request.order_id, request.kind, request.reason, request.state) == (
         order_id, RequestKind.COMPENSATION, Reason.NOT_COLLECTED, RequestState.REFUNDING)

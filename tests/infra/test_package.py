@@ -107,6 +107,7 @@ MEMORY_MB = {
     "APIHandler": 1769,  # one full vCPU: a client waits on the cold start and every request
     "TableStream": 1024,
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
+    "SettleCommissions": 1024,  # a sweep of the due commission entries, as the points jobs
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
     "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
     "CountOverdueDisputes": 512,  # one counting Query an hour

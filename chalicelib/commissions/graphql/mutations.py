@@ -56,7 +56,7 @@ class CommissionQuery:
     @strawberry.field(description="Operators: withdrawals WeChat refused to pay, oldest failure first (retry "
                                   "each with retryCommissionWithdrawal)." + BOTH_WAYS)
     def failed_commission_withdrawals(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
-                                      before: Before = None) -> CommissionWithdrawalConnection:
+                                      before: Before = None) -> CommissionWithdrawalConnection | None:
         scope = "commission-withdrawals:failed"
         page = service.failed_withdrawals(info.context.principal, page_request(scope, first, after, last, before))
         return withdrawal_connection(scope, page)

@@ -188,7 +188,7 @@ class CommissionAccount:
 
     @strawberry.field(description="Your commission on each order, newest order first." + BOTH_WAYS)
     def entries(self, first: First = None, after: After = None, last: Last = None,
-                before: Before = None) -> CommissionEntryConnection:
+                before: Before = None) -> CommissionEntryConnection | None:
         scope = f"commissions:{self.user_id}"
         page = reads.entries_page(self.user_id, page_request(scope, first, after, last, before))
         return connection(CommissionEntryConnection, CommissionEntryEdge, scope, page,
@@ -196,7 +196,7 @@ class CommissionAccount:
 
     @strawberry.field(description="Your withdrawals, newest first." + BOTH_WAYS)
     def withdrawals(self, first: First = None, after: After = None, last: Last = None,
-                    before: Before = None) -> CommissionWithdrawalConnection:
+                    before: Before = None) -> CommissionWithdrawalConnection | None:
         scope = f"commission-withdrawals:{self.user_id}"
         page = reads.withdrawals_page(self.user_id, page_request(scope, first, after, last, before))
         return withdrawal_connection(scope, page)

@@ -2,10 +2,27 @@
 
 Amounts in fen, rates in basis points. ``accrue`` once per (order, beneficiary) when
 the order is paid; ``reverse_refunded`` on every refund (cumulative per line);
-``hold`` when the return window is extended; ``settle_order`` from the order's timer
+``hold`` when the return window is extended, ``settle_at`` when it becomes known (an order
+accrued with ``NOT_YET_KNOWN`` completes); ``settle_order`` from the order's timer
 (the hourly ``settle-commissions`` job settles whatever a timer did not).
 """
-from chalicelib.commissions.ledger import Accrual, Reversal, accrue, hold, reverse_refunded, settle_order
+from chalicelib.commissions.ledger import (
+    NOT_YET_KNOWN,
+    Accrual,
+    Reversal,
+    accrue,
+    entries_of_order,
+    hold,
+    reverse_refunded,
+    settle_at,
+    settle_order,
+)
 from chalicelib.commissions.rules import Kind, Line
 
-__all__ = ["Accrual", "Kind", "Line", "Reversal", "accrue", "hold", "reverse_refunded", "settle_order"]
+__all__ = ["NOT_YET_KNOWN", "Accrual", "Kind", "Line", "Reversal", "accrue", "has_commissions", "hold",
+           "reverse_refunded", "settle_at", "settle_order"]
+
+
+def has_commissions(order_id: str) -> bool:
+    """Whether anyone earned a commission on the order (one GetItem when nobody did)."""
+    return bool(entries_of_order(order_id))
