@@ -52,6 +52,7 @@ from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
 from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
+from chalicelib.community.graphql.pick_lists import CommunityPickListQuery
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
 from chalicelib.core.authentication import register_user_reader
 from chalicelib.core.graphql.relay import NodeQueries
@@ -85,7 +86,7 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery, CommunityLeaderQuery):
+            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery):
     pass
 
 
