@@ -56,3 +56,11 @@ def paid_order_sk(leader_id: str, order_id: str) -> str:
 
 def paid_orders_prefix(leader_id: str) -> str:
     return f"PAID#{leader_id}#"
+
+
+BATCH_PREFIX = "BATCH#"
+
+
+def batch_sk(leader_id: str) -> str:
+    """The round's delivery batch to one leader's point, put at the cutoff."""
+    return f"{BATCH_PREFIX}{leader_id}"
