@@ -51,6 +51,7 @@ from chalicelib.checkout.graphql.operators import CheckoutOperatorMutation, Chec
 from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
+from chalicelib.community.graphql.batches import CommunityBatchMutation, CommunityBatchQuery
 from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
 from chalicelib.community.graphql.pick_lists import CommunityPickListQuery
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
@@ -86,7 +87,8 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery):
+            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery,
+            CommunityBatchQuery):
     pass
 
 
@@ -94,7 +96,7 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
-               CommunityRoundMutation, CommunityLeaderMutation):
+               CommunityRoundMutation, CommunityLeaderMutation, CommunityBatchMutation):
     pass
 
 

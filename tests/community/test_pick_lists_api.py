@@ -7,14 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from chalicelib.checkout import paying
-from chalicelib.community import leaders
+from chalicelib.community import closing, leaders
 from chalicelib.community.rules import LeaderAction
 from chalicelib.core.clock import utc_now
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
 from chalicelib.core.principal import Principal, Role
 from tests.checkout.support import captured
 from tests.community import leader_support
-from tests.community.pickup_support import customer, open_round, pickup_request, place, stocked
+from tests.community.pickup_support import customer, leader, open_round, pickup_request, place, stocked
 from tests.conftest import demo_token
 
 OPERATIONS = (Path(__file__).parents[2] / "graphql" / "operations" / "community_rounds.graphql").read_text("utf-8")
@@ -71,3 +71,32 @@ def test_the_leader_and_an_operator_read_a_pick_list_a_page_at_a_time_others_do_
 
 def customer_principal() -> Principal:
     return customer()
+
+
+def _gql_op(gql, name: str, variables: dict, token: str) -> dict:
+    response = gql._client.http.post("/graphql", headers={"Content-Type": "application/json",
+                                                          "Authorization": f"Bearer {token}"},
+                                     body=json.dumps({"query": OPERATIONS, "operationName": name,
+                                                      "variables": variables}))
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def test_an_operator_lists_a_closed_round_s_batches_and_marks_one_delivered_once(gql, operator, customer):
+    s, earlier = stocked(), utc_now() - timedelta(hours=2)
+    mine = leader()
+    sold = open_round(s, [mine], now=earlier, cutoff=earlier.replace(microsecond=0) + timedelta(hours=1))
+    ids = {"roundId": to_global_id("CommunityRound", sold.id), "leaderId": to_global_id("CommunityLeader", mine)}
+    early = _gql_op(gql, "MarkCommunityBatchDelivered", ids, operator)["data"]["markCommunityBatchDelivered"]
+    assert [(e["code"], e["field"]) for e in early["errors"]] == [("NOT_FOUND", ["leaderId"])]  # no batch yet
+    assert closing.close_round(sold.id, utc_now()) == "closed"
+    (listed,) = _gql_op(gql, "CommunityRoundBatches", {"roundId": ids["roundId"]}, operator)["data"][
+        "communityRoundBatches"]
+    assert (listed["roundId"], listed["leaderId"], listed["state"], listed["units"], listed["ordersCount"],
+            listed["deliveredAt"]) == (ids["roundId"], ids["leaderId"], "AWAITING_DELIVERY", 0, 0, None)
+    refused = _gql_op(gql, "MarkCommunityBatchDelivered", ids, customer)["data"]["markCommunityBatchDelivered"]
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"] and refused["batch"] is None
+    done = _gql_op(gql, "MarkCommunityBatchDelivered", ids, operator)["data"]["markCommunityBatchDelivered"]
+    assert done["errors"] == [] and done["batch"]["state"] == "DELIVERED" and done["batch"]["deliveredAt"]
+    again = _gql_op(gql, "MarkCommunityBatchDelivered", ids, operator)["data"]["markCommunityBatchDelivered"]
+    assert again == done
