@@ -44,7 +44,7 @@ class CommunityPickOrder:
     order: strawberry.Private[service.PickOrder]
 
     @strawberry.field(description="The `Order` id.")
-    def id(self) -> strawberry.ID:
+    def order_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Order", self.order.order_id))
 
     @strawberry.field(description="The order's state now (TO_SHIP until its batch is delivered, SHIPPED at the "
