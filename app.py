@@ -132,6 +132,13 @@ def complete_shipped_order(event: dict, context: object) -> dict:
     return complete_shipped_order(event)
 
 
+@app.lambda_function(name="close_community_round")
+def close_community_round(event: dict, context: object) -> dict:
+    from chalicelib.community.tasks import close_round
+
+    return close_round(event)
+
+
 # Scheduled points jobs (chalicelib/points/jobs.py). `now` is the event's time;
 # an on-demand run (`python -m devstack.jobs`) puts an explicit `now` in the detail.
 @app.schedule(Rate(1, unit=Rate.HOURS), name="release_pending_points")

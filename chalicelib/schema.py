@@ -53,7 +53,9 @@ from chalicelib.checkout.graphql.orders import Payment
 from chalicelib.checkout.graphql.queries import CheckoutQuery
 from chalicelib.checkout.graphql.sharing import SharingMutation, SharingQuery
 from chalicelib.commissions.graphql.mutations import CommissionMutation, CommissionQuery
+from chalicelib.community.graphql.batches import CommunityBatchMutation, CommunityBatchQuery
 from chalicelib.community.graphql.leaders import CommunityLeader, CommunityLeaderMutation, CommunityLeaderQuery
+from chalicelib.community.graphql.pick_lists import CommunityPickListQuery
 from chalicelib.community.graphql.pickup import CommunityPickupMutation
 from chalicelib.community.graphql.rounds import CommunityRound, CommunityRoundMutation, CommunityRoundQuery
 from chalicelib.core.authentication import register_user_reader
@@ -88,7 +90,7 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery, CommunityLeaderQuery, CommissionQuery):
+            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery, CommunityBatchQuery, CommissionQuery):
     pass
 
 
@@ -96,7 +98,8 @@ class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQu
 class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutation, MallMutation, FeedMutation,
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
-               CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommissionMutation):
+               CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommunityBatchMutation,
+               CommissionMutation):
     pass
 
 

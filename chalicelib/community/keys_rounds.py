@@ -69,3 +69,11 @@ def pickup_code_pk(leader_id: str, code: str) -> str:
 def pickup_misses_sk(window_start_iso: str) -> str:
     """In the leader's own partition (``LEADER#<leader>``): wrong codes tried at the point in one window."""
     return f"PICKUP_MISSES#{window_start_iso}"
+
+
+BATCH_PREFIX = "BATCH#"
+
+
+def batch_sk(leader_id: str) -> str:
+    """The round's delivery batch to one leader's point, put at the cutoff."""
+    return f"{BATCH_PREFIX}{leader_id}"

@@ -88,3 +88,18 @@ class PickupMissesItem(TableItem, discriminator="CommunityPickupMisses"):
 
     misses = NumberAttribute(default=0)
     ttl = NumberAttribute()
+
+
+class RoundBatchItem(TableItem, discriminator="CommunityRoundBatch"):
+    """``ROUND#<id>`` / ``BATCH#<leader>``: what the merchant delivers to one leader's point, put once by the cutoff
+    timer (AWAITING_DELIVERY), moved to DELIVERED once by the merchant or an operator."""
+
+    round_id = UnicodeAttribute()
+    leader_id = UnicodeAttribute()
+    merchant_id = UnicodeAttribute()
+    state = UnicodeAttribute()
+    units = NumberAttribute()  # the pick list's units when the batch was put (after the cutoff's grace)
+    orders = NumberAttribute()  # and its paid orders
+    created_at = UnicodeAttribute()
+    delivered_at = UnicodeAttribute(null=True)
+    delivered_by = UnicodeAttribute(null=True)

@@ -7,7 +7,9 @@ local stack shorten them (seconds, not days) so the real timers run in seconds.
 - quality_return: after completion, a return or refund with a quality reason, this long (15 days);
 - decision: a merchant approves or rejects an after-sales request within this (48 h), or it is approved;
 - send_back: an approved return is sent back within this (7 days), or the request closes;
-- receipt: the merchant confirms a returned parcel within this (7 days), or it is confirmed.
+- receipt: the merchant confirms a returned parcel within this (7 days), or it is confirmed;
+- pickup_collect: an order for pickup (社区团购自提) waits at the leader's point this long after its batch is
+  delivered there (3 days): its complete_by.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class OrderTerms:
     decision_seconds: int = 2 * DAY
     send_back_seconds: int = 7 * DAY
     receipt_seconds: int = 7 * DAY
+    pickup_collect_seconds: int = 3 * DAY
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -81,3 +81,23 @@ def test_what_the_readme_says_of_pickup_codes_is_the_code_s():
     assert tuple(map(int, counts)) == (HAND_OVER_REQUESTS["BatchGetItem"], HAND_OVER_REQUESTS["UpdateItem"],
                                        HAND_OVER_REQUESTS["GetItem"])
     assert HAND_OVER_REQUESTS["TransactWriteItems"] == 1
+def test_the_cutoff_s_grace_and_the_wait_at_the_point_are_the_code_s():
+    import json
+
+    from chalicelib.orders.terms import DAY, DEFAULT_TERMS
+
+    asl = json.loads((Path(__file__).parents[2] / "infra" / "statemachines" / "community_round_cutoff.asl.json")
+                     .read_text(encoding="utf-8"))
+    assert said(r"a (\d+)-second grace") == (str(asl["States"]["Grace"]["Seconds"]),)
+    assert int(said(r"waiting at the point for (\d+) days")[0]) * DAY == DEFAULT_TERMS.pickup_collect_seconds
+
+
+def test_the_pick_list_s_requests_are_those_its_test_counts():
+    from tests.community import test_pick_lists
+
+    flat = " ".join(SECTION.split())
+    gets, queries, batches = re.search(r"A page is (\d+) GetItem, (\d+) Queries and (\d+) BatchGetItem", flat).groups()
+    source = Path(test_pick_lists.__file__).read_text(encoding="utf-8")
+    assert f'{{"GetItem": {gets}, "Query": {queries}, "BatchGetItem": {batches}}}' in source
+    assert re.search(r"for (\d+) order as for (\d+)", flat).groups() == ("1", "10")
+    assert 'parametrize("orders", [1, 10])' in source

@@ -35,6 +35,7 @@ STREAM_STARTS = {
     "TUANSTACK_PAYMENT_WINDOW_SFN_ARN": "PaymentWindowStateMachine",
     "TUANSTACK_DELIVERY_SFN_ARN": "DeliveryStateMachine",
     "TUANSTACK_AFTER_SALES_DEADLINE_SFN_ARN": "AfterSalesDeadlineStateMachine",
+    "TUANSTACK_COMMUNITY_ROUND_CUTOFF_SFN_ARN": "CommunityRoundCutoffStateMachine",
 }
 # Each state machine: its tasks (substitution -> function logical id, handler) and
 # the states that call them.
@@ -55,6 +56,8 @@ MACHINE_TASKS = {
                                                                        "DeadlinePassed")},
     "DeliveryStateMachine": {"CompleteShippedOrderArn": ("CompleteShippedOrder", "complete_shipped_order",
                                                          "CompleteShippedOrder")},
+    "CommunityRoundCutoffStateMachine": {"CloseCommunityRoundArn": ("CloseCommunityRound", "close_community_round",
+                                                                    "CloseRound")},
 }
 
 
@@ -112,6 +115,7 @@ MEMORY_MB = {
     "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
     "CountOverdueDisputes": 512,  # one counting Query an hour
     "CompleteShippedOrder": 512,
+    "CloseCommunityRound": 512,  # a round's batches: ≤ 50 leaders × (two Queries, one PutItem)
 }
 
 

@@ -58,3 +58,72 @@ def cancel_a_community_sale_round(emulator, category):
     _rounds.cancel_round(_MERCHANT, opened.id, _NOW)
     assert emulator.dynamodb_operations() == ["GetItem", "TransactWriteItems"]
     assert _store.open_rounds_of_leader(leaders[49], _PageRequest(10), _NOW).items == []
+
+
+# ---------------------------------------------------------------- ordering for pickup, pick lists, batches
+def _pickup_round(leaders: int = 1, orders: int = 1, *, cancel_first: bool = False):
+    from chalicelib.checkout import paying
+    from tests.checkout.support import captured
+    from tests.community import pickup_support as pickup
+
+    s = pickup.stocked()
+    leader_ids = [pickup.leader(n + 1) for n in range(leaders)]
+    sold = pickup.open_round(s, leader_ids, limit=None)
+    order_ids = []
+    for _ in range(orders):
+        placed = pickup.place(pickup.customer(), pickup.pickup_request(sold.id, s, 2, 1, leader_id=leader_ids[0]))
+        at = _NOW + timedelta(minutes=1)
+        assert paying.apply_payment_event(captured(placed.payment.id, placed.payment.amount, at), at) == "applied"
+        order_ids.append(placed.orders[0].id)
+    return s, sold, leader_ids, order_ids
+
+
+def a_leader_s_pick_list(emulator, category):
+    from chalicelib.community import pick_lists
+
+    s, sold, (leader_id,), order_ids = _pickup_round(orders=3)
+    emulator.clear_log()
+    pick = pick_lists.pick_list(s.merchant, sold.id, leader_id)
+    lines, page = pick_lists.pick_lines(pick), pick_lists.paid_orders(pick, 10)
+    assert emulator.dynamodb_operations() == ["GetItem", "Query", "Query", "BatchGetItem"]
+    assert [line.units for line in lines] == [6, 3] and len(page.items) == len(order_ids)
+
+
+def close_a_round_at_its_cutoff(emulator, category):
+    from chalicelib.community import closing
+    from tests.community.pickup_support import CUTOFF
+
+    _, sold, _, _ = _pickup_round(leaders=2)
+    emulator.clear_log()
+    assert closing.close_round(sold.id, CUTOFF + timedelta(minutes=2)) == "closed"
+    assert sorted(emulator.dynamodb_operations()) == ["GetItem", "PutItem", "PutItem", "Query", "Query", "Query",
+                                                      "Query"]
+
+
+def a_round_s_delivery_batches(emulator, category):
+    from chalicelib.community import batches, closing
+    from tests.community.pickup_support import CUTOFF
+
+    s, sold, _, _ = _pickup_round(leaders=2)
+    closing.close_round(sold.id, CUTOFF + timedelta(minutes=2))
+    emulator.clear_log()
+    assert [(b.units, b.orders) for b in batches.round_batches(s.merchant, sold.id)] in ([(3, 1), (0, 0)],
+                                                                                         [(0, 0), (3, 1)])
+    assert emulator.dynamodb_operations() == ["GetItem", "Query"]
+
+
+def mark_a_batch_delivered_its_orders_arrive(emulator, category):
+    from chalicelib.community import arrival, batches, closing
+    from chalicelib.orders.published.items import get_order_item
+    from tests.community.pickup_support import CUTOFF
+
+    s, sold, (leader_id,), order_ids = _pickup_round(orders=2)
+    at = CUTOFF + timedelta(hours=8)
+    closing.close_round(sold.id, CUTOFF + timedelta(minutes=2))
+    emulator.clear_log()
+    batches.mark_delivered(s.merchant, sold.id, leader_id, at)
+    assert emulator.dynamodb_operations() == ["GetItem", "UpdateItem", "GetItem"]
+    emulator.clear_log()
+    assert arrival.batch_arrived(sold.id, leader_id, at) == 2
+    assert emulator.dynamodb_operations() == ["Query", "BatchGetItem", "UpdateItem", "UpdateItem"]
+    assert {get_order_item(o).state for o in order_ids} == {"SHIPPED"}

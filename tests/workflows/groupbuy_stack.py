@@ -44,6 +44,7 @@ MACHINES = {
     "payment_window": "TUANSTACK_PAYMENT_WINDOW_SFN_ARN",  # checkout's (tests/workflows/test_checkout_payments.py)
     "after_sales_deadline": "TUANSTACK_AFTER_SALES_DEADLINE_SFN_ARN",  # tests/workflows/test_after_sales.py
     "delivery": "TUANSTACK_DELIVERY_SFN_ARN",  # fulfilment's (tests/workflows/test_delivery.py)
+    "community_round_cutoff": "TUANSTACK_COMMUNITY_ROUND_CUTOFF_SFN_ARN",  # tests/workflows/test_community_cutoff.py
 }
 
 
