@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.community import closing, store_rounds
 from chalicelib.community import store_batches as store
-from chalicelib.community import store_rounds
 from chalicelib.community.rules_batches import DeliveryBatch, check_deliverable, check_merchant_side
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import count
@@ -21,12 +21,18 @@ def round_batches(principal: Principal | None, round_id: str) -> list[DeliveryBa
 
 
 def mark_delivered(principal: Principal | None, round_id: str, leader_id: str, now: datetime) -> DeliveryBatch:
-    """One GetItem (the round), one conditional UpdateItem, one GetItem (the batch as the write left it)."""
+    """One GetItem (the round), one conditional UpdateItem, one GetItem (the batch as the write left it). Past the
+    cutoff the merchant need not wait for the cutoff timer (time decides, the timer only cleans up): a batch the
+    timer has not made yet is made here first, as the timer would."""
     caller = require_role(principal, Role.MERCHANT, Role.OPERATOR)
     found = check_merchant_side(caller, store_rounds.get_round(round_id))
     check_deliverable(found, now)
     delivered = store.mark_delivered(round_id, leader_id, caller.user_id, now.replace(microsecond=0))
     batch = store.get_batch(round_id, leader_id)
+    if batch is None and leader_id in found.leader_ids:
+        closing.put_batch(found, leader_id, now)
+        delivered = store.mark_delivered(round_id, leader_id, caller.user_id, now.replace(microsecond=0))
+        batch = store.get_batch(round_id, leader_id)
     if batch is None:
         raise NotFound("no delivery batch for this leader in this round (yet: batches are made at the cutoff)",
                        "leaderId")

@@ -30,18 +30,21 @@ def close_round(round_id: str, now: datetime) -> str:
         return "cancelled"
     if status is RoundStatus.OPEN:
         return "not_yet"
-    ready = []
-    for leader_id in found.leader_ids:
-        pick = pick_lists.PickList(found, leader_id)
-        lines = pick_lists.pick_lines(pick)
-        orders = TableItem.count(keys.round_pk(found.id), TableItem.SK.startswith(keys.paid_orders_prefix(leader_id)),
-                                 consistent_read=True)
-        batch = DeliveryBatch(found.id, leader_id, found.merchant_id, BatchState.AWAITING_DELIVERY,
-                              sum(line.units for line in lines), orders, now.replace(microsecond=0))
-        count("CommunityBatchesPut", int(store_batches.put_once(batch)))
-        ready.append((batch, lines))
+    ready = [put_batch(found, leader_id, now) for leader_id in found.leader_ids]
     _publish(found, ready)
     return "closed"
+
+
+def put_batch(found: Round, leader_id: str, now: datetime) -> tuple[DeliveryBatch, list]:
+    """The leader's batch as its pick list stands now, put if absent (by the timer, or by a merchant delivering
+    before the timer ran); the batch and the pick list's lines."""
+    lines = pick_lists.pick_lines(pick_lists.PickList(found, leader_id))
+    orders = TableItem.count(keys.round_pk(found.id), TableItem.SK.startswith(keys.paid_orders_prefix(leader_id)),
+                             consistent_read=True)
+    batch = DeliveryBatch(found.id, leader_id, found.merchant_id, BatchState.AWAITING_DELIVERY,
+                          sum(line.units for line in lines), orders, now.replace(microsecond=0))
+    count("CommunityBatchesPut", int(store_batches.put_once(batch)))
+    return batch, lines
 
 
 def _publish(found: Round, ready: list) -> None:

@@ -84,7 +84,8 @@ def test_the_merchant_marks_a_batch_delivered_after_the_cutoff_once_and_only_its
     s, mine = stocked(), leader()
     sold = open_round(s, [mine])
     _refused(ErrorCode.INVALID_STATE, lambda: batches.mark_delivered(s.merchant, sold.id, mine, CUTOFF - timedelta(1)))
-    _refused(ErrorCode.NOT_FOUND, lambda: batches.mark_delivered(s.merchant, sold.id, mine, CLOSED))  # timer not run
+    other = leader(2)
+    _refused(ErrorCode.NOT_FOUND, lambda: batches.mark_delivered(s.merchant, sold.id, other, CLOSED))  # not served
     closing.close_round(sold.id, CLOSED)
     stranger = Principal(new_id(), Role.MERCHANT)
     _refused(ErrorCode.NOT_FOUND, lambda: batches.mark_delivered(stranger, sold.id, mine, CLOSED))
@@ -95,6 +96,17 @@ def test_the_merchant_marks_a_batch_delivered_after_the_cutoff_once_and_only_its
         BatchState.DELIVERED, CLOSED + timedelta(hours=8), s.merchant.user_id)
     again = batches.mark_delivered(OPERATOR, sold.id, mine, CLOSED + timedelta(hours=9))  # answered as it is
     assert again == delivered
+
+
+def test_past_the_cutoff_the_merchant_need_not_wait_for_the_timer_which_then_changes_nothing():
+    s, mine = stocked(), leader()
+    sold = open_round(s, [mine], limit=None)
+    _paid(sold, s, mine, 2)
+    delivered = batches.mark_delivered(s.merchant, sold.id, mine, CLOSED)  # the timer is still in its grace
+    assert (delivered.state, delivered.units, delivered.orders) == (BatchState.DELIVERED, 2, 1)
+    assert closing.close_round(sold.id, CLOSED + timedelta(minutes=2)) == "closed"
+    (batch,) = batches.round_batches(s.merchant, sold.id)
+    assert batch == delivered
 
 
 def test_a_delivered_batch_s_orders_arrive_at_the_point_once_and_a_held_order_stays():
