@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import threading
 
-from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from devstack.deferred_imports import defer_batch
+
+defer_batch()  # first: moto's Step Functions parser imports moto.batch.utils
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend  # noqa: E402
 
 _original = StepFunctionsParserBackend._validate_definition
 _valid: set[str] = set()
