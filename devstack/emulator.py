@@ -25,7 +25,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
-from devstack import activity, fast_responses, in_process, timestamp_waits, transactions
+from devstack import activity, deferred_imports, fast_queries, fast_responses, in_process, timestamp_waits, transactions
 
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
 # Requests that may add stream records: stream pollers are woken after them.
@@ -133,8 +133,10 @@ class Emulator:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> Emulator:
+        deferred_imports.defer_batch()
         transactions.install()
         fast_responses.install()
+        fast_queries.install()
         timestamp_waits.install()
         self._server = PooledWSGIServer(self.host, self.port, self.dynamodb, handler=QuietRequestHandler)
         self.port = self._server.server_address[1]

@@ -21,7 +21,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from devstack import naming
+from devstack import naming, valid_definitions
 from devstack.asl import Timing, check_definition, with_timing
 from devstack.clients import emulator_client
 from devstack.project import TEMPLATE_PATH, lambda_function_names, load_app
@@ -111,6 +111,9 @@ def create_resources(
         _ensure_event_bus(clients.events, bus_name)
     create_functions(endpoint_url, region, names)
     states_role = _ensure_role(clients.iam, naming.STATES_ROLE_NAME, STATES_TRUST)
+    # An emulator in this process (the tests', python -m devstack's) parses each definition
+    # text once: re-creating these after every reset was mostly moto re-parsing them.
+    valid_definitions.install()
     machines: dict[str, str] = {}
     for logical_id, definition in state_machine_definitions(
         template, template_path.parent, region, table_name, names, timing=timing

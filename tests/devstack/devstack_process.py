@@ -9,9 +9,11 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from devstack.demo import Client
 from devstack.project import PROJECT_ROOT
 
 STARTUP_LIMIT = 120  # seconds; generous for a loaded 2-core machine, not a measurement
@@ -74,3 +76,18 @@ def devstack(command: Sequence[str] | None = None, env: dict[str, str] | None = 
             # Its own session: `make dev` runs the stack under make and a shell.
             os.killpg(process.pid, 9)
             process.wait()
+
+
+def wait_for(check, what: str, timeout: float = 60.0):
+    """`check()`'s first truthy value; every half second, each a request to the stack."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"waited {timeout:.0f}s for {what}"
+        time.sleep(0.5)
+    return value
+
+
+def open_team(client: Client, deal_id: str, sku: str) -> dict:
+    opened = client.gql("OpenTeam", {"dealId": deal_id, "skuId": sku})["openTeam"]
+    assert opened["errors"] == [], opened["errors"]
+    return opened

@@ -1,33 +1,18 @@
 """`python -m devstack --state-file` keeps what it promises: after a clean restart
 the timers armed before it still fire and a seat opened before it can be paid;
-after a SIGKILL nothing acknowledged is lost. And the refund failure story runs
-over HTTP with the simulated provider's local fault route."""
+after a SIGKILL nothing acknowledged is lost. (The refund failure story over HTTP
+runs on tests/devstack/test_main.py's stack.)"""
 from __future__ import annotations
 
 import signal
 import sys
-import time
 
 from devstack.demo import Client, _deals, _order_state, quick_deal
-from tests.devstack.devstack_process import devstack
+from tests.devstack.devstack_process import devstack, open_team, wait_for
 
 
 def _args(state) -> list[str]:
     return [sys.executable, "-m", "devstack", "--port", "0", "--aws-port", "0", "--state-file", str(state)]
-
-
-def _wait(check, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, f"waited {timeout:.0f}s for {what}"
-        time.sleep(0.5)
-    return value
-
-
-def _open(client: Client, deal_id: str, sku: str) -> dict:
-    opened = client.gql("OpenTeam", {"dealId": deal_id, "skuId": sku})["openTeam"]
-    assert opened["errors"] == [], opened["errors"]
-    return opened
 
 
 def _stock(anonymous: Client, deal_id: str) -> int:
@@ -47,11 +32,11 @@ def test_timers_armed_before_a_clean_restart_fire_after_it_and_seats_can_still_b
         alice, bob, carol = (anonymous.login(f"demo:{name}") for name in ("alice", "bob", "carol"))
         deal_id, sku = quick_deal(anonymous)  # teams live 12 s, seats 6 s
         stock_before = _stock(anonymous, deal_id)
-        paid = _open(alice, deal_id, sku)
+        paid = open_team(alice, deal_id, sku)
         assert anonymous.pay(paid["order"]["id"]) == "applied"
-        unpaid = _open(bob, deal_id, sku)
+        unpaid = open_team(bob, deal_id, sku)
         mango = next(d for d in _deals(anonymous) if d["teamSize"] == 2)
-        later = _open(carol, mango["id"], mango["prices"][0]["skuId"])  # 15 minutes to pay
+        later = open_team(carol, mango["id"], mango["prices"][0]["skuId"])  # 15 minutes to pay
         assert _stock(anonymous, deal_id) == stock_before - 2
         assert _order_state(bob, unpaid["order"]["id"]) == "AWAITING_PAYMENT"  # stopped before any timer
         _stop(first)
@@ -63,12 +48,12 @@ def test_timers_armed_before_a_clean_restart_fire_after_it_and_seats_can_still_b
         assert anonymous.pay(later["order"]["id"]) == "applied"
         assert _order_state(carol, later["order"]["id"]) == "PAID_AWAITING_TEAM"
         # the unpaid seat's timer fires: released, its unit back
-        _wait(lambda: _order_state(bob, unpaid["order"]["id"]) == "CANCELLED", "bob's seat released")
+        wait_for(lambda: _order_state(bob, unpaid["order"]["id"]) == "CANCELLED", "bob's seat released")
         # the paid leader's team fails at its deadline and she is refunded (her capture was kept)
-        _wait(lambda: _order_state(alice, paid["order"]["id"]) == "REFUNDED", "alice's refund")
+        wait_for(lambda: _order_state(alice, paid["order"]["id"]) == "REFUNDED", "alice's refund")
         team = anonymous.gql("TeamByShareCode", {"shareCode": paid["team"]["shareCode"]})["teamByShareCode"]
         assert team["state"] == "FAILED"
-        _wait(lambda: _stock(anonymous, deal_id) == stock_before, "both units back in the deal's stock", 15)
+        wait_for(lambda: _stock(anonymous, deal_id) == stock_before, "both units back in the deal's stock", 15)
         assert "re-armed timers of restored items" in second.log()
         _stop(second)
 
@@ -80,7 +65,7 @@ def test_a_sigkilled_stack_keeps_every_acknowledged_write(tmp_path):
         alice = anonymous.login("demo:alice")
         mango = next(d for d in _deals(anonymous) if d["teamSize"] == 2)
         sku = mango["prices"][0]["skuId"]
-        opened = _open(alice, mango["id"], sku)
+        opened = open_team(alice, mango["id"], sku)
         assert anonymous.pay(opened["order"]["id"]) == "applied"
         checked = alice.gql("CheckIn")["checkIn"]  # the last write before the crash
         first.process.kill()
@@ -99,21 +84,3 @@ def test_a_sigkilled_stack_keeps_every_acknowledged_write(tmp_path):
         assert (team["state"], team["paidCount"]) == ("SUCCEEDED", 2)
         _stop(second)
 
-
-def test_the_refund_failure_story_over_http(tmp_path):
-    with devstack() as running:
-        anonymous = Client(running.api)
-        alice, operator = anonymous.login("demo:alice"), anonymous.login("demo:operator")
-        faults = anonymous.post("/payments/simulated/refund-faults", {"fault": "FAIL_FOREVER"})
-        assert faults == {"code": "SUCCESS", "message": "FAIL_FOREVER"}
-        deal_id, sku = quick_deal(anonymous)
-        opened = _open(alice, deal_id, sku)
-        assert anonymous.pay(opened["order"]["id"]) == "applied"
-        _wait(lambda: _order_state(alice, opened["order"]["id"]) == "REFUND_FAILED", "the refund to fail", 90)
-        listed = operator.gql("RefundFailedOrders")["refundFailedOrders"]["edges"]
-        assert opened["order"]["id"] in [edge["node"]["id"] for edge in listed]
-        assert anonymous.post("/payments/simulated/refund-faults", {"fault": "NONE"})["code"] == "SUCCESS"
-        retried = operator.gql("RetryRefund", {"orderId": opened["order"]["id"]})["retryRefund"]
-        assert retried["errors"] == [] and retried["order"]["state"] == "REFUNDING"
-        _wait(lambda: _order_state(alice, opened["order"]["id"]) == "REFUNDED", "the retried refund", 30)
-        _stop(running)

@@ -1,6 +1,6 @@
 """`python -m devstack` serves the app, answers GraphQL, runs the README's group-buy
-stories, and leaves nothing behind on SIGINT (no child process, both ports free,
-items saved)."""
+stories and the refund failure story, and leaves nothing behind on SIGINT (no child
+process, both ports free, items saved)."""
 from __future__ import annotations
 
 import json
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from devstack.project import PROJECT_ROOT
+from tests.devstack.devstack_process import open_team, wait_for
 
 STARTUP_LIMIT = 120  # seconds; generous for a loaded 2-core machine, not a measurement
 READY = re.compile(r"Emulated AWS\s+http://127\.0\.0\.1:(\d+)")
@@ -89,12 +90,15 @@ def running_devstack(tmp_path):
             process.wait()
 
 
-def test_serves_graphql_runs_the_readme_stories_and_stops_cleanly_on_sigint(running_devstack) -> None:
-    """One stack for what used to take two (starting one is the slow part): it answers
+def test_serves_graphql_runs_the_readme_and_refund_failure_stories_and_stops_cleanly_on_sigint(
+        running_devstack) -> None:
+    """One stack for what used to take three (starting one is the slow part): it answers
     GraphQL; story 1, two demo users fill a team; story 2, a short-lived team expires
     and its paid member is refunded, through the HTTP API, the real ASL and the
-    stream; then, with those workflows behind it, SIGINT leaves nothing behind."""
-    from devstack.demo import story_expiry, story_success
+    stream; the refund failure story, with the simulated provider's local fault route:
+    a refund that keeps failing waits for an operator, whose retry refunds; then, with
+    those workflows behind it, SIGINT leaves nothing behind."""
+    from devstack.demo import Client, _order_state, quick_deal, story_expiry, story_success
 
     process, ports, state, output = running_devstack
     api = f"http://127.0.0.1:{ports['api']}"
@@ -116,6 +120,21 @@ def test_serves_graphql_runs_the_readme_stories_and_stops_cleanly_on_sigint(runn
     assert success["team"]["state"] == "SUCCEEDED" and success["team"]["paidCount"] == 2
     expired = story_expiry(api, quick=True, say=lambda _: None)
     assert expired["team"]["state"] == "FAILED"
+
+    anonymous = Client(api)
+    alice, operator = anonymous.login("demo:alice"), anonymous.login("demo:operator")
+    faults = anonymous.post("/payments/simulated/refund-faults", {"fault": "FAIL_FOREVER"})
+    assert faults == {"code": "SUCCESS", "message": "FAIL_FOREVER"}
+    deal_id, sku = quick_deal(anonymous)
+    opened = open_team(alice, deal_id, sku)
+    assert anonymous.pay(opened["order"]["id"]) == "applied"
+    wait_for(lambda: _order_state(alice, opened["order"]["id"]) == "REFUND_FAILED", "the refund to fail", 90)
+    listed = operator.gql("RefundFailedOrders")["refundFailedOrders"]["edges"]
+    assert opened["order"]["id"] in [edge["node"]["id"] for edge in listed]
+    assert anonymous.post("/payments/simulated/refund-faults", {"fault": "NONE"})["code"] == "SUCCESS"
+    retried = operator.gql("RetryRefund", {"orderId": opened["order"]["id"]})["retryRefund"]
+    assert retried["errors"] == [] and retried["order"]["state"] == "REFUNDING"
+    wait_for(lambda: _order_state(alice, opened["order"]["id"]) == "REFUNDED", "the retried refund", 30)
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, "".join(output)
