@@ -1,4 +1,5 @@
-"""The README's stories, run against a running `make dev` (group-buy 1 and 2, checkout 3, after-sales 4):
+"""The README's stories, run against a running `make dev` (group-buy 1 and 2, checkout 3, after-sales 4,
+community group-buy 5):
 
     .venv/bin/python -m devstack.demo [--port 8000] [--quick]
 
@@ -204,6 +205,62 @@ def story_after_sales(base: str, say=print) -> dict[str, Any]:
             "pending_before": pending_before, "pending_after": pending_after}
 
 
+QUICK_ROUND_SECONDS = 8  # story 5's round takes orders this long, then the merchant delivers
+
+
+def story_community(base: str, say=print) -> dict[str, Any]:
+    """社区团购: Mei's Orchard opens an 8-second round of mangoes for demo:leader's point; alice
+    chooses that leader by the code on their share card, orders 2 for pickup and pays; past the
+    cutoff the merchant marks the leader's batch delivered, alice shows her pickup code and the
+    leader hands the order over. The leader's commission waits (pending) until the return window
+    closes; `make job JOB=settle-commissions NOW=<its holdUntil>` then settles it."""
+    anonymous = Client(base)
+    alice, merchant, leader = (anonymous.login(f"demo:{name}") for name in ("alice", "merchant", "leader"))
+    point = leader.gql("LeaderLeadership")["me"]["leadership"]
+    seeded = anonymous.gql("LeaderRounds", {"leaderCode": point["code"], "first": 5})["communityRounds"]["edges"]
+    line = seeded[0]["node"]["lines"][0]
+    cutoff = (datetime.now(UTC) + timedelta(seconds=QUICK_ROUND_SECONDS)).replace(microsecond=0)
+    pickup_on = (cutoff + timedelta(hours=8) + timedelta(days=1)).date().isoformat()  # the next day, China time
+    opened = _ok(merchant.gql("OpenCommunityRound", {"input": {
+        "title": "演示快团 Quick round", "leaderIds": [point["id"]], "cutoffAt": cutoff.isoformat(),
+        "pickupOn": pickup_on, "lines": [{"skuId": line["sku"]["id"], "price": line["price"]["amount"],
+                                           "commissionRateBp": 1000, "perCustomerLimit": 5}]}})[
+        "openCommunityRound"])["round"]
+    say(f"Mei's Orchard opened '{opened['title']}' for {point['pointName']} until {opened['cutoffAt']}")
+    _ok(alice.gql("LeaderChoose", {"code": point["code"]})["chooseCommunityLeader"])
+    pickup = {"roundId": opened["id"], "lines": [{"skuId": line["sku"]["id"], "quantity": 2}]}
+    preview = alice.gql("PickupCheckoutPreview", {"input": {"pickup": pickup}})["checkoutPreview"]
+    say(f"  alice chose {point['displayName']}'s point; 2 mangoes for pickup: ¥{preview['total']['amount'] / 100:.2f}, "
+        f"shipping ¥{preview['shipping']['amount'] / 100:.2f}")
+    placed = _ok(alice.gql("PlacePickupOrder", {"input": {"checkout": {"pickup": pickup, "couponIds": [], "points": 0},
+                                                          "idempotencyKey": f"demo-{time.time_ns()}"}})["placeOrder"])
+    (order,) = placed["orders"]
+    anonymous.post("/payments/simulated/capture", {"paymentId": placed["payment"]["id"]})
+    paid = _wait_for(lambda: (o := alice.gql("MyPickupOrder", {"id": order["id"]})["node"])["pickupCode"] and o,
+                     "the payment", 30)
+    entry = _wait_for(lambda: _commission(leader, order["id"]), "the leader's commission", 30)
+    say(f"  paid; the leader's commission: ¥{entry['amount']['amount'] / 100:.2f} {entry['state']}")
+    time.sleep(max(0.0, (cutoff - datetime.now(UTC)).total_seconds()) + 0.5)
+    batch = _ok(merchant.gql("MarkCommunityBatchDelivered", {"roundId": opened["id"], "leaderId": point["id"]})[
+        "markCommunityBatchDelivered"])["batch"]
+    say(f"past the cutoff: the batch ({batch['units']} units, {batch['ordersCount']} order) is {batch['state']}")
+    _wait_for(lambda: alice.gql("MyPickupOrder", {"id": order["id"]})["node"]["state"] == "SHIPPED",
+              "the order to reach the point", 30)
+    handed = _ok(leader.gql("HandOverPickupOrder", {"code": paid["pickupCode"]})["handOverPickupOrder"])["order"]
+    say(f"  alice shows code {paid['pickupCode']}; the leader hands it over: {handed['state']}")
+    held = _wait_for(lambda: (e := _commission(leader, order["id"]))["holdUntil"] == handed["returnsUntil"] and e,
+                     "the commission's settlement time", 30)
+    say(f"the leader's ¥{held['amount']['amount'] / 100:.2f} stays {held['state']} until {held['holdUntil']}: "
+        f"make job JOB=settle-commissions NOW={held['holdUntil']}")
+    return {"round": opened, "preview": preview, "placed": placed, "paid": paid, "batch": batch, "handed": handed,
+            "commission": held}
+
+
+def _commission(leader: Client, order_id: str) -> dict[str, Any] | None:
+    entries = leader.gql("MyCommissions", {"first": 20, "withdrawalsFirst": 1})["me"]["commissions"]["entries"]
+    return next((e["node"] for e in entries["edges"] if e["node"]["orderId"] == order_id), None)
+
+
 def _pending(client: Client) -> int:
     return client.gql("MyPoints", {"first": 1})["me"]["points"]["pending"]
 
@@ -249,8 +306,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      aws_use="the running stack's emulated AWS port (not used: the demo only calls the API)")
     parser.add_argument("--url", default=None, help="the API's base URL (instead of --port)")
     parser.add_argument("--quick", action="store_true", help="story 2 on a 12-second deal instead of 90 seconds")
-    parser.add_argument("--stories", default="1,2,3,4", type=_stories,
-                        help="which stories, e.g. 1,3 (default: all four, in order)")
+    parser.add_argument("--stories", default="1,2,3,4,5", type=_stories,
+                        help="which stories, e.g. 1,3 (default: all five, in order)")
     args = parser.parse_args(argv)
     args.url = (args.url or f"http://{HOST}:{args.port}").rstrip("/")
     return args
@@ -261,6 +318,8 @@ STORIES = {
     2: ("a team expires and its members are refunded", lambda args: story_expiry(args.url, quick=args.quick)),
     3: ("a checkout with coupons, paid", lambda args: story_checkout(args.url)),
     4: ("shipped, received, one returned and refunded", lambda args: story_after_sales(args.url)),
+    5: ("community group-buy: ordered for pickup, delivered, handed over, the leader's commission",
+        lambda args: story_community(args.url)),
 }
 
 

@@ -226,7 +226,7 @@ LEADER_POINT = {"display_name": "Lily 团长", "point_name": "演示便利店自
 
 
 # The demo round's order cutoff: this long after seeding (the README's community story orders before it).
-DEMO_ROUND_CUTOFF = timedelta(minutes=30)
+DEMO_ROUND_CUTOFF = timedelta(minutes=10)
 DEMO_ROUND_PRICE = 2590  # fen: the mango's small SKU at a neighbourhood price (its own is ¥39.90)
 
 

@@ -87,8 +87,9 @@ def test_an_operator_lists_a_closed_round_s_batches_and_marks_one_delivered_once
     mine = leader()
     sold = open_round(s, [mine], now=earlier, cutoff=earlier.replace(microsecond=0) + timedelta(hours=1))
     ids = {"roundId": to_global_id("CommunityRound", sold.id), "leaderId": to_global_id("CommunityLeader", mine)}
-    early = _gql_op(gql, "MarkCommunityBatchDelivered", ids, operator)["data"]["markCommunityBatchDelivered"]
-    assert [(e["code"], e["field"]) for e in early["errors"]] == [("NOT_FOUND", ["leaderId"])]  # no batch yet
+    not_served = {**ids, "leaderId": to_global_id("CommunityLeader", leader(2))}
+    early = _gql_op(gql, "MarkCommunityBatchDelivered", not_served, operator)["data"]["markCommunityBatchDelivered"]
+    assert [(e["code"], e["field"]) for e in early["errors"]] == [("NOT_FOUND", ["leaderId"])]  # not its leader
     assert closing.close_round(sold.id, utc_now()) == "closed"
     (listed,) = _gql_op(gql, "CommunityRoundBatches", {"roundId": ids["roundId"]}, operator)["data"][
         "communityRoundBatches"]

@@ -250,3 +250,44 @@ def test_the_after_sales_story_runs_on_the_dev_stack(stack):
         r"Its history reads `(\w+)`, `(\w+)`, `(\w+)`, `(\w+)`, `(\w+)`")
     earned = story["earned"]
     assert story["pending_after"] == story["pending_before"] - earned * refunded // line["total"]["amount"]
+
+
+def test_the_community_story_runs_on_the_dev_stack_and_the_job_settles_the_leader_s_commission(stack):
+    """Story 5 of devstack.demo, as the README's community section tells it: ordered for pickup, delivered past the
+    cutoff, handed over with the code; the leader's commission waits for the return window, and the
+    settle-commissions job (`make job`, against this stack's emulated AWS) settles it."""
+    import subprocess
+    import sys
+
+    from devstack.demo import story_community
+    from tests.devstack.devstack_process import clean_environment
+
+    story = story_community(stack.api, say=lambda _: None)
+    section = " ".join(README.split("## Community group-buy (社区团购): sale rounds", 1)[1].split("\n## ", 1)[0].split())
+    seconds, units, rate, price = re.search(r"opens an (\d+)-second round .*? orders (\d+) for pickup .*? "
+                                            r"commission, (\d+)% of \d+ × ¥(\d+\.\d\d)", section).groups()
+    days = re.search(r"its `holdUntil`, (\d+) days after the hand-over", section).group(1)
+    from devstack.demo import QUICK_ROUND_SECONDS
+
+    assert int(seconds) == QUICK_ROUND_SECONDS
+    line_price = int(price.replace(".", ""))
+    assert story["preview"]["total"]["amount"] == int(units) * line_price and story["preview"]["shipping"]["amount"] == 0
+    earned = int(units) * line_price * int(rate) // 100
+    (said_amount,) = re.search(r"× ¥\d+\.\d\d, is ¥(\d+\.\d\d)", section).groups()
+    assert story["commission"]["amount"]["amount"] == earned == int(said_amount.replace(".", ""))
+    assert (story["batch"]["state"], story["handed"]["state"], story["commission"]["state"]) == (
+        "DELIVERED", "COMPLETED", "PENDING")
+    assert story["commission"]["holdUntil"] == story["handed"]["returnsUntil"]
+    returns = datetime.fromisoformat(story["handed"]["returnsUntil"]) - datetime.fromisoformat(
+        story["handed"]["completedAt"])
+    assert returns.days == int(days)
+    ran = subprocess.run([sys.executable, "-m", "devstack.jobs", "settle-commissions", "--now",
+                          story["commission"]["holdUntil"], "--aws-port", str(stack.aws_port)],
+                         cwd=PROJECT_ROOT, env=clean_environment(), capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    leader = Client(stack.api).login("demo:leader")
+    entries = leader.gql("MyCommissions", {"first": 20, "withdrawalsFirst": 1})["me"]["commissions"]["entries"]
+    (settled,) = [e["node"] for e in entries["edges"] if e["node"]["orderId"] == story["handed"]["id"]]
+    assert settled["state"] == "SETTLED"
+    assert leader.gql("MyCommissions", {"first": 1, "withdrawalsFirst": 1})["me"]["commissions"]["available"][
+        "amount"] >= earned
