@@ -10,6 +10,7 @@ from __future__ import annotations
 import chalicelib.aftersales.stream_handlers
 import chalicelib.catalog.stream_handlers
 import chalicelib.checkout.stream_handlers
+import chalicelib.commission_refunds
 import chalicelib.community.stream_handlers
 import chalicelib.feeds.stream_handlers
 import chalicelib.fulfilment.stream_handlers

@@ -40,23 +40,12 @@ def after_refund(request: AfterSalesRequest, now: datetime) -> None:
         reverse_refunded_products(order.user_id, order.id, refund_id, before, now_, paid, now)
     if request.points and order.spent_with:
         give_back_spent(order.user_id, order.spent_with, refund_id, request.points, now)
-    _reverse_commissions(order.id, ledgers, now)
     if _all_refunded(order, ledgers):
         from chalicelib.checkout.published.refunds import give_back_coupons
 
         back = give_back_coupons(order.id, now)
         count("CouponsReturnedOnRefund", back)
     count("AfterSalesFollowUps")
-
-
-def _reverse_commissions(order_id: str, ledgers: list[LineTaken | None], now: datetime) -> None:
-    """Whoever earned a commission on the order (its leader, distributors) keeps what its lines still have paid:
-    cumulative, so exact and the same however often this runs. An order without commissions costs one GetItem."""
-    from chalicelib.commissions.published import has_commissions, reverse_refunded
-
-    if has_commissions(order_id):
-        reverse_refunded(order_id, {i: taken.refunded for i, taken in enumerate(ledgers)
-                                    if taken is not None and taken.refunded}, now)
 
 
 def _by_product(order: OrderView, ledgers: list[LineTaken | None],

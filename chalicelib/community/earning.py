@@ -5,8 +5,8 @@
   order's return window is known (``NOT_YET_KNOWN``);
 - completed (handed over, or kept when nobody collected it): it settles when the no-reason return window closes
   (``returns_until``): the hourly settle-commissions job settles it then;
-- refunded by after-sales, in part or whole: reversed exactly (after-sales' follow-ups, for every beneficiary of
-  the order).
+- refunded by after-sales, in part or whole: reversed exactly (chalicelib/commission_refunds.py, from the
+  order's own stream record, so never before the accrual).
 
 Each step is idempotent (the ledger accrues once per order and beneficiary, and reversals are cumulative), so a
 redelivered stream record changes nothing.

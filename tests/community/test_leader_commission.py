@@ -74,3 +74,24 @@ def test_a_leader_earns_on_paid_pickup_orders_loses_refunded_shares_exactly_and_
     commission_jobs.settle_due(returns_until)
     commission_jobs.settle_due(returns_until + timedelta(minutes=1))
     assert (commissions.account(leader_id).pending, commissions.account(leader_id).available) == (0, kept)
+
+
+def test_a_refund_made_before_the_stream_is_read_is_still_reversed_after_the_accrual(emulator, monkeypatch):
+    """The accrual (the order paid) and the reversal (its after-sales refund) both follow the order's own stream
+    records, which a stream keeps in order: the reversal never comes first, whenever the consumer runs."""
+    now = utc_now()
+    s, leader_id = stocked(), leader()
+    sold = open_round(s, [leader_id], cutoff=now.replace(microsecond=0) + timedelta(hours=2), now=now,
+                      commission_bp=RATE_BP)
+    buyer = customer()
+    placed = place(buyer, pickup_request(sold.id, s, 2, leader_id=leader_id), now)
+    headers, body = PAYMENTS.simulate_capture(placed.payment.id)
+    assert paying.apply_payment_event(PAYMENTS.parse_notification(headers, body), now) == "applied"
+    order = get_order(placed.orders[0].id)
+    request = ask(buyer, order, lines=((order.lines[0].sku_id, 2),))
+    aftersales.approve(s.merchant, request.id, utc_now(), FAST)
+    aftersales_refunds.refund_request(request.id, PAYMENTS, utc_now())
+    _deliver(emulator, monkeypatch)  # paid, then refunded in full: both records at once
+    (entry,) = commissions.entries_page(leader_id, 10).items
+    assert (entry.amount, entry.reversed) == (0, 2 * ROUND_PRICE * RATE_BP // 10000)
+    assert commissions.account(leader_id).pending == 0

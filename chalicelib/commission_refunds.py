@@ -1,0 +1,25 @@
+"""Commissions follow an order's refunds (root assembly): when after-sales pays part of an order back, whoever
+earned a commission on it (its leader, its distributors) keeps what its lines still have paid.
+
+Why from the order's own stream record, in a root module: the refund's transaction adds to the order's
+``after_sales_refunded``, and a commission is accrued from the same item's record when it was paid; a stream keeps
+one item's records in order, so the reversal never runs before the accrual it corrects (records of two items may
+come in either order). After-sales reads the lines' refunds; the ledger reverses, cumulatively, so a redelivered
+record changes nothing. Neither feature imports the other: community, which accrues, sits below after-sales.
+"""
+from __future__ import annotations
+
+from chalicelib.core.clock import utc_now
+from chalicelib.core.stream import Change, on_change
+
+
+@on_change("ShopOrder", "Order")
+def order_refunded(change: Change) -> None:
+    if not change.modified or not change.moved("after_sales_refunded"):
+        return
+    from chalicelib.aftersales.published.ledgers import refunded_by_line
+    from chalicelib.commissions.published import has_commissions, reverse_refunded
+
+    order_id = change.new["order_id"]
+    if has_commissions(order_id):  # one GetItem for an order nobody earned on
+        reverse_refunded(order_id, refunded_by_line(order_id), utc_now())
