@@ -15,6 +15,7 @@ import chalicelib.community.stream_handlers
 import chalicelib.feeds.stream_handlers
 import chalicelib.fulfilment.stream_handlers
 import chalicelib.groupbuy.stream_handlers
+import chalicelib.pickup_refunds
 import chalicelib.points.stream_handlers
 import chalicelib.purchases.stream_handlers  # noqa: F401
 from chalicelib.core.stream import handle_batch, handle_record

@@ -76,7 +76,10 @@ def ask(principal: Principal | None, order_id: str, asked: Ask, request: Idempot
     rules.check_allowed(asked.kind, asked.reason, order.state.value, now, delivery.returns_until,
                         delivery.after_sales_until)
     units = _asked_units(order, asked.lines)
-    holds = asked.kind is RequestKind.REFUND_ONLY and order.state.value == "TO_SHIP"
+    # A refund asked before the goods reach the customer holds the order while it is open: it must not ship, nor, for
+    # an order for pickup waiting at the leader's point, be handed over.
+    holds = asked.kind is RequestKind.REFUND_ONLY and (
+        order.state.value == "TO_SHIP" or (order.state.value == "SHIPPED" and order.pickup is not None))
     for _ in range(RETRIES):
         try:
             made = build(order, caller.user_id, asked.kind, asked.reason, units, description, photos, now,

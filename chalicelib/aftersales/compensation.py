@@ -87,24 +87,29 @@ SYSTEM_ID = "SYSTEM"
 
 
 def refund_uncollected(order_id: str, now: datetime) -> AfterSalesRequest | None:
-    """An order for pickup nobody collected by its deadline, in a round that refunds those: every unit not refunded
-    or asked for yet is refunded (REFUNDING: the refund workflow pays it), and the order is held so it can no
-    longer be handed over. None when there is nothing left to refund (a run before this one, or the customer's
-    own requests); AFTER_SALES_IN_PROGRESS when a customer's request is open on a line (it goes its own way)."""
+    """An order for pickup nobody collected by its deadline, in a round that refunds those (``refund_pickup``)."""
+    return refund_pickup(order_id, Reason.NOT_COLLECTED, "not collected in time", now)
+
+
+def refund_pickup(order_id: str, reason: Reason, why: str, now: datetime) -> AfterSalesRequest | None:
+    """The system refunds an order for pickup in full (not collected in time in a round that refunds those, or its
+    round cancelled): every unit not refunded or in a customer's open request is refunded (REFUNDING: the refund
+    workflow pays it), and the order is held so it is never handed over. A line in an open request follows that
+    request. None when there is nothing left to refund (a run before this one, or the customer's own requests)."""
     order = get_order(order_id)
     if order is None:
         return None
     ledgers = store.line_ledgers(order.id, len(order.lines))
-    units = {i: line.quantity - (ledgers[i].units if ledgers[i] else 0) for i, line in enumerate(order.lines)}
+    units = {i: line.quantity - (ledgers[i].units if ledgers[i] else 0) for i, line in enumerate(order.lines)
+             if ledgers[i] is None or ledgers[i].open_request is None}
     units = {i: q for i, q in units.items() if q > 0}
     if not units:
         return None
-    made = asking.build(order, order.user_id, RequestKind.COMPENSATION, Reason.NOT_COLLECTED, units, "", (), now,
-                        state=RequestState.REFUNDING, decision_reason="not collected in time",
-                        shipping_always=True, holds=True)
+    made = asking.build(order, order.user_id, RequestKind.COMPENSATION, reason, units, "", (), now,
+                        state=RequestState.REFUNDING, decision_reason=why, shipping_always=True, holds=True)
     try:
         written = asking.write_new(made, order, None, Actor.SYSTEM, SYSTEM_ID, now, holds=True)
     except asking.LineChanged:
-        return refund_uncollected(order_id, now)  # a line moved meanwhile: what is left now
-    count("UncollectedRefunds")
+        return refund_pickup(order_id, reason, why, now)  # a line moved meanwhile: what is left now
+    count("PickupOrdersRefunded")
     return written

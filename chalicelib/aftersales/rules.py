@@ -38,8 +38,10 @@ class Reason(Enum):
     NOT_AS_DESCRIBED = "NOT_AS_DESCRIBED"
     PLATFORM_FAULT = "PLATFORM_FAULT"  # compensation only
     NOT_COLLECTED = "NOT_COLLECTED"  # an order for pickup not collected in time, its round refunding it (system only)
+    ROUND_CANCELLED = "ROUND_CANCELLED"  # an order for pickup whose round was cancelled (system only)
 
 
+SYSTEM_REASONS = frozenset({Reason.PLATFORM_FAULT, Reason.NOT_COLLECTED, Reason.ROUND_CANCELLED})
 QUALITY_REASONS = frozenset({Reason.QUALITY, Reason.DAMAGED, Reason.WRONG_ITEM, Reason.NOT_AS_DESCRIBED})
 
 
@@ -182,7 +184,7 @@ def check_allowed(kind: RequestKind, reason: Reason, order_state: str, now: date
     """Refund only: before shipping, or shipped and not received. Return and refund: once
     shipped; after completion within the no-reason window for any reason, then until the
     after-sales window closes for a quality reason only. Raises a typed error; None when allowed."""
-    if kind is RequestKind.COMPENSATION or reason in (Reason.PLATFORM_FAULT, Reason.NOT_COLLECTED):
+    if kind is RequestKind.COMPENSATION or reason in SYSTEM_REASONS:
         raise ValidationFailed("compensation is an operator's act (compensateOrder)", "kind")
     if order_state in ("REFUNDING", "REFUNDED", "REFUND_FAILED"):
         raise NothingLeftToRefund("this order was refunded in full", "orderId")

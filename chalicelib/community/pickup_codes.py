@@ -98,6 +98,8 @@ def _why_not(code: PickupCodeItem, order, now: datetime) -> str | None:
         return "this order has not been delivered to your point yet"
     if order is None or order.state != OrderState.SHIPPED.value:
         return "this order is no longer waiting at your point"
+    if order.after_sales_hold is not None:
+        return "a refund of this order is asked or made: it cannot be handed over (unless the request is withdrawn)"
     if order.complete_by is None or from_iso(order.complete_by) <= now:
         return "the time to collect this order has passed (its round keeps or refunds it)"
     return None

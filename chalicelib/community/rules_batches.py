@@ -45,5 +45,8 @@ def check_merchant_side(caller: Principal, found: Round | None) -> Round:
 
 
 def check_deliverable(found: Round, now: datetime) -> None:
-    if found.status(now) is RoundStatus.OPEN:
+    status = found.status(now)
+    if status is RoundStatus.OPEN:
         raise RoundStillOpen("the round takes orders until its cutoff: deliver after it", "roundId")
+    if status is RoundStatus.CANCELLED:
+        raise InvalidState("the round was cancelled: its paid orders are refunded, nothing is delivered", "roundId")

@@ -93,6 +93,8 @@ def confirm_receipt(principal: Principal | None, order_id: str, now: datetime) -
     completed order again answers it as it is."""
     caller = require_user(principal)
     item = _own_item(caller, order_id)
+    if getattr(item, "pickup", None) is not None:  # set when placed, never changed: no race to guard
+        raise InvalidState("an order for pickup is received at the leader's point, with its pickup code", "orderId")
     if OrderState(item.state) is OrderState.SHIPPED:
         if store.complete(item, _completion(now), buyer_id=caller.user_id):
             count("OrdersCompleted")

@@ -65,7 +65,12 @@ def test_paying_issues_a_code_that_fits_a_scene_stored_under_the_leader_s_point(
 
 
 def test_the_leader_hands_an_arrived_order_over_once_and_it_completes():
+    from chalicelib.fulfilment import service as fulfilment
+
     leader_id, buyer, order_id, code = _paid_order()
+    with pytest.raises(DomainError) as by_buyer:  # received at the point, with the code: not by the buyer's word
+        fulfilment.confirm_receipt(buyer, order_id, SCAN_AT)
+    assert by_buyer.value.code is ErrorCode.INVALID_STATE
     view = pickup_codes.hand_over(_as_leader(leader_id), f"  {code.lower()} ", SCAN_AT)
     assert (view.id, view.state) == (order_id, OrderState.COMPLETED)
     stored = checkout_store.get_order_item(order_id)
@@ -144,3 +149,17 @@ def test_handing_over_costs_exactly_these_requests(emulator):
     emulator.clear_log()
     pickup_codes.hand_over(_as_leader(leader_id), code, SCAN_AT)
     assert emulator.dynamodb_counts() == HAND_OVER_REQUESTS
+
+
+def test_an_order_held_by_a_refund_request_is_not_handed_over_until_the_request_is_withdrawn():
+    from chalicelib.aftersales import service as aftersales
+    from chalicelib.orders.store import get_order
+    from tests.aftersales.support import ask
+
+    leader_id, buyer, order_id, code = _paid_order()
+    order = get_order(order_id)
+    request = ask(buyer, order, lines=((order.lines[0].sku_id, 1),), now=SCAN_AT)  # refund only: not received
+    message = _refused(ErrorCode.INVALID_STATE, lambda: pickup_codes.hand_over(_as_leader(leader_id), code, SCAN_AT))
+    assert "refund" in message
+    aftersales.withdraw(buyer, request.id, SCAN_AT)
+    assert pickup_codes.hand_over(_as_leader(leader_id), code, SCAN_AT).state is OrderState.COMPLETED

@@ -50,5 +50,6 @@ def test_the_buyer_alone_reads_the_code_and_the_leader_hands_the_order_over(gql)
     done = _op(gql, "HandOverPickupOrder", {"code": seen["pickupCode"]}, leader_token)["handOverPickupOrder"]
     assert done["errors"] == [] and (done["order"]["id"], done["order"]["state"]) == (order_gid, "COMPLETED")
     assert done["order"]["returnsUntil"] > done["order"]["completedAt"]
+    assert done["order"]["payment"] is None  # the buyer's payment is not the leader's to read
     by_buyer = _op(gql, "HandOverPickupOrder", {"code": seen["pickupCode"]}, buyer_token)["handOverPickupOrder"]
     assert [e["code"] for e in by_buyer["errors"]] == ["FORBIDDEN"]

@@ -34,6 +34,7 @@ AfterSalesReason = described_enum(rules.Reason, name="AfterSalesReason", values=
     "PLATFORM_FAULT": "Compensation for the platform's fault (operators only).",
     "NOT_COLLECTED": "An order for pickup not collected at the point in time, refunded by its round's rule (the "
                      "system only).",
+    "ROUND_CANCELLED": "An order for pickup whose sale round was cancelled, refunded in full (the system only).",
 })
 AfterSalesState = described_enum(
     rules.RequestState, name="AfterSalesState",

@@ -1,7 +1,8 @@
-"""For the delivery timer: refund an order for pickup nobody collected in time, when its round says so."""
+"""For the root assembly: the system refunds an order for pickup in full (not collected in time in a round that
+refunds those; its round cancelled)."""
 from __future__ import annotations
 
-from chalicelib.aftersales.compensation import refund_uncollected
-from chalicelib.aftersales.rules import AfterSalesInProgress
+from chalicelib.aftersales.compensation import refund_pickup, refund_uncollected
+from chalicelib.aftersales.rules import AfterSalesInProgress, Reason
 
-__all__ = ["AfterSalesInProgress", "refund_uncollected"]
+__all__ = ["AfterSalesInProgress", "Reason", "refund_pickup", "refund_uncollected"]

@@ -110,11 +110,12 @@ async def _payment_node(info: Ctx, parts: tuple[str, ...]) -> Payment | None:
 class RegularOrderFields:
     """Fields a regular order has; null for an order of another kind."""
 
-    @strawberry.field(description="The payment covering this order and the rest of its checkout; null for a "
-                                  "group-buy order.")
+    @strawberry.field(description="The payment covering this order and the rest of its checkout: its buyer's only "
+                                  "(null for anyone else, such as the merchant or a leader handing it over); null "
+                                  "for a group-buy order.")
     async def payment(self, info: Ctx) -> Payment | None:
         source = self.view.source
-        if not isinstance(source, RegularOrder):
+        if not isinstance(source, RegularOrder) or not is_buyer(info.context.principal, source.order.user_id):
             return None
         found = await info.context.loaders.checkout_payment.load(source.order.payment_id)
         return None if found is None else Payment(payment=found)

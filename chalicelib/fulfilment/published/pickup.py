@@ -16,9 +16,10 @@ __all__ = ["arrived_at_point"]
 
 def arrived_at_point(order_ids: Iterable[str], delivered_at: datetime) -> list[str]:
     """Each order for pickup still TO_SHIP → SHIPPED (at the point): shipped_at = ``delivered_at``, no carrier or
-    tracking number, complete_by = delivered_at + the pickup_collect term. An order held by an after-sales request,
-    or moved on, stays as it is. One BatchGetItem (per 100 orders) and one conditional UpdateItem per order still
-    TO_SHIP: a redelivered batch moves nothing twice. The ids of the orders this call moved."""
+    tracking number, complete_by = delivered_at + the pickup_collect term. An order held by an after-sales request
+    arrives too (its goods are in the batch), but cannot be handed over while held; an order moved on stays. One
+    BatchGetItem (per 100 orders) and one conditional UpdateItem per order still TO_SHIP: a redelivered batch moves
+    nothing twice. The ids of the orders this call moved."""
     shipped_at = delivered_at.replace(microsecond=0)
     complete_by = shipped_at + timedelta(seconds=order_terms().pickup_collect_seconds)
     moved = []
@@ -28,7 +29,6 @@ def arrived_at_point(order_ids: Iterable[str], delivered_at: datetime) -> list[s
         kind = type(item)
         if update_if(item, [kind.state.set(OrderState.SHIPPED.value), kind.shipped_at.set(iso(shipped_at)),
                             kind.complete_by.set(iso(complete_by))],
-                     (kind.state == OrderState.TO_SHIP.value) & kind.pickup.exists()
-                     & kind.after_sales_hold.does_not_exist()):
+                     (kind.state == OrderState.TO_SHIP.value) & kind.pickup.exists()):
             moved.append(item.order_id)
     return moved
