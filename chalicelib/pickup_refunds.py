@@ -1,5 +1,10 @@
-"""A cancelled round's orders for pickup are refunded in full (root assembly: community knows the round, after-sales
-refunds; after-sales sits above community, so neither may import the other for this).
+"""Orders for pickup and after-sales across features (root assembly: community knows the round, after-sales refunds;
+after-sales sits above community, so neither may import the other for this).
+
+A refund of an order for pickup takes its units off the leader's pick list and gives them back to the customer's
+per-customer limit (community/published/refunds.py, exactly once), from the order's own stream record.
+
+A cancelled round's orders for pickup are refunded in full.
 
 Two stream handlers, so no paid order is missed whatever the order of events: the round turning CANCELLED refunds
 every order already paid in it, and an order paid in it later (a capture made in time, notified after the cancel)
@@ -10,7 +15,7 @@ from __future__ import annotations
 
 from chalicelib.core.clock import utc_now
 from chalicelib.core.observability import count, logger
-from chalicelib.core.stream import Change, on_change
+from chalicelib.core.stream import Change, Image, on_change
 
 WHY = "its sale round was cancelled"
 
@@ -46,3 +51,21 @@ def _refund(order_id: str) -> None:
         return
     if refunded is not None:
         count("CancelledRoundRefunds")
+
+
+@on_change("ShopOrder")
+def pickup_order_refunded(change: Change) -> None:
+    if not change.modified or not change.moved("after_sales_refunded") or not change.new.get("pickup"):
+        return
+    from chalicelib.aftersales.published.ledgers import refunded_units_by_line
+    from chalicelib.community.published.refunds import follow_refunded_units
+
+    new = change.new
+    lines = [Image(raw) for raw in new.get("lines") or []]
+    refunded: dict[tuple[str, str], int] = {}
+    for index, units in refunded_units_by_line(new["order_id"]).items():
+        if index < len(lines):
+            key = (lines[index]["product_id"], lines[index]["sku_id"])
+            refunded[key] = refunded.get(key, 0) + units
+    pickup = Image(new["pickup"])
+    follow_refunded_units(pickup["round_id"], pickup["leader_id"], new["order_id"], refunded)

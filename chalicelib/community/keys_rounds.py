@@ -45,6 +45,11 @@ def picked_sk(leader_id: str, product_id: str, sku_id: str) -> str:
     return f"PICK#{leader_id}#{product_id}#{sku_id}"
 
 
+def picked_key(product_id: str, sku_id: str) -> str:
+    """A SKU's key in a paid order's ``refunded_units`` map (ids hold no '#')."""
+    return f"{product_id}#{sku_id}"
+
+
 def picked_prefix(leader_id: str) -> str:
     return f"PICK#{leader_id}#"
 

@@ -71,6 +71,10 @@ class RoundPaidOrderItem(TableItem, discriminator="CommunityRoundPaidOrder"):
     lines = ListAttribute(of=PaidLineAttribute)
     paid_at = UnicodeAttribute()
     code = UnicodeAttribute(null=True)  # the pickup code: its buyer's only (never shown to the leader)
+    # Units after-sales paid back, by "<product>#<sku>" (cumulative), and a version each change of it conditions on:
+    # the pick list and the customer's per-customer count follow refunds exactly once.
+    refunded_units = MapAttribute(default=dict)
+    refunds_version = NumberAttribute(default=0)
 
 
 class PickupCodeItem(TableItem, discriminator="CommunityPickupCode"):

@@ -82,3 +82,37 @@ def read_an_order_s_pickup_code(emulator, category):
 
     assert asyncio.run(read()).code == paid.code
     assert emulator.dynamodb_operations() == ["BatchGetItem"]
+
+
+def follow_a_refund_of_an_order_for_pickup(emulator, category):
+    from chalicelib.aftersales.published.ledgers import refunded_units_by_line
+    from chalicelib.community.models_rounds import RoundPickedItem
+    from chalicelib.community.published.refunds import follow_refunded_units
+
+    leader_id, sold, order_id, paid = _paid()
+    line = paid.lines[0]
+    emulator.clear_log()
+    assert refunded_units_by_line(order_id) == {}  # what after-sales paid back (nothing yet here)
+    assert follow_refunded_units(sold.id, leader_id, order_id, {(line.product_id, line.sku_id): 1})
+    assert emulator.dynamodb_operations() == ["Query", "GetItem", "TransactWriteItems"]
+    assert not follow_refunded_units(sold.id, leader_id, order_id, {(line.product_id, line.sku_id): 1})  # once
+    picked = RoundPickedItem.get(_keys.round_pk(sold.id), _keys.picked_sk(leader_id, line.product_id, line.sku_id))
+    assert int(picked.units) == 0
+
+
+def refund_a_cancelled_round_s_orders(emulator, category):
+    from chalicelib.community.published.refunds import is_cancelled, paid_order_ids
+
+    _, sold, order_id, _ = _paid()
+    emulator.clear_log()
+    assert list(paid_order_ids(sold.id)) == [order_id] and not is_cancelled(sold.id)
+    assert emulator.dynamodb_operations() == ["Query", "GetItem"]
+
+
+def reverse_commissions_on_a_refund(emulator, category):
+    from chalicelib.commissions.published import has_commissions
+
+    _, _, order_id, _ = _paid()  # nobody earned on it until the stream accrues the leader's commission
+    emulator.clear_log()
+    assert not has_commissions(order_id)
+    assert emulator.dynamodb_operations() == ["GetItem"]
