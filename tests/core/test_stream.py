@@ -56,5 +56,6 @@ def test_numbers_read_as_integers_with_a_default():
 def test_the_app_routes_orders_to_points_purchases_group_buy_and_fulfilment():
     owners = {h.__module__ for h in handlers_of("Order")}
     assert owners == {"chalicelib.points.stream_handlers", "chalicelib.purchases.stream_handlers",
-                      "chalicelib.groupbuy.stream_handlers", "chalicelib.fulfilment.stream_handlers"}
+                      "chalicelib.groupbuy.stream_handlers", "chalicelib.fulfilment.stream_handlers",
+                      "chalicelib.commission_refunds"}  # commissions follow an order's refunds (root assembly)
     assert {h.__module__ for h in handlers_of("Post")} == {"chalicelib.feeds.stream_handlers"}
