@@ -60,10 +60,11 @@ def test_the_leader_and_an_operator_read_a_pick_list_a_page_at_a_time_others_do_
     assert [(line["skuId"], line["units"]) for line in first["lines"]] == [
         (to_global_id("Sku", s.product_id, s.sku_ids[0]), 6), (to_global_id("Sku", s.product_id, s.sku_ids[1]), 3)]
     page = first["orders"]
-    assert [e["node"]["orderId"] for e in page["edges"]] == sorted(order_ids)[:2] and page["pageInfo"]["hasNextPage"]
+    by_id = sorted(order_ids, key=lambda gid: from_global_id(gid, "Order")[0])  # oldest id first (not the base64)
+    assert [e["node"]["orderId"] for e in page["edges"]] == by_id[:2] and page["pageInfo"]["hasNextPage"]
     assert {e["node"]["state"] for e in page["edges"]} == {"TO_SHIP"}
     rest = _post(gql, {**variables, "after": page["pageInfo"]["endCursor"]}, operator)["data"]["communityPickList"]
-    assert [e["node"]["orderId"] for e in rest["orders"]["edges"]] == sorted(order_ids)[2:]
+    assert [e["node"]["orderId"] for e in rest["orders"]["edges"]] == by_id[2:]
     refused = _post(gql, variables, customer)
     assert refused["data"]["communityPickList"] is None
     assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
