@@ -46,7 +46,8 @@ def follow_refunded_units(round_id: str, leader_id: str, order_id: str, refunded
                                           consistent_read=True)
         except RoundPaidOrderItem.DoesNotExist:
             return False
-        before = {str(k): int(v) for k, v in (paid.refunded_units.as_dict() if paid.refunded_units else {}).items()}
+        stored = paid.refunded_units or {}
+        before = {str(k): int(v) for k, v in (stored.as_dict() if hasattr(stored, "as_dict") else stored).items()}
         after = {keys.picked_key(product, sku): units for (product, sku), units in refunded.items()}
         new = {key: after.get(key, 0) - before.get(key, 0) for key in after}
         new = {key: units for key, units in new.items() if units > 0}
