@@ -13,6 +13,7 @@ from __future__ import annotations
 import chalicelib.accounts.models
 import chalicelib.addresses.models
 import chalicelib.aftersales.models
+import chalicelib.assists.models
 import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.checkout.models

@@ -13,6 +13,7 @@ import strawberry
 import chalicelib.addresses.graphql.user_fields
 import chalicelib.aftersales.graphql.order_fields
 import chalicelib.aftersales.graphql.queries
+import chalicelib.assists.graphql.user_fields
 
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.
@@ -42,6 +43,9 @@ from chalicelib.addresses.graphql.types import Address
 from chalicelib.aftersales.graphql.mutations import AfterSalesMutation
 from chalicelib.aftersales.graphql.queries import AfterSalesQuery
 from chalicelib.aftersales.graphql.types import AfterSalesRequest
+from chalicelib.assists.graphql.mutations import AssistMutation
+from chalicelib.assists.graphql.queries import AssistQuery
+from chalicelib.assists.graphql.types import AssistCampaign, AssistInstance
 from chalicelib.cart.graphql.mutations import CartMutation
 from chalicelib.cart.graphql.types import Cart, CartLine
 from chalicelib.catalog.graphql.mutations import CatalogMutations
@@ -90,7 +94,8 @@ register_text_screen(screen_text)
 @strawberry.type
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
-            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery, CommunityBatchQuery, CommissionQuery):
+            CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery, CommunityBatchQuery, CommissionQuery,
+            AssistQuery):
     pass
 
 
@@ -99,14 +104,14 @@ class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutat
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
                CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommunityBatchMutation,
-               CommissionMutation):
+               CommissionMutation, AssistMutation):
     pass
 
 
 # Types reachable only through the Node interface must be listed.
 NODE_TYPES = [Product, Sku, Category, Deal, Team, Order, MallItem, MallRedemption, Post, Author, Cart,
               CartLine, Address, Coupon, CouponTemplate, Promotion, Payment, AfterSalesRequest, CommunityRound,
-              CommunityLeader]
+              CommunityLeader, AssistCampaign, AssistInstance]
 
 
 def build_schema(config: Settings) -> strawberry.Schema:

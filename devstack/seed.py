@@ -110,6 +110,7 @@ def _seed() -> dict[str, str]:
     _seed_cart(users, created, now)
     _seed_leader(operator, users, now)
     _seed_round(merchant, users, created, now)
+    _seed_assist(merchant, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
 
@@ -189,6 +190,32 @@ def _seed_coupons(operator: Principal, merchant: Principal, now) -> None:
         title="¥5 off, no minimum", terms=CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=500, scope=ScopeKind.MERCHANT,
                                                       merchant_id=merchant.user_id),
         validity=Validity(valid_days=7), total=500, per_user_limit=1), now)
+
+
+DEMO_ASSIST_TIERS = ((3, "助力样品券 ¥10 off the mango", 1000), (10, "助力免单券 the mango free", 3990))  # fen off
+DEMO_ASSIST_DAYS = 7
+
+
+def _seed_assist(merchant: Principal, products: dict[str, ProductRecord], now) -> None:
+    """Mei's assist campaign (助力) on the mango: 3 assists → ¥10 off it, 10 → the mango's price off,
+    coupons of her own grant-only templates; open for a week."""
+    from datetime import timedelta
+
+    from chalicelib.assists import service as assists
+    from chalicelib.coupons import service as coupons
+    from chalicelib.coupons.rules import CouponTerms, DiscountKind, ScopeKind, Validity
+
+    mango = products["Hainan mango 海南贵妃芒"].product.id
+    tiers = []
+    for assists_needed, title, fen in DEMO_ASSIST_TIERS:
+        terms = CouponTerms(DiscountKind.AMOUNT_OFF, amount_off=fen, scope=ScopeKind.PRODUCTS,
+                            merchant_id=merchant.user_id, product_ids=frozenset({mango}))
+        template = coupons.create_template(merchant, coupons.NewTemplate(
+            title=title, terms=terms, validity=Validity(valid_days=30), total=1_000, public=False), now)
+        tiers.append((assists_needed, template.id))
+    assists.create_campaign(merchant, assists.NewCampaign(
+        product_id=mango, title="好友助力 free mango", tiers=tuple(tiers), ends_at=now + timedelta(days=DEMO_ASSIST_DAYS)),
+        now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:

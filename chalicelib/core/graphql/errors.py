@@ -77,6 +77,10 @@ ErrorCode = described_enum(DomainErrorCode, name="ErrorCode", description="Why a
     "LEADER_NOT_SERVING": "The community sale round is not sold at that leader's pickup point: choose one of the "
                           "round's leaders.",
     "NOT_ENOUGH_COMMISSION": "The amount is more than your available (settled, not withdrawn) commission.",
+    "ALREADY_ASSISTED": "You assisted this friend's campaign already: one assist per friend.",
+    "CANNOT_ASSIST_SELF": "You cannot assist your own campaign: share it with friends.",
+    "ASSIST_CLOSED": "The assist campaign has ended, or this friend reached every reward already.",
+    "NOT_A_NEW_USER": "Only accounts created after the campaign started may assist in it.",
 })
 
 
