@@ -66,7 +66,8 @@ SHARED = {"Money", "Currency", "PageInfo", "UserError", "ErrorCode", "Node",
 OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "addresses"), ("User", "coupons"),
                   ("Product", "posts"), ("Product", "promotions"),
                   ("User", "afterSales"), ("User", "afterSalesToDecide"), ("User", "communityRoundsCreated"),
-                  ("User", "communityLeader"), ("User", "leadership"), ("User", "commissions")}
+                  ("User", "communityLeader"), ("User", "leadership"), ("User", "commissions"),
+                  ("User", "referrals")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)
