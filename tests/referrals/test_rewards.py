@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib.core.clock import iso
 from chalicelib.referrals import binding, codes, jobs, rewarding, store
 from chalicelib.referrals.rules import DEFAULT_RULE, ReferralState, RewardRule, cap_month
 from tests.commissions.helpers import race
@@ -131,3 +132,17 @@ def test_a_reward_costs_one_transaction(emulator):
     emulator.clear_log()
     rewarding.reward(referral, DEFAULT_RULE, CLOSES)
     assert emulator.dynamodb_operations() == ["TransactWriteItems"]
+
+
+def test_the_scheduled_function_rewards_what_is_due_at_the_detail_s_now():
+    import app as app_module
+    from devstack.context import LambdaContext
+    from devstack.jobs import JOBS, scheduled_event
+
+    _, dave = _referred()
+    first_order_completes(dave, ORDER)
+    event = {**scheduled_event(iso(CLOSES), {}), "time": "2026-03-01T04:00:00Z"}
+    context = LambdaContext(function_name="tuanstack-prod-reward_referrals", invoked_function_arn="arn:x",
+                            timeout_seconds=900)
+    summary = app_module.app.handler_map[JOBS["reward-referrals"]](event, context)
+    assert (summary["job"], summary["referralsRewarded"], summary["complete"]) == ("reward-referrals", 1, True)
