@@ -33,10 +33,10 @@ $(CONTRACT_STAMP): $(CONTRACT_DIR)/package.json $(CONTRACT_DIR)/package-lock.jso
 dev: $(STAMP) $(GRAPHIQL_STAMP)
 	$(PORTS) $(BIN)/python -m devstack
 
-## make job JOB=release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions [NOW=2026-01-01T00:05:00+08:00]: run a
+## make job JOB=release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions|reward-referrals [NOW=2026-01-01T00:05:00+08:00]: run a
 ## scheduled job once against the running `make dev` stack (NOW defaults to the current time)
 job: $(STAMP)
-	@test -n "$(JOB)" || { echo "usage: make job JOB=release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions [NOW=<ISO time with zone>]"; exit 2; }
+	@test -n "$(JOB)" || { echo "usage: make job JOB=release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions|reward-referrals [NOW=<ISO time with zone>]"; exit 2; }
 	$(PORTS) $(BIN)/python -m devstack.jobs $(JOB) $(if $(NOW),--now "$(NOW)")
 
 ## make test: the whole suite, lint and import contracts included, plus the deploy template checked by

@@ -180,6 +180,15 @@ def settle_commissions(event) -> dict:
     return run_scheduled(event.time, event.detail)
 
 
+# Referral rewards (chalicelib/referrals/jobs.py): a referral whose first order's return window closed
+# without a refund rewards both sides, once (the inviter within its monthly cap).
+@app.schedule(Rate(1, unit=Rate.HOURS), name="reward_referrals")
+def reward_referrals(event) -> dict:
+    from chalicelib.referrals.jobs import run_scheduled
+
+    return run_scheduled(event.time, event.detail)
+
+
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, name="table_stream", batch_size=100)
 def table_stream(event, context: object = None) -> dict:
     from chalicelib.stream import handle_batch

@@ -29,7 +29,8 @@ import chalicelib.groupbuy.order_view
 import chalicelib.mall.store  # the mall's items
 import chalicelib.points.models
 import chalicelib.promotions.models
-import chalicelib.purchases.models  # noqa: F401
+import chalicelib.purchases.models
+import chalicelib.referrals.models  # noqa: F401
 from chalicelib.core.table.models import TableItem
 
 

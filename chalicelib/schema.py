@@ -33,7 +33,8 @@ import chalicelib.mall.graphql.user_fields
 import chalicelib.orders.graphql.queries
 import chalicelib.orders.graphql.user_fields
 import chalicelib.points.graphql.user_fields
-import chalicelib.promotions.graphql.product_fields  # noqa: F401
+import chalicelib.promotions.graphql.product_fields
+import chalicelib.referrals.graphql.user_fields  # noqa: F401
 from chalicelib.accounts.graphql.mutations import AccountMutations
 from chalicelib.accounts.graphql.queries import AccountQueries
 from chalicelib.accounts.profile import register_text_screen
@@ -84,6 +85,7 @@ from chalicelib.points.graphql.mutations import PointsMutation, PointsQuery
 from chalicelib.promotions.graphql.mutations import PromotionMutation
 from chalicelib.promotions.graphql.queries import PromotionQuery
 from chalicelib.promotions.graphql.types import Promotion
+from chalicelib.referrals.graphql.rule import ReferralMutation, ReferralQuery
 
 # Every authenticated request reads its user (role from the table, not the token).
 register_user_reader(get_user)
@@ -95,7 +97,7 @@ register_text_screen(screen_text)
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
             CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery, CommunityBatchQuery, CommissionQuery,
-            AssistQuery):
+            AssistQuery, ReferralQuery):
     pass
 
 
@@ -104,7 +106,7 @@ class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutat
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
                CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommunityBatchMutation,
-               CommissionMutation, AssistMutation):
+               CommissionMutation, AssistMutation, ReferralMutation):
     pass
 
 

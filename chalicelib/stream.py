@@ -17,7 +17,8 @@ import chalicelib.fulfilment.stream_handlers
 import chalicelib.groupbuy.stream_handlers
 import chalicelib.pickup_refunds
 import chalicelib.points.stream_handlers
-import chalicelib.purchases.stream_handlers  # noqa: F401
+import chalicelib.purchases.stream_handlers
+import chalicelib.referrals.stream_handlers  # noqa: F401
 from chalicelib.core.stream import handle_batch, handle_record
 
 __all__ = ["handle_batch", "handle_record"]

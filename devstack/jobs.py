@@ -1,7 +1,7 @@
-"""`python -m devstack.jobs`: run a scheduled job (points, overdue disputes, commission settlement) now, against the
+"""`python -m devstack.jobs`: run a scheduled job (points, overdue disputes, commission settlement, referral rewards) now, against the
 running `make dev` stack.
 
-    python -m devstack.jobs <release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions>
+    python -m devstack.jobs <release-pending|expire|recompute-tiers|overdue-disputes|settle-commissions|reward-referrals>
         [--now 2026-01-01T00:05:00+08:00]
         [--port 8000] [--aws-port 4566] [--lookback-days N] [--years N] [--shard N ...] [--max-users N] [--resume JSON]
 
@@ -34,6 +34,7 @@ JOBS = {
     "recompute-tiers": "recompute_tiers",
     "overdue-disputes": "count_overdue_disputes",
     "settle-commissions": "settle_commissions",
+    "reward-referrals": "reward_referrals",
 }
 TIMEOUT_SECONDS = 900  # the functions' lambda_timeout in .chalice/config.json
 

@@ -14,6 +14,9 @@ class UserItem(TableItem, discriminator="User"):
     # Personal data: needed to pay with WeChat (JSAPI payer). Never logged.
     wechat_openid = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    # The invite code (老带新) the account was created through, format-checked only: written once, with the
+    # account, never after; chalicelib/referrals binds the inviter from this item's INSERT record.
+    invite_code = UnicodeAttribute(null=True)
 
 
 class IdentityItem(TableItem, discriminator="Identity"):

@@ -9,7 +9,8 @@ from chalicelib.accounts import store as user_store
 from chalicelib.adapters.wechat_login import WechatLogin
 from chalicelib.core import tokens
 from chalicelib.core.clock import iso
-from chalicelib.core.ids import new_id
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.ids import is_share_code, new_id
 from chalicelib.core.observability import count
 from chalicelib.core.principal import Principal, Role, User, require_user
 from chalicelib.core.settings import Settings
@@ -30,7 +31,12 @@ def openid_digest(app_id: str, openid: str) -> str:
     return hashlib.sha256(f"{app_id}:{openid}".encode()).hexdigest()
 
 
-def login_with_wechat(settings: Settings, login: WechatLogin, code: str, now: datetime) -> Session:
+def login_with_wechat(settings: Settings, login: WechatLogin, code: str, now: datetime,
+                      invite_code: str | None = None) -> Session:
+    """``invite_code`` (a share code from an invite card's ``scene``) is kept on the account only when
+    this very sign-in creates it: an existing account is never bound (chalicelib/referrals binds it)."""
+    if invite_code is not None and not is_share_code(invite_code):
+        raise ValidationFailed("an invite code is the 16 characters of the invite card's scene", "inviteCode")
     identity = login.exchange(code)
     digest = openid_digest(settings.wechat_app_id, identity.openid)
     created = False
@@ -38,7 +44,8 @@ def login_with_wechat(settings: Settings, login: WechatLogin, code: str, now: da
     if user_id is None:
         user = User(id=new_id(), role=Role.CUSTOMER, display_name="")
         created = user_store.create_user_with_identity(
-            user, WECHAT, digest, wechat_openid=identity.openid, created_at=iso(now)
+            user, WECHAT, digest, wechat_openid=identity.openid, created_at=iso(now),
+            invite_code=invite_code,
         )
         # Lost a race with the same person's other first login: use the winner's account.
         user_id = user.id if created else user_store.user_for_identity(WECHAT, digest)

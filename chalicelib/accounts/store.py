@@ -50,9 +50,11 @@ def user_for_identity(provider: str, subject_digest: str) -> str | None:
 
 
 def create_user_with_identity(
-    user: User, provider: str, subject_digest: str, *, wechat_openid: str | None, created_at: str
+    user: User, provider: str, subject_digest: str, *, wechat_openid: str | None, created_at: str,
+    invite_code: str | None = None,
 ) -> bool:
-    """Both or neither; False if the identity was claimed meanwhile (two first logins racing)."""
+    """Both or neither; False if the identity was claimed meanwhile (two first logins racing).
+    ``invite_code`` goes on the new user item only: an account is created once, so it is never rebound."""
     tx = Transaction()
     tx.put(
         "identity",
@@ -70,6 +72,7 @@ def create_user_with_identity(
             avatar_url=user.avatar_url,
             wechat_openid=wechat_openid,
             created_at=created_at,
+            invite_code=invite_code,
         ),
         TableItem.PK.does_not_exist(),
     )

@@ -111,6 +111,7 @@ MEMORY_MB = {
     "TableStream": 1024,
     "ReleasePendingPoints": 1024, "ExpirePoints": 1024, "RecomputeTiers": 1024,
     "SettleCommissions": 1024,  # a sweep of the due commission entries, as the points jobs
+    "RewardReferrals": 1024,  # a sweep of the due referrals, likewise
     "ReleaseExpiredReservation": 512, "CloseTeam": 512, "SettleTeam": 512, "RefundOrder": 512,
     "MarkRefundFailed": 512, "CancelUnpaidPayment": 512, "AfterSalesDeadlinePassed": 512,
     "CountOverdueDisputes": 512,  # one counting Query an hour

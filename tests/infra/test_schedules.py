@@ -31,7 +31,8 @@ def test_each_points_job_is_a_function_on_its_schedule(resources, handler) -> No
 
 # Other scheduled functions: a count an hour, on the default timeout.
 OTHER_SCHEDULES = {"count_overdue_disputes": "rate(1 hour)",  # after-sales' DisputesOverdue metric
-                   "settle_commissions": "rate(1 hour)"}  # the commission ledger's settlement
+                   "settle_commissions": "rate(1 hour)",  # the commission ledger's settlement
+                   "reward_referrals": "rate(1 hour)"}  # referral rewards whose return window closed
 
 
 def test_the_overdue_disputes_count_runs_every_hour(resources) -> None:
@@ -43,6 +44,12 @@ def test_the_overdue_disputes_count_runs_every_hour(resources) -> None:
 def test_commission_settlement_runs_every_hour_with_the_jobs_timeout(resources) -> None:
     properties = resources[naming.function_logical_id("settle_commissions")]["Properties"]
     assert properties["Handler"] == "app.settle_commissions" and properties["Timeout"] == JOB_TIMEOUT_SECONDS
+    assert list(properties["Events"].values()) == [{"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}]
+
+
+def test_referral_rewards_run_every_hour_with_the_jobs_timeout(resources) -> None:
+    properties = resources[naming.function_logical_id("reward_referrals")]["Properties"]
+    assert properties["Handler"] == "app.reward_referrals" and properties["Timeout"] == JOB_TIMEOUT_SECONDS
     assert list(properties["Events"].values()) == [{"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}]
 
 

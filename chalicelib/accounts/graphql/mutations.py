@@ -18,6 +18,10 @@ from chalicelib.core.graphql.errors import UserError, payload_errors
 @strawberry.input
 class LoginWithWechatInput:
     code: str = strawberry.field(description="The one-time code from wx.login().")
+    invite_code: str | None = strawberry.field(
+        default=None, description="The inviter's `inviteCode` (老带新), from the invite card's `scene`: binds you to "
+                                  "the inviter only if this sign-in creates your account; ignored for an existing "
+                                  "one. Not 16 characters of the code alphabet: INVALID, nothing created.")
 
 
 @strawberry.type
@@ -53,7 +57,8 @@ class AccountMutations:
     @payload_errors(LoginPayload)
     def login_with_wechat(self, info: Ctx, input: LoginWithWechatArgument) -> LoginPayload | None:
         settings = info.context.settings
-        session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now())
+        session = auth_service.login_with_wechat(settings, wechat_login_for(settings), input.code, utc_now(),
+                                                 input.invite_code)
         return LoginPayload(token=session.token, expires_at=session.expires_at, user=User.of(session.user))
 
     @strawberry.mutation(description="Set your display name and avatar (the mini-program's profile form): what others "
