@@ -50,7 +50,7 @@ class VisitDistributorLinkPayload:
 @strawberry.type
 class DistributionQuery:
     @strawberry.field(description="How one becomes a distributor: OPT_IN (default) or APPROVAL.")
-    def distribution_join_mode(self) -> DistributionJoinMode:
+    def distribution_join_mode(self) -> DistributionJoinMode | None:
         return service.join_mode()
 
 
