@@ -46,3 +46,16 @@ def test_the_section_s_numbers():
     source = inspect.getsource(test_distribution_graphql)
     assert int(requests) == 3 and '{"GetItem": 2, "Query": 1}' in source and int(one) == 1
     assert "dashboard_requests(10) == one" in source and int(ten) == 10
+
+
+def test_the_seed_makes_the_mango_distributable():
+    from types import SimpleNamespace
+
+    from chalicelib.distribution import store
+    from devstack import seed
+    from tests.distribution.support import MANGO, MERCHANT, NOW, product
+
+    product(MANGO)
+    record = SimpleNamespace(product=SimpleNamespace(id=MANGO))
+    seed._seed_distribution(MERCHANT, {"Hainan mango 海南贵妃芒": record}, NOW)
+    assert store.get_rate(MANGO) == seed.DEMO_DISTRIBUTION_RATE_BP == 1_500 and "1500 bp" in SECTION
