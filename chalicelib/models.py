@@ -23,6 +23,7 @@ import chalicelib.community.models
 import chalicelib.community.models_rounds
 import chalicelib.core.table.models
 import chalicelib.coupons.models
+import chalicelib.distribution.models
 import chalicelib.feeds.models
 import chalicelib.groupbuy.models
 import chalicelib.groupbuy.order_view

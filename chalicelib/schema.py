@@ -24,6 +24,7 @@ import chalicelib.commissions.graphql.user_fields
 import chalicelib.community.graphql.order_fields
 import chalicelib.community.graphql.rounds
 import chalicelib.coupons.graphql.user_fields
+import chalicelib.distribution.graphql.user_fields
 import chalicelib.feeds.graphql.product_fields
 import chalicelib.feeds.graphql.profile_fields
 import chalicelib.fulfilment.graphql.queries
@@ -70,6 +71,7 @@ from chalicelib.core.settings import Settings, settings
 from chalicelib.coupons.graphql.mutations import CouponMutation
 from chalicelib.coupons.graphql.queries import CouponQuery
 from chalicelib.coupons.graphql.types import Coupon, CouponTemplate
+from chalicelib.distribution.graphql.mutations import DistributionMutation, DistributionQuery
 from chalicelib.feeds.graphql.mutations import FeedMutation, FeedQuery
 from chalicelib.feeds.graphql.types import Author, Post
 from chalicelib.feeds.moderation import screen as screen_text
@@ -97,7 +99,7 @@ register_text_screen(screen_text)
 class Query(NodeQueries, CatalogQueries, AccountQueries, GroupBuyQuery, PointsQuery, MallQuery, FeedQuery, CouponQuery,
             PromotionQuery, CheckoutQuery, SharingQuery, CheckoutOperatorQuery, AfterSalesQuery, FulfilmentQuery,
             CommunityRoundQuery, CommunityLeaderQuery, CommunityPickListQuery, CommunityBatchQuery, CommissionQuery,
-            AssistQuery, ReferralQuery):
+            AssistQuery, ReferralQuery, DistributionQuery):
     pass
 
 
@@ -106,7 +108,7 @@ class Mutation(AccountMutations, CatalogMutations, GroupBuyMutation, PointsMutat
                CartMutation, AddressMutation, CouponMutation, PromotionMutation, CheckoutMutation,
                SharingMutation, CheckoutOperatorMutation, AfterSalesMutation, FulfilmentMutation,
                CommunityRoundMutation, CommunityLeaderMutation, CommunityPickupMutation, CommunityBatchMutation,
-               CommissionMutation, AssistMutation, ReferralMutation):
+               CommissionMutation, AssistMutation, ReferralMutation, DistributionMutation):
     pass
 
 

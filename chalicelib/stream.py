@@ -12,6 +12,7 @@ import chalicelib.catalog.stream_handlers
 import chalicelib.checkout.stream_handlers
 import chalicelib.commission_refunds
 import chalicelib.community.stream_handlers
+import chalicelib.distribution.stream_handlers
 import chalicelib.feeds.stream_handlers
 import chalicelib.fulfilment.stream_handlers
 import chalicelib.groupbuy.stream_handlers

@@ -111,6 +111,7 @@ def _seed() -> dict[str, str]:
     _seed_leader(operator, users, now)
     _seed_round(merchant, users, created, now)
     _seed_assist(merchant, created, now)
+    _seed_distribution(merchant, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
 
@@ -216,6 +217,16 @@ def _seed_assist(merchant: Principal, products: dict[str, ProductRecord], now) -
     assists.create_campaign(merchant, assists.NewCampaign(
         product_id=mango, title="好友助力 free mango", tiers=tuple(tiers), ends_at=now + timedelta(days=DEMO_ASSIST_DAYS)),
         now)
+
+
+DEMO_DISTRIBUTION_RATE_BP = 1_500  # the mango: 15 % to a distributor, 3 % (20 % of it) to their upstream
+
+
+def _seed_distribution(merchant: Principal, products: dict[str, ProductRecord], now) -> None:
+    """Mei makes the mango distributable (分销): a customer who opts in can share a link for it."""
+    from chalicelib.distribution import service as distribution
+
+    distribution.set_rate(merchant, products["Hainan mango 海南贵妃芒"].product.id, DEMO_DISTRIBUTION_RATE_BP, now)
 
 
 def _seed_points(operator: Principal, users: dict, now) -> None:

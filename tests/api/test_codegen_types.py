@@ -67,7 +67,7 @@ OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "add
                   ("Product", "posts"), ("Product", "promotions"),
                   ("User", "afterSales"), ("User", "afterSalesToDecide"), ("User", "communityRoundsCreated"),
                   ("User", "communityLeader"), ("User", "leadership"), ("User", "commissions"),
-                  ("User", "assists"), ("User", "referrals")}
+                  ("User", "assists"), ("User", "referrals"), ("User", "distributor"), ("User", "distributorLinks")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)

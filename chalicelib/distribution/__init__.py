@@ -1,0 +1,1 @@
+"""Distribution (分销): distributors, their product links, commissions through the commission ledger."""
