@@ -57,6 +57,7 @@ OURS = NODE_TYPES | {
     # orders (every kind) and checkout
     "OrderKind", "OrderLine", "ShippingAddress", "PaymentState", "PlaceOrderInput", "PlaceOrderPayload",
     "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput", "PickupInput", "OrderPickup",
+    "OrderAttribution", "OrderSourceInput", "OrderSourceKind",
     # fulfilment
     "Carrier",
 }
