@@ -65,13 +65,13 @@ def test_a_post_s_orders_count_once_for_its_author_and_its_merchant(gql):
     # An order with no source: NONE.
     plain = _place_and_pay(s, buyer(s, quantities=(2,)), None, "attr-count-0003")
     stream_handlers.order_paid(_paid_change("ShopOrder", plain))
-    shown = op(gql, "PostAttributedSales", {"id": post_gid}, author_token)["data"]["post"]
+    shown = op(gql, "AttributedSalesOfPost", {"id": post_gid}, author_token)["data"]["post"]
     assert _sales(shown["attributedSales"]) == {"POST": (1, _paid(item))}  # shipping included
-    assert op(gql, "PostAttributedSales", {"id": post_gid}, merchant_token)["data"]["post"]["attributedSales"] is None
-    assert op(gql, "PostAttributedSales", {"id": post_gid}, None)["data"]["post"]["attributedSales"] is None
-    mine = op(gql, "MySalesBySource", {}, merchant_token)["data"]["me"]["salesBySource"]
+    assert op(gql, "AttributedSalesOfPost", {"id": post_gid}, merchant_token)["data"]["post"]["attributedSales"] is None
+    assert op(gql, "AttributedSalesOfPost", {"id": post_gid}, None)["data"]["post"]["attributedSales"] is None
+    mine = op(gql, "AttributedSalesOfMine", {}, merchant_token)["data"]["me"]["salesBySource"]
     assert _sales(mine) == {"POST": (2, _paid(item) + _paid(author_order)), "NONE": (1, _paid(plain))}
-    assert op(gql, "MySalesBySource", {}, author_token)["data"]["me"]["salesBySource"] is None
+    assert op(gql, "AttributedSalesOfMine", {}, author_token)["data"]["me"]["salesBySource"] is None
 
 
 def test_a_paid_seat_counts_for_its_source_once(gql, emulator):

@@ -21,7 +21,7 @@ POST = {"kind": "POST", "ref": "01JPOSTREF0000000000000000"}
 
 def _place(gql, token: str, key: str, source: dict | None) -> dict:
     checkout = {} if source is None else {"source": source}
-    return op(gql, "PlaceOrderFromShare", {"input": {"checkout": checkout, "idempotencyKey": key}},
+    return op(gql, "AttributedPlaceOrder", {"input": {"checkout": checkout, "idempotencyKey": key}},
               token)["data"]["placeOrder"]
 
 
@@ -42,7 +42,7 @@ def test_place_order_records_the_source_as_given_with_no_request_more(gql, emula
     # batch reads of the answer's lines, which this operation does not select.
     assert counts["post"] == counts["plain"] == {**PLACE_ORDER_REQUESTS, "BatchGetItem": 2}
     # The buyer reads it back.
-    read = op(gql, "OrderAttribution", {"id": placed["orders"][0]["id"]}, token)["data"]["node"]
+    read = op(gql, "AttributionOfOrder", {"id": placed["orders"][0]["id"]}, token)["data"]["node"]
     assert read["attribution"] == POST
 
 
@@ -54,7 +54,7 @@ def test_a_source_of_the_wrong_shape_is_refused_and_nothing_is_written(gql):
         placed = _place(gql, token, "attr-key-0003", {"kind": "REFERRAL", "ref": ref})
         assert [(e["code"], e["field"]) for e in placed["errors"]] == [("INVALID", field.split("."))], placed
     deal, sku_id, _ = deal_setup()
-    opened = op(gql, "OpenTeamFromShare", {"dealId": to_global_id("Deal", deal.id), "skuId": to_global_id(
+    opened = op(gql, "AttributedOpenTeam", {"dealId": to_global_id("Deal", deal.id), "skuId": to_global_id(
         "Sku", deal.terms.product_id, sku_id), "source": {"kind": "POST", "ref": "../etc"}}, token)["data"]["openTeam"]
     assert [e["code"] for e in opened["errors"]] == ["INVALID"] and opened["order"] is None
     assert everything(s, buyer) == before
@@ -64,13 +64,13 @@ def test_open_and_join_record_their_sources(gql):
     deal, sku_id, _ = deal_setup()
     sku = to_global_id("Sku", deal.terms.product_id, sku_id)
     leader, leader_user = customer(gql, "attr-leader")
-    opened = op(gql, "OpenTeamFromShare", {"dealId": to_global_id("Deal", deal.id), "skuId": sku,
+    opened = op(gql, "AttributedOpenTeam", {"dealId": to_global_id("Deal", deal.id), "skuId": sku,
                                            "source": {"kind": "REFERRAL", "ref": "01JINVITER0000000000000000"}},
                 leader)["data"]["openTeam"]
     assert opened["errors"] == []
     share = opened["team"]["shareCode"]
     joiner, _ = customer(gql, "attr-joiner")
-    joined = op(gql, "JoinTeamFromShare", {"shareCode": share, "skuId": sku, "source": {"kind": "TEAM", "ref": share},
+    joined = op(gql, "AttributedJoinTeam", {"shareCode": share, "skuId": sku, "source": {"kind": "TEAM", "ref": share},
                                            "key": "attr-join-0001"}, joiner)["data"]["joinTeam"]
     assert joined["errors"] == [] and joined["order"]["attribution"] == {"kind": "TEAM", "ref": share}
     stored = get_order(from_global_id(joined["order"]["id"], "Order")[0])
@@ -78,7 +78,7 @@ def test_open_and_join_record_their_sources(gql):
     assert opened["order"]["attribution"] == {"kind": "REFERRAL", "ref": "01JINVITER0000000000000000"}
     # Someone else asking for the order reads no attribution (the order itself is not theirs either).
     stranger, _ = customer(gql, "attr-stranger")
-    node = op(gql, "OrderAttribution", {"id": joined["order"]["id"]}, stranger)["data"]["node"]
+    node = op(gql, "AttributionOfOrder", {"id": joined["order"]["id"]}, stranger)["data"]["node"]
     assert node is None or node["attribution"] is None
 
 
