@@ -14,6 +14,7 @@ import chalicelib.accounts.models
 import chalicelib.addresses.models
 import chalicelib.aftersales.models
 import chalicelib.assists.models
+import chalicelib.attribution.models
 import chalicelib.cart.models
 import chalicelib.catalog.models
 import chalicelib.checkout.models

@@ -14,6 +14,7 @@ import chalicelib.addresses.graphql.user_fields
 import chalicelib.aftersales.graphql.order_fields
 import chalicelib.aftersales.graphql.queries
 import chalicelib.assists.graphql.user_fields
+import chalicelib.attribution.graphql.types
 
 # Features add fields to other features' types (User, Product, the profile update's payload) when these
 # modules are imported.

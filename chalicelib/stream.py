@@ -8,6 +8,7 @@ feature's stream_handlers.py for what it does.
 from __future__ import annotations
 
 import chalicelib.aftersales.stream_handlers
+import chalicelib.attribution.stream_handlers
 import chalicelib.catalog.stream_handlers
 import chalicelib.checkout.stream_handlers
 import chalicelib.commission_refunds

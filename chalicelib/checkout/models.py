@@ -6,7 +6,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from chalicelib.addresses.published.models import AddressMap
 from chalicelib.community.published.models import PickupMap
 from chalicelib.core.table.models import TableItem
-from chalicelib.orders.published.models import DeliveryAttributes
+from chalicelib.orders.published.models import AttributionAttributes, DeliveryAttributes
 
 
 class OrderLineMap(MapAttribute):
@@ -33,7 +33,7 @@ class HeldMap(MapAttribute):
     quantity = NumberAttribute()
 
 
-class ShopOrderItem(DeliveryAttributes, TableItem, discriminator="ShopOrder"):
+class ShopOrderItem(AttributionAttributes, DeliveryAttributes, TableItem, discriminator="ShopOrder"):
     """``ORDER#<id>`` / ``ORDER``: one merchant's part of a checkout (shipping and after-sales
     attributes: orders' DeliveryAttributes)."""
 

@@ -54,6 +54,7 @@ def order_view(order: ShopOrder, address: ShippingAddress | None = None, currenc
         pay_by=order.pay_by, paid_at=order.paid_at, refunded=delivery.after_sales_refunded,
         source=RegularOrder(order, address), shipping_address=address, delivery=delivery, trade_no=trade_no,
         captured_total=captured_total, spent_with=order.payment_id, pickup=order.pickup,
+        attribution=order.attribution,
     )
 
 

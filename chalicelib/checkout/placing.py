@@ -39,6 +39,7 @@ from chalicelib.core.principal import Principal, require_user
 from chalicelib.core.table import idempotency
 from chalicelib.core.table.transactions import MAX_ITEMS, Transaction
 from chalicelib.coupons.published.checkout import add_use
+from chalicelib.orders.published.attribution import stored
 from chalicelib.points.published.checkout import checkout_source, spend
 
 OPERATION = "placeOrder"
@@ -80,7 +81,7 @@ def _place(caller: Principal, request: CheckoutRequest, key: IdempotentRequest, 
         raise NoAddress("add a shipping address first", "addressId")
     if len(priced.basket.lines) > MAX_LINES:
         raise CheckoutTooLarge(f"at most {MAX_LINES} lines in one checkout; check out the rest separately", "lines")
-    payment, orders = _payment_and_orders(caller.user_id, priced, now, terms)
+    payment, orders = _payment_and_orders(caller.user_id, priced, now, terms, request.source)
 
     def writes(tx: Transaction) -> None:
         # Declared first, so it wins: a racing request under the same key also fails on the
@@ -140,11 +141,11 @@ def _fingerprint(request: CheckoutRequest) -> tuple:
     return ((buy.product_id, buy.sku_id, buy.quantity) if buy else None, request.address_id,
             None if request.coupon_ids is None else sorted(request.coupon_ids), request.points,
             (pickup.round_id, pickup.leader_id, [(w.product_id, w.sku_id, w.quantity) for w in pickup.lines])
-            if pickup else None)
+            if pickup else None) + (() if request.source is None else (stored(request.source),))  # type: ignore[arg-type]
 
 
-def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
-                        terms: CheckoutTerms) -> tuple[Payment, list[ShopOrder]]:
+def _payment_and_orders(user_id: str, priced: Preview, now: datetime, terms: CheckoutTerms,
+                        source: object | None = None) -> tuple[Payment, list[ShopOrder]]:
     payment_id = PAYMENT_ID_PREFIX + new_id()
     pay_by = (now + timedelta(seconds=terms.payment_window_seconds)).replace(microsecond=0)
     pickup = priced.pickup
@@ -163,7 +164,8 @@ def _payment_and_orders(user_id: str, priced: Preview, now: datetime,
         orders.append(ShopOrder(new_id(), payment_id, user_id, priced_order.merchant_id, OrderState.AWAITING_PAYMENT,
                                 tuple(lines), priced_order.shipping, now, pay_by, priced_order.promotion_id,
                                 coupon.id if coupon else None,
-                                pickup=None if pickup is None else snapshot_of_offer(pickup)))
+                                pickup=None if pickup is None else snapshot_of_offer(pickup),
+                                attribution=source))
     stock = tuple(HeldStock(line.product_id, line.sku_id, line.quantity) for line in priced.basket.lines)
     payment = Payment(payment_id, user_id, tuple(o.id for o in orders), priced.price.total, PaymentState.AWAITING,
                       now, pay_by, stock, tuple(priced.chosen.ids), priced.price.points_used,

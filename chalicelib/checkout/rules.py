@@ -43,6 +43,7 @@ class CheckoutRequest:
     coupon_ids: tuple[str, ...] | None = None
     points: int = 0
     pickup: Pickup | None = None
+    source: object | None = None  # orders' Attribution (placeOrder records it on every order; the preview ignores it)
 
     def __post_init__(self) -> None:
         if self.buy_now is not None:
@@ -178,6 +179,7 @@ class ShopOrder:
     paid_at: datetime | None = None
     cancelled_at: datetime | None = None
     pickup: object | None = None  # 自提: community's PickupSnapshot (the round and the point); None if shipped
+    attribution: object | None = None  # orders' Attribution: what led to it (the checkout's source), or None
 
     @property
     def total(self) -> int:

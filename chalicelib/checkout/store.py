@@ -33,6 +33,7 @@ from chalicelib.core.table.conditional import put_if, update_if
 from chalicelib.core.table.models import TableItem
 from chalicelib.core.table.paging import Page, PageRequest, query_page
 from chalicelib.core.table.transactions import Transaction, TransactionCancelled
+from chalicelib.orders.published.models import attribution_from, attribution_map
 
 
 # ---------------------------------------------------------------- mapping
@@ -50,6 +51,7 @@ def order_item(order: ShopOrder, address: ShippingAddress | None, pickup: Pickup
                             platform_coupon=ln.platform_coupon, points=ln.points, paid=ln.paid) for ln in order.lines],
         address=None if address is None else address_map(address),
         pickup=None if pickup is None else pickup_map(pickup),
+        attribution=attribution_map(order.attribution),
     )
 
 
@@ -61,6 +63,7 @@ def to_order(item: ShopOrderItem) -> ShopOrder:
         paid_at=from_iso(item.paid_at) if item.paid_at else None,
         cancelled_at=from_iso(item.cancelled_at) if item.cancelled_at else None,
         pickup=None if item.pickup is None else pickup_snapshot_of(item.pickup),
+        attribution=attribution_from(item),
         lines=tuple(OrderLine(ln.sku_id, ln.product_id, ln.product_name, ln.sku_code, int(ln.quantity),
                               int(ln.unit_price), int(ln.promotion), int(ln.merchant_coupon),
                               int(ln.platform_coupon), int(ln.points)) for ln in item.lines),

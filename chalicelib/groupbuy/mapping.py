@@ -21,6 +21,7 @@ from chalicelib.groupbuy.rules import (
     Team,
     TeamState,
 )
+from chalicelib.orders.published.models import attribution_from, attribution_map
 
 
 def deal_prices(raw: list, currency: str) -> tuple[DealPrice, ...]:
@@ -112,6 +113,7 @@ def to_order(item: OrderItem) -> Order:
         paid_at=from_iso(item.paid_at) if item.paid_at else None, transaction_id=item.transaction_id,
         captured=int(item.captured), refunded=int(item.refunded), refund_attempt=int(item.refund_attempt),
         points_used=int(item.points_used or 0), discount=int(item.discount or 0), merchant_id=item.merchant_id,
+        attribution=attribution_from(item),
     )
 
 
@@ -153,6 +155,7 @@ def order_item(order: Order, address: ShippingAddress | None = None) -> OrderIte
         currency=order.amount.currency, state=order.state.value, created_at=iso(order.created_at),
         pay_by=iso(order.pay_by), points_used=order.points_used, discount=order.discount,
         merchant_id=order.merchant_id, address=None if address is None else address_map(address),
+        attribution=attribution_map(order.attribution),
         GSI1PK=keys.user_orders(order.user_id), GSI1SK=order.id,
     )
 

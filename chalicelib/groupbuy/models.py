@@ -5,7 +5,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, N
 
 from chalicelib.addresses.published.models import AddressMap
 from chalicelib.core.table.models import TableItem
-from chalicelib.orders.published.models import DeliveryAttributes
+from chalicelib.orders.published.models import AttributionAttributes, DeliveryAttributes
 
 
 class DealItem(TableItem, discriminator="Deal"):
@@ -80,7 +80,7 @@ class SeatItem(TableItem, discriminator="Seat"):
     joined_at = UnicodeAttribute()
 
 
-class OrderItem(DeliveryAttributes, TableItem, discriminator="Order"):
+class OrderItem(AttributionAttributes, DeliveryAttributes, TableItem, discriminator="Order"):
     order_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     team_id = UnicodeAttribute()

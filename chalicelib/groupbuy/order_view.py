@@ -45,6 +45,7 @@ def order_view(order: domain.Order, delivery: Delivery = NOT_SHIPPED, address: o
         pay_by=order.pay_by, paid_at=order.paid_at, refunded=order.refunded + delivery.after_sales_refunded,
         source=order, delivery=delivery, trade_no=order.id if order.captured else None,
         captured_total=order.captured, spent_with=order.id, shipping_address=address,
+        attribution=order.attribution,
     )
 
 

@@ -190,6 +190,7 @@ class Order:
     points_used: int = 0  # redeemed at checkout; returned if the order is cancelled or refunded
     discount: int = 0  # fen taken off the group price by those points; ``amount`` is what is paid
     merchant_id: str | None = None  # the deal's; None on an order taken before orders kept it
+    attribution: object | None = None  # orders' Attribution: what led to it (the seat's source), or None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from chalicelib.core.table.transactions import TransactionCancelled
 from chalicelib.groupbuy import rules, seating, store
 from chalicelib.groupbuy.rules import Deal, NewDeal, Order, OrderState, Seat, SeatState, Team, TeamState
 from chalicelib.groupbuy.seating import SeatRequest
+from chalicelib.orders.published.attribution import Attribution, stored
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.MERCHANT, Role.OPERATOR)
 
@@ -102,7 +103,7 @@ def _buyer(principal: Principal | None) -> Principal:
 
 
 def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: datetime, leader: bool,
-              points: int = 0, address: ShippingAddress | None = None) -> SeatRequest:
+              points: int = 0, address: ShippingAddress | None = None, source: Attribution | None = None) -> SeatRequest:
     price = team.terms.price_of(sku_id)
     discount, taken = _checkout_points(caller, points, price.amount)
     order_id = new_id()
@@ -114,7 +115,7 @@ def _new_seat(team: Team, caller: Principal, user: Any, sku_id: str, now: dateti
         product_id=team.terms.product_id, sku_id=sku_id, quantity=1,
         amount=rules.Money(price.amount - discount, price.currency),
         state=OrderState.AWAITING_PAYMENT, created_at=now, pay_by=pay_by, points_used=points, discount=discount,
-        merchant_id=team.merchant_id,
+        merchant_id=team.merchant_id, attribution=source,
     )
     seat = Seat(team_id=team.id, user_id=caller.user_id, order_id=order_id, state=SeatState.HELD, is_leader=leader,
                 display_name=getattr(user, "display_name", "") or "", avatar_url=getattr(user, "avatar_url", None),
@@ -152,7 +153,8 @@ def _take_seat(write, request: SeatRequest, caller: Principal, idempotency_key: 
     if idempotency_key is not None:
         request = replace(request, idempotent=idempotent_request(
             caller.user_id, operation, idempotency_key, request.team.terms.deal_id if operation == "openTeam"
-            else request.team.id, request.order.sku_id))
+            else request.team.id, request.order.sku_id,
+            *(() if request.order.attribution is None else (stored(request.order.attribution),))))
     try:
         _write_seat(write, request, now)
     except Replayed as replay:
@@ -194,7 +196,8 @@ def _payment_params(payments: PaymentProvider, order: Order, openid: str | None,
 
 
 def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None) -> SeatTaken:
+              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None,
+              source: Attribution | None = None) -> SeatTaken:
     caller = _buyer(principal)
     deal, user, batch = store.deal_and_user(deal_id, caller.user_id)
     if deal is None:
@@ -206,7 +209,7 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
                 held=1, paid=0, opened_at=now, expires_at=deal.team_deadline(now).replace(microsecond=0),
                 merchant_id=deal.merchant_id)
     request = _new_seat(team, caller, user, sku_id, now, leader=True, points=points,
-                        address=_seat_address(caller.user_id, address_id, batch))
+                        address=_seat_address(caller.user_id, address_id, batch), source=source)
     taken = _take_seat(seating.open_team, request, caller, idempotency_key, payments,
                        getattr(user, "wechat_openid", None), now, "openTeam")
     if not taken.replayed:
@@ -215,7 +218,8 @@ def open_team(principal: Principal | None, deal_id: str, sku_id: str, idempotenc
 
 
 def join_team(principal: Principal | None, share_code: str, sku_id: str, idempotency_key: str | None,
-              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None) -> SeatTaken:
+              payments: PaymentProvider, now: datetime, points: int = 0, address_id: str | None = None,
+              source: Attribution | None = None) -> SeatTaken:
     """Two DynamoDB requests on the happy path: the team, the user and their address book's
     header in one batch read, then one transaction; the address itself adds one GetItem (none
     when the book is empty), redeeming points one Query (the lots), and a team opened before
@@ -235,7 +239,7 @@ def join_team(principal: Principal | None, share_code: str, sku_id: str, idempot
         deal = store.get_deal(team.terms.deal_id)
         team = replace(team, merchant_id=deal.merchant_id if deal else None)
     request = _new_seat(team, caller, user, sku_id, now, leader=False, points=points,
-                        address=_seat_address(caller.user_id, address_id, batch))
+                        address=_seat_address(caller.user_id, address_id, batch), source=source)
     return _take_seat(seating.join_team, request, caller, idempotency_key, payments,
                       getattr(user, "wechat_openid", None), now, "joinTeam")
 

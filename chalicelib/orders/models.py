@@ -4,9 +4,10 @@ after-sales update either kind through the same attributes, conditioned on the s
 """
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import AttributeContainer, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.core.clock import from_iso
+from chalicelib.orders.attribution import Attribution, loaded, stored
 from chalicelib.orders.rules import Delivery
 
 
@@ -35,3 +36,28 @@ def delivery_of(item: DeliveryAttributes) -> Delivery:
         complete_by=moment(item.complete_by), completed_at=moment(item.completed_at),
         returns_until=moment(item.returns_until), after_sales_until=moment(item.after_sales_until),
         after_sales_refunded=int(item.after_sales_refunded or 0))
+
+
+class AttributionMap(MapAttribute):
+    """What led to the order (issue 14): ``kind`` (POST, TEAM, ASSIST, REFERRAL, DISTRIBUTOR, LEADER) and
+    ``ref`` exactly as the client gave it (orders/attribution.py)."""
+
+    kind = UnicodeAttribute()
+    ref = UnicodeAttribute()
+
+
+class AttributionAttributes(AttributeContainer):
+    """Written with the order when it is placed (checkout's placing transaction, group-buy's seat);
+    absent when the client gave no source. (An AttributeContainer, unlike DeliveryAttributes: a
+    MapAttribute declared on a plain class is never made an attribute.)"""
+
+    attribution = AttributionMap(null=True)
+
+
+def attribution_map(attribution: Attribution | None) -> AttributionMap | None:
+    value = stored(attribution)
+    return None if value is None else AttributionMap(**value)
+
+
+def attribution_from(item: AttributionAttributes) -> Attribution | None:
+    return loaded(getattr(item, "attribution", None))

@@ -105,6 +105,7 @@ class OrderView:
     shipping_address: object | None = None
     # Where an order for pickup (自提) is collected: community's PickupSnapshot (public data); None if shipped.
     pickup: object | None = None
+    attribution: object | None = None  # orders.attribution.Attribution: what led to it (shown to whom: graphql)
 
     @property
     def items(self) -> int:

@@ -57,6 +57,7 @@ OURS = NODE_TYPES | {
     # orders (every kind) and checkout
     "OrderKind", "OrderLine", "ShippingAddress", "PaymentState", "PlaceOrderInput", "PlaceOrderPayload",
     "PaymentInput", "PaymentPayload", "CheckoutInput", "BuyNowInput", "PickupInput", "OrderPickup",
+    "OrderAttribution", "OrderSourceInput", "OrderSourceKind", "AttributedSales", "SalesSource",
     # fulfilment
     "Carrier",
 }
@@ -67,7 +68,8 @@ OTHERS_ON_OURS = {("User", "points"), ("User", "mallRedemptions"), ("User", "add
                   ("Product", "posts"), ("Product", "promotions"),
                   ("User", "afterSales"), ("User", "afterSalesToDecide"), ("User", "communityRoundsCreated"),
                   ("User", "communityLeader"), ("User", "leadership"), ("User", "commissions"),
-                  ("User", "assists"), ("User", "referrals"), ("User", "distributor"), ("User", "distributorLinks")}
+                  ("User", "assists"), ("User", "referrals"), ("User", "distributor"), ("User", "distributorLinks"),
+                  ("User", "salesBySource")}
 
 INSTANT_NAME = re.compile(r"(At|Until|By)$")
 AMOUNT_NAME = re.compile(r"(price|amount|refunded|discount|total)$", re.IGNORECASE)

@@ -59,6 +59,7 @@ def test_the_app_routes_orders_to_points_purchases_group_buy_and_fulfilment():
                       "chalicelib.groupbuy.stream_handlers", "chalicelib.fulfilment.stream_handlers",
                       "chalicelib.commission_refunds",  # commissions follow an order's refunds (root assembly)
                       "chalicelib.referrals.stream_handlers",  # a referral follows the invitee's first paid order
-                      "chalicelib.distribution.stream_handlers"}  # a distributor earns on an attributed order
+                      "chalicelib.distribution.stream_handlers",  # a distributor earns on an attributed order
+                      "chalicelib.attribution.stream_handlers"}  # sales counted by what led to them
     assert {h.__module__ for h in handlers_of("User")} == {"chalicelib.referrals.stream_handlers"}  # binding
     assert {h.__module__ for h in handlers_of("Post")} == {"chalicelib.feeds.stream_handlers"}

@@ -331,7 +331,7 @@ PATTERN_MODULES = ("tests.integration.patterns_points", "tests.integration.patte
                    "tests.integration.patterns_community_pickup",
                    "tests.integration.patterns_community_leaders", "tests.integration.patterns_commissions",
                    "tests.integration.patterns_assists", "tests.integration.patterns_referrals",
-                   "tests.integration.patterns_distribution")
+                   "tests.integration.patterns_distribution", "tests.integration.patterns_attribution")
 PATTERN_TESTS = _pattern_functions(globals(), __name__)
 for _module_name in PATTERN_MODULES:
     try:

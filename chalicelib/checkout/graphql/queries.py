@@ -10,6 +10,7 @@ from chalicelib.core.clock import utc_now
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import from_global_id
+from chalicelib.orders.published.graphql import OrderSourceInput, source_of
 
 
 @strawberry.input(description="Buy one SKU now (一键下单), without the cart.")
@@ -43,6 +44,10 @@ class CheckoutInput:
         default=None, description="`Coupon` ids to use (one per merchant order, one platform coupon); null: the best "
                                   "for you (chosen greedily in the stacking order); an empty list: none.")
     points: int = strawberry.field(default=0, description="Points to use: a multiple of 100, at most `points.max`.")
+    source: OrderSourceInput | None = strawberry.field(
+        default=None, description="What led to this checkout (the share card or page the buyer came from): placeOrder "
+                                  "records it on every order it places (`Order.attribution`); checkoutPreview "
+                                  "ignores it. Null: none.")
 
 
 def checkout_request(input: CheckoutInput) -> CheckoutRequest:
@@ -54,7 +59,8 @@ def checkout_request(input: CheckoutInput) -> CheckoutRequest:
     coupon_ids = None if input.coupon_ids is None else tuple(
         from_global_id(gid, "Coupon", f"couponIds.{i}")[0] for i, gid in enumerate(input.coupon_ids))
     return CheckoutRequest(buy_now=buy_now, address_id=address_id, coupon_ids=coupon_ids, points=input.points,
-                           pickup=None if input.pickup is None else _pickup(input.pickup))
+                           pickup=None if input.pickup is None else _pickup(input.pickup),
+                           source=source_of(input.source))
 
 
 def _pickup(input: PickupInput) -> Pickup:

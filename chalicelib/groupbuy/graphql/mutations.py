@@ -16,7 +16,7 @@ from chalicelib.groupbuy import payments as groupbuy_payments
 from chalicelib.groupbuy import rules, service
 from chalicelib.groupbuy.graphql.types import Deal, PaymentParams, Team, group_buy_order
 from chalicelib.groupbuy.rules import NewDeal
-from chalicelib.orders.published.graphql import Order
+from chalicelib.orders.published.graphql import Order, OrderSourceInput, source_of
 
 
 def _payments(info: Ctx):
@@ -75,6 +75,8 @@ IDEMPOTENCY_KEY = "8-64 letters, digits or -_:. Retry with the same key: one sea
 SKU_TO_BUY = "The `Sku` id to buy (one the deal prices)."
 SHIP_TO = ("An `Address` id of your book: where the order ships (a copy is kept). Omitted: your default address; "
            "with no address at all the seat is still yours, and shipping waits until setOrderAddress gives one.")
+SOURCE = ("What led to this seat (the share card or page the buyer came from), recorded on the order as given "
+          "(`Order.attribution`). Null: none.")
 
 
 @strawberry.input
@@ -84,6 +86,7 @@ class OpenTeamInput:
     idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
     points: int = _described(POINTS_AT_CHECKOUT, default=0)
     address_id: strawberry.ID | None = _described(SHIP_TO, default=None)
+    source: OrderSourceInput | None = _described(SOURCE, default=None)
 
 
 @strawberry.input
@@ -94,6 +97,7 @@ class JoinTeamInput:
     idempotency_key: str | None = _described(IDEMPOTENCY_KEY, default=None)
     points: int = _described(POINTS_AT_CHECKOUT, default=0)
     address_id: strawberry.ID | None = _described(SHIP_TO, default=None)
+    source: OrderSourceInput | None = _described(SOURCE, default=None)
 
 
 @strawberry.input
@@ -180,7 +184,8 @@ class GroupBuyMutation:
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.open_team(info.context.principal, deal_id, sku_id, input.idempotency_key,
                                                _payments(info), utc_now(), points=input.points,
-                                               address_id=_address_id(input.address_id)))
+                                               address_id=_address_id(input.address_id),
+                                               source=source_of(input.source)))
 
     @strawberry.mutation(description="Join a team by its share code: an order awaiting payment holds your seat "
                                      "for the deal's payment window.")
@@ -189,7 +194,8 @@ class GroupBuyMutation:
         _, sku_id = _sku_of_product(input.sku_id, None, "skuId")
         return _seat_payload(service.join_team(info.context.principal, input.share_code.strip().upper(), sku_id,
                                                input.idempotency_key, _payments(info), utc_now(), points=input.points,
-                                               address_id=_address_id(input.address_id)))
+                                               address_id=_address_id(input.address_id),
+                                               source=source_of(input.source)))
 
     @strawberry.mutation(description="Payment parameters again for your unpaid seat.")
     @payload_errors(OrderPayload)

@@ -19,6 +19,7 @@ from chalicelib.core.graphql.pagination import PageInfo
 from chalicelib.core.graphql.relay import Node
 from chalicelib.core.table.paging import Page
 from chalicelib.orders import rules
+from chalicelib.orders.graphql.attribution import OrderAttribution, attribution_field
 
 OrderKind = described_enum(rules.OrderKind, name="OrderKind", values={
     "GROUP_BUY": "A seat in a group-buy team (拼团): one SKU at the group price; see `team`.",
@@ -179,6 +180,11 @@ class Order(Node):
     @strawberry.field(description="Refunded so far, in the order's currency (0 when none).")
     def refunded(self) -> Money:
         return _money(self.view.refunded, self.view.currency)
+
+    @strawberry.field(description="What led to it (the `source` given when it was placed): shown to its buyer, its "
+                                  "merchant and operators; null to anyone else, and when no source was given.")
+    def attribution(self, info: Ctx) -> OrderAttribution | None:
+        return attribution_field(info.context.principal, self.view)
 
 
 @strawberry.type

@@ -1,6 +1,14 @@
-"""For order kinds' items: the shipping and after-sales attributes to mix in, and reading them."""
+"""For order kinds' items: the shipping, after-sales and attribution attributes to mix in, and reading them."""
 from __future__ import annotations
 
-from chalicelib.orders.models import DeliveryAttributes, delivery_of
+from chalicelib.orders.models import (
+    AttributionAttributes,
+    AttributionMap,
+    DeliveryAttributes,
+    attribution_from,
+    attribution_map,
+    delivery_of,
+)
 
-__all__ = ["DeliveryAttributes", "delivery_of"]
+__all__ = ["AttributionAttributes", "AttributionMap", "DeliveryAttributes", "attribution_from", "attribution_map",
+           "delivery_of"]
