@@ -1,5 +1,5 @@
 """The README's stories, run against a running `make dev` (group-buy 1 and 2, checkout 3, after-sales 4,
-community group-buy 5):
+community group-buy 5, sharing that sells 6):
 
     .venv/bin/python -m devstack.demo [--port 8000] [--quick]
 
@@ -7,6 +7,9 @@ community group-buy 5):
    code, both pay (simulated provider) → the team succeeds at once, orders go to ship;
 2. expiry: alice opens a team on the 3-person flash deal and pays, nobody else
    joins; at the deadline the team fails and alice is refunded.
+Stories 3 to 6 are told in the README's checkout, after-sales, community group-buy and
+"Sharing that sells" sections (6: assists, a referral, a distributor link's commission
+through to its settlement time, a post's attributed sale).
 `--quick` runs story 2 on a 12-second deal the demo merchant creates on the first
 quick run and every later run reuses, instead of the seeded 90-second one.
 Everything goes through the public HTTP API. `--port` (or TUANSTACK_PORT, as for
@@ -256,6 +259,119 @@ def story_community(base: str, say=print) -> dict[str, Any]:
             "commission": held}
 
 
+def story_sharing(base: str, say=print) -> dict[str, Any]:
+    """Sharing that sells: bob and carol assist alice's start of Mei's mango campaign (助力); a new customer signs
+    in through alice's invite code (老带新) and, by her distributor link (分销), buys the mango: paid, shipped and
+    received, alice's commission waits (pending) until the return window closes (`make job
+    JOB=settle-commissions NOW=<its holdUntil>` settles it); carol buys through alice's post and alice's author
+    view counts the sale (归因). Reruns work: a helper who assisted on an earlier run is done (ALREADY_ASSISTED),
+    and the new customer is a new account each run (only a new account binds to an inviter)."""
+    anonymous = Client(base)
+    alice, bob, carol, merchant = (anonymous.login(f"demo:{name}") for name in ("alice", "bob", "carol", "merchant"))
+    mango_sku = _deal(anonymous, 2)["prices"][0]["skuId"]
+    mango = _product_of_sku(mango_sku)
+
+    started = next(e["node"] for e in alice.gql("MyAssists", {"first": 20})["me"]["assists"]["edges"]
+                   if e["node"]["campaign"]["product"]["id"] == mango and e["node"]["campaign"]["open"])
+    instance = _ok(alice.gql("StartAssist", {"campaignId": started["campaign"]["id"]})["startAssist"])["assistInstance"]
+    code = instance["shareCode"]
+    say(f"alice starts '{instance['campaign']['title']}' (starting again returns hers): share code {code}")
+    for name, helper in (("bob", bob), ("carol", carol)):
+        assisted = helper.gql("Assist", {"shareCode": code})["assist"]
+        codes = [e["code"] for e in assisted["errors"]]
+        if codes and codes != ["ALREADY_ASSISTED"]:  # ALREADY_ASSISTED: on an earlier run
+            raise RuntimeError(assisted["errors"])
+        say(f"  {name} assists: {'counted' if not codes else 'already did'}")
+    progress = anonymous.gql("AssistByShareCode", {"shareCode": code})["assistByShareCode"]
+    reached = ", ".join(t["rewardTitle"] for t in progress["tiersReached"]) or "none yet"
+    say(f"  {progress['assistCount']} assists; {progress['assistsToNextTier']} more to the next tier; reached: {reached}")
+
+    invite = alice.gql("MyInviteCode")["me"]["inviteCode"]
+    newest = _newest_referral(alice)
+    signed = anonymous.post("/graphql", {"query": _document("SignUpThroughInvite"), "operationName": "SignUpThroughInvite",
+                                         "variables": {"code": f"demo:dave-{time.time_ns()}", "inviteCode": invite}})
+    signed = _ok(signed["data"]["loginWithWechat"])
+    buyer = Client(base, signed["token"])
+    referral = _wait_for(lambda: (r := _newest_referral(alice)) != newest and r, "the referral's binding", 30)
+    say(f"a new customer ({signed['user']['displayName'] or 'no name yet'}) signs in with alice's invite code "
+        f"{invite}: in alice's referrals, {referral['status']}")
+
+    distributor = _ok(alice.gql("BecomeDistributor")["becomeDistributor"])["distributor"]
+    link = _ok(alice.gql("CreateDistributorLink", {"productId": mango})["createDistributorLink"])["link"]
+    visit = _ok(buyer.gql("VisitDistributorLink", {"code": link["code"]})["visitDistributorLink"])
+    say(f"alice is a distributor ({distributor['status']}); her link {link['code']} for {link['productName']}: "
+        f"the new customer opens it (visit counted: {visit['counted']})")
+    _ensure_address(buyer, "13800000004")
+    order = _buy(anonymous, buyer, mango_sku, {"kind": "DISTRIBUTOR", "ref": link["code"]})
+    entry = _wait_for(lambda: _commission(alice, order["id"]), "alice's commission", 30)
+    say(f"  they buy 1 mango through it and pay ¥{order['total']['amount'] / 100:.2f} (line "
+        f"¥{order['lines'][0]['total']['amount'] / 100:.2f}); alice's commission: "
+        f"¥{entry['amount']['amount'] / 100:.2f} {entry['state']}")
+    shipped = _ok(merchant.gql("ShipOrder", {"input": {"orderId": order["id"], "carrier": "SF",
+                                                       "trackingNo": "SF1357924680"}})["shipOrder"])["order"]
+    received = _ok(buyer.gql("ConfirmReceipt", {"input": {"orderId": order["id"]}})["confirmReceipt"])["order"]
+    say(f"  Mei's Orchard ships it ({shipped['carrier']['name']}); received: {received['state']}")
+    held = _wait_for(lambda: (e := _commission(alice, order["id"]))["holdUntil"] == received["returnsUntil"] and e,
+                     "the commission's settlement time", 30)
+    say(f"alice's ¥{held['amount']['amount'] / 100:.2f} stays {held['state']} until {held['holdUntil']}: "
+        f"make job JOB=settle-commissions NOW={held['holdUntil']}")
+    dashboard = _wait_for(lambda: (d := _link(alice, link["code"]))["orders"] and d, "the link's order", 30)
+    referral = _wait_for(lambda: (r := _newest_referral(alice))["status"] == "DUE" and r, "the friend's order", 30)
+    say(f"  her link: {dashboard['visits']} visit(s), {dashboard['orders']} order(s), "
+        f"¥{dashboard['commission']['amount'] / 100:.2f}; the referral (the friend's first order received) is "
+        f"{referral['status']} from {referral['dueAt']}, when its return window closes")
+
+    me = alice.gql("MyInviteCode")["me"]["id"]
+    posts = [e["node"] for e in anonymous.gql("AuthorProfile", {"id": me})["author"]["posts"]["edges"]]
+    post = next((p for p in posts if mango in {x["productId"] for x in p["products"]}), None)
+    if post is None:  # no seeded post of alice's shows the mango: she publishes one
+        post = _ok(alice.gql("PublishPost", {"input": {"kind": "NOTE", "title": "芒果推荐", "body": "这个芒果很甜。",
+                                                       "productIds": [mango]}})["publishPost"])["post"]
+    before = _post_sales(alice, post["id"])
+    _ensure_address(carol, "13800000003")
+    bought = _buy(anonymous, carol, mango_sku, {"kind": "POST", "ref": post["id"]})
+    after = _wait_for(lambda: (s := _post_sales(alice, post["id"]))[0] > before[0] and s, "the post's sale", 30)
+    say(f"carol buys the mango from alice's post '{post['title']}' and pays ¥{bought['total']['amount'] / 100:.2f}; "
+        f"alice's author view: {after[0]} order(s), ¥{after[1] / 100:.2f}")
+    return {"assist": progress, "signed": signed["user"], "referral": referral, "link": dashboard, "order": order,
+            "received": received, "commission": held, "post": post, "post_order": bought,
+            "post_sales_before": before, "post_sales_after": after}
+
+
+def _buy(anonymous: Client, buyer: Client, sku: str, source: dict[str, str]) -> dict[str, Any]:
+    """One unit bought now (no coupons, no points) with the given attribution, paid (the simulated capture)."""
+    placed = _ok(buyer.gql("PlaceOrder", {"input": {
+        "checkout": {"buyNow": {"skuId": sku, "quantity": 1}, "couponIds": [], "points": 0, "source": source},
+        "idempotencyKey": f"demo-{time.time_ns()}"}})["placeOrder"])
+    (order,) = placed["orders"]
+    anonymous.post("/payments/simulated/capture", {"paymentId": placed["payment"]["id"]})
+    return order
+
+
+def _ensure_address(client: Client, mobile: str) -> None:
+    if not client.gql("MyAddresses")["me"]["addresses"]:
+        _ok(client.gql("AddAddress", {"input": {
+            "recipient": "演示收件人", "mobile": mobile, "provinceCode": "310000", "cityCode": "310100",
+            "districtCode": "310104", "detail": "演示路 1 号 (demo)", "isDefault": True}})["addAddress"])
+
+
+def _newest_referral(inviter: Client) -> dict[str, Any] | None:
+    edges = inviter.gql("MyReferrals", {"first": 1})["me"]["referrals"]["edges"]
+    return edges[0]["node"] if edges else None
+
+
+def _link(distributor: Client, code: str) -> dict[str, Any]:
+    edges = distributor.gql("MyDistributorDashboard", {"first": 50})["me"]["distributorLinks"]["edges"]
+    return next(e["node"] for e in edges if e["node"]["code"] == code)
+
+
+def _post_sales(author: Client, post_id: str) -> tuple[int, int]:
+    """Orders and fen (CNY) the post led to, as its author sees them."""
+    sales = author.gql("AttributedSalesOfPost", {"id": post_id})["post"]["attributedSales"] or []
+    return (sum(s["orders"] for s in sales if s["amount"]["currency"] == "CNY"),
+            sum(s["amount"]["amount"] for s in sales if s["amount"]["currency"] == "CNY"))
+
+
 def _commission(leader: Client, order_id: str) -> dict[str, Any] | None:
     entries = leader.gql("MyCommissions", {"first": 20, "withdrawalsFirst": 1})["me"]["commissions"]["entries"]
     return next((e["node"] for e in entries["edges"] if e["node"]["orderId"] == order_id), None)
@@ -306,8 +422,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      aws_use="the running stack's emulated AWS port (not used: the demo only calls the API)")
     parser.add_argument("--url", default=None, help="the API's base URL (instead of --port)")
     parser.add_argument("--quick", action="store_true", help="story 2 on a 12-second deal instead of 90 seconds")
-    parser.add_argument("--stories", default="1,2,3,4,5", type=_stories,
-                        help="which stories, e.g. 1,3 (default: all five, in order)")
+    parser.add_argument("--stories", default="1,2,3,4,5,6", type=_stories,
+                        help="which stories, e.g. 1,3 (default: all six, in order)")
     args = parser.parse_args(argv)
     args.url = (args.url or f"http://{HOST}:{args.port}").rstrip("/")
     return args
@@ -320,6 +436,8 @@ STORIES = {
     4: ("shipped, received, one returned and refunded", lambda args: story_after_sales(args.url)),
     5: ("community group-buy: ordered for pickup, delivered, handed over, the leader's commission",
         lambda args: story_community(args.url)),
+    6: ("sharing that sells: assists, a referral, a distributor's commission, a post's sale",
+        lambda args: story_sharing(args.url)),
 }
 
 

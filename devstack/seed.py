@@ -110,7 +110,7 @@ def _seed() -> dict[str, str]:
     _seed_cart(users, created, now)
     _seed_leader(operator, users, now)
     _seed_round(merchant, users, created, now)
-    _seed_assist(merchant, created, now)
+    _seed_assist(merchant, users, created, now)
     _seed_distribution(merchant, created, now)
     return {name: f"demo:{name}" for name in DEMO_USERS}
 
@@ -197,9 +197,11 @@ DEMO_ASSIST_TIERS = ((3, "助力样品券 ¥10 off the mango", 1000), (10, "助�
 DEMO_ASSIST_DAYS = 7
 
 
-def _seed_assist(merchant: Principal, products: dict[str, ProductRecord], now) -> None:
+def _seed_assist(merchant: Principal, users: dict, products: dict[str, ProductRecord], now) -> None:
     """Mei's assist campaign (助力) on the mango: 3 assists → ¥10 off it, 10 → the mango's price off,
-    coupons of her own grant-only templates; open for a week."""
+    coupons of her own grant-only templates; open for a week. Alice has started it (a client learns a
+    campaign's id from where it is promoted; the API lists no campaigns, so story 6 of devstack.demo finds
+    it through her `me.assists`), with no assists yet."""
     from datetime import timedelta
 
     from chalicelib.assists import service as assists
@@ -214,9 +216,10 @@ def _seed_assist(merchant: Principal, products: dict[str, ProductRecord], now) -
         template = coupons.create_template(merchant, coupons.NewTemplate(
             title=title, terms=terms, validity=Validity(valid_days=30), total=1_000, public=False), now)
         tiers.append((assists_needed, template.id))
-    assists.create_campaign(merchant, assists.NewCampaign(
+    campaign = assists.create_campaign(merchant, assists.NewCampaign(
         product_id=mango, title="好友助力 free mango", tiers=tuple(tiers), ends_at=now + timedelta(days=DEMO_ASSIST_DAYS)),
         now)
+    assists.start(Principal(users["alice"].id, Role.CUSTOMER), campaign.id, now)
 
 
 DEMO_DISTRIBUTION_RATE_BP = 1_500  # the mango: 15 % to a distributor, 3 % (20 % of it) to their upstream
