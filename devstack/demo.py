@@ -292,9 +292,9 @@ def story_sharing(base: str, say=print) -> dict[str, Any]:
                                          "variables": {"code": f"demo:dave-{time.time_ns()}", "inviteCode": invite}})
     signed = _ok(signed["data"]["loginWithWechat"])
     buyer = Client(base, signed["token"])
-    referral = _wait_for(lambda: (r := _newest_referral(alice)) != newest and r, "the referral's binding", 30)
+    bound = _wait_for(lambda: (r := _newest_referral(alice)) != newest and r, "the referral's binding", 30)
     say(f"a new customer ({signed['user']['displayName'] or 'no name yet'}) signs in with alice's invite code "
-        f"{invite}: in alice's referrals, {referral['status']}")
+        f"{invite}: in alice's referrals, {bound['status']}")
 
     distributor = _ok(alice.gql("BecomeDistributor")["becomeDistributor"])["distributor"]
     link = _ok(alice.gql("CreateDistributorLink", {"productId": mango})["createDistributorLink"])["link"]
@@ -333,7 +333,7 @@ def story_sharing(base: str, say=print) -> dict[str, Any]:
     after = _wait_for(lambda: (s := _post_sales(alice, post["id"]))[0] > before[0] and s, "the post's sale", 30)
     say(f"carol buys the mango from alice's post '{post['title']}' and pays ¥{bought['total']['amount'] / 100:.2f}; "
         f"alice's author view: {after[0]} order(s), ¥{after[1] / 100:.2f}")
-    return {"assist": progress, "signed": signed["user"], "referral": referral, "link": dashboard, "order": order,
+    return {"assist": progress, "signed": signed["user"], "bound": bound, "referral": referral, "link": dashboard, "order": order,
             "received": received, "commission": held, "post": post, "post_order": bought,
             "post_sales_before": before, "post_sales_after": after}
 

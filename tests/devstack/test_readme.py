@@ -291,3 +291,66 @@ def test_the_community_story_runs_on_the_dev_stack_and_the_job_settles_the_leade
     assert settled["state"] == "SETTLED"
     assert leader.gql("MyCommissions", {"first": 1, "withdrawalsFirst": 1})["me"]["commissions"]["available"][
         "amount"] >= earned
+
+
+def test_the_sharing_story_runs_on_the_dev_stack_and_the_job_settles_the_distributor_s_commission(stack):
+    """Story 6 of devstack.demo, as the README's "Sharing that sells" section tells it: two assists on alice's
+    start of the seeded campaign, a new customer bound through her invite code who buys the mango through her
+    distributor link (paid, shipped, received: her commission pending until the return window closes, then the
+    settle-commissions job settles it), and carol's purchase from alice's post counted on her author view."""
+    import subprocess
+    import sys
+
+    from devstack.demo import story_sharing
+    from tests.devstack.devstack_process import clean_environment
+
+    story = story_sharing(stack.api, say=lambda _: None)
+    section = " ".join(README.split("## Sharing that sells: the demo story", 1)[1].split("\n## ", 1)[0].split())
+
+    def told(pattern: str) -> tuple[str, ...]:
+        match = re.search(pattern, section)
+        assert match, f"the sharing story no longer says {pattern!r}: update this test with it"
+        return match.groups()
+
+    assists, to_next, tier = map(int, told(r"(\d+) assists, (\d+) more to the first tier \((\d+) →"))
+    assert (story["assist"]["assistCount"], story["assist"]["assistsToNextTier"], story["assist"]["tiersReached"]) == (
+        assists, to_next, [])
+    assert story["assist"]["campaign"]["tiers"][0]["assists"] == tier == assists + to_next
+    (bound,) = told(r"alice's `me.referrals` as (\w+)")
+    assert story["signed"]["role"] == "CUSTOMER" and story["bound"]["status"] == bound
+    rate_bp, percent = map(int, told(r"her link for the mango \((\d+) bp, (\d+)%\)"))
+    line, shipping, paid = map(fen, told(r"¥([\d.]+) plus ¥([\d.]+) shipping, ¥([\d.]+) paid"))
+    order = story["order"]
+    assert (order["lines"][0]["total"]["amount"], order["shipping"]["amount"], order["total"]["amount"]) == (
+        line, shipping, paid)
+    (earned,) = map(fen, told(r"is ¥([\d.]+), PENDING"))
+    assert earned == line * rate_bp // 10_000 == line * percent // 100
+    commission = story["commission"]
+    assert (commission["kind"], commission["state"], commission["amount"]["amount"]) == ("DISTRIBUTOR", "PENDING",
+                                                                                        earned)
+    (days,) = told(r"`returnsUntil`, (\d+) days later")
+    received = story["received"]
+    assert commission["holdUntil"] == received["returnsUntil"]
+    assert (datetime.fromisoformat(received["returnsUntil"]) - datetime.fromisoformat(received["completedAt"])).days == (
+        int(days))
+    visits, orders, link_amount = told(r"the link with (\d+) visit, (\d+) order and ¥([\d.]+)")
+    link = story["link"]
+    assert (link["visits"], link["orders"], link["commission"]["amount"]) == (int(visits), int(orders), fen(link_amount))
+    (due,) = told(r"makes the referral (\w+) from that same `returnsUntil`")
+    assert (story["referral"]["status"], story["referral"]["dueAt"]) == (due, received["returnsUntil"])
+    (post_paid,) = map(fen, told(r"`source: \{kind: POST, ref: <post id>\}`\), also ¥([\d.]+)"))
+    more_orders, more_amount = told(r"counts (\d+) more order and ¥([\d.]+) more")
+    assert story["post_order"]["total"]["amount"] == post_paid == fen(more_amount)
+    (before_orders, before_amount), (after_orders, after_amount) = story["post_sales_before"], story["post_sales_after"]
+    assert (after_orders - before_orders, after_amount - before_amount) == (int(more_orders), post_paid)
+
+    ran = subprocess.run([sys.executable, "-m", "devstack.jobs", "settle-commissions", "--now", commission["holdUntil"],
+                          "--aws-port", str(stack.aws_port)],
+                         cwd=PROJECT_ROOT, env=clean_environment(), capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    (settled,) = told(r"settles it: (\w+), the ¥[\d.]+ in her `available`")
+    alice = Client(stack.api).login("demo:alice")
+    account = alice.gql("MyCommissions", {"first": 20, "withdrawalsFirst": 1})["me"]["commissions"]
+    (entry,) = [e["node"] for e in account["entries"]["edges"] if e["node"]["orderId"] == order["id"]]
+    assert (entry["state"], entry["amount"]["amount"]) == (settled, earned)
+    assert account["available"]["amount"] >= earned
