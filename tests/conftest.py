@@ -65,25 +65,30 @@ def pytest_collection(session):
 # Tests that take tens of seconds each (races, state machines, workflows that
 # wait for real deadlines, the dev server stories) start first, so that under
 # pytest-xdist no worker is left running one of them while the others are idle.
+# In this order: the dev-stack stories first (mostly waiting on a subprocess and real timers, so their waits
+# overlap the others' work), then the deploy package's group (one long build), then the CPU-bound races and
+# state machines.
 LONG_RUNNING_FIRST = (
+    "tests/devstack/test_readme.py",
+    "tests/devstack/test_main.py",
+    "tests/devstack/test_ports.py",
+    "tests/devstack/test_durability.py",
+    "tests/infra/",
     "tests/concurrency/",
     "tests/feeds/test_social_concurrency.py",
     "tests/property/",
     "tests/points/test_ledger_state_machine.py",
     "tests/points/test_concurrency.py",
-    "tests/devstack/test_main.py",
-    "tests/devstack/test_durability.py",
-    "tests/devstack/test_ports.py",
-    "tests/devstack/test_readme.py",
     "tests/workflows/",
 )
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    def long_running(item) -> bool:
-        return item.nodeid.startswith(LONG_RUNNING_FIRST)
+    def rank(item) -> int:
+        return next((n for n, prefix in enumerate(LONG_RUNNING_FIRST) if item.nodeid.startswith(prefix)),
+                    len(LONG_RUNNING_FIRST))
 
-    items.sort(key=lambda item: not long_running(item))  # stable: the order within each part stays
+    items.sort(key=rank)  # stable: the order within each part stays
 
 
 @pytest.fixture(scope="session")
