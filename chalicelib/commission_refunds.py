@@ -12,10 +12,21 @@ from __future__ import annotations
 from chalicelib.core.clock import utc_now
 from chalicelib.core.stream import Change, on_change
 
+PAID_BACK_IN_FULL = ("REFUNDING", "REFUNDED")  # the order's own refund (a failed group-buy team): all of it
+
 
 @on_change("ShopOrder", "Order")
 def order_refunded(change: Change) -> None:
-    if not change.modified or not change.moved("after_sales_refunded"):
+    if not change.modified:
+        return
+    if change.moved("state") and change.new.get("state") in PAID_BACK_IN_FULL \
+            and change.old.get("state") not in PAID_BACK_IN_FULL:
+        from chalicelib.commissions.published import has_commissions, reverse_in_full
+
+        if has_commissions(change.new["order_id"]):
+            reverse_in_full(change.new["order_id"], utc_now())
+        return
+    if not change.moved("after_sales_refunded"):
         return
     from chalicelib.aftersales.published.ledgers import refunded_by_line
     from chalicelib.commissions.published import has_commissions, reverse_refunded

@@ -220,6 +220,27 @@ def reverse_refunded(order_id: str, refunded_by_line: Mapping[int, int], now: da
     return done
 
 
+def reverse_in_full(order_id: str, now: datetime) -> list[Reversal]:
+    """The whole order was paid back (a failed group-buy team, a payment refunded as a whole): every entry of it
+    earns nothing, as if each line were refunded in full. Idempotent as ``reverse_refunded``."""
+    _require_id(order_id, "orderId")
+    _require_aware(now, "now")
+    done = []
+    for entry in entries_of_order(order_id):
+        read = _reads(entry.beneficiary_id, order_id, entry)
+
+        def attempt(beneficiary_id: str = entry.beneficiary_id, read=read) -> Reversal:
+            current = read()
+            every_line = {} if current is None else {line.line_no: line.paid for line in lines_of(current)}
+            return _reverse_entry(beneficiary_id, current, every_line)
+
+        done.append(retrying(attempt))
+    done = [r for r in done if r.reversed]
+    if done:
+        count("CommissionReversed", sum(r.reversed for r in done))
+    return done
+
+
 def _reverse_entry(beneficiary_id: str, entry: CommissionEntryItem | None, reported: Mapping[int, int]) -> Reversal:
     if entry is None:
         return Reversal(beneficiary_id, 0)

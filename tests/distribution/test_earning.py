@@ -113,3 +113,21 @@ def test_a_distributor_not_yet_approved_earns_nothing_and_other_attributions_are
         move(order, "TO_SHIP")
     deliver(emulator)
     assert (entries(ORDER), entries(OTHER)) == ({}, {})
+
+
+def test_a_failed_team_s_refund_takes_the_whole_commission_back(emulator):
+    """A group-buy order paid back as a whole (its team failed: REFUNDING) earns nothing, whoever earned on it;
+    the order's own stream record reverses it (chalicelib/commission_refunds.py), once."""
+    from chalicelib import commission_refunds
+    from chalicelib.commissions import reads as commissions
+
+    carol = _chain()
+    image = {"order_id": ORDER, "user_id": DAVE.user_id, "product_id": MANGO, "amount": 8_000, "captured": 8_000,
+             "state": "PAID_AWAITING_TEAM", "attribution": {"kind": "DISTRIBUTOR", "ref": carol}}
+    stream_handlers.distributed_order_changed(
+        Change("Order", DynamoDBRecordEventName.MODIFY, Image(image), Image({**image, "state": "AWAITING_PAYMENT"})))
+    failed = Change("Order", DynamoDBRecordEventName.MODIFY, Image({**image, "state": "REFUNDING"}), Image(image))
+    commission_refunds.order_refunded(failed)
+    commission_refunds.order_refunded(failed)  # redelivered
+    assert entries(ORDER) == {CAROL.user_id: ("DISTRIBUTOR", 0, "PENDING"), BOB.user_id: ("UPSTREAM", 0, "PENDING")}
+    assert (commissions.account(CAROL.user_id).pending, commissions.account(BOB.user_id).pending) == (0, 0)

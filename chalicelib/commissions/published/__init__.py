@@ -13,6 +13,7 @@ from chalicelib.commissions.ledger import (
     accrue,
     entries_of_order,
     hold,
+    reverse_in_full,
     reverse_refunded,
     settle_at,
     settle_order,
@@ -20,7 +21,7 @@ from chalicelib.commissions.ledger import (
 from chalicelib.commissions.rules import Kind, Line
 
 __all__ = ["NOT_YET_KNOWN", "Accrual", "Kind", "Line", "Reversal", "accrue", "has_commissions", "hold",
-           "reverse_refunded", "settle_at", "settle_order"]
+           "reverse_in_full", "reverse_refunded", "settle_at", "settle_order"]
 
 
 def has_commissions(order_id: str) -> bool:
