@@ -30,6 +30,9 @@ def reward(referral: Referral, rule: RewardRule, now: datetime) -> Outcome:
             store.reward(referral, rule, now, inviter_too=False)
     except store.NotDue:
         return Outcome(False)  # another run rewarded it, or a refund voided it meanwhile
+    except store.RefundOpen:
+        count("ReferralsWaitingOnRefunds")
+        return Outcome(False)  # a refund asked in the window is still open: a later run decides
     except store.OrderRefunded:
         store.void(referral.invitee_id, referral.first_order_id or "")  # its refund record voids it too
         count("ReferralsVoided")

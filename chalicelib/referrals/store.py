@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.operand import Path
 
+from chalicelib.aftersales.published.ledgers import add_no_open_request
 from chalicelib.core.clock import from_iso, iso
 from chalicelib.core.table.conditional import put_if, update_if
 from chalicelib.core.table.models import TableItem
@@ -140,6 +141,10 @@ class OrderRefunded(Exception):
     """The first order is no longer COMPLETED with nothing refunded."""
 
 
+class RefundOpen(Exception):
+    """An after-sales request on the first order is still open: the reward waits for it to close."""
+
+
 class CapReached(Exception):
     """The inviter's month is full."""
 
@@ -172,8 +177,10 @@ def reward(referral: Referral, rule: RewardRule, now: datetime, *, inviter_too: 
         tx.update("month", month, [ReferralMonthItem.rewarded.add(1)],
                   ReferralMonthItem.rewarded.does_not_exist() | (ReferralMonthItem.rewarded < rule.monthly_cap))
         _coupon(tx, referral.inviter_id, rule.inviter_fen, rule, referral.invitee_id, "inviter", now)
+    add_no_open_request(tx, referral.first_order_id, "open-refund")
     tx.refuse("referral", NotDue())
     tx.refuse("order", OrderRefunded())
+    tx.refuse("open-refund", RefundOpen(), prefix=True)
     tx.refuse("month", CapReached())
     tx.commit()
     return replace(referral, state=ReferralState.REWARDED, rewarded_at=now.replace(microsecond=0),

@@ -92,6 +92,26 @@ def test_a_refund_the_stream_has_not_delivered_yet_still_stops_the_reward():
     assert store.get_referral(dave, consistent=True).state is ReferralState.VOID
 
 
+def test_a_refund_asked_in_the_window_and_still_open_holds_the_reward_until_it_closes():
+    """The return window closed while a return asked within it is still open (the goods not back yet): no reward
+    then; once the request closes without a refund, the next run rewards (a refund would void it instead)."""
+    from chalicelib.aftersales.keys import line_sk
+    from chalicelib.aftersales.keys import order_pk as after_sales_order_pk
+    from chalicelib.aftersales.models import AfterSalesLineItem
+
+    alice, dave = _referred()
+    first_order_completes(dave, ORDER)
+    ledger = AfterSalesLineItem(after_sales_order_pk(ORDER), line_sk(0))
+    ledger.update(actions=[AfterSalesLineItem.open_request.set("01J0REQUESTOPEN"), AfterSalesLineItem.type.set(
+        AfterSalesLineItem)])
+    assert jobs.reward_due(CLOSES)["referralsRewarded"] == 0
+    assert (coupons(alice), coupons(dave)) == ([], [])
+    assert store.get_referral(dave, consistent=True).state is ReferralState.DUE
+    ledger.update(actions=[AfterSalesLineItem.open_request.remove()])  # withdrawn: nothing refunded
+    assert jobs.reward_due(CLOSES + timedelta(hours=1))["referralsRewarded"] == 1
+    assert (len(coupons(alice)), len(coupons(dave))) == (1, 1)
+
+
 def test_racing_job_runs_reward_each_referral_once():
     alice = sign_in("alice").user.id
     invitees = []
