@@ -76,7 +76,7 @@ def test_start_share_assist_and_reach_tiers_with_typed_refusals(gql, run, emulat
 def test_the_public_progress_names_no_helper():
     fields = set(schema()._schema.type_map["AssistInstance"].fields)
     assert fields == {"id", "shareCode", "campaign", "assistCount", "tiersReached", "assistsToNextTier", "startedAt",
-                      "mine"}
+                      "mine", "flaggedAssists"}  # a count for review, the merchant's and operators' only
 
 
 @pytest.mark.parametrize("started", [1, 10])
@@ -110,3 +110,15 @@ def test_a_merchant_creates_a_campaign_on_its_own_product_only(gql, run, merchan
     customer = demo_token(gql, "alice", "CUSTOMER")
     refused = run("CreateAssistCampaign", {"input": given}, customer)["createAssistCampaign"]
     assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+
+
+def test_assists_from_accounts_made_after_the_campaign_started_are_counted_for_review(gql, run, operator):
+    """A helper account created after the campaign started may be the starter's second account: accepted (the
+    campaign is not new-users-only) and counted on the instance, which its merchant and operators see."""
+    alice = demo_token(gql, "alice", "CUSTOMER")
+    code = run("StartAssist", {"campaignId": _campaign()}, alice)["startAssist"]["assistInstance"]["shareCode"]
+    second_account = demo_token(gql, "alice-second-phone", "CUSTOMER")  # made after the campaign started
+    assert run("Assist", {"shareCode": code}, second_account)["assist"]["errors"] == []
+    assert run("AssistByShareCode", {"shareCode": code}, operator)["assistByShareCode"]["flaggedAssists"] == 1
+    assert run("AssistByShareCode", {"shareCode": code}, alice)["assistByShareCode"]["flaggedAssists"] is None
+    assert run("AssistByShareCode", {"shareCode": code})["assistByShareCode"]["flaggedAssists"] is None

@@ -15,6 +15,7 @@ from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.pagination import PageInfo, page_request
 from chalicelib.core.graphql.relay import Node, node_resolver
+from chalicelib.core.principal import Role
 
 
 @strawberry.type(description="A reward tier: this many assists earn the starter one coupon.")
@@ -110,6 +111,16 @@ class AssistInstance(Node):
     @strawberry.field(description="When it was started.")
     def started_at(self) -> datetime:
         return self.instance.started_at
+
+    @strawberry.field(description="For review: how many of its assists came from accounts created after the "
+                                  "campaign started (a helper may be the starter's second account). The campaign's "
+                                  "merchant and operators only; null for anyone else.")
+    def flagged_assists(self, info: Ctx) -> int | None:
+        principal = info.context.principal
+        if principal is None or not (principal.role is Role.OPERATOR or (
+                principal.role is Role.MERCHANT and principal.user_id == self.instance.rules.merchant_id)):
+            return None
+        return self.instance.flagged
 
     @strawberry.field(description="True for its starter (the caller).")
     def mine(self, info: Ctx) -> bool:
