@@ -91,6 +91,15 @@ def pytest_collection_modifyitems(config, items) -> None:
     items.sort(key=rank)  # stable: the order within each part stays
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config) -> None:
+    """pytest's unraisable-exception plugin sweeps all garbage in its own pytest_unconfigure
+    (just before this one) and again in its cleanup. The second sweep traversed the whole
+    heap the run left (the emulator's state: about a second per process) to find only what
+    was made since; what survived the first sweep is live, so freeze it."""
+    gc.freeze()
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Emulator:
     return EMULATOR

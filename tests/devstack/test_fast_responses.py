@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 from devstack import fast_responses
 from devstack.clients import emulator_client
@@ -97,3 +98,46 @@ def test_the_batch_get_answer_carries_every_item_back_unchanged(emulator):
     (item,) = got["Responses"][table]
     expected = {**ITEM, "ss": {"SS": ["a", "b"]}}
     assert item == expected
+
+
+@pytest.fixture
+def both_stream_serialisers(monkeypatch):
+    """Every stream answer computed both ways; the fast one is sent."""
+    pairs: list[tuple[str, tuple, tuple]] = []
+
+    def serialised(self, action_result):
+        fast = fast_responses._stream_serialized(self, action_result)
+        shape = fast_responses._stream_shape_serialised(self, action_result)
+        pairs.append((self._get_action(), (fast[0], dict(fast[1]), fast[2]), shape))
+        return fast
+
+    monkeypatch.setattr(DynamoDBStreamsHandler, "serialized", serialised)
+    return pairs
+
+
+def test_stream_records_answer_what_the_shape_serialiser_would(emulator, both_stream_serialisers):
+    region = os.environ["AWS_REGION"]
+    ddb = emulator_client("dynamodb", emulator.endpoint_url, region)
+    streams = emulator_client("dynamodbstreams", emulator.endpoint_url, region)
+    table = os.environ["TUANSTACK_TABLE"]
+    key = {"PK": ITEM["PK"], "SK": ITEM["SK"]}
+    arn = streams.list_streams(TableName=table)["Streams"][0]["StreamArn"]
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                          ShardIteratorType="LATEST")["ShardIterator"]
+    empty = streams.get_records(ShardIterator=iterator)  # nothing written yet: no records
+    ddb.put_item(TableName=table, Item=ITEM)  # INSERT
+    ddb.update_item(TableName=table, Key=key, UpdateExpression="SET s = :s, b = :b",
+                    ExpressionAttributeValues={":s": {"S": "改"}, ":b": {"B": b"\x10"}})  # MODIFY
+    ddb.delete_item(TableName=table, Key=key)  # REMOVE
+    page = streams.get_records(ShardIterator=empty["NextShardIterator"], Limit=2)
+    rest = streams.get_records(ShardIterator=page["NextShardIterator"])
+    records = page["Records"] + rest["Records"]
+
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+    assert records[0]["dynamodb"]["NewImage"] == {**ITEM, "ss": {"SS": ["a", "b"]}}
+    assert records[2]["dynamodb"]["OldImage"]["b"] == {"B": b"\x10"}
+    assert Counter(operation for operation, _, _ in both_stream_serialisers)["GetRecords"] >= 3
+    for operation, (fast_status, fast_headers, fast_body), (status, headers, body) in both_stream_serialisers:
+        assert (fast_status, json.loads(fast_body or "null")) == (status, json.loads(body or "null")), operation
+        assert {k.lower(): v for k, v in fast_headers.items()} == {k.lower(): v for k, v in headers.items()}, operation
