@@ -70,11 +70,32 @@ def name_upstream(principal: Principal | None, code: str) -> Distributor:
     if refusal is not None:
         raise ValidationFailed(refusal, "code")
     assert upstream is not None
+    if user.user_id in _recruiters_of(upstream):
+        raise ValidationFailed("someone you recruited, directly or not, cannot be your upstream", "code")
     if not store.name_upstream(user.user_id, upstream.user_id):
         raise Conflict("your upstream is named already", "code")
     found = store.get_distributor(user.user_id, consistent=True)
     assert found is not None
     return found
+
+
+MAX_CHAIN_READ = 50  # recruiters walked up to refuse a loop; a chain longer than this is refused too
+
+
+def _recruiters_of(distributor: Distributor) -> set[str]:
+    """Who recruited ``distributor``, and who recruited them, up the chain (one GetItem a level): naming an upstream
+    must not close a loop, whatever its length (only one level earns, but a loop is never a recruitment)."""
+    seen: set[str] = set()
+    current = distributor
+    while current.upstream_id is not None and current.upstream_id not in seen:
+        if len(seen) >= MAX_CHAIN_READ:
+            raise ValidationFailed("that distributor's recruitment chain is too long to join", "code")
+        seen.add(current.upstream_id)
+        found = store.get_distributor(current.upstream_id, consistent=True)
+        if found is None:
+            break
+        current = found
+    return seen
 
 
 def _product(product_id: str) -> ProductItem:

@@ -55,6 +55,22 @@ def test_the_upstream_is_named_once_never_oneself_nor_one_s_recruit():
     assert store.get_distributor(ALICE.user_id).upstream_id is None
 
 
+def test_no_recruitment_loop_of_any_length():
+    """alice recruits bob, bob recruits carol: alice cannot then name carol (nor bob) her upstream."""
+    product(MANGO)
+    service.set_rate(MERCHANT, MANGO, 1_000, NOW)
+    alice = distributor(ALICE)
+    bob = distributor(BOB, upstream_code=alice)
+    carol = distributor(CAROL, upstream_code=bob)
+    with pytest.raises(DomainError) as refused:
+        service.name_upstream(ALICE, carol)
+    assert (_code(refused.value), refused.value.field) == ("INVALID", ("code",))
+    assert store.get_distributor(ALICE.user_id).upstream_id is None
+    erin = customer("erin")
+    distributor(erin)
+    assert service.name_upstream(erin, carol).upstream_id == CAROL.user_id  # a new recruit below carol: fine
+
+
 def test_one_link_per_product_for_active_distributors_of_distributable_products():
     product(MANGO)
     with pytest.raises(DomainError) as refused:
