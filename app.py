@@ -175,9 +175,9 @@ def count_overdue_disputes(event) -> dict:
 # closed become withdrawable; an order's timer may have settled them first (once either way).
 @app.schedule(Rate(1, unit=Rate.HOURS), name="settle_commissions")
 def settle_commissions(event) -> dict:
-    from chalicelib.commissions.jobs import run_scheduled
+    from chalicelib.commission_refunds import settle_commissions
 
-    return run_scheduled(event.time, event.detail)
+    return settle_commissions(event.time, event.detail)
 
 
 # Referral rewards (chalicelib/referrals/jobs.py): a referral whose first order's return window closed

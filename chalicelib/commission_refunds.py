@@ -1,5 +1,7 @@
-"""Commissions follow an order's refunds (root assembly): when after-sales pays part of an order back, whoever
-earned a commission on it (its leader, its distributors) keeps what its lines still have paid.
+"""Commissions follow an order's refunds, and wait for the ones still open (root assembly): when after-sales pays
+part of an order back, whoever earned a commission on it (its leader, its distributors) keeps what its lines still
+have paid; an order paid back as a whole takes all of it back; the settle-commissions job holds back an entry while a
+refund asked on its order is still open.
 
 Why from the order's own stream record, in a root module: the refund's transaction adds to the order's
 ``after_sales_refunded``, and a commission is accrued from the same item's record when it was paid; a stream keeps
@@ -34,3 +36,15 @@ def order_refunded(change: Change) -> None:
     order_id = change.new["order_id"]
     if has_commissions(order_id):  # one GetItem for an order nobody earned on
         reverse_refunded(order_id, refunded_by_line(order_id), utc_now())
+
+
+def settle_commissions(event_time: str, detail: dict | None) -> dict:
+    """The settle-commissions job (app.py): the ledger's, holding back an entry while a refund asked on its order
+    is still open (its return window closed with the goods on their way back): a later run settles it, or the
+    refund reverses it first."""
+    from chalicelib.aftersales.published.ledgers import add_no_open_request
+    from chalicelib.commissions.jobs import run_scheduled
+    from chalicelib.commissions.published import WAIT_LABEL
+
+    return run_scheduled(event_time, detail,
+                         unless=lambda tx, order_id: add_no_open_request(tx, order_id, WAIT_LABEL))

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.commissions.keys import DUE_SHARDS, due_bucket
-from chalicelib.commissions.ledger import settle_entry
+from chalicelib.commissions.ledger import SettleCondition, settle_entry
 from chalicelib.commissions.models import CommissionEntryItem
 from chalicelib.core.clock import accept, iso
 from chalicelib.core.errors import ValidationFailed
@@ -25,8 +25,10 @@ SETTLE_COMMISSIONS = "settle-commissions"
 PAGE = 100
 
 
-def settle_due(now: datetime, *, shards: Iterable[int] | None = None, max_entries: int | None = None) -> dict[str, Any]:
-    """Settle every entry due by ``now``. Returns the run's summary (JSON-ready)."""
+def settle_due(now: datetime, *, shards: Iterable[int] | None = None, max_entries: int | None = None,
+               unless: SettleCondition | None = None) -> dict[str, Any]:
+    """Settle every entry due by ``now`` (``unless``: conditions that hold one back for a later run, as
+    ``ledger.settle_entry`` takes them). Returns the run's summary (JSON-ready)."""
     settled = amount = errors = seen = 0
     complete = True
     bound = f"{iso(now)}#\uffff"  # every hold_until up to now, whoever's
@@ -39,7 +41,7 @@ def settle_due(now: datetime, *, shards: Iterable[int] | None = None, max_entrie
                 break
             seen += 1
             try:
-                done = settle_entry(item.beneficiary_id, item.order_id, now, first=item)
+                done = settle_entry(item.beneficiary_id, item.order_id, now, first=item, unless=unless)
             except Exception:  # noqa: BLE001 - one entry must not stop the others; the next run retries it
                 errors += 1
                 logger.exception("commission settlement failed for an entry", extra={"order_id": item.order_id})
@@ -55,7 +57,8 @@ def settle_due(now: datetime, *, shards: Iterable[int] | None = None, max_entrie
             "errors": errors, "complete": complete}
 
 
-def run_scheduled(event_time: str, detail: Mapping[str, Any] | None) -> dict[str, Any]:
+def run_scheduled(event_time: str, detail: Mapping[str, Any] | None,
+                  unless: SettleCondition | None = None) -> dict[str, Any]:
     """The scheduled (EventBridge) invocation: ``now`` is the event's time unless the detail
     carries one (an on-demand run, ``make job JOB=settle-commissions``)."""
     detail = dict(detail or {})
@@ -67,7 +70,7 @@ def run_scheduled(event_time: str, detail: Mapping[str, Any] | None) -> dict[str
             now = accept(str(detail.get("now") or event_time), "now")
         except ValidationFailed as refused:
             raise ValueError(f"now: {refused.message}") from None
-        summary = settle_due(now, shards=detail.get("shards"), max_entries=detail.get("maxEntries"))
+        summary = settle_due(now, shards=detail.get("shards"), max_entries=detail.get("maxEntries"), unless=unless)
         logger.info("commission settlement finished", extra={"summary": summary})
         return summary
     finally:

@@ -310,11 +310,21 @@ def _hold_entry(entry: CommissionEntryItem | None, until: str, *, exactly: bool 
     return 1
 
 
+class Waiting(Exception):
+    """A condition the root assembly added (``unless``) holds the settlement back for now (a refund still open)."""
+
+
+# Conditions the root assembly adds to a settling transaction, each refused as Waiting (label prefix "wait").
+SettleCondition = Callable[[Transaction, str], None]
+WAIT_LABEL = "wait"
+
+
 def settle_entry(beneficiary_id: str, order_id: str, now: datetime, *,
-                 first: CommissionEntryItem | None = None) -> int | None:
+                 first: CommissionEntryItem | None = None, unless: SettleCondition | None = None) -> int | None:
     """A due PENDING entry becomes SETTLED, its amount moving pending → available, once.
     Returns the amount settled (0 for a fully reversed entry), None when nothing was
-    settled: not due, settled before, or missing. ``first``: the entry as read already."""
+    settled: not due, settled before, missing, or held back by ``unless``'s conditions (which add checks labelled
+    ``wait:...`` on the order to the settling transaction). ``first``: the entry as read already."""
     read = _reads(beneficiary_id, order_id, first)
 
     def attempt() -> int | None:
@@ -323,13 +333,20 @@ def settle_entry(beneficiary_id: str, order_id: str, now: datetime, *,
             return None
         amount = int(entry.amount)
         tx = Transaction()
+        if unless is not None:
+            unless(tx, order_id)
+            tx.refuse(WAIT_LABEL, Waiting(), prefix=True)
         _entry_write(tx, entry, [CommissionEntryItem.state.set(EntryState.SETTLED.value),
                                  CommissionEntryItem.settled_at.set(iso(now)),
                                  CommissionEntryItem.GSI1PK.remove(), CommissionEntryItem.GSI1SK.remove()])
         if amount:
             account_update(tx, beneficiary_id, [CommissionAccountItem.pending.add(-amount),
                                                 CommissionAccountItem.available.add(amount)])
-        commit_or_changed(tx)
+        try:
+            commit_or_changed(tx)
+        except Waiting:
+            count("CommissionSettlementsWaiting")
+            return None
         return amount
 
     return retrying(attempt)

@@ -95,3 +95,38 @@ def test_a_refund_made_before_the_stream_is_read_is_still_reversed_after_the_acc
     (entry,) = commissions.entries_page(leader_id, 10).items
     assert (entry.amount, entry.reversed) == (0, 2 * ROUND_PRICE * RATE_BP // 10000)
     assert commissions.account(leader_id).pending == 0
+
+
+def test_the_job_holds_a_commission_back_while_a_refund_asked_in_the_window_is_still_open(emulator, monkeypatch):
+    """The window closed with a return on its way back: the deployed job (app.py → commission_refunds) does not
+    settle the entry then; once the request is withdrawn, a later run does."""
+    import app as app_module
+    from chalicelib.aftersales.keys import line_sk
+    from chalicelib.aftersales.keys import order_pk as after_sales_order_pk
+    from chalicelib.aftersales.models import AfterSalesLineItem
+    from chalicelib.commission_refunds import settle_commissions
+
+    assert app_module.settle_commissions is not None  # the scheduled function goes through the root module
+    now = utc_now()
+    s, leader_id = stocked(), leader()
+    sold = open_round(s, [leader_id], cutoff=now.replace(microsecond=0) + timedelta(hours=2), now=now,
+                      commission_bp=RATE_BP)
+    buyer = customer()
+    placed = place(buyer, pickup_request(sold.id, s, 1, leader_id=leader_id), now)
+    headers, body = PAYMENTS.simulate_capture(placed.payment.id)
+    assert paying.apply_payment_event(PAYMENTS.parse_notification(headers, body), now) == "applied"
+    order_id = placed.orders[0].id
+    ShopOrderItem(order_pk(order_id), ORDER_SK).update(actions=[
+        ShopOrderItem.state.set("SHIPPED"), ShopOrderItem.shipped_at.set(iso(now)),
+        ShopOrderItem.complete_by.set(iso(now + timedelta(days=3)))])
+    move_order(order_id, "COMPLETED", completed_at=now)
+    _deliver(emulator, monkeypatch)
+    ledger = AfterSalesLineItem(after_sales_order_pk(order_id), line_sk(0))
+    ledger.update(actions=[AfterSalesLineItem.open_request.set("01J0REQUESTOPEN"),
+                           AfterSalesLineItem.type.set(AfterSalesLineItem)])
+    closed = iso(now + timedelta(seconds=FAST.no_reason_return_seconds + 1))
+    assert settle_commissions(closed, {})["entriesSettled"] == 0
+    assert commissions.account(leader_id).available == 0
+    ledger.update(actions=[AfterSalesLineItem.open_request.remove()])  # withdrawn: nothing refunded
+    assert settle_commissions(closed, {})["entriesSettled"] == 1
+    assert commissions.account(leader_id).available == ROUND_PRICE * RATE_BP // 10000

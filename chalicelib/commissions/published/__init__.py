@@ -8,6 +8,7 @@ accrued with ``NOT_YET_KNOWN`` completes); ``settle_order`` from the order's tim
 """
 from chalicelib.commissions.ledger import (
     NOT_YET_KNOWN,
+    WAIT_LABEL,
     Accrual,
     Reversal,
     accrue,
@@ -20,7 +21,7 @@ from chalicelib.commissions.ledger import (
 )
 from chalicelib.commissions.rules import Kind, Line
 
-__all__ = ["NOT_YET_KNOWN", "Accrual", "Kind", "Line", "Reversal", "accrue", "has_commissions", "hold",
+__all__ = ["NOT_YET_KNOWN", "WAIT_LABEL", "Accrual", "Kind", "Line", "Reversal", "accrue", "has_commissions", "hold",
            "reverse_in_full", "reverse_refunded", "settle_at", "settle_order"]
 
 
