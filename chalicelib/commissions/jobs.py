@@ -16,8 +16,8 @@ from typing import Any
 from chalicelib.commissions.keys import DUE_SHARDS, due_bucket
 from chalicelib.commissions.ledger import SettleCondition, settle_entry
 from chalicelib.commissions.models import CommissionEntryItem
-from chalicelib.core.clock import accept, iso
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.clock import iso
+from chalicelib.core.jobs import scheduled_now
 from chalicelib.core.observability import count, flush_metrics, logger
 from chalicelib.core.table.models import TableItem
 
@@ -63,13 +63,7 @@ def run_scheduled(event_time: str, detail: Mapping[str, Any] | None,
     carries one (an on-demand run, ``make job JOB=settle-commissions``)."""
     detail = dict(detail or {})
     try:
-        unknown = set(detail) - {"now", "maxEntries", "shards"}
-        if unknown:
-            raise ValueError(f"unknown options for {SETTLE_COMMISSIONS}: {sorted(unknown)}")
-        try:
-            now = accept(str(detail.get("now") or event_time), "now")
-        except ValidationFailed as refused:
-            raise ValueError(f"now: {refused.message}") from None
+        now = scheduled_now(SETTLE_COMMISSIONS, event_time, detail, ("maxEntries", "shards"))
         summary = settle_due(now, shards=detail.get("shards"), max_entries=detail.get("maxEntries"), unless=unless)
         logger.info("commission settlement finished", extra={"summary": summary})
         return summary

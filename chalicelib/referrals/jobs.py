@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.core.clock import accept, iso
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.clock import iso
+from chalicelib.core.jobs import scheduled_now
 from chalicelib.core.observability import count, flush_metrics, logger
 from chalicelib.referrals import rewarding, store
 from chalicelib.referrals.keys import DUE_SHARDS
@@ -52,13 +52,7 @@ def run_scheduled(event_time: str, detail: Mapping[str, Any] | None) -> dict[str
     (an on-demand run, ``make job JOB=reward-referrals``)."""
     detail = dict(detail or {})
     try:
-        unknown = set(detail) - {"now", "maxReferrals", "shards"}
-        if unknown:
-            raise ValueError(f"unknown options for {REWARD_REFERRALS}: {sorted(unknown)}")
-        try:
-            now = accept(str(detail.get("now") or event_time), "now")
-        except ValidationFailed as refused:
-            raise ValueError(f"now: {refused.message}") from None
+        now = scheduled_now(REWARD_REFERRALS, event_time, detail, ("maxReferrals", "shards"))
         summary = reward_due(now, shards=detail.get("shards"), max_referrals=detail.get("maxReferrals"))
         logger.info("referral rewards finished", extra={"summary": summary})
         return summary
