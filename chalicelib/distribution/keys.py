@@ -9,6 +9,11 @@ DISTRIBUTOR_SK = "DISTRIBUTOR"
 LINK_PREFIX = "LINK#"
 CODE_SK = "LINK"
 RATE_SK = "RATE"
+APPLICATIONS = "DISTRIBUTORS#APPLIED"  # GSI1: the operators' queue of applicants, oldest first, while APPLIED
+
+
+def application_sort_key(joined_at: str, user_id: str) -> str:
+    return f"{joined_at}#{user_id}"
 
 
 def distributor_pk(user_id: str) -> str:

@@ -49,6 +49,12 @@ def approve_distributor(principal: Principal | None, user_id: str) -> Distributo
     return found
 
 
+def applications(principal: Principal | None, request: PageRequest) -> Page[Distributor]:
+    """Operators: who applied (the APPROVAL mode), oldest first, to approve with approve_distributor."""
+    require_role(principal, Role.OPERATOR)
+    return store.applications(request)
+
+
 def _code(code: object, field: str = "code") -> str:
     if not is_share_code(code):
         raise ValidationFailed("a 16-character share code", field)

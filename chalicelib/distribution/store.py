@@ -62,14 +62,23 @@ def join(user_id: str, state: DistributorState, now: datetime) -> bool:
     """One PutItem, only if the user is no distributor yet: False when they were."""
     item = DistributorItem(keys.distributor_pk(user_id), keys.DISTRIBUTOR_SK, user_id=user_id, state=state.value,
                            joined_at=iso(now))
+    if state is DistributorState.APPLIED:  # in the operators' queue until approved
+        item.GSI1PK, item.GSI1SK = keys.APPLICATIONS, keys.application_sort_key(iso(now), user_id)
     return put_if(item, TableItem.PK.does_not_exist())
 
 
 def approve(user_id: str) -> bool:
     """APPLIED → ACTIVE: one conditional UpdateItem."""
     return update_if(DistributorItem(keys.distributor_pk(user_id), keys.DISTRIBUTOR_SK),
-                     [DistributorItem.state.set(DistributorState.ACTIVE.value)],
+                     [DistributorItem.state.set(DistributorState.ACTIVE.value), DistributorItem.GSI1PK.remove(),
+                      DistributorItem.GSI1SK.remove()],
                      DistributorItem.state == DistributorState.APPLIED.value)
+
+
+def applications(request: PageRequest) -> Page[Distributor]:
+    """The operators' queue, oldest application first: one Query of GSI1 (only applicants carry its keys)."""
+    return query_page(TableItem.gsi1, keys.APPLICATIONS, request, forward=True, kinds=DistributorItem).map(
+        _distributor)
 
 
 def name_upstream(user_id: str, upstream_id: str) -> bool:

@@ -154,9 +154,9 @@ def test_every_connection_says_whether_it_pages_backwards_and_takes_last_exactly
                 forward_only.append(name)
     assert sorted(forward_only) == ["couponTemplates", "coupons", "discoverFeed", "followingFeed",
                                     "issuedCouponTemplates"]
-    assert len(both) == 35  # me.assists, salesOrders (fulfilment), four after-sales, two community rounds and two
+    assert len(both) == 36  # me.assists, salesOrders (fulfilment), four after-sales, two community rounds and two
     # leaders listings, three of commissions (a beneficiary's entries and withdrawals, the failed withdrawals), a pick
-    # list's orders, an inviter's referrals, a distributor's links
+    # list's orders, an inviter's referrals, a distributor's links, the distributor applications
 
 
 def test_the_readme_states_the_backward_page_sizes_and_the_forward_only_feeds():

@@ -77,3 +77,24 @@ def test_operators_set_the_join_mode_and_approve_applicants(gql):
     carol_id = gql("query { me { id } }", token=carol)["data"]["me"]["id"]
     approved = run("ApproveDistributor", {"userId": carol_id}, operator)["approveDistributor"]
     assert approved["distributor"]["status"] == "ACTIVE"
+
+
+def test_operators_find_applicants_in_their_queue_oldest_first_until_approved(gql, emulator):
+    run = _runner(gql)
+    operator = demo_token(gql, "olga", "OPERATOR")
+    run("SetDistributionJoinMode", {"mode": "APPROVAL"}, operator)
+    tokens = [demo_token(gql, name, "CUSTOMER") for name in ("carol", "dave")]
+    ids = [gql("query { me { id } }", token=t)["data"]["me"]["id"] for t in tokens]
+    for token in tokens:
+        run("BecomeDistributor", {}, token)
+    emulator.clear_log()
+    queue = run("DistributorApplications", {"first": 10}, operator)["distributorApplications"]
+    assert emulator.dynamodb_counts() == {"GetItem": 1, "Query": 1}  # the caller; one page of the queue
+    assert [e["node"]["userId"] for e in queue["edges"]] == ids and {e["node"]["status"] for e in queue["edges"]} == {
+        "APPLIED"}
+    run("ApproveDistributor", {"userId": ids[0]}, operator)
+    queue = run("DistributorApplications", {"first": 10}, operator)["distributorApplications"]
+    assert [e["node"]["userId"] for e in queue["edges"]] == ids[1:]
+    refused = gql("query { distributorApplications(first: 5) { edges { node { status } } } }", token=tokens[1])
+    assert refused["data"]["distributorApplications"] is None and refused["errors"][0]["extensions"]["code"] == \
+        "FORBIDDEN"

@@ -25,6 +25,22 @@ def become_a_distributor(emulator, category):
     assert emulator.dynamodb_operations() == ["GetItem", "PutItem", "GetItem"]
 
 
+def distributor_applicants_oldest_first(emulator, category):
+    from chalicelib.distribution.rules import JoinMode
+    from tests.distribution.support import OPERATOR
+
+    service.set_join_mode(OPERATOR, JoinMode.APPROVAL, NOW)
+    carol, dave = customer("carol"), customer("dave")
+    for applicant in (carol, dave):
+        service.become_distributor(applicant, NOW)
+    emulator.clear_log()
+    page = service.applications(OPERATOR, PageRequest(10))
+    assert emulator.dynamodb_operations() == ["Query"]
+    assert sorted(d.user_id for d in page.items) == sorted([carol.user_id, dave.user_id])
+    service.approve_distributor(OPERATOR, carol.user_id)
+    assert [d.user_id for d in service.applications(OPERATOR, PageRequest(10)).items] == [dave.user_id]
+
+
 def a_distributor_s_link_for_a_product(emulator, category):
     _distributable()
     alice = customer("alice")

@@ -6,11 +6,19 @@ from typing import Annotated
 import strawberry
 
 from chalicelib.core.clock import utc_now
+from chalicelib.core.graphql.connection import connection
 from chalicelib.core.graphql.context import Ctx
 from chalicelib.core.graphql.errors import UserError, payload_errors
 from chalicelib.core.graphql.ids import from_global_id, to_global_id
+from chalicelib.core.graphql.pagination import BOTH_WAYS, After, Before, First, Last, page_request
 from chalicelib.distribution import service
-from chalicelib.distribution.graphql.types import DistributionJoinMode, Distributor, DistributorLink
+from chalicelib.distribution.graphql.types import (
+    DistributionJoinMode,
+    Distributor,
+    DistributorConnection,
+    DistributorEdge,
+    DistributorLink,
+)
 from chalicelib.distribution.rules import MAX_RATE_BP
 
 
@@ -49,6 +57,15 @@ class VisitDistributorLinkPayload:
 
 @strawberry.type
 class DistributionQuery:
+    @strawberry.field(description="Operators: customers who applied to be distributors (when joining needs "
+                                  "approval), oldest first; approve each with approveDistributor(userId). One Query "
+                                  "a page." + BOTH_WAYS)
+    def distributor_applications(self, info: Ctx, first: First = None, after: After = None, last: Last = None,
+                                 before: Before = None) -> DistributorConnection | None:
+        scope = "distributor-applications"
+        page = service.applications(info.context.principal, page_request(scope, first, after, last, before))
+        return connection(DistributorConnection, DistributorEdge, scope, page, lambda d: Distributor(record=d))
+
     @strawberry.field(description="How one becomes a distributor: OPT_IN (default) or APPROVAL.")
     def distribution_join_mode(self) -> DistributionJoinMode | None:
         return service.join_mode()

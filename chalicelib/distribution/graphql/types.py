@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from chalicelib.core.clock import from_iso
 from chalicelib.core.graphql.enums import described_enum
 from chalicelib.core.graphql.ids import to_global_id
 from chalicelib.core.graphql.money import Money
 from chalicelib.core.graphql.pagination import PageInfo
+from chalicelib.core.principal import Role
 from chalicelib.distribution.models import DistributorLinkItem
 from chalicelib.distribution.rules import Distributor as DistributorRecord
 from chalicelib.distribution.rules import DistributorState, JoinMode
@@ -40,6 +42,26 @@ class Distributor:
     @strawberry.field(description="Whether you named who recruited you (once; they earn 20 % of your rate on top).")
     def has_upstream(self) -> bool:
         return self.record.upstream_id is not None
+
+    @strawberry.field(description="The distributor's `User` id: the distributor and operators only (an operator "
+                                  "approves an applicant by it); null for anyone else.")
+    def user_id(self, info: Info) -> strawberry.ID | None:
+        principal = info.context.principal
+        if principal is None or not (principal.role is Role.OPERATOR or principal.user_id == self.record.user_id):
+            return None
+        return strawberry.ID(to_global_id("User", self.record.user_id))
+
+
+@strawberry.type
+class DistributorEdge:
+    node: Distributor
+    cursor: str
+
+
+@strawberry.type
+class DistributorConnection:
+    edges: list[DistributorEdge]
+    page_info: PageInfo
 
 
 @strawberry.type(description="Your link for one product and what it did: visits (signed-in visitors, once a day "
