@@ -161,12 +161,18 @@ def accrue(beneficiary_id: str, kind: Kind, order_id: str, lines: Iterable[tuple
 
 
 # ---------------------------------------------------------------- reading an order's entries
+def beneficiaries_of(order_id: str) -> list[str]:
+    """Who earned on the order, from its order item: one consistent GetItem."""
+    try:
+        return sorted(CommissionOrderItem.get(order_pk(order_id), ORDER_SK, consistent_read=True).beneficiaries or ())
+    except DoesNotExist:
+        return []
+
+
 def entries_of_order(order_id: str) -> list[CommissionEntryItem]:
     """Every beneficiary's entry of the order: the order item, then one consistent BatchGetItem."""
-    try:
-        beneficiaries = sorted(CommissionOrderItem.get(order_pk(order_id), ORDER_SK,
-                                                       consistent_read=True).beneficiaries or ())
-    except DoesNotExist:
+    beneficiaries = beneficiaries_of(order_id)
+    if not beneficiaries:
         return []
     keys = [(commission_pk(b), entry_sk(order_id)) for b in beneficiaries]
     return sorted(CommissionEntryItem.batch_get(keys, consistent_read=True), key=lambda e: e.beneficiary_id)
@@ -204,40 +210,36 @@ def reverse_refunded(order_id: str, refunded_by_line: Mapping[int, int], now: da
     difference comes off ``pending`` while the entry is pending, off ``available`` once
     settled (never below zero; the rest is the entry's ``unrecovered``). A redelivered or
     older report changes nothing: refunds only grow, per line."""
-    _require_id(order_id, "orderId")
     reported = rules.checked_refunds(refunded_by_line)
+    return _reverse_entries(order_id, now, lambda entry: reported)
+
+
+def reverse_in_full(order_id: str, now: datetime) -> list[Reversal]:
+    """The whole order was paid back (a failed group-buy team, a payment refunded as a whole): every entry of it
+    earns nothing, as if each line were refunded in full. Idempotent as ``reverse_refunded``."""
+    return _reverse_entries(order_id, now, lambda entry: {line.line_no: line.paid for line in lines_of(entry)})
+
+
+def _reverse_entries(order_id: str, now: datetime,
+                     reported_of: Callable[[CommissionEntryItem], Mapping[int, int]]) -> list[Reversal]:
+    """Each entry of the order reversed to ``reported_of(entry)``'s cumulative refunds, read again on a retry."""
+    _require_id(order_id, "orderId")
     _require_aware(now, "now")
     results = []
     for entry in entries_of_order(order_id):
         read = _reads(entry.beneficiary_id, order_id, entry)
-        results.append(retrying(lambda b=entry.beneficiary_id, r=read: _reverse_entry(b, r(), reported)))
+
+        def attempt(beneficiary_id: str = entry.beneficiary_id, read=read) -> Reversal:
+            current = read()
+            return _reverse_entry(beneficiary_id, current, {} if current is None else reported_of(current))
+
+        results.append(retrying(attempt))
     done = [r for r in results if r.reversed]
     if done:
         count("CommissionReversed", sum(r.reversed for r in done))
     unrecovered = sum(r.unrecovered for r in done)
     if unrecovered:
         count("CommissionUnrecovered", unrecovered)
-    return done
-
-
-def reverse_in_full(order_id: str, now: datetime) -> list[Reversal]:
-    """The whole order was paid back (a failed group-buy team, a payment refunded as a whole): every entry of it
-    earns nothing, as if each line were refunded in full. Idempotent as ``reverse_refunded``."""
-    _require_id(order_id, "orderId")
-    _require_aware(now, "now")
-    done = []
-    for entry in entries_of_order(order_id):
-        read = _reads(entry.beneficiary_id, order_id, entry)
-
-        def attempt(beneficiary_id: str = entry.beneficiary_id, read=read) -> Reversal:
-            current = read()
-            every_line = {} if current is None else {line.line_no: line.paid for line in lines_of(current)}
-            return _reverse_entry(beneficiary_id, current, every_line)
-
-        done.append(retrying(attempt))
-    done = [r for r in done if r.reversed]
-    if done:
-        count("CommissionReversed", sum(r.reversed for r in done))
     return done
 
 

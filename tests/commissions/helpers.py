@@ -1,11 +1,11 @@
-"""Shared by the commission tests: a thread race against the serialised emulator, and ledger readings."""
+"""Shared by the commission tests: ledger readings, and a thread race against the serialised emulator
+(tests/concurrency/race.py)."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.commissions import ledger
+from tests.concurrency.race import together as race  # noqa: F401 - the commission tests' name for it
 
 NOW = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=8)
@@ -13,31 +13,6 @@ LEADER = "01J00000000000000000LEADER"
 DISTRIBUTOR = "01J000000000000000000DISTR"
 UPSTREAM = "01J00000000000000000000UPS"
 ORDER = "01J00000000000000000ORDER1"
-
-
-def race(workers: list[Callable[[], object]]) -> list[object]:
-    """Run the workers at once (a barrier starts them together); every result, or the first error raised."""
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(workers))
-
-    def run(work: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            result = work()
-            with lock:
-                results.append(result)
-        except BaseException as error:  # noqa: BLE001 - the caller decides what an error means
-            with lock:
-                errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results + errors
 
 
 def totals(beneficiary_id: str) -> tuple[int, int, int, int]:

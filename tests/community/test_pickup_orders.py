@@ -197,3 +197,16 @@ def test_paying_counts_the_leader_s_pick_list_once_and_the_order_cannot_ship_or_
     _refused(ErrorCode.INVALID_STATE, "orderId",
              lambda: fulfilment.ship_order(s.merchant, order_id, "SF", "SF1234567890", NOW))
     _refused(ErrorCode.INVALID_STATE, "orderId", lambda: fulfilment.set_order_address(buyer, order_id, "01J0ADDR"))
+
+
+def test_a_retry_with_the_same_key_after_the_cutoff_answers_the_order_placed_before_it():
+    """A client whose answer was lost just before the cutoff retries after it: its order, not COMMUNITY_ROUND_CLOSED
+    (the key is looked up before the round is), and nothing placed twice."""
+    s, leader_id = stocked(), leader()
+    sold = open_round(s, [leader_id])
+    buyer = customer()
+    request = pickup_request(sold.id, s, 2, leader_id=leader_id)
+    first = place(buyer, request, CUTOFF - timedelta(seconds=1), key="pickup-retry-0001")
+    again = place(buyer, request, CUTOFF + timedelta(seconds=5), key="pickup-retry-0001")
+    assert again.replayed and again.payment.id == first.payment.id
+    assert _available(s) == 100 - 2 and _bought(sold.id, buyer.user_id, s) == 2

@@ -3,7 +3,6 @@ emulator: the order's source guard (its ``amount`` condition) is what keeps the
 refunds together from taking more than the order earned."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +11,7 @@ import pytest
 from chalicelib.points import account_reads, rules, store
 from chalicelib.points import service as svc
 from chalicelib.points.published.refunds import PartReversal, give_back_spent, reverse_refunded_part
+from tests.concurrency.race import together
 from tests.conftest import fresh_table
 
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
@@ -23,27 +23,9 @@ ROUNDS = 4
 
 
 def _race(workers: list[Callable[[], object]]) -> list[object]:
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(workers))
-
-    def run(work: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            result = work()
-            with lock:
-                results.append(result)
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            with lock:
-                errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    """Every result of the workers run together (tests/concurrency/race.py); none may raise."""
+    results = together(workers)
+    assert not [r for r in results if isinstance(r, BaseException)]
     return results
 
 

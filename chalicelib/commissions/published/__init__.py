@@ -12,6 +12,7 @@ from chalicelib.commissions.ledger import (
     Accrual,
     Reversal,
     accrue,
+    beneficiaries_of,
     entries_of_order,
     hold,
     reverse_in_full,
@@ -21,10 +22,12 @@ from chalicelib.commissions.ledger import (
 )
 from chalicelib.commissions.rules import Kind, Line
 
-__all__ = ["NOT_YET_KNOWN", "WAIT_LABEL", "Accrual", "Kind", "Line", "Reversal", "accrue", "has_commissions", "hold",
-           "reverse_in_full", "reverse_refunded", "settle_at", "settle_order"]
+__all__ = ["NOT_YET_KNOWN", "WAIT_LABEL", "Accrual", "Kind", "Line", "Reversal", "accrue", "beneficiaries_of",
+           "entries_of_order", "has_commissions", "hold", "reverse_in_full", "reverse_refunded", "settle_at",
+           "settle_order"]
 
 
 def has_commissions(order_id: str) -> bool:
-    """Whether anyone earned a commission on the order (one GetItem when nobody did)."""
-    return bool(entries_of_order(order_id))
+    """Whether anyone earned a commission on the order: one GetItem of its beneficiaries (not their entries, which
+    a reversal reads itself)."""
+    return bool(beneficiaries_of(order_id))
